@@ -1,0 +1,7 @@
+//! migplan-core: plan how to slice MIG GPUs to serve many models with as few GPUs as possible.
+//!
+//! Plain data in, plain data out: no files, no globals, no clock but `web-time`'s, so the same
+//! code runs natively and in a browser worker. See ARCHITECTURE.md for the map.
+
+pub mod catalog;
+pub mod layouts;
