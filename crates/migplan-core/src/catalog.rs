@@ -65,7 +65,11 @@ impl GpuSpec {
     /// (`3g`), which means the plain profile of that compute size.
     pub fn resolve_profile(&self, written: &str) -> Option<usize> {
         let written = written.trim();
-        if let Some(i) = self.profiles.iter().position(|p| p.name.eq_ignore_ascii_case(written)) {
+        if let Some(i) = self
+            .profiles
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(written))
+        {
             return Some(i);
         }
         let compute: u8 = written.strip_suffix(['g', 'G'])?.parse().ok()?;
@@ -96,7 +100,14 @@ type SevenSliceNames = [Option<&'static str>; 7];
 /// compute, memory slots, max count, legal starts.
 const SEVEN_SLICE_TABLE: [(u8, ProfileKind, u8, u8, u8, &[u8]); 7] = [
     (19, ProfileKind::Plain, 1, 1, 7, &[0, 1, 2, 3, 4, 5, 6]),
-    (20, ProfileKind::MediaExtensions, 1, 1, 1, &[0, 1, 2, 3, 4, 5, 6]),
+    (
+        20,
+        ProfileKind::MediaExtensions,
+        1,
+        1,
+        1,
+        &[0, 1, 2, 3, 4, 5, 6],
+    ),
     (15, ProfileKind::DoubleMemory, 1, 2, 4, &[0, 2, 4, 6]),
     (14, ProfileKind::Plain, 2, 2, 3, &[0, 2, 4]),
     (9, ProfileKind::Plain, 3, 4, 2, &[0, 4]),
@@ -115,20 +126,30 @@ fn seven_slice(
     let profiles = SEVEN_SLICE_TABLE
         .iter()
         .zip(names)
-        .filter_map(|(&(nvidia_id, kind, compute, memory_slots, max_count, starts), name)| {
-            Some(ProfileSpec {
-                name: name?.to_string(),
-                nvidia_id: Some(nvidia_id),
-                kind,
-                compute,
-                memory_slots,
-                starts: starts.to_vec(),
-                max_count,
-                assumed,
-            })
-        })
+        .filter_map(
+            |(&(nvidia_id, kind, compute, memory_slots, max_count, starts), name)| {
+                Some(ProfileSpec {
+                    name: name?.to_string(),
+                    nvidia_id: Some(nvidia_id),
+                    kind,
+                    compute,
+                    memory_slots,
+                    starts: starts.to_vec(),
+                    max_count,
+                    assumed,
+                })
+            },
+        )
         .collect();
-    GpuSpec { id, name, memory_gb, compute_slices: 7, memory_slots: 8, pci_ids, profiles }
+    GpuSpec {
+        id,
+        name,
+        memory_gb,
+        compute_slices: 7,
+        memory_slots: 8,
+        pci_ids,
+        profiles,
+    }
 }
 
 /// A 4-slice GPU (A30 style): 1g x4 at any slot, 2g x2 at 0 or 2, 4g whole, `+me` variants
@@ -164,21 +185,43 @@ fn four_slice(
             })
         })
         .collect();
-    GpuSpec { id, name, memory_gb, compute_slices: 4, memory_slots: 4, pci_ids, profiles }
+    GpuSpec {
+        id,
+        name,
+        memory_gb,
+        compute_slices: 4,
+        memory_slots: 4,
+        pci_ids,
+        profiles,
+    }
 }
 
 /// Every GPU migplan knows, in a stable order.
 pub fn all_gpus() -> Vec<GpuSpec> {
     let a100_80_group = vec![
-        "0x233010DE", "0x233110DE", "0x232210DE", "0x20B210DE", "0x20B510DE", "0x20F310DE",
-        "0x20F510DE", "0x232410DE",
+        "0x233010DE",
+        "0x233110DE",
+        "0x232210DE",
+        "0x20B210DE",
+        "0x20B510DE",
+        "0x20F310DE",
+        "0x20F510DE",
+        "0x232410DE",
     ];
     vec![
         seven_slice(
             "a100-40gb",
             "NVIDIA A100 40GB (SXM4, PCIe)",
             40,
-            [Some("1g.5gb"), Some("1g.5gb+me"), Some("1g.10gb"), Some("2g.10gb"), Some("3g.20gb"), Some("4g.20gb"), Some("7g.40gb")],
+            [
+                Some("1g.5gb"),
+                Some("1g.5gb+me"),
+                Some("1g.10gb"),
+                Some("2g.10gb"),
+                Some("3g.20gb"),
+                Some("4g.20gb"),
+                Some("7g.40gb"),
+            ],
             vec!["0x20B010DE", "0x20B110DE", "0x20F110DE", "0x20F610DE"],
             false,
         ),
@@ -186,7 +229,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "a100-80gb",
             "NVIDIA A100 80GB (SXM4, PCIe)",
             80,
-            [Some("1g.10gb"), Some("1g.10gb+me"), Some("1g.20gb"), Some("2g.20gb"), Some("3g.40gb"), Some("4g.40gb"), Some("7g.80gb")],
+            [
+                Some("1g.10gb"),
+                Some("1g.10gb+me"),
+                Some("1g.20gb"),
+                Some("2g.20gb"),
+                Some("3g.40gb"),
+                Some("4g.40gb"),
+                Some("7g.80gb"),
+            ],
             a100_80_group.clone(),
             false,
         ),
@@ -208,7 +259,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "h100-80gb",
             "NVIDIA H100 80GB (SXM5, PCIe)",
             80,
-            [Some("1g.10gb"), Some("1g.10gb+me"), Some("1g.20gb"), Some("2g.20gb"), Some("3g.40gb"), Some("4g.40gb"), Some("7g.80gb")],
+            [
+                Some("1g.10gb"),
+                Some("1g.10gb+me"),
+                Some("1g.20gb"),
+                Some("2g.20gb"),
+                Some("3g.40gb"),
+                Some("4g.40gb"),
+                Some("7g.80gb"),
+            ],
             a100_80_group,
             false,
         ),
@@ -216,7 +275,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "h100-94gb",
             "NVIDIA H100 NVL 94GB",
             94,
-            [Some("1g.12gb"), Some("1g.12gb+me"), Some("1g.24gb"), Some("2g.24gb"), Some("3g.47gb"), Some("4g.47gb"), Some("7g.94gb")],
+            [
+                Some("1g.12gb"),
+                Some("1g.12gb+me"),
+                Some("1g.24gb"),
+                Some("2g.24gb"),
+                Some("3g.47gb"),
+                Some("4g.47gb"),
+                Some("7g.94gb"),
+            ],
             vec!["0x232110DE"],
             false,
         ),
@@ -224,7 +291,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "h100-96gb",
             "NVIDIA H100 96GB (GH200 96GB, H20)",
             96,
-            [Some("1g.12gb"), Some("1g.12gb+me"), Some("1g.24gb"), Some("2g.24gb"), Some("3g.48gb"), Some("4g.48gb"), Some("7g.96gb")],
+            [
+                Some("1g.12gb"),
+                Some("1g.12gb+me"),
+                Some("1g.24gb"),
+                Some("2g.24gb"),
+                Some("3g.48gb"),
+                Some("4g.48gb"),
+                Some("7g.96gb"),
+            ],
             vec![],
             true,
         ),
@@ -232,7 +307,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "h200-141gb",
             "NVIDIA H200 141GB (SXM, NVL)",
             141,
-            [Some("1g.18gb"), Some("1g.18gb+me"), Some("1g.35gb"), Some("2g.35gb"), Some("3g.71gb"), Some("4g.71gb"), Some("7g.141gb")],
+            [
+                Some("1g.18gb"),
+                Some("1g.18gb+me"),
+                Some("1g.35gb"),
+                Some("2g.35gb"),
+                Some("3g.71gb"),
+                Some("4g.71gb"),
+                Some("7g.141gb"),
+            ],
             vec!["0x233510DE", "0x233B10DE"],
             true,
         ),
@@ -240,7 +323,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "gh200-144gb",
             "NVIDIA GH200 144GB HBM3e",
             144,
-            [Some("1g.18gb"), Some("1g.18gb+me"), Some("1g.36gb"), Some("2g.36gb"), Some("3g.72gb"), Some("4g.72gb"), Some("7g.144gb")],
+            [
+                Some("1g.18gb"),
+                Some("1g.18gb+me"),
+                Some("1g.36gb"),
+                Some("2g.36gb"),
+                Some("3g.72gb"),
+                Some("4g.72gb"),
+                Some("7g.144gb"),
+            ],
             vec!["0x234810DE"],
             true,
         ),
@@ -248,7 +339,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "b200-180gb",
             "NVIDIA B200 180GB",
             180,
-            [Some("1g.23gb"), Some("1g.23gb+me"), Some("1g.45gb"), Some("2g.45gb"), Some("3g.90gb"), Some("4g.90gb"), Some("7g.180gb")],
+            [
+                Some("1g.23gb"),
+                Some("1g.23gb+me"),
+                Some("1g.45gb"),
+                Some("2g.45gb"),
+                Some("3g.90gb"),
+                Some("4g.90gb"),
+                Some("7g.180gb"),
+            ],
             vec!["0x290110DE"],
             true,
         ),
@@ -256,7 +355,15 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "gb200-189gb",
             "NVIDIA GB200 189GB",
             189,
-            [Some("1g.24gb"), None, Some("1g.47gb"), Some("2g.47gb"), Some("3g.95gb"), Some("4g.95gb"), Some("7g.189gb")],
+            [
+                Some("1g.24gb"),
+                None,
+                Some("1g.47gb"),
+                Some("2g.47gb"),
+                Some("3g.95gb"),
+                Some("4g.95gb"),
+                Some("7g.189gb"),
+            ],
             vec!["0x294110DE"],
             true,
         ),
@@ -264,7 +371,13 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "rtx-pro-6000-96gb",
             "NVIDIA RTX PRO 6000 Blackwell 96GB",
             96,
-            [(Some("1g.24gb"), None), (None, None), (Some("2g.48gb"), None), (None, None), (Some("4g.96gb"), None)],
+            [
+                (Some("1g.24gb"), None),
+                (None, None),
+                (Some("2g.48gb"), None),
+                (None, None),
+                (Some("4g.96gb"), None),
+            ],
             vec!["0x2BB510DE"],
             true,
         ),
@@ -273,7 +386,9 @@ pub fn all_gpus() -> Vec<GpuSpec> {
 
 /// Looks a GPU up by its id, case-insensitively.
 pub fn gpu(id: &str) -> Option<GpuSpec> {
-    all_gpus().into_iter().find(|g| g.id.eq_ignore_ascii_case(id.trim()))
+    all_gpus()
+        .into_iter()
+        .find(|g| g.id.eq_ignore_ascii_case(id.trim()))
 }
 
 /// The ids of all GPUs, for error messages.

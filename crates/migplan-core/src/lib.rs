@@ -4,4 +4,6 @@
 //! code runs natively and in a browser worker. See ARCHITECTURE.md for the map.
 
 pub mod catalog;
+pub mod input;
 pub mod layouts;
+pub mod problem;
