@@ -6,4 +6,6 @@
 pub mod catalog;
 pub mod input;
 pub mod layouts;
+pub mod plan;
 pub mod problem;
+pub mod validate;
