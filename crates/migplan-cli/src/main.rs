@@ -1,1 +1,291 @@
-fn main() {}
+//! `migplan`: the planner on the command line (contract.md).
+
+mod bench;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use migplan_core::catalog::{self, GpuSpec};
+use migplan_core::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::plan::Plan;
+use migplan_core::problem::Problem;
+use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
+use migplan_core::validate::validate;
+
+#[derive(Parser)]
+#[command(
+    name = "migplan",
+    version,
+    about = "Plan MIG partitions that serve many models on as few GPUs as possible"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the GPUs migplan knows and their MIG profiles.
+    Gpus {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List the maximal MIG layouts of a GPU's plain profiles.
+    Layouts {
+        #[arg(long)]
+        gpu: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Plan the fewest GPUs that serve a workload.
+    Plan {
+        #[arg(long)]
+        gpu: String,
+        /// Profiles CSV or JSON: model,profile,batch,latency_ms,throughput[,processes].
+        #[arg(long)]
+        profiles: PathBuf,
+        /// Workload CSV or JSON: model,rate,slo_ms.
+        #[arg(long)]
+        workload: PathBuf,
+        #[arg(long, default_value = "auto", value_parser = parse_solver)]
+        solver: SolverKind,
+        /// Stop searching after this many seconds and return the best plan found.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the plan here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a plan against the GPU's rules and the workload; exits 1 when it is invalid.
+    Validate {
+        #[arg(long)]
+        gpu: String,
+        #[arg(long)]
+        profiles: PathBuf,
+        #[arg(long)]
+        workload: PathBuf,
+        #[arg(long)]
+        plan: PathBuf,
+    },
+    /// Run the solvers on generated workloads and print GPUs, bounds and times.
+    Bench(bench::BenchArgs),
+    /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
+    Generate {
+        #[arg(long, default_value = "a100-40gb")]
+        gpu: String,
+        #[arg(long, default_value_t = 50)]
+        models: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write profiles.csv and workload.csv into; created if missing.
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
+}
+
+fn parse_solver(name: &str) -> Result<SolverKind, String> {
+    SolverKind::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown solver `{name}`; choose one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// A failure to report: the message, then what the user can do.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Gpus { format } => {
+            let gpus = catalog::all_gpus();
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&gpus)?),
+                Format::Table => print!("{}", report::gpus_table(&gpus)),
+            }
+        }
+        Command::Layouts { gpu, format } => {
+            let gpu = find_gpu(&gpu)?;
+            let layouts = maximal_layouts(&gpu, &plain_profiles(&gpu));
+            match format {
+                Format::Json => {
+                    let json: Vec<Vec<serde_json::Value>> = layouts
+                        .iter()
+                        .map(|l| {
+                            l.placements
+                                .iter()
+                                .map(|p| serde_json::json!({"profile": gpu.profiles[p.profile].name, "start": p.start}))
+                                .collect()
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&json)?);
+                }
+                Format::Table => print!("{}", report::layouts_table(&gpu, &layouts)),
+            }
+        }
+        Command::Plan {
+            gpu,
+            profiles,
+            workload,
+            solver,
+            time_limit,
+            seed,
+            format,
+            out,
+        } => {
+            let gpu = find_gpu(&gpu)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let problem = Problem::build(&gpu, &profile_rows, &workload_rows)?;
+            if !(time_limit.is_finite() && time_limit > 0.0) {
+                return Err(Failure(format!(
+                    "--time-limit {time_limit} must be a positive number of seconds"
+                )));
+            }
+            let options = RunOptions {
+                solver,
+                budget: Budget {
+                    time_limit: Some(Duration::from_secs_f64(time_limit)),
+                    max_iterations: None,
+                },
+                seed,
+            };
+            let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
+            let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
+            if !violations.is_empty() {
+                let list: Vec<String> = violations.iter().map(|v| format!("  - {v}")).collect();
+                return Err(Failure(format!(
+                    "the planner produced a plan that fails validation (a bug; please report it with your inputs):\n{}",
+                    list.join("\n")
+                )));
+            }
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
+                Format::Table => report::plan_table(&plan),
+            };
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{text}"),
+            }
+        }
+        Command::Validate {
+            gpu,
+            profiles,
+            workload,
+            plan,
+        } => {
+            let gpu = find_gpu(&gpu)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let text = read(&plan)?;
+            let plan: Plan = serde_json::from_str(&text).map_err(|e| {
+                Failure(format!(
+                    "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
+                    plan.display(),
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                ))
+            })?;
+            let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
+            if violations.is_empty() {
+                println!(
+                    "valid: {} GPUs serve all {} models",
+                    plan.gpus.len(),
+                    workload_rows.len()
+                );
+            } else {
+                println!(
+                    "invalid: {} problem{}",
+                    violations.len(),
+                    if violations.len() == 1 { "" } else { "s" }
+                );
+                for v in &violations {
+                    println!("  - {v}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Bench(args) => bench::run(args)?,
+        Command::Generate {
+            gpu,
+            models,
+            seed,
+            out_dir,
+        } => {
+            let gpu = find_gpu(&gpu)?;
+            let generated = migplan_core::generate::synthetic(&gpu, models, seed);
+            let write = |name: &str, text: String| {
+                let path = out_dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
+            };
+            std::fs::create_dir_all(&out_dir)
+                .map_err(|e| Failure(format!("cannot create {}: {e}", out_dir.display())))?;
+            write(
+                "profiles.csv",
+                migplan_core::generate::profiles_csv(&generated.profiles),
+            )?;
+            write(
+                "workload.csv",
+                migplan_core::generate::workload_csv(&generated.workload),
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
+    catalog::gpu(id).ok_or_else(|| {
+        Failure(format!(
+            "unknown GPU `{id}`\n  hint: choose one of {}",
+            catalog::gpu_ids().join(", ")
+        ))
+    })
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+fn read_inputs(
+    profiles: &Path,
+    workload: &Path,
+) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
+    let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
+    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
+    Ok((profile_rows, workload_rows))
+}

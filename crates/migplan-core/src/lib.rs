@@ -4,8 +4,14 @@
 //! code runs natively and in a browser worker. See ARCHITECTURE.md for the map.
 
 pub mod catalog;
+pub mod cover;
+pub mod exact;
+pub mod generate;
 pub mod input;
 pub mod layouts;
+pub mod pack;
 pub mod plan;
 pub mod problem;
+pub mod relaxation;
+pub mod solver;
 pub mod validate;

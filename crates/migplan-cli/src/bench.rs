@@ -1,0 +1,84 @@
+//! `migplan bench`: every chosen solver on the same generated workloads, one table.
+//! Figures only: nothing here passes or fails.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use clap::Args;
+use migplan_core::generate::synthetic;
+use migplan_core::problem::Problem;
+use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
+use migplan_core::validate::validate;
+
+use crate::{find_gpu, parse_solver, Failure};
+
+#[derive(Args)]
+pub struct BenchArgs {
+    #[arg(long, default_value = "a100-40gb")]
+    gpu: String,
+    /// Model counts of the generated workloads.
+    #[arg(long, value_delimiter = ',', default_value = "10,50,100,300")]
+    models: Vec<usize>,
+    /// Seeds per model count (workload seeds 1..=N; each solver runs with the same seed).
+    #[arg(long, default_value_t = 3)]
+    seeds: u64,
+    #[arg(long, value_delimiter = ',', default_value = "exact", value_parser = parse_solver)]
+    solvers: Vec<SolverKind>,
+    /// Time limit per solver run, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    time_limit: f64,
+}
+
+pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    let gpu = find_gpu(&args.gpu)?;
+    println!(
+        "{:>6} {:>4} {:<12} {:>6} {:>6} {:>8} {:>6} {:>7} {:>9} {:<10}",
+        "models", "seed", "solver", "GPUs", "bound", "gap", "whole", "saving", "ms", "stopped"
+    );
+    for &n in &args.models {
+        for seed in 1..=args.seeds {
+            let generated = synthetic(&gpu, n, seed);
+            let problem = Problem::build(&gpu, &generated.profiles, &generated.workload)?;
+            for &kind in &args.solvers {
+                let options = RunOptions {
+                    solver: kind,
+                    budget: Budget {
+                        time_limit: Some(Duration::from_secs_f64(args.time_limit)),
+                        max_iterations: None,
+                    },
+                    seed,
+                };
+                let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
+                let violations = validate(&gpu, &generated.profiles, &generated.workload, &plan);
+                let whole = plan.baseline.whole_gpus;
+                let saving = whole.map_or("-".to_string(), |w| {
+                    format!(
+                        "{:.1}%",
+                        100.0 * (w as f64 - plan.gpu_count as f64) / w as f64
+                    )
+                });
+                let gap = 100.0 * (plan.gpu_count - plan.bound.lower.min(plan.gpu_count)) as f64
+                    / plan.bound.lower.max(1) as f64;
+                println!(
+                    "{:>6} {:>4} {:<12} {:>6} {:>6} {:>7.2}% {:>6} {:>7} {:>9} {:<10}{}",
+                    n,
+                    seed,
+                    kind.name(),
+                    plan.gpu_count,
+                    plan.bound.lower,
+                    gap,
+                    whole.map_or("-".into(), |w| w.to_string()),
+                    saving,
+                    plan.solver.elapsed_ms,
+                    plan.solver.termination,
+                    if violations.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  INVALID: {}", violations[0])
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}

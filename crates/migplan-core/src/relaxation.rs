@@ -1,0 +1,236 @@
+//! The per-service integer relaxation: the lower bound every plan is measured against.
+//!
+//! The exact model (method.md) counts `y_L` GPUs per layout and `z_sp` instances per service
+//! and profile. Keeping each service's `z_s` an integer cover but letting the `y` be
+//! fractional gives a bound far tighter than the plain LP. Its Dantzig-Wolfe master has one
+//! column per (service, cover); we solve its *dual* by cutting planes:
+//!
+//! ```text
+//! max  sum_s mu_s
+//! s.t. sum_p count(L,p) * price_p <= 1      for every layout L
+//!      mu_s <= sum_p cover_p * price_p       for every generated cover of s
+//!      price >= 0
+//! ```
+//!
+//! The separation problem is the cheapest cover of each service at the current prices
+//! ([`crate::cover`]). The dual is solved rather than the master because the LP crate does not
+//! expose dual values. At any prices that fit every layout, `sum_s cheapest_cover_cost(s)` is
+//! a valid lower bound (weak duality), so the bound is proven even if the loop is stopped
+//! early; at convergence it equals the relaxation's optimum.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
+
+use crate::cover::{cheapest_cover, cost, Cover};
+use crate::problem::Problem;
+use crate::solver::Control;
+
+#[derive(Debug, Clone)]
+pub struct Relaxation {
+    /// The best proven bound value (fractional GPUs).
+    pub value: f64,
+    /// `ceil(value)`: no plan uses fewer GPUs.
+    pub lower_bound: usize,
+    /// Profile prices (indexed like the GPU's profiles) at which `value` was proven: what one
+    /// instance of each profile is worth, in GPUs.
+    pub prices: Vec<f64>,
+    /// Covers generated per service.
+    pub columns: Vec<Vec<Cover>>,
+    /// The master's fractional solution over those columns: per service, (column, weight).
+    pub weights: Vec<Vec<(usize, f64)>>,
+    /// The master's layout counts, fractional.
+    pub layout_counts: Vec<f64>,
+    /// True when no cover prices out: `value` is the relaxation's exact optimum.
+    pub converged: bool,
+}
+
+const MAX_ROUNDS: usize = 500;
+
+/// Computes the relaxation, stopping early (with a still valid bound) when `ctl` says so.
+pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
+    let n_profiles = problem.gpu.profiles.len();
+    let services = problem.services.len();
+    let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); services];
+    // Start from every single-profile cover and the cover at prices proportional to compute.
+    let by_compute: Vec<f64> = problem
+        .gpu
+        .profiles
+        .iter()
+        .map(|p| p.compute as f64 / problem.gpu.compute_slices as f64)
+        .collect();
+    for (s, cols) in columns.iter_mut().enumerate() {
+        for &p in &problem.usable_profiles {
+            if let Some(c) = problem.capacity[s][p] {
+                let mut cover = vec![0; n_profiles];
+                cover[p] =
+                    crate::problem::instances_needed(problem.services[s].rate, c.throughput) as u32;
+                push_new(cols, cover);
+            }
+        }
+        if let Some((cover, _)) = cheapest_cover(problem, s, &by_compute) {
+            push_new(cols, cover);
+        }
+    }
+
+    let mut best_value = 0.0f64;
+    let mut best_prices = by_compute.clone();
+    let mut converged = false;
+    for _ in 0..MAX_ROUNDS {
+        let Some((prices, mu)) = solve_dual(problem, &columns) else {
+            break;
+        };
+        let mut bound = 0.0;
+        let mut added = false;
+        for s in 0..services {
+            let Some((cover, c)) = cheapest_cover(problem, s, &prices) else {
+                continue;
+            };
+            bound += c;
+            if c < mu[s] - 1e-9 * mu[s].max(1.0) {
+                added |= push_new(&mut columns[s], cover);
+            }
+        }
+        if bound > best_value {
+            best_value = bound;
+            best_prices = prices;
+        }
+        if !added {
+            converged = true;
+            break;
+        }
+        if ctl.stop_reason().is_some() {
+            break;
+        }
+    }
+    let (weights, layout_counts) = solve_master(problem, &columns);
+    Relaxation {
+        value: best_value,
+        lower_bound: ceil_bound(best_value),
+        prices: best_prices,
+        columns,
+        weights,
+        layout_counts,
+        converged,
+    }
+}
+
+/// The smallest whole number of GPUs at or above a bound proven in floating point.
+pub fn ceil_bound(value: f64) -> usize {
+    (value - 1e-6).ceil().max(0.0) as usize
+}
+
+fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {
+    if columns.contains(&cover) {
+        return false;
+    }
+    columns.push(cover);
+    true
+}
+
+/// Solves the restricted dual. Returns prices scaled so that every layout costs at most one
+/// GPU exactly (the LP meets its rows only within a tolerance), and each service's `mu`.
+fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut lp = Lp::new(OptimizationDirection::Maximize);
+    let mut price_vars: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
+    for &p in &problem.usable_profiles {
+        price_vars[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
+    }
+    let mu: Vec<Variable> = columns
+        .iter()
+        .map(|_| lp.add_var(1.0, (0.0, f64::INFINITY)))
+        .collect();
+    for layout in &problem.layouts {
+        let row: Vec<(Variable, f64)> = price_vars
+            .iter()
+            .zip(&layout.counts)
+            .filter_map(|(v, &k)| Some(((*v)?, k as f64)))
+            .filter(|&(_, k)| k > 0.0)
+            .collect();
+        lp.add_constraint(row.as_slice(), ComparisonOp::Le, 1.0);
+    }
+    for (s, cols) in columns.iter().enumerate() {
+        for cover in cols {
+            let mut row = vec![(mu[s], 1.0)];
+            row.extend(
+                price_vars
+                    .iter()
+                    .zip(cover)
+                    .filter_map(|(v, &k)| Some(((*v)?, -(k as f64))))
+                    .filter(|&(_, k)| k != 0.0),
+            );
+            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+        }
+    }
+    let solution = lp.solve().ok()?.into_solution().ok()?;
+    let mut prices: Vec<f64> = price_vars
+        .iter()
+        .map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0)))
+        .collect();
+    let worst = problem
+        .layouts
+        .iter()
+        .map(|l| cost(&l.counts, &prices))
+        .fold(1.0, f64::max);
+    prices.iter_mut().for_each(|p| *p /= worst);
+    let mu = mu.iter().map(|&v| solution.var_value(v)).collect();
+    Some((prices, mu))
+}
+
+/// Solves the restricted master over the generated columns for its fractional solution.
+fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f64)>>, Vec<f64>) {
+    let mut lp = Lp::new(OptimizationDirection::Minimize);
+    let y: Vec<Variable> = problem
+        .layouts
+        .iter()
+        .map(|_| lp.add_var(1.0, (0.0, f64::INFINITY)))
+        .collect();
+    let lambda: Vec<Vec<Variable>> = columns
+        .iter()
+        .map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect())
+        .collect();
+    for vars in &lambda {
+        let row: Vec<(Variable, f64)> = vars.iter().map(|&v| (v, 1.0)).collect();
+        lp.add_constraint(row.as_slice(), ComparisonOp::Eq, 1.0);
+    }
+    for &p in &problem.usable_profiles {
+        let mut row: Vec<(Variable, f64)> = problem
+            .layouts
+            .iter()
+            .zip(&y)
+            .filter(|(l, _)| l.counts[p] > 0)
+            .map(|(l, &v)| (v, l.counts[p] as f64))
+            .collect();
+        for (cols, vars) in columns.iter().zip(&lambda) {
+            row.extend(
+                cols.iter()
+                    .zip(vars)
+                    .filter(|(c, _)| c[p] > 0)
+                    .map(|(c, &v)| (v, -(c[p] as f64))),
+            );
+        }
+        lp.add_constraint(row.as_slice(), ComparisonOp::Ge, 0.0);
+    }
+    let Some(solution) = lp.solve().ok().and_then(|o| o.into_solution().ok()) else {
+        // Should the LP fail, fall back to each service's first column and no layout hint.
+        return (
+            columns.iter().map(|_| vec![(0, 1.0)]).collect(),
+            vec![0.0; problem.layouts.len()],
+        );
+    };
+    let weights = lambda
+        .iter()
+        .map(|vars| {
+            let mut w: Vec<(usize, f64)> = vars
+                .iter()
+                .enumerate()
+                .map(|(c, &v)| (c, solution.var_value(v)))
+                .filter(|&(_, x)| x > 1e-9)
+                .collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1));
+            if w.is_empty() {
+                w.push((0, 1.0));
+            }
+            w
+        })
+        .collect();
+    (weights, y.iter().map(|&v| solution.var_value(v)).collect())
+}
