@@ -72,7 +72,7 @@ pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
         }
         let fastest_ms = overhead_ms + 1000.0 / peak;
         let slo_ms = (fastest_ms * rng.random_range(3.0..12.0)).max(20.0).round();
-        let rate = (peak * rng.random_range(0.2..2.5)).round().max(1.0);
+        let rate = (peak * log_uniform(&mut rng, 0.03, 2.5)).round().max(1.0);
         workload.push(WorkloadRow {
             model,
             rate,
