@@ -48,13 +48,7 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Packing 
             })
             .collect();
         for &p in &rows {
-            let row: Vec<(Variable, f64)> = problem
-                .layouts
-                .iter()
-                .zip(&y)
-                .filter(|(l, _)| l.counts[p] > 0)
-                .map(|(l, &v)| (v, l.counts[p] as f64))
-                .collect();
+            let row = crate::relaxation::supply_terms(problem, &y, p);
             lp.add_constraint(row.as_slice(), ComparisonOp::Ge, wanted[p] as f64);
         }
         (lp, y)

@@ -192,13 +192,7 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f
         lp.add_constraint(row.as_slice(), ComparisonOp::Eq, 1.0);
     }
     for &p in &problem.usable_profiles {
-        let mut row: Vec<(Variable, f64)> = problem
-            .layouts
-            .iter()
-            .zip(&y)
-            .filter(|(l, _)| l.counts[p] > 0)
-            .map(|(l, &v)| (v, l.counts[p] as f64))
-            .collect();
+        let mut row = supply_terms(problem, &y, p);
         for (cols, vars) in columns.iter().zip(&lambda) {
             row.extend(
                 cols.iter()
@@ -233,4 +227,15 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f
         })
         .collect();
     (weights, y.iter().map(|&v| solution.var_value(v)).collect())
+}
+
+/// The instances of profile `p` that `y[L]` GPUs of each layout `L` offer, as LP terms.
+pub(crate) fn supply_terms(problem: &Problem, y: &[Variable], p: usize) -> Vec<(Variable, f64)> {
+    problem
+        .layouts
+        .iter()
+        .zip(y)
+        .filter(|(l, _)| l.counts[p] > 0)
+        .map(|(l, &v)| (v, l.counts[p] as f64))
+        .collect()
 }
