@@ -17,11 +17,7 @@ fn root() -> PathBuf {
 
 fn shared_data() -> PathBuf {
     let dir = root().join("../shared/data");
-    assert!(
-        dir.is_dir(),
-        "{} is missing: the published measurements live beside the checkout",
-        dir.display()
-    );
+    assert!(dir.is_dir(), "{} is missing: the published measurements live beside the checkout", dir.display());
     dir
 }
 
@@ -34,19 +30,10 @@ fn example(name: &str) -> (String, String) {
     (path.display().to_string(), read(&path))
 }
 
-fn plan_and_check(
-    gpu_id: &str,
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-) -> migplan_core::plan::Plan {
+fn plan_and_check(gpu_id: &str, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> migplan_core::plan::Plan {
     let g = gpu(gpu_id).unwrap();
     let problem = Problem::build(&g, profiles, workload).unwrap_or_else(|e| panic!("{e}"));
-    let plan = run(
-        &problem,
-        &RunOptions::default(),
-        &AtomicBool::new(false),
-        &mut |_| {},
-    );
+    let plan = run(&problem, &RunOptions::default(), &AtomicBool::new(false), &mut |_| {});
     let violations = validate(&g, profiles, workload, &plan);
     assert!(violations.is_empty(), "{violations:?}");
     plan
@@ -56,24 +43,11 @@ fn plan_and_check(
 fn migperf_rows_of_the_example_are_the_published_measurements() {
     let (name, text) = example("a100-40gb-profiles.csv");
     let rows = parse_profiles(&name, &text).unwrap();
-    let ids = [
-        ("19", "1g.5gb"),
-        ("14", "2g.10gb"),
-        ("9", "3g.20gb"),
-        ("0", "7g.40gb"),
-    ];
+    let ids = [("19", "1g.5gb"), ("14", "2g.10gb"), ("9", "3g.20gb"), ("0", "7g.40gb")];
     let mut published = Vec::new();
     for entry in std::fs::read_dir(shared_data().join("migperf/A100-40GB")).unwrap() {
         let path = entry.unwrap().path();
-        let id = path
-            .file_stem()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .rsplit('_')
-            .next()
-            .unwrap()
-            .to_string();
+        let id = path.file_stem().unwrap().to_str().unwrap().rsplit('_').next().unwrap().to_string();
         let profile = ids.iter().find(|(i, _)| *i == id).unwrap().1;
         let mut reader = csv::Reader::from_path(&path).unwrap();
         for record in reader.deserialize::<std::collections::HashMap<String, String>>() {
@@ -90,49 +64,25 @@ fn migperf_rows_of_the_example_are_the_published_measurements() {
     let ours: Vec<_> = rows
         .iter()
         .filter(|r| !r.model.starts_with("synthetic-"))
-        .map(|r| {
-            (
-                r.model.clone(),
-                r.profile.clone(),
-                r.batch,
-                r.latency_ms,
-                r.throughput,
-            )
-        })
+        .map(|r| (r.model.clone(), r.profile.clone(), r.batch, r.latency_ms, r.throughput))
         .collect();
     assert_eq!(ours.len(), published.len());
     for row in &published {
-        assert!(
-            ours.contains(row),
-            "published row {row:?} is missing from the example"
-        );
+        assert!(ours.contains(row), "published row {row:?} is missing from the example");
     }
     assert!(
-        !rows
-            .iter()
-            .any(|r| r.profile.starts_with("4g") && !r.model.starts_with("synthetic-")),
+        !rows.iter().any(|r| r.profile.starts_with("4g") && !r.model.starts_with("synthetic-")),
         "MIGPerf has no 4g runs"
     );
 }
 
 #[test]
 fn examples_plan_optimally_and_beat_whole_gpus() {
-    for (gpu_id, stem) in [
-        ("a100-40gb", "a100-40gb"),
-        ("a100-80gb", "a100-80gb-parvagpu"),
-    ] {
+    for (gpu_id, stem) in [("a100-40gb", "a100-40gb"), ("a100-80gb", "a100-80gb-parvagpu")] {
         let (pn, pt) = example(&format!("{stem}-profiles.csv"));
         let (wn, wt) = example(&format!("{stem}-workload.csv"));
-        let plan = plan_and_check(
-            gpu_id,
-            &parse_profiles(&pn, &pt).unwrap(),
-            &parse_workload(&wn, &wt).unwrap(),
-        );
-        assert!(
-            plan.bound.proven_optimal,
-            "{stem}: {} GPUs, bound {}",
-            plan.gpu_count, plan.bound.lower
-        );
+        let plan = plan_and_check(gpu_id, &parse_profiles(&pn, &pt).unwrap(), &parse_workload(&wn, &wt).unwrap());
+        assert!(plan.bound.proven_optimal, "{stem}: {} GPUs, bound {}", plan.gpu_count, plan.bound.lower);
         let whole = plan.baseline.whole_gpus.unwrap();
         println!("{stem}: {} GPUs, whole GPUs {whole}", plan.gpu_count);
         assert!(plan.gpu_count < whole, "{stem}: MIG should save GPUs");
@@ -146,15 +96,7 @@ fn parvagpu_scenarios_need_no_more_gpus_than_parvagpus_own_deployments() {
     let profiles = parse_profiles(&pn, &pt).unwrap();
     let mut models: Vec<String> = std::fs::read_dir(data.join("prof_data"))
         .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_str().unwrap().to_string())
         .collect();
     models.sort();
     let lines = |name: &str| -> Vec<Vec<String>> {
@@ -186,17 +128,7 @@ fn parvagpu_scenarios_need_no_more_gpus_than_parvagpus_own_deployments() {
             .collect();
         gpus.sort();
         gpus.dedup();
-        println!(
-            "SLO{k}: migplan {} GPUs (bound {}), ParvaGPU {}",
-            plan.gpu_count,
-            plan.bound.lower,
-            gpus.len()
-        );
-        assert!(
-            plan.gpu_count <= gpus.len(),
-            "SLO{k}: {} GPUs, ParvaGPU needed {}",
-            plan.gpu_count,
-            gpus.len()
-        );
+        println!("SLO{k}: migplan {} GPUs (bound {}), ParvaGPU {}", plan.gpu_count, plan.bound.lower, gpus.len());
+        assert!(plan.gpu_count <= gpus.len(), "SLO{k}: {} GPUs, ParvaGPU needed {}", plan.gpu_count, gpus.len());
     }
 }

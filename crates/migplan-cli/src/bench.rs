@@ -42,20 +42,14 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             for &kind in &args.solvers {
                 let options = RunOptions {
                     solver: kind,
-                    budget: Budget {
-                        time_limit: Some(Duration::from_secs_f64(args.time_limit)),
-                        max_iterations: None,
-                    },
+                    budget: Budget { time_limit: Some(Duration::from_secs_f64(args.time_limit)), max_iterations: None },
                     seed,
                 };
                 let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
                 let violations = validate(&gpu, &generated.profiles, &generated.workload, &plan);
                 let whole = plan.baseline.whole_gpus;
                 let saving = whole.map_or("-".to_string(), |w| {
-                    format!(
-                        "{:.1}%",
-                        100.0 * (w as f64 - plan.gpu_count as f64) / w as f64
-                    )
+                    format!("{:.1}%", 100.0 * (w as f64 - plan.gpu_count as f64) / w as f64)
                 });
                 let gap = 100.0 * (plan.gpu_count - plan.bound.lower.min(plan.gpu_count)) as f64
                     / plan.bound.lower.max(1) as f64;
@@ -71,11 +65,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                     saving,
                     plan.solver.elapsed_ms,
                     plan.solver.termination,
-                    if violations.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  INVALID: {}", violations[0])
-                    }
+                    if violations.is_empty() { String::new() } else { format!("  INVALID: {}", violations[0]) }
                 );
             }
         }

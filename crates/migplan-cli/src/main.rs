@@ -18,11 +18,7 @@ use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
 use migplan_core::validate::validate;
 
 #[derive(Parser)]
-#[command(
-    name = "migplan",
-    version,
-    about = "Plan MIG partitions that serve many models on as few GPUs as possible"
-)]
+#[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -101,10 +97,7 @@ enum Command {
 fn parse_solver(name: &str) -> Result<SolverKind, String> {
     SolverKind::parse(name).ok_or_else(|| {
         let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        format!(
-            "unknown solver `{name}`; choose one of {}",
-            names.join(", ")
-        )
+        format!("unknown solver `{name}`; choose one of {}", names.join(", "))
     })
 }
 
@@ -156,30 +149,16 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => print!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan {
-            gpu,
-            profiles,
-            workload,
-            solver,
-            time_limit,
-            seed,
-            format,
-            out,
-        } => {
+        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out } => {
             let gpu = find_gpu(&gpu)?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
             let problem = Problem::build(&gpu, &profile_rows, &workload_rows)?;
             if !(time_limit.is_finite() && time_limit > 0.0) {
-                return Err(Failure(format!(
-                    "--time-limit {time_limit} must be a positive number of seconds"
-                )));
+                return Err(Failure(format!("--time-limit {time_limit} must be a positive number of seconds")));
             }
             let options = RunOptions {
                 solver,
-                budget: Budget {
-                    time_limit: Some(Duration::from_secs_f64(time_limit)),
-                    max_iterations: None,
-                },
+                budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
                 seed,
             };
             let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
@@ -196,17 +175,13 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => report::plan_table(&plan),
             };
             match out {
-                Some(path) => std::fs::write(&path, text)
-                    .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?,
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?
+                }
                 None => print!("{text}"),
             }
         }
-        Command::Validate {
-            gpu,
-            profiles,
-            workload,
-            plan,
-        } => {
+        Command::Validate { gpu, profiles, workload, plan } => {
             let gpu = find_gpu(&gpu)?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
             let text = read(&plan)?;
@@ -221,17 +196,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             })?;
             let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
             if violations.is_empty() {
-                println!(
-                    "valid: {} GPUs serve all {} models",
-                    plan.gpus.len(),
-                    workload_rows.len()
-                );
+                println!("valid: {} GPUs serve all {} models", plan.gpus.len(), workload_rows.len());
             } else {
-                println!(
-                    "invalid: {} problem{}",
-                    violations.len(),
-                    if violations.len() == 1 { "" } else { "s" }
-                );
+                println!("invalid: {} problem{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
                 for v in &violations {
                     println!("  - {v}");
                 }
@@ -239,52 +206,32 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             }
         }
         Command::Bench(args) => bench::run(args)?,
-        Command::Generate {
-            gpu,
-            models,
-            seed,
-            out_dir,
-        } => {
+        Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
             let generated = migplan_core::generate::synthetic(&gpu, models, seed);
             let write = |name: &str, text: String| {
                 let path = out_dir.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
+                std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
             };
             std::fs::create_dir_all(&out_dir)
                 .map_err(|e| Failure(format!("cannot create {}: {e}", out_dir.display())))?;
-            write(
-                "profiles.csv",
-                migplan_core::generate::profiles_csv(&generated.profiles),
-            )?;
-            write(
-                "workload.csv",
-                migplan_core::generate::workload_csv(&generated.workload),
-            )?;
+            write("profiles.csv", migplan_core::generate::profiles_csv(&generated.profiles))?;
+            write("workload.csv", migplan_core::generate::workload_csv(&generated.workload))?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
-    catalog::gpu(id).ok_or_else(|| {
-        Failure(format!(
-            "unknown GPU `{id}`\n  hint: choose one of {}",
-            catalog::gpu_ids().join(", ")
-        ))
-    })
+    catalog::gpu(id)
+        .ok_or_else(|| Failure(format!("unknown GPU `{id}`\n  hint: choose one of {}", catalog::gpu_ids().join(", "))))
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
 }
 
-fn read_inputs(
-    profiles: &Path,
-    workload: &Path,
-) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
+fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
     let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
     let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
     Ok((profile_rows, workload_rows))

@@ -8,11 +8,7 @@ use migplan_core::plan::{Plan, PlanGpu};
 
 pub fn gpus_table(gpus: &[GpuSpec]) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<18} {:>6} {:>6}  {:<9} profiles",
-        "id", "slices", "memory", "placement"
-    );
+    let _ = writeln!(out, "{:<18} {:>6} {:>6}  {:<9} profiles", "id", "slices", "memory", "placement");
     for g in gpus {
         let profiles: Vec<&str> = g.profiles.iter().map(|p| p.name.as_str()).collect();
         let _ = writeln!(
@@ -21,11 +17,7 @@ pub fn gpus_table(gpus: &[GpuSpec]) -> String {
             g.id,
             g.compute_slices,
             g.memory_gb,
-            if g.placements_assumed() {
-                "assumed"
-            } else {
-                "published"
-            },
+            if g.placements_assumed() { "assumed" } else { "published" },
             profiles.join(" ")
         );
     }
@@ -33,27 +25,17 @@ pub fn gpus_table(gpus: &[GpuSpec]) -> String {
 }
 
 pub fn layouts_table(gpu: &GpuSpec, layouts: &[Layout]) -> String {
-    let mut out = format!(
-        "{} maximal layouts of {} (plain profiles; start in memory slots)\n",
-        layouts.len(),
-        gpu.id
-    );
+    let mut out = format!("{} maximal layouts of {} (plain profiles; start in memory slots)\n", layouts.len(), gpu.id);
     for l in layouts {
-        let cells: Vec<String> = l
-            .placements
-            .iter()
-            .map(|p| format!("[{}@{}]", gpu.profiles[p.profile].name, p.start))
-            .collect();
+        let cells: Vec<String> =
+            l.placements.iter().map(|p| format!("[{}@{}]", gpu.profiles[p.profile].name, p.start)).collect();
         let _ = writeln!(out, "  {}", cells.join(""));
     }
     out
 }
 
 fn gpu_cells(g: &PlanGpu) -> String {
-    g.instances
-        .iter()
-        .map(|i| format!("[{} {}]", i.profile, i.model.as_deref().unwrap_or("idle")))
-        .collect()
+    g.instances.iter().map(|i| format!("[{} {}]", i.profile, i.model.as_deref().unwrap_or("idle"))).collect()
 }
 
 pub fn plan_table(plan: &Plan) -> String {
@@ -61,11 +43,7 @@ pub fn plan_table(plan: &Plan) -> String {
     let bound = if plan.bound.proven_optimal {
         "proven optimal".to_string()
     } else {
-        format!(
-            "lower bound {}, gap {}",
-            plan.bound.lower,
-            plan.gpu_count - plan.bound.lower
-        )
+        format!("lower bound {}, gap {}", plan.bound.lower, plan.gpu_count - plan.bound.lower)
     };
     let _ = writeln!(
         out,
@@ -73,17 +51,10 @@ pub fn plan_table(plan: &Plan) -> String {
         plan.gpu_count, plan.gpu, plan.solver.name, plan.solver.elapsed_ms
     );
     if let Some(whole) = plan.baseline.whole_gpus {
-        let saving = if whole > 0 {
-            100.0 * (whole as f64 - plan.gpu_count as f64) / whole as f64
-        } else {
-            0.0
-        };
+        let saving = if whole > 0 { 100.0 * (whole as f64 - plan.gpu_count as f64) / whole as f64 } else { 0.0 };
         let _ = writeln!(out, "whole GPUs only: {whole}; MIG saves {saving:.1}%");
     } else {
-        let _ = writeln!(
-            out,
-            "whole GPUs only: not possible (some model misses its SLO on a whole GPU)"
-        );
+        let _ = writeln!(out, "whole GPUs only: not possible (some model misses its SLO on a whole GPU)");
     }
     let _ = writeln!(out, "\nGPUs");
     let mut groups: Vec<(String, usize)> = Vec::new();
@@ -97,29 +68,12 @@ pub fn plan_table(plan: &Plan) -> String {
     for (cells, n) in groups {
         let _ = writeln!(out, "  x{n:<3} {cells}");
     }
-    let width = plan
-        .models
-        .iter()
-        .map(|m| m.model.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    let _ = writeln!(
-        out,
-        "\n{:<width$} {:>10} {:>10} {:>9}",
-        "model", "demand/s", "capacity/s", "headroom"
-    );
+    let width = plan.models.iter().map(|m| m.model.len()).max().unwrap_or(5).max(5);
+    let _ = writeln!(out, "\n{:<width$} {:>10} {:>10} {:>9}", "model", "demand/s", "capacity/s", "headroom");
     for m in &plan.models {
-        let headroom = if m.rate > 0.0 {
-            format!("{:+.1}%", 100.0 * (m.capacity - m.rate) / m.rate)
-        } else {
-            "-".into()
-        };
-        let _ = writeln!(
-            out,
-            "{:<width$} {:>10.1} {:>10.1} {:>9}",
-            m.model, m.rate, m.capacity, headroom
-        );
+        let headroom =
+            if m.rate > 0.0 { format!("{:+.1}%", 100.0 * (m.capacity - m.rate) / m.rate) } else { "-".into() };
+        let _ = writeln!(out, "{:<width$} {:>10.1} {:>10.1} {:>9}", m.model, m.rate, m.capacity, headroom);
     }
     out
 }

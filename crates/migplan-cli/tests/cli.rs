@@ -8,18 +8,11 @@ fn root() -> PathBuf {
 }
 
 fn example(name: &str) -> String {
-    root()
-        .join("static/examples")
-        .join(name)
-        .display()
-        .to_string()
+    root().join("static/examples").join(name).display().to_string()
 }
 
 fn migplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migplan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_migplan")).args(args).output().expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -37,25 +30,20 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn plan_example(extra: &[&str]) -> serde_json::Value {
-    let (p, w) = (
-        example("a100-40gb-profiles.csv"),
-        example("a100-40gb-workload.csv"),
-    );
-    let mut args = vec![
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-        "--format",
-        "json",
-    ];
+    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
+    let mut args = vec!["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"];
     args.extend_from_slice(extra);
     let o = migplan(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     serde_json::from_str(&stdout(&o)).expect("plan --format json prints JSON")
+}
+
+fn validate_example_plan(name: &str, plan: &serde_json::Value) -> Output {
+    let path = scratch(name).join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
+    let path = path.display().to_string();
+    migplan(&["validate", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--plan", &path])
 }
 
 #[test]
@@ -63,29 +51,11 @@ fn gpus_json_lists_every_catalog_gpu_with_assumed_flags() {
     let o = migplan(&["gpus", "--format", "json"]);
     assert!(o.status.success());
     let gpus: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let ids: Vec<&str> = gpus
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["id"].as_str().unwrap())
-        .collect();
-    for id in [
-        "a100-40gb",
-        "a100-80gb",
-        "a30-24gb",
-        "h100-80gb",
-        "h100-94gb",
-        "h200-141gb",
-        "b200-180gb",
-    ] {
+    let ids: Vec<&str> = gpus.as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    for id in ["a100-40gb", "a100-80gb", "a30-24gb", "h100-80gb", "h100-94gb", "h200-141gb", "b200-180gb"] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
-    let b200 = gpus
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "b200-180gb")
-        .unwrap();
+    let b200 = gpus.as_array().unwrap().iter().find(|g| g["id"] == "b200-180gb").unwrap();
     assert_eq!(b200["profiles"][0]["assumed"], true);
 }
 
@@ -94,14 +64,8 @@ fn layouts_json_is_the_twelve_maximal_a100_layouts() {
     let o = migplan(&["layouts", "--gpu", "a100-40gb", "--format", "json"]);
     let layouts: Vec<Vec<serde_json::Value>> = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(layouts.len(), 12);
-    assert!(layouts
-        .iter()
-        .flatten()
-        .all(|i| i["profile"].is_string() && i["start"].is_u64()));
-    assert!(layouts
-        .iter()
-        .flatten()
-        .all(|i| !i["profile"].as_str().unwrap().contains("+me")));
+    assert!(layouts.iter().flatten().all(|i| i["profile"].is_string() && i["start"].is_u64()));
+    assert!(layouts.iter().flatten().all(|i| !i["profile"].as_str().unwrap().contains("+me")));
 }
 
 #[test]
@@ -113,25 +77,7 @@ fn example_plan_is_valid_optimal_and_saves_against_whole_gpus() {
     assert_eq!(plan["bound"]["proven_optimal"], true);
     assert!(plan["baseline"]["whole_gpus"].as_u64().unwrap() > count);
 
-    let dir = scratch("valid");
-    let path = dir.join("plan.json");
-    std::fs::write(&path, plan.to_string()).unwrap();
-    let (p, w) = (
-        example("a100-40gb-profiles.csv"),
-        example("a100-40gb-workload.csv"),
-    );
-    let path = path.display().to_string();
-    let o = migplan(&[
-        "validate",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-        "--plan",
-        &path,
-    ]);
+    let o = validate_example_plan("valid", &plan);
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(stdout(&o).starts_with("valid"));
 }
@@ -142,25 +88,7 @@ fn validate_lists_violations_and_exits_one() {
     // Move one instance to an illegal start and drop a GPU.
     plan["gpus"][0]["instances"][0]["start"] = serde_json::json!(7);
     plan["gpus"].as_array_mut().unwrap().pop();
-    let dir = scratch("invalid");
-    let path = dir.join("plan.json");
-    std::fs::write(&path, plan.to_string()).unwrap();
-    let (p, w) = (
-        example("a100-40gb-profiles.csv"),
-        example("a100-40gb-workload.csv"),
-    );
-    let path = path.display().to_string();
-    let o = migplan(&[
-        "validate",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-        "--plan",
-        &path,
-    ]);
+    let o = validate_example_plan("invalid", &plan);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("cannot start at memory slot 7"), "{out}");
@@ -172,10 +100,7 @@ fn same_seed_same_plan_and_out_file() {
     let dir = scratch("out");
     let out = dir.join("plan.json").display().to_string();
     let a = plan_example(&["--seed", "3"]);
-    let (p, w) = (
-        example("a100-40gb-profiles.csv"),
-        example("a100-40gb-workload.csv"),
-    );
+    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
     let o = migplan(&[
         "plan",
         "--gpu",
@@ -192,26 +117,14 @@ fn same_seed_same_plan_and_out_file() {
         &out,
     ]);
     assert!(o.status.success());
-    let b: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(a["gpus"], b["gpus"]);
 }
 
 #[test]
 fn table_format_groups_gpus_and_lists_models() {
-    let (p, w) = (
-        example("a100-40gb-profiles.csv"),
-        example("a100-40gb-workload.csv"),
-    );
-    let o = migplan(&[
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-    ]);
+    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
+    let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w]);
     let out = stdout(&o);
     assert!(out.contains("MIG saves"), "{out}");
     assert!(out.contains("[2g.10gb "), "{out}");
@@ -222,22 +135,10 @@ fn table_format_groups_gpus_and_lists_models() {
 fn bad_csv_names_file_line_and_column() {
     let dir = scratch("bad");
     let w = dir.join("workload.csv");
-    std::fs::write(
-        &w,
-        "model,rate,slo_ms\nbert-base-multilingual-cased,900,60\nbroken,lots,60\n",
-    )
-    .unwrap();
+    std::fs::write(&w, "model,rate,slo_ms\nbert-base-multilingual-cased,900,60\nbroken,lots,60\n").unwrap();
     let p = example("a100-40gb-profiles.csv");
     let w = w.display().to_string();
-    let o = migplan(&[
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-    ]);
+    let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("workload.csv:3: column `rate`"), "{err}");
@@ -248,26 +149,11 @@ fn bad_csv_names_file_line_and_column() {
 fn unknown_gpu_and_missing_file_are_clear_errors() {
     let o = migplan(&["layouts", "--gpu", "a200"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("choose one of a100-40gb"),
-        "{}",
-        stderr(&o)
-    );
-    let o = migplan(&[
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        "/nonexistent.csv",
-        "--workload",
-        "/nonexistent.csv",
-    ]);
+    assert!(stderr(&o).contains("choose one of a100-40gb"), "{}", stderr(&o));
+    let o =
+        migplan(&["plan", "--gpu", "a100-40gb", "--profiles", "/nonexistent.csv", "--workload", "/nonexistent.csv"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("cannot read /nonexistent.csv"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("cannot read /nonexistent.csv"), "{}", stderr(&o));
 }
 
 #[test]
@@ -287,17 +173,7 @@ fn json_inputs_in_one_file_plan_like_csv() {
     )
     .unwrap();
     let both = both.display().to_string();
-    let o = migplan(&[
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &both,
-        "--workload",
-        &both,
-        "--format",
-        "json",
-    ]);
+    let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &both, "--workload", &both, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     // 3 x 1g for a and one 3g for b fit one GPU.
@@ -308,25 +184,8 @@ fn json_inputs_in_one_file_plan_like_csv() {
 fn generate_writes_inputs_that_plan() {
     let dir = scratch("gen");
     let d = dir.display().to_string();
-    assert!(
-        migplan(&["generate", "--models", "8", "--seed", "5", "--out-dir", &d])
-            .status
-            .success()
-    );
-    let (p, w) = (
-        dir.join("profiles.csv").display().to_string(),
-        dir.join("workload.csv").display().to_string(),
-    );
-    let o = migplan(&[
-        "plan",
-        "--gpu",
-        "a100-40gb",
-        "--profiles",
-        &p,
-        "--workload",
-        &w,
-        "--format",
-        "json",
-    ]);
+    assert!(migplan(&["generate", "--models", "8", "--seed", "5", "--out-dir", &d]).status.success());
+    let (p, w) = (dir.join("profiles.csv").display().to_string(), dir.join("workload.csv").display().to_string());
+    let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -65,17 +65,11 @@ impl GpuSpec {
     /// (`3g`), which means the plain profile of that compute size.
     pub fn resolve_profile(&self, written: &str) -> Option<usize> {
         let written = written.trim();
-        if let Some(i) = self
-            .profiles
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(written))
-        {
+        if let Some(i) = self.profiles.iter().position(|p| p.name.eq_ignore_ascii_case(written)) {
             return Some(i);
         }
         let compute: u8 = written.strip_suffix(['g', 'G'])?.parse().ok()?;
-        self.profiles
-            .iter()
-            .position(|p| p.kind == ProfileKind::Plain && p.compute == compute)
+        self.profiles.iter().position(|p| p.kind == ProfileKind::Plain && p.compute == compute)
     }
 
     /// The whole-GPU profile (`7g.40gb`, `4g.24gb` on A30).
@@ -100,14 +94,7 @@ type SevenSliceNames = [Option<&'static str>; 7];
 /// compute, memory slots, max count, legal starts.
 const SEVEN_SLICE_TABLE: [(u8, ProfileKind, u8, u8, u8, &[u8]); 7] = [
     (19, ProfileKind::Plain, 1, 1, 7, &[0, 1, 2, 3, 4, 5, 6]),
-    (
-        20,
-        ProfileKind::MediaExtensions,
-        1,
-        1,
-        1,
-        &[0, 1, 2, 3, 4, 5, 6],
-    ),
+    (20, ProfileKind::MediaExtensions, 1, 1, 1, &[0, 1, 2, 3, 4, 5, 6]),
     (15, ProfileKind::DoubleMemory, 1, 2, 4, &[0, 2, 4, 6]),
     (14, ProfileKind::Plain, 2, 2, 3, &[0, 2, 4]),
     (9, ProfileKind::Plain, 3, 4, 2, &[0, 4]),
@@ -126,30 +113,20 @@ fn seven_slice(
     let profiles = SEVEN_SLICE_TABLE
         .iter()
         .zip(names)
-        .filter_map(
-            |(&(nvidia_id, kind, compute, memory_slots, max_count, starts), name)| {
-                Some(ProfileSpec {
-                    name: name?.to_string(),
-                    nvidia_id: Some(nvidia_id),
-                    kind,
-                    compute,
-                    memory_slots,
-                    starts: starts.to_vec(),
-                    max_count,
-                    assumed,
-                })
-            },
-        )
+        .filter_map(|(&(nvidia_id, kind, compute, memory_slots, max_count, starts), name)| {
+            Some(ProfileSpec {
+                name: name?.to_string(),
+                nvidia_id: Some(nvidia_id),
+                kind,
+                compute,
+                memory_slots,
+                starts: starts.to_vec(),
+                max_count,
+                assumed,
+            })
+        })
         .collect();
-    GpuSpec {
-        id,
-        name,
-        memory_gb,
-        compute_slices: 7,
-        memory_slots: 8,
-        pci_ids,
-        profiles,
-    }
+    GpuSpec { id, name, memory_gb, compute_slices: 7, memory_slots: 8, pci_ids, profiles }
 }
 
 /// A 4-slice GPU (A30 style): 1g x4 at any slot, 2g x2 at 0 or 2, 4g whole, `+me` variants
@@ -185,15 +162,7 @@ fn four_slice(
             })
         })
         .collect();
-    GpuSpec {
-        id,
-        name,
-        memory_gb,
-        compute_slices: 4,
-        memory_slots: 4,
-        pci_ids,
-        profiles,
-    }
+    GpuSpec { id, name, memory_gb, compute_slices: 4, memory_slots: 4, pci_ids, profiles }
 }
 
 /// Every GPU migplan knows, in a stable order.
@@ -371,13 +340,7 @@ pub fn all_gpus() -> Vec<GpuSpec> {
             "rtx-pro-6000-96gb",
             "NVIDIA RTX PRO 6000 Blackwell 96GB",
             96,
-            [
-                (Some("1g.24gb"), None),
-                (None, None),
-                (Some("2g.48gb"), None),
-                (None, None),
-                (Some("4g.96gb"), None),
-            ],
+            [(Some("1g.24gb"), None), (None, None), (Some("2g.48gb"), None), (None, None), (Some("4g.96gb"), None)],
             vec!["0x2BB510DE"],
             true,
         ),
@@ -386,9 +349,7 @@ pub fn all_gpus() -> Vec<GpuSpec> {
 
 /// Looks a GPU up by its id, case-insensitively.
 pub fn gpu(id: &str) -> Option<GpuSpec> {
-    all_gpus()
-        .into_iter()
-        .find(|g| g.id.eq_ignore_ascii_case(id.trim()))
+    all_gpus().into_iter().find(|g| g.id.eq_ignore_ascii_case(id.trim()))
 }
 
 /// The ids of all GPUs, for error messages.

@@ -45,11 +45,7 @@ impl Search<'_> {
         let most = crate::problem::instances_needed(missing, item.capacity) as u32;
         for k in (0..=most).rev() {
             self.counts[i] = k;
-            self.visit(
-                i + 1,
-                served + k as f64 * item.capacity,
-                cost + k as f64 * item.price,
-            );
+            self.visit(i + 1, served + k as f64 * item.capacity, cost + k as f64 * item.price);
         }
         self.counts[i] = 0;
     }
@@ -69,11 +65,7 @@ pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Co
         .iter()
         .filter_map(|&p| {
             let c = problem.capacity[s][p]?;
-            Some(Item {
-                profile: p,
-                capacity: c.throughput,
-                price: prices[p],
-            })
+            Some(Item { profile: p, capacity: c.throughput, price: prices[p] })
         })
         .collect();
     if items.is_empty() {
@@ -85,13 +77,7 @@ pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Co
             .total_cmp(&(b.price / b.capacity))
             .then((compute(a.profile) / a.capacity).total_cmp(&(compute(b.profile) / b.capacity)))
     });
-    let mut search = Search {
-        items: &items,
-        rate,
-        counts: vec![0; items.len()],
-        best_cost: f64::INFINITY,
-        best: None,
-    };
+    let mut search = Search { items: &items, rate, counts: vec![0; items.len()], best_cost: f64::INFINITY, best: None };
     search.visit(0, 0.0, 0.0);
     let counts = search.best?;
     for (item, k) in items.iter().zip(counts) {
@@ -115,22 +101,9 @@ mod tests {
         let g = gpu("a100-40gb").unwrap();
         let mut row = vec![None; g.profiles.len()];
         for &(name, t) in caps {
-            row[g.profile(name).unwrap()] = Some(Capacity {
-                throughput: t,
-                batch: 1,
-                processes: 1,
-                latency_ms: 1.0,
-            });
+            row[g.profile(name).unwrap()] = Some(Capacity { throughput: t, batch: 1, processes: 1, latency_ms: 1.0 });
         }
-        Problem::from_capacity(
-            g,
-            vec![Service {
-                model: "m".into(),
-                rate,
-                slo_ms: 10.0,
-            }],
-            vec![row],
-        )
+        Problem::from_capacity(g, vec![Service { model: "m".into(), rate, slo_ms: 10.0 }], vec![row])
     }
 
     fn brute_force(p: &Problem, prices: &[f64]) -> f64 {
@@ -138,19 +111,10 @@ mod tests {
         let mut best = f64::INFINITY;
         let mut counts = vec![0u32; usable.len()];
         loop {
-            let served: f64 = usable
-                .iter()
-                .zip(&counts)
-                .map(|(&q, &k)| k as f64 * p.capacity[0][q].unwrap().throughput)
-                .sum();
+            let served: f64 =
+                usable.iter().zip(&counts).map(|(&q, &k)| k as f64 * p.capacity[0][q].unwrap().throughput).sum();
             if covers(served, p.services[0].rate) {
-                best = best.min(
-                    usable
-                        .iter()
-                        .zip(&counts)
-                        .map(|(&q, &k)| k as f64 * prices[q])
-                        .sum(),
-                );
+                best = best.min(usable.iter().zip(&counts).map(|(&q, &k)| k as f64 * prices[q]).sum());
             }
             let mut i = 0;
             loop {
@@ -169,37 +133,18 @@ mod tests {
 
     #[test]
     fn matches_brute_force() {
-        let p = problem(
-            2300.0,
-            &[
-                ("1g.5gb", 310.0),
-                ("2g.10gb", 640.0),
-                ("3g.20gb", 900.0),
-                ("7g.40gb", 2000.0),
-            ],
-        );
+        let p = problem(2300.0, &[("1g.5gb", 310.0), ("2g.10gb", 640.0), ("3g.20gb", 900.0), ("7g.40gb", 2000.0)]);
         let g = &p.gpu;
-        for prices in [
-            [0.14, 0.28, 0.43, 1.0],
-            [0.1, 0.3, 0.3, 0.7],
-            [0.0, 0.5, 0.2, 1.0],
-            [0.2, 0.2, 0.2, 0.2],
-        ] {
+        for prices in [[0.14, 0.28, 0.43, 1.0], [0.1, 0.3, 0.3, 0.7], [0.0, 0.5, 0.2, 1.0], [0.2, 0.2, 0.2, 0.2]] {
             let mut full = vec![0.0; g.profiles.len()];
-            for (name, price) in ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"]
-                .iter()
-                .zip(prices)
-            {
+            for (name, price) in ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"].iter().zip(prices) {
                 full[g.profile(name).unwrap()] = price;
             }
             let (cover, c) = cheapest_cover(&p, 0, &full).unwrap();
             assert!((c - brute_force(&p, &full)).abs() < 1e-9, "{prices:?}");
             assert!((cost(&cover, &full) - c).abs() < 1e-9);
-            let served: f64 = cover
-                .iter()
-                .enumerate()
-                .map(|(q, &k)| k as f64 * p.capacity[0][q].map_or(0.0, |c| c.throughput))
-                .sum();
+            let served: f64 =
+                cover.iter().enumerate().map(|(q, &k)| k as f64 * p.capacity[0][q].map_or(0.0, |c| c.throughput)).sum();
             assert!(covers(served, 2300.0));
         }
     }

@@ -26,28 +26,18 @@ impl Solver for Exact {
         "exact"
     }
 
-    fn solve(
-        &mut self,
-        problem: &Problem,
-        relaxation: &Relaxation,
-        ctl: &mut Control,
-    ) -> SolverResult {
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
         let services = problem.services.len();
         let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
         let mut best = plan_for_choice(problem, relaxation, &choice, ctl);
         ctl.offer(best.gpu_count());
 
-        let fractional: Vec<usize> = (0..services)
-            .filter(|&s| relaxation.weights[s].len() > 1)
-            .collect();
+        let fractional: Vec<usize> = (0..services).filter(|&s| relaxation.weights[s].len() > 1).collect();
         let mut odometer = vec![0usize; fractional.len()];
         let mut tried = 1;
         while tried < MAX_COMBINATIONS && advance(&mut odometer, &fractional, relaxation) {
             if let Some(reason) = ctl.stop_reason() {
-                return SolverResult {
-                    deployment: best,
-                    termination: reason,
-                };
+                return SolverResult { deployment: best, termination: reason };
             }
             ctl.tick();
             tried += 1;
@@ -61,10 +51,7 @@ impl Solver for Exact {
             }
         }
         let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
-        SolverResult {
-            deployment: best,
-            termination,
-        }
+        SolverResult { deployment: best, termination }
     }
 }
 
@@ -81,21 +68,11 @@ fn advance(odometer: &mut [usize], fractional: &[usize], relaxation: &Relaxation
 }
 
 /// Packs the instances of one cover per service into GPUs.
-fn plan_for_choice(
-    problem: &Problem,
-    relaxation: &Relaxation,
-    choice: &[usize],
-    ctl: &Control,
-) -> Deployment {
+fn plan_for_choice(problem: &Problem, relaxation: &Relaxation, choice: &[usize], ctl: &Control) -> Deployment {
     let instances: Vec<Vec<usize>> = choice
         .iter()
         .enumerate()
-        .map(|(s, &c)| {
-            relaxation.columns[s][c]
-                .iter()
-                .map(|&k| k as usize)
-                .collect()
-        })
+        .map(|(s, &c)| relaxation.columns[s][c].iter().map(|&k| k as usize).collect())
         .collect();
     let mut wanted = vec![0u32; problem.gpu.profiles.len()];
     for cover in &instances {
@@ -103,10 +80,7 @@ fn plan_for_choice(
             wanted[p] += k as u32;
         }
     }
-    let limit = ctl
-        .remaining()
-        .unwrap_or(Duration::from_secs(1))
-        .min(Duration::from_secs(1));
+    let limit = ctl.remaining().unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(1));
     let packing = pack(problem, &wanted, limit);
     Deployment::from_counts(problem, &packing.layout_counts, &instances)
         .expect("a packing offers at least the wanted instances of every profile")

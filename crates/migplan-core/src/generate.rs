@@ -27,18 +27,11 @@ fn log_uniform(rng: &mut impl Rng, low: f64, high: f64) -> f64 {
 /// `models` synthetic services for `gpu`, reproducible from `seed`.
 pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let plain: Vec<_> = gpu
-        .profiles
-        .iter()
-        .filter(|p| p.kind == ProfileKind::Plain)
-        .collect();
+    let plain: Vec<_> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).collect();
     let n = gpu.compute_slices as f64;
     let mut profiles = Vec::new();
     let mut workload = Vec::new();
-    let loc = |file: &str, line: usize| SourceLoc {
-        file: file.to_string(),
-        line: line as u64 + 2,
-    };
+    let loc = |file: &str, line: usize| SourceLoc { file: file.to_string(), line: line as u64 + 2 };
     for i in 0..models {
         let model = format!("synthetic-{i:03}");
         let peak = log_uniform(&mut rng, 400.0, 6000.0);
@@ -73,12 +66,7 @@ pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
         let fastest_ms = overhead_ms + 1000.0 / peak;
         let slo_ms = (fastest_ms * rng.random_range(3.0..12.0)).max(20.0).round();
         let rate = (peak * log_uniform(&mut rng, 0.03, 2.5)).round().max(1.0);
-        workload.push(WorkloadRow {
-            model,
-            rate,
-            slo_ms,
-            loc: loc("synthetic-workload.csv", i),
-        });
+        workload.push(WorkloadRow { model, rate, slo_ms, loc: loc("synthetic-workload.csv", i) });
     }
     Generated { profiles, workload }
 }
@@ -91,10 +79,7 @@ fn round2(x: f64) -> f64 {
 pub fn profiles_csv(rows: &[ProfileRow]) -> String {
     let mut out = String::from("model,profile,batch,latency_ms,throughput,processes\n");
     for r in rows {
-        out += &format!(
-            "{},{},{},{},{},{}\n",
-            r.model, r.profile, r.batch, r.latency_ms, r.throughput, r.processes
-        );
+        out += &format!("{},{},{},{},{},{}\n", r.model, r.profile, r.batch, r.latency_ms, r.throughput, r.processes);
     }
     out
 }

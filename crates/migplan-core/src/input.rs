@@ -130,12 +130,7 @@ pub fn parse_profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputEr
             loc,
         });
     }
-    let table = CsvTable::read(
-        file,
-        text,
-        &PROFILE_COLUMNS,
-        "model,profile,batch,latency_ms,throughput[,processes]",
-    )?;
+    let table = CsvTable::read(file, text, &PROFILE_COLUMNS, "model,profile,batch,latency_ms,throughput[,processes]")?;
     let processes = table.optional_column("processes");
     table.rows(|r| {
         Ok(ProfileRow {
@@ -157,13 +152,11 @@ pub fn parse_profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputEr
 /// Reads workload rows from CSV or JSON text (JSON when the text starts with `{`).
 pub fn parse_workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
     if looks_like_json(text) {
-        return parse_json_section(file, text, "workload", |row: JsonWorkload, loc| {
-            WorkloadRow {
-                model: row.model.0,
-                rate: row.rate.0,
-                slo_ms: row.slo_ms.0,
-                loc,
-            }
+        return parse_json_section(file, text, "workload", |row: JsonWorkload, loc| WorkloadRow {
+            model: row.model.0,
+            rate: row.rate.0,
+            slo_ms: row.slo_ms.0,
+            loc,
         });
     }
     let table = CsvTable::read(file, text, &WORKLOAD_COLUMNS, "model,rate,slo_ms")?;
@@ -185,22 +178,13 @@ struct CsvTable {
 }
 
 impl CsvTable {
-    fn read(
-        file: &str,
-        text: &str,
-        required: &[&str],
-        expected: &str,
-    ) -> Result<CsvTable, InputErrors> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
+    fn read(file: &str, text: &str, required: &[&str], expected: &str) -> Result<CsvTable, InputErrors> {
+        let mut reader =
+            csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
         let csv_error = |e: csv::Error| {
             let line = e.position().map(|p| p.line());
             let message = match e.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                     format!("this row has {len} fields but the header has {expected_len}")
                 }
                 csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
@@ -214,17 +198,9 @@ impl CsvTable {
                 hint: Some(format!("expected CSV columns {expected}")),
             }
         };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect();
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !headers.iter().any(|h| h == c))
-            .collect();
+        let headers: Vec<String> =
+            reader.headers().map_err(csv_error)?.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
             return Err(InputError {
                 file: file.to_string(),
@@ -235,9 +211,7 @@ impl CsvTable {
                     if missing.len() > 1 { "s" } else { "" },
                     missing.join(", ")
                 ),
-                hint: Some(format!(
-                    "the first line must name the columns {expected} (any order, any case)"
-                )),
+                hint: Some(format!("the first line must name the columns {expected} (any order, any case)")),
             }
             .into());
         }
@@ -262,25 +236,15 @@ impl CsvTable {
             }
             .into());
         }
-        Ok(CsvTable {
-            file: file.to_string(),
-            headers,
-            records,
-        })
+        Ok(CsvTable { file: file.to_string(), headers, records })
     }
 
     /// Converts every record, collecting all the errors rather than stopping at the first.
-    fn rows<T>(
-        &self,
-        convert: impl Fn(&CsvRow) -> Result<T, InputError>,
-    ) -> Result<Vec<T>, InputErrors> {
+    fn rows<T>(&self, convert: impl Fn(&CsvRow) -> Result<T, InputError>) -> Result<Vec<T>, InputErrors> {
         let mut rows = Vec::new();
         let mut errors = Vec::new();
         for record in &self.records {
-            match convert(&CsvRow {
-                table: self,
-                record,
-            }) {
+            match convert(&CsvRow { table: self, record }) {
                 Ok(row) => rows.push(row),
                 Err(e) => errors.push(e),
             }
@@ -303,17 +267,11 @@ struct CsvRow<'a> {
 
 impl CsvRow<'_> {
     fn loc(&self) -> SourceLoc {
-        SourceLoc {
-            file: self.table.file.clone(),
-            line: self.record.position().map_or(0, |p| p.line()),
-        }
+        SourceLoc { file: self.table.file.clone(), line: self.record.position().map_or(0, |p| p.line()) }
     }
 
     fn field(&self, column: &str) -> &str {
-        let i = self
-            .table
-            .optional_column(column)
-            .expect("required columns are checked on read");
+        let i = self.table.optional_column(column).expect("required columns are checked on read");
         self.record.get(i).unwrap_or("")
     }
 
@@ -324,11 +282,7 @@ impl CsvRow<'_> {
     fn name(&self, column: &str) -> Result<String, InputError> {
         let v = self.field(column);
         if v.is_empty() {
-            return Err(self.error(
-                column,
-                format!("`{column}` is empty"),
-                "every row needs a value here",
-            ));
+            return Err(self.error(column, format!("`{column}` is empty"), "every row needs a value here"));
         }
         Ok(v.to_string())
     }
@@ -337,22 +291,14 @@ impl CsvRow<'_> {
         let v = self.field(column);
         match v.parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(x),
-            _ => Err(self.error(
-                column,
-                format!("`{v}` is not a number"),
-                "write a plain decimal number such as 12.5",
-            )),
+            _ => Err(self.error(column, format!("`{v}` is not a number"), "write a plain decimal number such as 12.5")),
         }
     }
 
     fn positive(&self, column: &str) -> Result<f64, InputError> {
         let x = self.number(column)?;
         if x <= 0.0 {
-            return Err(self.error(
-                column,
-                format!("{x} is not above zero"),
-                "this must be a positive number",
-            ));
+            return Err(self.error(column, format!("{x} is not above zero"), "this must be a positive number"));
         }
         Ok(x)
     }
@@ -369,11 +315,7 @@ impl CsvRow<'_> {
         let v = self.field(column);
         match v.parse::<u32>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(self.error(
-                column,
-                format!("`{v}` is not a whole number above zero"),
-                "write 1, 2, 3, ...",
-            )),
+            _ => Err(self.error(column, format!("`{v}` is not a whole number above zero"), "write 1, 2, 3, ...")),
         }
     }
 }
@@ -400,9 +342,7 @@ impl<'de> Deserialize<'de> for Positive {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let x = f64::deserialize(d)?;
         if !(x.is_finite() && x > 0.0) {
-            return Err(serde::de::Error::custom(format!(
-                "{x} is not a positive number"
-            )));
+            return Err(serde::de::Error::custom(format!("{x} is not a positive number")));
         }
         Ok(Positive(x))
     }
@@ -422,9 +362,7 @@ impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = u32::deserialize(d)?;
         if n == 0 {
-            return Err(serde::de::Error::custom(
-                "0 is not a whole number above zero",
-            ));
+            return Err(serde::de::Error::custom("0 is not a whole number above zero"));
         }
         Ok(Count(n))
     }
@@ -468,24 +406,13 @@ where
         file: file.to_string(),
         line: Some(e.line() as u64),
         column: Some(format!("character {}", e.column())),
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-        hint: Some(format!(
-            "expected {{\"{section}\": [{{...}}, ...]}} with the fields of contract.md"
-        )),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        hint: Some(format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields of contract.md")),
     };
     let rows: Option<Vec<R>> = if section == "profiles" {
-        serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text)
-            .map_err(json_error)?
-            .profiles
+        serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text).map_err(json_error)?.profiles
     } else {
-        serde_json::from_str::<JsonDocument<serde::de::IgnoredAny, R>>(text)
-            .map_err(json_error)?
-            .workload
+        serde_json::from_str::<JsonDocument<serde::de::IgnoredAny, R>>(text).map_err(json_error)?.workload
     };
     let Some(rows) = rows else {
         return Err(InputError {
@@ -501,15 +428,7 @@ where
     Ok(rows
         .into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            to_row(
-                r,
-                SourceLoc {
-                    file: file.to_string(),
-                    line: lines.get(i).copied().unwrap_or(1),
-                },
-            )
-        })
+        .map(|(i, r)| to_row(r, SourceLoc { file: file.to_string(), line: lines.get(i).copied().unwrap_or(1) }))
         .collect())
 }
 
@@ -577,11 +496,7 @@ mod tests {
     use super::*;
 
     fn first_error<T: fmt::Debug>(r: Result<T, InputErrors>) -> InputError {
-        r.expect_err("expected an input error")
-            .0
-            .into_iter()
-            .next()
-            .unwrap()
+        r.expect_err("expected an input error").0.into_iter().next().unwrap()
     }
 
     #[test]
@@ -594,13 +509,7 @@ mod tests {
         assert_eq!(rows[0].batch, 16);
         assert_eq!(rows[0].processes, 1);
         assert_eq!(rows[0].throughput, 1350.0);
-        assert_eq!(
-            rows[0].loc,
-            SourceLoc {
-                file: "p.csv".into(),
-                line: 2
-            }
-        );
+        assert_eq!(rows[0].loc, SourceLoc { file: "p.csv".into(), line: 2 });
     }
 
     #[test]
@@ -613,10 +522,7 @@ mod tests {
 
     #[test]
     fn missing_column_is_named() {
-        let e = first_error(parse_profiles(
-            "p.csv",
-            "model,profile,batch,throughput\nbert,1g,1,10\n",
-        ));
+        let e = first_error(parse_profiles("p.csv", "model,profile,batch,throughput\nbert,1g,1,10\n"));
         assert_eq!(e.line, Some(1));
         assert_eq!(e.column.as_deref(), Some("latency_ms"));
         assert!(e.to_string().contains("latency_ms"), "{e}");
@@ -624,8 +530,7 @@ mod tests {
 
     #[test]
     fn bad_number_names_line_and_column() {
-        let text =
-            "model,profile,batch,latency_ms,throughput\nbert,1g,1,10,100\nbert,2g,1,fast,100\n";
+        let text = "model,profile,batch,latency_ms,throughput\nbert,1g,1,10,100\nbert,2g,1,fast,100\n";
         let e = first_error(parse_profiles("p.csv", text));
         assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("latency_ms")));
         assert!(e.message.contains("fast"));
@@ -633,10 +538,7 @@ mod tests {
 
     #[test]
     fn zero_batch_negative_rate_and_empty_model_are_rejected() {
-        let e = first_error(parse_profiles(
-            "p.csv",
-            "model,profile,batch,latency_ms,throughput\nbert,1g,0,10,100\n",
-        ));
+        let e = first_error(parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,1g,0,10,100\n"));
         assert_eq!(e.column.as_deref(), Some("batch"));
         let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,-3,100\n"));
         assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")));
@@ -648,10 +550,7 @@ mod tests {
 
     #[test]
     fn ragged_row_names_its_line() {
-        let e = first_error(parse_workload(
-            "w.csv",
-            "model,rate,slo_ms\nbert,3,100\nresnet,5\n",
-        ));
+        let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,3,100\nresnet,5\n"));
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("fields"), "{e}");
     }
@@ -659,10 +558,7 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported() {
         let errs = parse_workload("w.csv", "model,rate,slo_ms\na,x,1\nb,1,1\nc,1,y\n").unwrap_err();
-        assert_eq!(
-            errs.0.iter().map(|e| e.line).collect::<Vec<_>>(),
-            [Some(2), Some(4)]
-        );
+        assert_eq!(errs.0.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2), Some(4)]);
     }
 
     #[test]
@@ -696,10 +592,7 @@ mod tests {
 
     #[test]
     fn json_unknown_field_is_an_error() {
-        let e = first_error(parse_workload(
-            "w.json",
-            "{\"workload\": [{\"model\": \"a\", \"rate\": 1, \"slo\": 2}]}",
-        ));
+        let e = first_error(parse_workload("w.json", "{\"workload\": [{\"model\": \"a\", \"rate\": 1, \"slo\": 2}]}"));
         assert!(e.message.contains("slo"), "{e}");
     }
 }

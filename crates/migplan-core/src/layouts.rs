@@ -31,18 +31,13 @@ pub struct Layout {
 
 impl Layout {
     pub fn compute_used(&self, gpu: &GpuSpec) -> u32 {
-        self.placements
-            .iter()
-            .map(|p| gpu.profiles[p.profile].compute as u32)
-            .sum()
+        self.placements.iter().map(|p| gpu.profiles[p.profile].compute as u32).sum()
     }
 }
 
 /// The profiles planning uses by default: no `+me` and no double-memory variants.
 pub fn plain_profiles(gpu: &GpuSpec) -> Vec<usize> {
-    (0..gpu.profiles.len())
-        .filter(|&p| gpu.profiles[p].kind == ProfileKind::Plain)
-        .collect()
+    (0..gpu.profiles.len()).filter(|&p| gpu.profiles[p].kind == ProfileKind::Plain).collect()
 }
 
 /// Every (profile, start) an instance of one of `allowed` could take, largest instances
@@ -50,20 +45,11 @@ pub fn plain_profiles(gpu: &GpuSpec) -> Vec<usize> {
 fn candidates(gpu: &GpuSpec, allowed: &[usize]) -> Vec<Placement> {
     let mut order = allowed.to_vec();
     order.sort_by_key(|&p| {
-        (
-            std::cmp::Reverse(gpu.profiles[p].memory_slots),
-            std::cmp::Reverse(gpu.profiles[p].compute),
-            p,
-        )
+        (std::cmp::Reverse(gpu.profiles[p].memory_slots), std::cmp::Reverse(gpu.profiles[p].compute), p)
     });
     order
         .into_iter()
-        .flat_map(|p| {
-            gpu.profiles[p]
-                .starts
-                .iter()
-                .map(move |&start| Placement { profile: p, start })
-        })
+        .flat_map(|p| gpu.profiles[p].starts.iter().map(move |&start| Placement { profile: p, start }))
         .collect()
 }
 
@@ -148,22 +134,14 @@ pub fn maximal_layouts(gpu: &GpuSpec, allowed: &[usize]) -> Vec<Layout> {
                 !legal.contains_key(&bigger)
             })
         })
-        .map(|(counts, placements)| Layout {
-            placements: placements.clone(),
-            counts: counts.clone(),
-        })
+        .map(|(counts, placements)| Layout { placements: placements.clone(), counts: counts.clone() })
         .collect();
     // Largest instance first, then the next, so `7g` leads and `1g x7` ends the list.
     layouts.sort_by_cached_key(|l| {
         let mut sizes: Vec<(u8, u8)> = l
             .placements
             .iter()
-            .map(|p| {
-                (
-                    gpu.profiles[p.profile].compute,
-                    gpu.profiles[p.profile].memory_slots,
-                )
-            })
+            .map(|p| (gpu.profiles[p.profile].compute, gpu.profiles[p.profile].memory_slots))
             .collect();
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         std::cmp::Reverse(sizes)
@@ -190,22 +168,14 @@ mod tests {
     use crate::catalog::{all_gpus, gpu};
 
     fn names(gpu: &GpuSpec, l: &Layout) -> Vec<String> {
-        l.placements
-            .iter()
-            .map(|p| format!("{}@{}", gpu.profiles[p.profile].name, p.start))
-            .collect()
+        l.placements.iter().map(|p| format!("{}@{}", gpu.profiles[p.profile].name, p.start)).collect()
     }
 
     #[test]
     fn a100_plain_profiles_have_twelve_maximal_layouts() {
         let g = gpu("a100-40gb").unwrap();
         let layouts = maximal_layouts(&g, &plain_profiles(&g));
-        assert_eq!(
-            layouts.len(),
-            12,
-            "{:?}",
-            layouts.iter().map(|l| names(&g, l)).collect::<Vec<_>>()
-        );
+        assert_eq!(layouts.len(), 12, "{:?}", layouts.iter().map(|l| names(&g, l)).collect::<Vec<_>>());
         assert_eq!(names(&g, &layouts[0]), ["7g.40gb@0"]);
         assert_eq!(layouts.last().unwrap().placements.len(), 7);
     }
@@ -235,12 +205,7 @@ mod tests {
                 vec!["4g.24gb@0".to_string()],
                 vec!["2g.12gb@0".into(), "2g.12gb@2".into()],
                 vec!["2g.12gb@0".into(), "1g.6gb@2".into(), "1g.6gb@3".into()],
-                vec![
-                    "1g.6gb@0".into(),
-                    "1g.6gb@1".into(),
-                    "1g.6gb@2".into(),
-                    "1g.6gb@3".into()
-                ],
+                vec!["1g.6gb@0".into(), "1g.6gb@1".into(), "1g.6gb@2".into(), "1g.6gb@3".into()],
             ]
         );
     }

@@ -29,24 +29,22 @@ impl Packing {
 pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Packing {
     let rows: Vec<usize> = (0..wanted.len()).filter(|&p| wanted[p] > 0).collect();
     if rows.is_empty() {
-        return Packing {
-            layout_counts: vec![0; problem.layouts.len()],
-            lower_bound: 0,
-        };
+        return Packing { layout_counts: vec![0; problem.layouts.len()], lower_bound: 0 };
     }
     let build = |integer: bool| {
         let mut lp = Lp::new(OptimizationDirection::Minimize);
-        let y: Vec<Variable> = problem
-            .layouts
-            .iter()
-            .map(|_| {
-                if integer {
-                    lp.add_integer_var(1.0, (0, i32::MAX))
-                } else {
-                    lp.add_var(1.0, (0.0, f64::INFINITY))
-                }
-            })
-            .collect();
+        let y: Vec<Variable> =
+            problem
+                .layouts
+                .iter()
+                .map(|_| {
+                    if integer {
+                        lp.add_integer_var(1.0, (0, i32::MAX))
+                    } else {
+                        lp.add_var(1.0, (0.0, f64::INFINITY))
+                    }
+                })
+                .collect();
         for &p in &rows {
             let row = crate::relaxation::supply_terms(problem, &y, p);
             lp.add_constraint(row.as_slice(), ComparisonOp::Ge, wanted[p] as f64);
@@ -55,15 +53,10 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Packing 
     };
     let (relaxed, y) = build(false);
     let lp_solution = relaxed.solve().ok().and_then(|o| o.into_solution().ok());
-    let lower_bound = lp_solution
-        .as_ref()
-        .map_or(0, |s| crate::relaxation::ceil_bound(s.objective()));
+    let lower_bound = lp_solution.as_ref().map_or(0, |s| crate::relaxation::ceil_bound(s.objective()));
     // Rounding the LP up is always feasible: the fallback when the integer search stalls.
     let mut best: Vec<usize> = match &lp_solution {
-        Some(s) => y
-            .iter()
-            .map(|&v| (s.var_value(v) - 1e-9).ceil().max(0.0) as usize)
-            .collect(),
+        Some(s) => y.iter().map(|&v| (s.var_value(v) - 1e-9).ceil().max(0.0) as usize).collect(),
         None => greedy_cover(problem, wanted),
     };
     if !covers_all(problem, &best, wanted) {
@@ -73,31 +66,18 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Packing 
         let (mut integer, y) = build(true);
         integer.set_time_limit(time_limit);
         if let Some(s) = integer.solve().ok().and_then(|o| o.into_solution().ok()) {
-            let counts: Vec<usize> = y
-                .iter()
-                .map(|&v| s.var_value(v).round().max(0.0) as usize)
-                .collect();
-            if covers_all(problem, &counts, wanted)
-                && counts.iter().sum::<usize>() < best.iter().sum::<usize>()
-            {
+            let counts: Vec<usize> = y.iter().map(|&v| s.var_value(v).round().max(0.0) as usize).collect();
+            if covers_all(problem, &counts, wanted) && counts.iter().sum::<usize>() < best.iter().sum::<usize>() {
                 best = counts;
             }
         }
     }
-    Packing {
-        layout_counts: best,
-        lower_bound,
-    }
+    Packing { layout_counts: best, lower_bound }
 }
 
 fn covers_all(problem: &Problem, counts: &[usize], wanted: &[u32]) -> bool {
     wanted.iter().enumerate().all(|(p, &w)| {
-        let offered: usize = problem
-            .layouts
-            .iter()
-            .zip(counts)
-            .map(|(l, &n)| l.counts[p] as usize * n)
-            .sum();
+        let offered: usize = problem.layouts.iter().zip(counts).map(|(l, &n)| l.counts[p] as usize * n).sum();
         offered >= w as usize
     })
 }
@@ -109,12 +89,7 @@ fn greedy_cover(problem: &Problem, wanted: &[u32]) -> Vec<usize> {
         if w == 0 {
             continue;
         }
-        let offered: usize = problem
-            .layouts
-            .iter()
-            .zip(&counts)
-            .map(|(l, &n)| l.counts[p] as usize * n)
-            .sum();
+        let offered: usize = problem.layouts.iter().zip(&counts).map(|(l, &n)| l.counts[p] as usize * n).sum();
         let missing = (w as usize).saturating_sub(offered);
         if missing == 0 {
             continue;

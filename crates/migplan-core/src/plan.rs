@@ -29,11 +29,9 @@ impl Deployment {
     pub fn capacity(&self, problem: &Problem) -> Vec<f64> {
         let mut total = vec![0.0; problem.services.len()];
         for g in &self.gpus {
-            for (placement, service) in problem.layouts[g.layout].placements.iter().zip(&g.services)
-            {
+            for (placement, service) in problem.layouts[g.layout].placements.iter().zip(&g.services) {
                 if let Some(s) = *service {
-                    total[s] +=
-                        problem.capacity[s][placement.profile].map_or(0.0, |c| c.throughput);
+                    total[s] += problem.capacity[s][placement.profile].map_or(0.0, |c| c.throughput);
                 }
             }
         }
@@ -43,11 +41,7 @@ impl Deployment {
     /// Fills GPUs with the given per-service instance counts. `layout_counts[l]` GPUs get
     /// layout `l`; `instances[s][p]` instances of profile `p` serve service `s`. Returns
     /// `None` when the layouts lack slots for the instances.
-    pub fn from_counts(
-        problem: &Problem,
-        layout_counts: &[usize],
-        instances: &[Vec<usize>],
-    ) -> Option<Deployment> {
+    pub fn from_counts(problem: &Problem, layout_counts: &[usize], instances: &[Vec<usize>]) -> Option<Deployment> {
         let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); problem.gpu.profiles.len()];
         for (s, per_profile) in instances.iter().enumerate() {
             for (p, &n) in per_profile.iter().enumerate() {
@@ -58,15 +52,8 @@ impl Deployment {
         let mut gpus = Vec::new();
         for (l, &n) in layout_counts.iter().enumerate() {
             for _ in 0..n {
-                let services = problem.layouts[l]
-                    .placements
-                    .iter()
-                    .map(|pl| wanted[pl.profile].pop())
-                    .collect();
-                gpus.push(GpuConfig {
-                    layout: l,
-                    services,
-                });
+                let services = problem.layouts[l].placements.iter().map(|pl| wanted[pl.profile].pop()).collect();
+                gpus.push(GpuConfig { layout: l, services });
             }
         }
         if wanted.iter().any(|w| !w.is_empty()) {
@@ -148,12 +135,7 @@ pub struct SolverInfo {
 }
 
 impl Plan {
-    pub fn from_deployment(
-        problem: &Problem,
-        deployment: &Deployment,
-        lower_bound: usize,
-        solver: SolverInfo,
-    ) -> Plan {
+    pub fn from_deployment(problem: &Problem, deployment: &Deployment, lower_bound: usize, solver: SolverInfo) -> Plan {
         let gpus = deployment
             .gpus
             .iter()
@@ -166,8 +148,7 @@ impl Plan {
                     .zip(&g.services)
                     .map(|(pl, service)| {
                         let profile = problem.gpu.profiles[pl.profile].name.clone();
-                        let used =
-                            service.and_then(|s| Some((s, problem.capacity[s][pl.profile]?)));
+                        let used = service.and_then(|s| Some((s, problem.capacity[s][pl.profile]?)));
                         match used {
                             Some((s, c)) => PlanInstance {
                                 profile,
@@ -195,12 +176,7 @@ impl Plan {
             .services
             .iter()
             .zip(capacity)
-            .map(|(s, capacity)| PlanModel {
-                model: s.model.clone(),
-                rate: s.rate,
-                slo_ms: s.slo_ms,
-                capacity,
-            })
+            .map(|(s, capacity)| PlanModel { model: s.model.clone(), rate: s.rate, slo_ms: s.slo_ms, capacity })
             .collect();
         let gpu_count = deployment.gpu_count();
         Plan {
@@ -208,13 +184,8 @@ impl Plan {
             gpu_count,
             gpus,
             models,
-            bound: Bound {
-                lower: lower_bound,
-                proven_optimal: lower_bound == gpu_count,
-            },
-            baseline: Baseline {
-                whole_gpus: problem.whole_gpu_baseline(),
-            },
+            bound: Bound { lower: lower_bound, proven_optimal: lower_bound == gpu_count },
+            baseline: Baseline { whole_gpus: problem.whole_gpu_baseline() },
             solver,
         }
     }

@@ -45,11 +45,7 @@ pub fn covers(capacity: f64, rate: f64) -> bool {
 impl Problem {
     /// Resolves profile names against `gpu`, picks each service's best row per profile, and
     /// reports every row or service that cannot be used, with where it came from.
-    pub fn build(
-        gpu: &GpuSpec,
-        profiles: &[ProfileRow],
-        workload: &[WorkloadRow],
-    ) -> Result<Problem, InputErrors> {
+    pub fn build(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
         let mut errors = Vec::new();
         let mut resolved = Vec::with_capacity(profiles.len());
         for row in profiles {
@@ -64,11 +60,7 @@ impl Problem {
                     .with_hint(format!(
                         "{} has {}; the short forms {} mean its plain profiles",
                         gpu.id,
-                        gpu.profiles
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
                         short_forms(gpu)
                     )),
                 ),
@@ -79,22 +71,12 @@ impl Problem {
         for (i, w) in workload.iter().enumerate() {
             if let Some(first) = workload[..i].iter().find(|o| o.model == w.model) {
                 errors.push(
-                    InputError::at(
-                        &w.loc,
-                        Some("model"),
-                        format!("model `{}` appears twice in the workload", w.model),
-                    )
-                    .with_hint(format!(
-                        "it is first listed on line {}; merge the two rows",
-                        first.loc.line
-                    )),
+                    InputError::at(&w.loc, Some("model"), format!("model `{}` appears twice in the workload", w.model))
+                        .with_hint(format!("it is first listed on line {}; merge the two rows", first.loc.line)),
                 );
                 continue;
             }
-            let rows: Vec<&(&ProfileRow, usize)> = resolved
-                .iter()
-                .filter(|(r, _)| r.model == w.model)
-                .collect();
+            let rows: Vec<&(&ProfileRow, usize)> = resolved.iter().filter(|(r, _)| r.model == w.model).collect();
             let mut best: Vec<Option<Capacity>> = vec![None; gpu.profiles.len()];
             for &&(row, p) in &rows {
                 if row.latency_ms > w.slo_ms {
@@ -102,10 +84,7 @@ impl Problem {
                 }
                 let better = match best[p] {
                     None => true,
-                    Some(b) => {
-                        row.throughput > b.throughput
-                            || (row.throughput == b.throughput && row.batch < b.batch)
-                    }
+                    Some(b) => row.throughput > b.throughput || (row.throughput == b.throughput && row.batch < b.batch),
                 };
                 if better {
                     best[p] = Some(Capacity {
@@ -119,15 +98,9 @@ impl Problem {
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
                 let any_rows = profiles.iter().any(|r| r.model == w.model);
                 let error = if !any_rows {
-                    InputError::at(
-                        &w.loc,
-                        Some("model"),
-                        format!("model `{}` has no rows in the profiles", w.model),
-                    )
-                    .with_hint(similar_models(&w.model, profiles))
-                } else if let Some((fastest, _)) = rows
-                    .iter()
-                    .min_by(|a, b| a.0.latency_ms.total_cmp(&b.0.latency_ms))
+                    InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
+                        .with_hint(similar_models(&w.model, profiles))
+                } else if let Some((fastest, _)) = rows.iter().min_by(|a, b| a.0.latency_ms.total_cmp(&b.0.latency_ms))
                 {
                     InputError::at(
                         &w.loc,
@@ -145,11 +118,7 @@ impl Problem {
                 errors.push(error);
                 continue;
             }
-            services.push(Service {
-                model: w.model.clone(),
-                rate: w.rate,
-                slo_ms: w.slo_ms,
-            });
+            services.push(Service { model: w.model.clone(), rate: w.rate, slo_ms: w.slo_ms });
             capacity.push(best);
         }
         if workload.is_empty() {
@@ -168,22 +137,11 @@ impl Problem {
     }
 
     /// Builds a problem from capacities already worked out.
-    pub fn from_capacity(
-        gpu: GpuSpec,
-        services: Vec<Service>,
-        capacity: Vec<Vec<Option<Capacity>>>,
-    ) -> Problem {
-        let usable_profiles: Vec<usize> = (0..gpu.profiles.len())
-            .filter(|&p| capacity.iter().any(|row| row[p].is_some()))
-            .collect();
+    pub fn from_capacity(gpu: GpuSpec, services: Vec<Service>, capacity: Vec<Vec<Option<Capacity>>>) -> Problem {
+        let usable_profiles: Vec<usize> =
+            (0..gpu.profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
         let layouts = maximal_layouts(&gpu, &usable_profiles);
-        Problem {
-            gpu,
-            services,
-            capacity,
-            usable_profiles,
-            layouts,
-        }
+        Problem { gpu, services, capacity, usable_profiles, layouts }
     }
 
     /// Serving every service on whole-GPU instances only: the paper's baseline. `None` when
@@ -216,18 +174,10 @@ pub fn instances_needed(rate: f64, each: f64) -> usize {
 }
 
 fn short_forms(gpu: &GpuSpec) -> String {
-    let mut sizes: Vec<u8> = gpu
-        .profiles
-        .iter()
-        .filter(|p| p.kind == crate::catalog::ProfileKind::Plain)
-        .map(|p| p.compute)
-        .collect();
+    let mut sizes: Vec<u8> =
+        gpu.profiles.iter().filter(|p| p.kind == crate::catalog::ProfileKind::Plain).map(|p| p.compute).collect();
     sizes.dedup();
-    sizes
-        .iter()
-        .map(|c| format!("{c}g"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
 }
 
 fn similar_models(model: &str, profiles: &[ProfileRow]) -> String {
@@ -276,20 +226,14 @@ mod tests {
         let one = pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap();
         assert_eq!((one.throughput, one.batch), (200.0, 8));
         let pr = problem("model,rate,slo_ms\nbert,1000,100\n").unwrap();
-        assert_eq!(
-            pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap().batch,
-            16
-        );
+        assert_eq!(pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap().batch, 16);
         assert_eq!(pr.usable_profiles.len(), 3);
         assert_eq!(pr.whole_gpu_baseline(), Some(1));
     }
 
     #[test]
     fn unknown_model_is_named() {
-        let e = problem("model,rate,slo_ms\nber,10,100\n")
-            .unwrap_err()
-            .0
-            .remove(0);
+        let e = problem("model,rate,slo_ms\nber,10,100\n").unwrap_err().0.remove(0);
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("`ber`"), "{e}");
         assert!(e.hint.unwrap().contains("bert"));
@@ -297,10 +241,7 @@ mod tests {
 
     #[test]
     fn slo_too_tight_names_best_latency() {
-        let e = problem("model,rate,slo_ms\nbert,10,5\n")
-            .unwrap_err()
-            .0
-            .remove(0);
+        let e = problem("model,rate,slo_ms\nbert,10,5\n").unwrap_err().0.remove(0);
         assert_eq!(e.column.as_deref(), Some("slo_ms"));
         assert!(e.message.contains("12 ms"), "{e}");
         assert!(e.message.contains("p.csv:4"), "{e}");
@@ -308,28 +249,18 @@ mod tests {
 
     #[test]
     fn duplicate_model_is_an_error() {
-        let e = problem("model,rate,slo_ms\nbert,10,100\nbert,5,100\n")
-            .unwrap_err()
-            .0
-            .remove(0);
+        let e = problem("model,rate,slo_ms\nbert,10,100\nbert,5,100\n").unwrap_err().0.remove(0);
         assert_eq!(e.line, Some(3));
     }
 
     #[test]
     fn unknown_profile_names_the_gpu_profiles() {
         let g = gpu("a100-40gb").unwrap();
-        let p = parse_profiles(
-            "p.csv",
-            "model,profile,batch,latency_ms,throughput\nbert,3g.40gb,1,10,100\n",
-        )
-        .unwrap();
+        let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.40gb,1,10,100\n").unwrap();
         let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
         let errs = Problem::build(&g, &p, &w).unwrap_err().0;
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(
-            (errs[0].line, errs[0].column.as_deref()),
-            (Some(2), Some("profile"))
-        );
+        assert_eq!((errs[0].line, errs[0].column.as_deref()), (Some(2), Some("profile")));
         assert!(errs[0].hint.as_ref().unwrap().contains("3g.20gb"));
     }
 

@@ -51,18 +51,13 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
     let services = problem.services.len();
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); services];
     // Start from every single-profile cover and the cover at prices proportional to compute.
-    let by_compute: Vec<f64> = problem
-        .gpu
-        .profiles
-        .iter()
-        .map(|p| p.compute as f64 / problem.gpu.compute_slices as f64)
-        .collect();
+    let by_compute: Vec<f64> =
+        problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
     for (s, cols) in columns.iter_mut().enumerate() {
         for &p in &problem.usable_profiles {
             if let Some(c) = problem.capacity[s][p] {
                 let mut cover = vec![0; n_profiles];
-                cover[p] =
-                    crate::problem::instances_needed(problem.services[s].rate, c.throughput) as u32;
+                cover[p] = crate::problem::instances_needed(problem.services[s].rate, c.throughput) as u32;
                 push_new(cols, cover);
             }
         }
@@ -134,10 +129,7 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Ve
     for &p in &problem.usable_profiles {
         price_vars[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
     }
-    let mu: Vec<Variable> = columns
-        .iter()
-        .map(|_| lp.add_var(1.0, (0.0, f64::INFINITY)))
-        .collect();
+    let mu: Vec<Variable> = columns.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
     for layout in &problem.layouts {
         let row: Vec<(Variable, f64)> = price_vars
             .iter()
@@ -161,15 +153,8 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Ve
         }
     }
     let solution = lp.solve().ok()?.into_solution().ok()?;
-    let mut prices: Vec<f64> = price_vars
-        .iter()
-        .map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0)))
-        .collect();
-    let worst = problem
-        .layouts
-        .iter()
-        .map(|l| cost(&l.counts, &prices))
-        .fold(1.0, f64::max);
+    let mut prices: Vec<f64> = price_vars.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0))).collect();
+    let worst = problem.layouts.iter().map(|l| cost(&l.counts, &prices)).fold(1.0, f64::max);
     prices.iter_mut().for_each(|p| *p /= worst);
     let mu = mu.iter().map(|&v| solution.var_value(v)).collect();
     Some((prices, mu))
@@ -178,15 +163,9 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Ve
 /// Solves the restricted master over the generated columns for its fractional solution.
 fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f64)>>, Vec<f64>) {
     let mut lp = Lp::new(OptimizationDirection::Minimize);
-    let y: Vec<Variable> = problem
-        .layouts
-        .iter()
-        .map(|_| lp.add_var(1.0, (0.0, f64::INFINITY)))
-        .collect();
-    let lambda: Vec<Vec<Variable>> = columns
-        .iter()
-        .map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect())
-        .collect();
+    let y: Vec<Variable> = problem.layouts.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
+    let lambda: Vec<Vec<Variable>> =
+        columns.iter().map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect()).collect();
     for vars in &lambda {
         let row: Vec<(Variable, f64)> = vars.iter().map(|&v| (v, 1.0)).collect();
         lp.add_constraint(row.as_slice(), ComparisonOp::Eq, 1.0);
@@ -194,31 +173,19 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f
     for &p in &problem.usable_profiles {
         let mut row = supply_terms(problem, &y, p);
         for (cols, vars) in columns.iter().zip(&lambda) {
-            row.extend(
-                cols.iter()
-                    .zip(vars)
-                    .filter(|(c, _)| c[p] > 0)
-                    .map(|(c, &v)| (v, -(c[p] as f64))),
-            );
+            row.extend(cols.iter().zip(vars).filter(|(c, _)| c[p] > 0).map(|(c, &v)| (v, -(c[p] as f64))));
         }
         lp.add_constraint(row.as_slice(), ComparisonOp::Ge, 0.0);
     }
     let Some(solution) = lp.solve().ok().and_then(|o| o.into_solution().ok()) else {
         // Should the LP fail, fall back to each service's first column and no layout hint.
-        return (
-            columns.iter().map(|_| vec![(0, 1.0)]).collect(),
-            vec![0.0; problem.layouts.len()],
-        );
+        return (columns.iter().map(|_| vec![(0, 1.0)]).collect(), vec![0.0; problem.layouts.len()]);
     };
     let weights = lambda
         .iter()
         .map(|vars| {
-            let mut w: Vec<(usize, f64)> = vars
-                .iter()
-                .enumerate()
-                .map(|(c, &v)| (c, solution.var_value(v)))
-                .filter(|&(_, x)| x > 1e-9)
-                .collect();
+            let mut w: Vec<(usize, f64)> =
+                vars.iter().enumerate().map(|(c, &v)| (c, solution.var_value(v))).filter(|&(_, x)| x > 1e-9).collect();
             w.sort_by(|a, b| b.1.total_cmp(&a.1));
             if w.is_empty() {
                 w.push((0, 1.0));
@@ -231,11 +198,5 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> (Vec<Vec<(usize, f
 
 /// The instances of profile `p` that `y[L]` GPUs of each layout `L` offer, as LP terms.
 pub(crate) fn supply_terms(problem: &Problem, y: &[Variable], p: usize) -> Vec<(Variable, f64)> {
-    problem
-        .layouts
-        .iter()
-        .zip(y)
-        .filter(|(l, _)| l.counts[p] > 0)
-        .map(|(l, &v)| (v, l.counts[p] as f64))
-        .collect()
+    problem.layouts.iter().zip(y).filter(|(l, _)| l.counts[p] > 0).map(|(l, &v)| (v, l.counts[p] as f64)).collect()
 }

@@ -103,9 +103,7 @@ impl<'a> Control<'a> {
 
     /// Time left before the time limit, if there is one.
     pub fn remaining(&self) -> Option<Duration> {
-        self.budget
-            .time_limit
-            .map(|t| t.saturating_sub(self.elapsed()))
+        self.budget.time_limit.map(|t| t.saturating_sub(self.elapsed()))
     }
 
     pub fn lower_bound(&self) -> usize {
@@ -124,11 +122,7 @@ impl<'a> Control<'a> {
         if self.best_gpus.is_some_and(|b| b <= self.lower_bound) {
             return Some(Termination::Optimal);
         }
-        if self
-            .budget
-            .max_iterations
-            .is_some_and(|m| self.iterations >= m)
-        {
+        if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
             return Some(Termination::IterationLimit);
         }
         if self.budget.time_limit.is_some_and(|t| self.elapsed() >= t) {
@@ -188,12 +182,7 @@ pub struct SolverResult {
 /// its best one whenever `ctl.stop_reason()` says to stop.
 pub trait Solver {
     fn name(&self) -> &'static str;
-    fn solve(
-        &mut self,
-        problem: &Problem,
-        relaxation: &Relaxation,
-        ctl: &mut Control,
-    ) -> SolverResult;
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult;
 }
 
 /// The solvers a user can pick.
@@ -235,10 +224,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             solver: SolverKind::Auto,
-            budget: Budget {
-                time_limit: Some(Duration::from_secs(10)),
-                max_iterations: None,
-            },
+            budget: Budget { time_limit: Some(Duration::from_secs(10)), max_iterations: None },
             seed: 1,
         }
     }
@@ -246,30 +232,16 @@ impl Default for RunOptions {
 
 /// Plans `problem` with the chosen solver: computes the lower bound, runs the solver within
 /// the budget, and returns its best plan.
-pub fn run(
-    problem: &Problem,
-    options: &RunOptions,
-    cancel: &AtomicBool,
-    observer: &mut dyn FnMut(&Progress),
-) -> Plan {
+pub fn run(problem: &Problem, options: &RunOptions, cancel: &AtomicBool, observer: &mut dyn FnMut(&Progress)) -> Plan {
     let mut solver = options.solver.instantiate();
-    let mut ctl = Control::new(
-        solver.name(),
-        options.budget,
-        options.seed,
-        cancel,
-        observer,
-    );
+    let mut ctl = Control::new(solver.name(), options.budget, options.seed, cancel, observer);
     ctl.phase("bounding");
     let relaxation = relax(problem, &ctl);
     ctl.raise_lower_bound(relaxation.lower_bound);
     let result = solver.solve(problem, &relaxation, &mut ctl);
     let deployment = result.deployment.normalized();
-    let termination = if deployment.gpu_count() <= ctl.lower_bound() {
-        Termination::Optimal
-    } else {
-        result.termination
-    };
+    let termination =
+        if deployment.gpu_count() <= ctl.lower_bound() { Termination::Optimal } else { result.termination };
     ctl.phase(termination.as_str());
     let info = SolverInfo {
         name: options.solver.name().to_string(),

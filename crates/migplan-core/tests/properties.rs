@@ -19,16 +19,9 @@ struct Instance {
 }
 
 fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
-    let plain: Vec<&str> = g
-        .profiles
-        .iter()
-        .filter(|p| p.kind == ProfileKind::Plain)
-        .map(|p| p.name.as_str())
-        .collect();
-    let loc = SourceLoc {
-        file: "generated".into(),
-        line: 1,
-    };
+    let plain: Vec<&str> =
+        g.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).map(|p| p.name.as_str()).collect();
+    let loc = SourceLoc { file: "generated".into(), line: 1 };
     let mut profiles = Vec::new();
     let mut workload = Vec::new();
     for (s, (rate, caps)) in inst.services.iter().enumerate() {
@@ -46,55 +39,39 @@ fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
                 });
             }
         }
-        workload.push(WorkloadRow {
-            model,
-            rate: *rate,
-            slo_ms: 10.0,
-            loc: loc.clone(),
-        });
+        workload.push(WorkloadRow { model, rate: *rate, slo_ms: 10.0, loc: loc.clone() });
     }
     (profiles, workload)
 }
 
 fn instance(max_services: usize, max_rate: f64) -> impl Strategy<Value = Instance> {
-    prop_oneof![Just(("a100-40gb", 5usize)), Just(("a30-24gb", 3usize))].prop_flat_map(
-        move |(gpu, n_plain)| {
-            let service = (
-                1.0..max_rate,
-                100.0..1000.0f64,
-                0.5..1.0f64,
-                proptest::collection::vec(proptest::bool::weighted(0.8), n_plain),
-            )
-                .prop_map(move |(rate, unit, alpha, present)| {
-                    // Throughput grows sub-linearly with the profile's slices; the whole GPU is
-                    // always present so every instance is feasible.
-                    let slices = if n_plain == 5 {
-                        [1.0, 2.0, 3.0, 4.0, 7.0].to_vec()
-                    } else {
-                        vec![1.0, 2.0, 4.0]
-                    };
-                    let caps = slices
-                        .iter()
-                        .zip(&present)
-                        .enumerate()
-                        .map(|(i, (&k, &keep))| {
-                            (keep || i == n_plain - 1).then(|| (unit * f64::powf(k, alpha)).round())
-                        })
-                        .collect();
-                    (rate.round(), caps)
-                });
-            proptest::collection::vec(service, 1..=max_services)
-                .prop_map(move |services| Instance { gpu, services })
-        },
-    )
+    prop_oneof![Just(("a100-40gb", 5usize)), Just(("a30-24gb", 3usize))].prop_flat_map(move |(gpu, n_plain)| {
+        let service = (
+            1.0..max_rate,
+            100.0..1000.0f64,
+            0.5..1.0f64,
+            proptest::collection::vec(proptest::bool::weighted(0.8), n_plain),
+        )
+            .prop_map(move |(rate, unit, alpha, present)| {
+                // Throughput grows sub-linearly with the profile's slices; the whole GPU is
+                // always present so every instance is feasible.
+                let slices = if n_plain == 5 { [1.0, 2.0, 3.0, 4.0, 7.0].to_vec() } else { vec![1.0, 2.0, 4.0] };
+                let caps = slices
+                    .iter()
+                    .zip(&present)
+                    .enumerate()
+                    .map(|(i, (&k, &keep))| (keep || i == n_plain - 1).then(|| (unit * f64::powf(k, alpha)).round()))
+                    .collect();
+                (rate.round(), caps)
+            });
+        proptest::collection::vec(service, 1..=max_services).prop_map(move |services| Instance { gpu, services })
+    })
 }
 
 /// Legal multisets of profiles per GPU, from the placement rules alone.
 fn legal_multisets(g: &GpuSpec, profiles: &[usize]) -> Vec<Vec<u32>> {
-    let placements: Vec<(usize, u8)> = profiles
-        .iter()
-        .flat_map(|&p| g.profiles[p].starts.iter().map(move |&s| (p, s)))
-        .collect();
+    let placements: Vec<(usize, u8)> =
+        profiles.iter().flat_map(|&p| g.profiles[p].starts.iter().map(move |&s| (p, s))).collect();
     let mut found: Vec<Vec<u32>> = Vec::new();
     for subset in 0u64..(1u64 << placements.len()) {
         let mut slots = vec![false; g.memory_slots as usize];
@@ -123,23 +100,13 @@ fn legal_multisets(g: &GpuSpec, profiles: &[usize]) -> Vec<Vec<u32>> {
 /// The fewest GPUs for the instance, by trying every multiset of `n` GPU layouts for
 /// n = 1, 2, ... and every way of handing their instances to services.
 fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
-    let plain: Vec<usize> = (0..g.profiles.len())
-        .filter(|&p| g.profiles[p].kind == ProfileKind::Plain)
-        .collect();
+    let plain: Vec<usize> = (0..g.profiles.len()).filter(|&p| g.profiles[p].kind == ProfileKind::Plain).collect();
     let legal = legal_multisets(g, &plain);
     let maximal: Vec<&Vec<u32>> = legal
         .iter()
-        .filter(|m| {
-            !legal
-                .iter()
-                .any(|o| o != *m && o.iter().zip(m.iter()).all(|(a, b)| a >= b))
-        })
+        .filter(|m| !legal.iter().any(|o| o != *m && o.iter().zip(m.iter()).all(|(a, b)| a >= b)))
         .collect();
-    fn can_serve(
-        services: &[(f64, Vec<Option<f64>>)],
-        plain: &[usize],
-        slots: &mut Vec<u32>,
-    ) -> bool {
+    fn can_serve(services: &[(f64, Vec<Option<f64>>)], plain: &[usize], slots: &mut Vec<u32>) -> bool {
         let Some(((rate, caps), rest)) = services.split_first() else {
             return true;
         };
@@ -214,24 +181,13 @@ fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
     None
 }
 
-fn plan(
-    inst: &Instance,
-    solver: SolverKind,
-) -> (
-    GpuSpec,
-    Vec<ProfileRow>,
-    Vec<WorkloadRow>,
-    migplan_core::plan::Plan,
-) {
+fn plan(inst: &Instance, solver: SolverKind) -> (GpuSpec, Vec<ProfileRow>, Vec<WorkloadRow>, migplan_core::plan::Plan) {
     let g = gpu(inst.gpu).unwrap();
     let (profiles, workload) = rows(&g, inst);
     let problem = Problem::build(&g, &profiles, &workload).unwrap();
     let options = RunOptions {
         solver,
-        budget: Budget {
-            time_limit: Some(Duration::from_secs(5)),
-            max_iterations: None,
-        },
+        budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
         seed: 7,
     };
     let plan = run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
