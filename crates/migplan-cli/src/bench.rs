@@ -17,12 +17,12 @@ pub struct BenchArgs {
     #[arg(long, default_value = "a100-40gb")]
     gpu: String,
     /// Model counts of the generated workloads.
-    #[arg(long, value_delimiter = ',', default_value = "10,50,100,300")]
+    #[arg(long, value_delimiter = ',', default_value = "10,24,50,100,300")]
     models: Vec<usize>,
     /// Seeds per model count (workload seeds 1..=N; each solver runs with the same seed).
     #[arg(long, default_value_t = 3)]
     seeds: u64,
-    #[arg(long, value_delimiter = ',', default_value = "exact", value_parser = parse_solver)]
+    #[arg(long, value_delimiter = ',', default_value = "greedy,ga,mcts,mig-serving,exact", value_parser = parse_solver)]
     solvers: Vec<SolverKind>,
     /// Time limit per solver run, in seconds.
     #[arg(long, default_value_t = 10.0)]

@@ -9,10 +9,11 @@
 
 use std::time::Duration;
 
+use crate::heuristic::served;
 use crate::pack::pack;
-use crate::plan::Deployment;
-use crate::problem::Problem;
-use crate::relaxation::Relaxation;
+use crate::plan::{Deployment, GpuConfig};
+use crate::problem::{covers, Problem, Service};
+use crate::relaxation::{relax, Relaxation};
 use crate::solver::{Control, Solver, SolverResult, Termination};
 
 #[derive(Debug, Default)]
@@ -84,4 +85,31 @@ fn plan_for_choice(problem: &Problem, relaxation: &Relaxation, choice: &[usize],
     let packing = pack(problem, &wanted, limit);
     Deployment::from_counts(problem, &packing.layout_counts, &instances)
         .expect("a packing offers at least the wanted instances of every profile")
+}
+
+/// Adds the GPUs the exact planner's first rounding picks for whatever demand `gpus` leave
+/// unserved: an optimal-in-practice refill of a partial deployment.
+pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Control) {
+    let served = served(problem, gpus);
+    let short: Vec<usize> =
+        (0..problem.services.len()).filter(|&s| !covers(served[s], problem.services[s].rate)).collect();
+    if short.is_empty() {
+        return;
+    }
+    let residual = Problem {
+        gpu: problem.gpu.clone(),
+        services: short
+            .iter()
+            .map(|&s| Service { rate: problem.services[s].rate - served[s], ..problem.services[s].clone() })
+            .collect(),
+        capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
+        usable_profiles: problem.usable_profiles.clone(),
+        layouts: problem.layouts.clone(),
+    };
+    let relaxation = relax(&residual, ctl);
+    let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+    for mut g in plan_for_choice(&residual, &relaxation, &choice, ctl).gpus {
+        g.services.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
+        gpus.push(g);
+    }
 }

@@ -6,10 +6,15 @@
 pub mod catalog;
 pub mod cover;
 pub mod exact;
+pub mod ga;
 pub mod generate;
+pub mod greedy;
+pub mod heuristic;
 pub mod input;
 pub mod layouts;
+pub mod mcts;
 pub mod pack;
+pub mod pipeline;
 pub mod plan;
 pub mod problem;
 pub mod relaxation;

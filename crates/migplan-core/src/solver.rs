@@ -190,15 +190,30 @@ pub trait Solver {
 pub enum SolverKind {
     Auto,
     Exact,
+    Greedy,
+    Ga,
+    Mcts,
+    MigServing,
 }
 
 impl SolverKind {
-    pub const ALL: [SolverKind; 2] = [SolverKind::Auto, SolverKind::Exact];
+    pub const ALL: [SolverKind; 6] = [
+        SolverKind::Auto,
+        SolverKind::Exact,
+        SolverKind::Greedy,
+        SolverKind::Ga,
+        SolverKind::Mcts,
+        SolverKind::MigServing,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             SolverKind::Auto => "auto",
             SolverKind::Exact => "exact",
+            SolverKind::Greedy => "greedy",
+            SolverKind::Ga => "ga",
+            SolverKind::Mcts => "mcts",
+            SolverKind::MigServing => "mig-serving",
         }
     }
 
@@ -208,7 +223,12 @@ impl SolverKind {
 
     fn instantiate(self) -> Box<dyn Solver> {
         match self {
-            SolverKind::Auto | SolverKind::Exact => Box::new(crate::exact::Exact::default()),
+            SolverKind::Auto => Box::new(crate::pipeline::Auto),
+            SolverKind::Exact => Box::new(crate::exact::Exact),
+            SolverKind::Greedy => Box::new(crate::greedy::Greedy),
+            SolverKind::Ga => Box::new(crate::ga::Genetic::default()),
+            SolverKind::Mcts => Box::new(crate::mcts::Mcts::default()),
+            SolverKind::MigServing => Box::new(crate::pipeline::MigServing::default()),
         }
     }
 }

@@ -231,3 +231,84 @@ fn brute_force_knows_four_plus_three() {
     assert_eq!(plan.gpu_count, 1);
     assert!(plan.bound.proven_optimal);
 }
+
+fn run_with(inst: &Instance, solver: SolverKind, seed: u64, iterations: u64) -> migplan_core::plan::Plan {
+    let g = gpu(inst.gpu).unwrap();
+    let (profiles, workload) = rows(&g, inst);
+    let problem = Problem::build(&g, &profiles, &workload).unwrap();
+    let options = RunOptions { solver, budget: Budget { time_limit: None, max_iterations: Some(iterations) }, seed };
+    run(&problem, &options, &AtomicBool::new(false), &mut |_| {})
+}
+
+const HEURISTICS: [SolverKind; 4] = [SolverKind::Greedy, SolverKind::Ga, SolverKind::Mcts, SolverKind::MigServing];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_solver_plan_validates(inst in instance(10, 6000.0)) {
+        let g = gpu(inst.gpu).unwrap();
+        let (profiles, workload) = rows(&g, &inst);
+        for solver in HEURISTICS {
+            let plan = run_with(&inst, solver, 3, 6);
+            let violations = validate(&g, &profiles, &workload, &plan);
+            prop_assert!(violations.is_empty(), "{}: {violations:?}", solver.name());
+            prop_assert!(plan.bound.lower <= plan.gpu_count, "{}", solver.name());
+        }
+    }
+
+    #[test]
+    fn ga_and_mcts_never_lose_to_greedy(inst in instance(10, 6000.0)) {
+        let greedy = run_with(&inst, SolverKind::Greedy, 1, 1).gpu_count;
+        for solver in [SolverKind::Ga, SolverKind::Mcts, SolverKind::MigServing] {
+            let plan = run_with(&inst, solver, 1, 4);
+            prop_assert!(plan.gpu_count <= greedy, "{} used {} GPUs, greedy {}", solver.name(), plan.gpu_count, greedy);
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_plan() {
+    let g = gpu("a100-40gb").unwrap();
+    let generated = migplan_core::generate::synthetic(&g, 30, 11);
+    let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+    for solver in HEURISTICS {
+        let plan = |seed| {
+            let options = RunOptions { solver, budget: Budget { time_limit: None, max_iterations: Some(12) }, seed };
+            run(&problem, &options, &AtomicBool::new(false), &mut |_| {})
+        };
+        let (a, b) = (plan(5), plan(5));
+        assert_eq!(a.gpus, b.gpus, "{} is not deterministic", solver.name());
+        assert_eq!(a.gpu_count, b.gpu_count);
+    }
+}
+
+#[test]
+fn cancel_returns_a_valid_plan_at_once() {
+    let g = gpu("a100-40gb").unwrap();
+    let generated = migplan_core::generate::synthetic(&g, 60, 4);
+    let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+    let cancel = AtomicBool::new(false);
+    for solver in HEURISTICS {
+        let mut improvements = 0;
+        let options = RunOptions {
+            solver,
+            budget: Budget { time_limit: Some(Duration::from_secs(60)), max_iterations: None },
+            seed: 2,
+        };
+        // Cancel as soon as the first plan is offered: the solver must stop and return it.
+        let plan = run(&problem, &options, &cancel, &mut |p| {
+            if p.best_gpus.is_some() {
+                improvements += 1;
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+        assert!(improvements >= 1);
+        assert!(validate(&g, &generated.profiles, &generated.workload, &plan).is_empty(), "{}", solver.name());
+        if plan.bound.proven_optimal {
+            continue;
+        }
+        assert_eq!(plan.solver.termination, "cancelled", "{}", solver.name());
+    }
+}

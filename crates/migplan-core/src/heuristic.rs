@@ -1,0 +1,224 @@
+//! The MIG-serving paper's building blocks, shared by greedy, GA and MCTS: scoring a GPU
+//! configuration by the outstanding demand it completes, filling a layout's instances with
+//! services, and completing a partial deployment one GPU at a time.
+//!
+//! Choices where the paper leaves room (its full text was not available to us; method.md
+//! restates the score):
+//! - **Score.** Each service has an outstanding share `w_s = max(0, 1 - served_s / rate_s)`.
+//!   A configuration giving service `s` capacity `c_s` scores `sum_s w_s * min(c_s / rate_s,
+//!   w_s)`: the restated completion-rate score, with each term capped at what is still
+//!   outstanding, so that surplus earns nothing. Without the cap a GPU full of an almost
+//!   finished service would outscore one that finishes several.
+//! - **Assignments.** Scoring every assignment of services to a layout's instances is too
+//!   many; like the published restatement we allow at most three distinct services per GPU,
+//!   and build the assignment greedily: instances largest first, each to the service with the
+//!   highest marginal score, after trying each of the few most promising services on the
+//!   largest instance. Every maximal layout of the GPU is a candidate.
+//! - **Ties** go to the configuration that uses more compute slices, then to the earlier
+//!   layout (larger instances first).
+
+use rand::{Rng, RngExt};
+
+use crate::plan::{Deployment, GpuConfig};
+use crate::problem::{covers, Problem};
+
+/// At most this many distinct services share one GPU.
+pub const MAX_SERVICES_PER_GPU: usize = 3;
+/// Services tried on a layout's largest instance before filling the rest greedily.
+const SEEDS_PER_LAYOUT: usize = 4;
+
+/// Capacity each service has so far.
+pub fn served(problem: &Problem, gpus: &[GpuConfig]) -> Vec<f64> {
+    let mut served = vec![0.0; problem.services.len()];
+    for g in gpus {
+        add_config(problem, g, &mut served, 1.0);
+    }
+    served
+}
+
+/// Adds (sign 1) or removes (sign -1) a configuration's capacity.
+pub fn add_config(problem: &Problem, g: &GpuConfig, served: &mut [f64], sign: f64) {
+    for (pl, s) in problem.layouts[g.layout].placements.iter().zip(&g.services) {
+        if let Some(s) = *s {
+            served[s] += sign * problem.capacity[s][pl.profile].map_or(0.0, |c| c.throughput);
+        }
+    }
+}
+
+/// True when every service is served.
+pub fn all_served(problem: &Problem, served: &[f64]) -> bool {
+    problem.services.iter().zip(served).all(|(s, &c)| covers(c, s.rate))
+}
+
+/// Outstanding share of each service: 1 when nothing is served, 0 when it is covered.
+pub fn outstanding(problem: &Problem, served: &[f64]) -> Vec<f64> {
+    problem
+        .services
+        .iter()
+        .zip(served)
+        .map(|(s, &c)| if s.rate <= 0.0 || covers(c, s.rate) { 0.0 } else { (1.0 - c / s.rate).max(0.0) })
+        .collect()
+}
+
+/// A scored configuration.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub config: GpuConfig,
+    pub score: f64,
+    pub slices: u32,
+}
+
+impl Scored {
+    fn beats(&self, other: &Scored) -> bool {
+        self.score > other.score + 1e-12 || (self.score >= other.score - 1e-12 && self.slices > other.slices)
+    }
+}
+
+/// Fills `layout` with services to maximize the score. `noise` (0 = none) multiplies each
+/// marginal score by a random factor in `[1 - noise, 1]`, for randomized variants.
+fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rng: &mut impl Rng) -> Option<Scored> {
+    let placements = &problem.layouts[layout].placements;
+    // Instances largest first.
+    let mut order: Vec<usize> = (0..placements.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(problem.gpu.profiles[placements[i].profile].compute));
+    let first_profile = placements[order[0]].profile;
+    let mut seeds: Vec<(usize, f64)> = weights
+        .iter()
+        .enumerate()
+        .filter(|&(_, &w)| w > 0.0)
+        .filter_map(|(s, &w)| {
+            let c = problem.capacity[s][first_profile]?;
+            Some((s, (c.throughput / problem.services[s].rate).min(w)))
+        })
+        .collect();
+    seeds.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    seeds.truncate(SEEDS_PER_LAYOUT);
+    let mut attempts: Vec<Option<usize>> = seeds.into_iter().map(|(s, _)| Some(s)).collect();
+    if attempts.is_empty() {
+        attempts.push(None);
+    }
+    let mut best: Option<Scored> = None;
+    for seed in attempts {
+        let mut services = vec![None; placements.len()];
+        let mut given = vec![0.0; problem.services.len()];
+        let mut distinct: Vec<usize> = Vec::with_capacity(MAX_SERVICES_PER_GPU);
+        let mut score = 0.0;
+        for (rank, &i) in order.iter().enumerate() {
+            let p = placements[i].profile;
+            let gain = |s: usize, given: &[f64]| -> f64 {
+                let Some(c) = problem.capacity[s][p] else { return 0.0 };
+                let (w, rate) = (weights[s], problem.services[s].rate);
+                ((given[s] + c.throughput) / rate).min(w) - (given[s] / rate).min(w)
+            };
+            let choice = if rank == 0 && seed.is_some() {
+                seed
+            } else {
+                let mut pick: Option<(usize, f64)> = None;
+                let mut consider = |s: usize| {
+                    let mut g = gain(s, &given);
+                    if noise > 0.0 {
+                        g *= 1.0 - noise * rng.random_range(0.0..1.0);
+                    }
+                    if g > 1e-12 && pick.is_none_or(|(_, best)| g > best) {
+                        pick = Some((s, g));
+                    }
+                };
+                if distinct.len() < MAX_SERVICES_PER_GPU {
+                    for s in (0..weights.len()).filter(|&s| weights[s] > 0.0) {
+                        consider(s);
+                    }
+                } else {
+                    for &s in &distinct {
+                        consider(s);
+                    }
+                }
+                pick.map(|(s, _)| s)
+            };
+            if let Some(s) = choice {
+                score += gain(s, &given);
+                given[s] += problem.capacity[s][p].map_or(0.0, |c| c.throughput);
+                services[i] = Some(s);
+                if !distinct.contains(&s) {
+                    distinct.push(s);
+                }
+            }
+        }
+        let slices = placements
+            .iter()
+            .zip(&services)
+            .filter(|(_, s)| s.is_some())
+            .map(|(pl, _)| problem.gpu.profiles[pl.profile].compute as u32)
+            .sum();
+        let candidate = Scored { config: GpuConfig { layout, services }, score, slices };
+        if best.as_ref().is_none_or(|b| candidate.beats(b)) {
+            best = Some(candidate);
+        }
+    }
+    best.filter(|b| b.score > 0.0)
+}
+
+/// The best configuration of every layout for the outstanding `weights`, best first.
+pub fn candidates(problem: &Problem, weights: &[f64], noise: f64, rng: &mut impl Rng) -> Vec<Scored> {
+    let mut all: Vec<Scored> =
+        (0..problem.layouts.len()).filter_map(|l| fill_layout(problem, l, weights, noise, rng)).collect();
+    all.sort_by(|a, b| {
+        if a.beats(b) {
+            std::cmp::Ordering::Less
+        } else if b.beats(a) {
+            std::cmp::Ordering::Greater
+        } else {
+            a.config.layout.cmp(&b.config.layout)
+        }
+    });
+    all
+}
+
+/// Adds GPUs, each the best-scoring configuration, until every service is served.
+/// With `noise` above 0 the choices are randomized (for GA and MCTS rollouts).
+pub fn complete(problem: &Problem, gpus: &mut Vec<GpuConfig>, noise: f64, rng: &mut impl Rng) {
+    let mut served = served(problem, gpus);
+    loop {
+        let weights = outstanding(problem, &served);
+        if weights.iter().all(|&w| w <= 0.0) {
+            return;
+        }
+        let Some(best) = candidates(problem, &weights, noise, rng).into_iter().next() else {
+            // Unreachable for a built problem (every service with demand has a usable
+            // profile), but never loop forever.
+            return;
+        };
+        add_config(problem, &best.config, &mut served, 1.0);
+        gpus.push(best.config);
+    }
+}
+
+/// Drops GPUs whose every service stays served without them, least useful first.
+pub fn drop_redundant(problem: &Problem, gpus: &mut Vec<GpuConfig>) {
+    let mut served = served(problem, gpus);
+    let mut i = gpus.len();
+    while i > 0 {
+        i -= 1;
+        let mut without = served.clone();
+        add_config(problem, &gpus[i], &mut without, -1.0);
+        if all_served(problem, &without) {
+            served = without;
+            gpus.swap_remove(i);
+            i = i.min(gpus.len());
+        }
+    }
+}
+
+/// Turns any set of GPUs into a valid deployment: drop what only adds surplus, then refill.
+pub fn repair(problem: &Problem, mut gpus: Vec<GpuConfig>, noise: f64, rng: &mut impl Rng) -> Deployment {
+    drop_redundant(problem, &mut gpus);
+    complete(problem, &mut gpus, noise, rng);
+    drop_redundant(problem, &mut gpus);
+    Deployment { gpus }
+}
+
+/// Total surplus share `sum_s (served_s - rate_s) / rate_s`: the tie-breaker between plans
+/// with the same GPU count.
+pub fn surplus(problem: &Problem, gpus: &[GpuConfig]) -> f64 {
+    let served = served(problem, gpus);
+    problem.services.iter().zip(served).filter(|(s, _)| s.rate > 0.0).map(|(s, c)| (c - s.rate) / s.rate).sum()
+}
