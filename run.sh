@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Plans the bundled example (12 models on A100-40GB) with the command-line planner.
-# Extra arguments go to `migplan plan`, e.g. ./run.sh --format json
+# Serves the migplan web app on http://127.0.0.1:8080 with the bundled example loaded.
+# Installs what is missing first (see scripts/web-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
-cargo build --locked --release -q -p migplan-cli
-exec target/release/migplan plan --gpu a100-40gb \
-  --profiles static/examples/a100-40gb-profiles.csv \
-  --workload static/examples/a100-40gb-workload.csv "$@"
+source scripts/web-tools.sh
+echo "migplan: open http://127.0.0.1:8080 (Ctrl-C stops the server)"
+exec trunk serve --release

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of migplan. Installs what is missing on a fresh machine: the wasm32 target
-# (the core must build for the browser) and HiGHS's Python package (the reference optimum).
+# Runs every test of migplan. Installs what is missing on a fresh machine: the web toolchain
+# (scripts/web-tools.sh), HiGHS's Python package (the reference optimum), Debian's Chromium
+# (browser tests) and playwright-core from npm (drives Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  rustup target add wasm32-unknown-unknown
-fi
+source scripts/web-tools.sh
 if ! python3 -c 'import highspy' 2>/dev/null; then
   python3 -m pip install --quiet --root-user-action=ignore highspy
+fi
+if ! [ -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "the browser tests need Debian's chromium: run 'apt-get install chromium' as root" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
 
 echo "== the core builds for wasm32"
@@ -20,3 +27,8 @@ cargo test --locked --workspace
 echo "== exact planner against HiGHS"
 cargo build --locked --release -p migplan-cli
 bash tests/reference/compare_highs.sh
+
+echo "== web app in headless Chromium"
+trunk build --release
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+npm --prefix tests/browser test

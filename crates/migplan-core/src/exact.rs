@@ -31,7 +31,7 @@ impl Solver for Exact {
         let services = problem.services.len();
         let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
         let mut best = plan_for_choice(problem, relaxation, &choice, ctl);
-        ctl.offer(best.gpu_count());
+        ctl.offer(&best);
 
         let fractional: Vec<usize> = (0..services).filter(|&s| relaxation.weights[s].len() > 1).collect();
         let mut odometer = vec![0usize; fractional.len()];
@@ -48,7 +48,7 @@ impl Solver for Exact {
             let candidate = plan_for_choice(problem, relaxation, &choice, ctl);
             if candidate.gpu_count() < best.gpu_count() {
                 best = candidate;
-                ctl.offer(best.gpu_count());
+                ctl.offer(&best);
             }
         }
         let termination = ctl.stop_reason().unwrap_or(Termination::Finished);

@@ -184,16 +184,16 @@ impl Solver for Genetic {
 
     fn solve(&mut self, problem: &Problem, _relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
         let greedy = greedy_deployment(problem);
-        ctl.offer(greedy.gpu_count());
+        ctl.offer(&greedy);
         let mut population = Population::new(problem, self.params, ctl.seed(), vec![greedy]);
-        ctl.offer(population.best_gpus());
+        ctl.offer(population.best());
         for _ in 0..self.params.generations {
             if let Some(reason) = ctl.stop_reason() {
                 return SolverResult { deployment: population.best().clone(), termination: reason };
             }
             ctl.tick();
             if population.generation(ctl) {
-                ctl.offer(population.best_gpus());
+                ctl.offer(population.best());
             }
         }
         let termination = ctl.stop_reason().unwrap_or(Termination::Finished);

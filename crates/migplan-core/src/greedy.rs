@@ -29,7 +29,7 @@ impl Solver for Greedy {
 
     fn solve(&mut self, problem: &Problem, _relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
         let deployment = greedy_deployment(problem);
-        ctl.offer(deployment.gpu_count());
+        ctl.offer(&deployment);
         ctl.tick();
         SolverResult { deployment, termination: ctl.stop_reason().unwrap_or(Termination::Finished) }
     }

@@ -121,7 +121,7 @@ impl<'p> Search<'p> {
                 }
                 ctl.tick();
                 self.simulate(&mut tree, &committed);
-                ctl.offer(self.best.gpu_count());
+                ctl.offer(&self.best);
             }
             let Some(&next) = tree[0].children.iter().max_by_key(|&&c| tree[c].visits) else { return true };
             committed.push(tree[next].config.clone().expect("children carry a configuration"));
@@ -186,7 +186,7 @@ impl Solver for Mcts {
 
     fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
         let greedy = greedy_deployment(problem);
-        ctl.offer(greedy.gpu_count());
+        ctl.offer(&greedy);
         let mut search = Search::new(problem, self.params, ctl.seed(), relaxation.lower_bound, greedy);
         for _ in 0..self.params.passes {
             if !search.pass(ctl, Vec::new()) {

@@ -57,11 +57,11 @@ impl MigServing {
         start: Vec<Deployment>,
     ) -> SolverResult {
         let greedy = greedy_deployment(problem);
-        ctl.offer(greedy.gpu_count());
+        ctl.offer(&greedy);
         let mut initial = start;
         initial.push(greedy.clone());
         let mut population = Population::new(problem, self.params.genetic, ctl.seed(), initial);
-        ctl.offer(population.best_gpus());
+        ctl.offer(population.best());
         let mut search =
             Search::new(problem, self.params.mcts, ctl.seed() ^ 0x6d63_7473, relaxation.lower_bound, greedy);
         for _ in 0..self.params.rounds {
@@ -71,13 +71,13 @@ impl MigServing {
                 }
                 ctl.tick();
                 if population.generation(ctl) {
-                    ctl.offer(population.best_gpus());
+                    ctl.offer(population.best());
                 }
             }
             let prefix = search.free_share(population.best(), self.params.mcts_share);
             let finished = search.pass(ctl, prefix);
             population.immigrate(search.best().clone());
-            ctl.offer(population.best_gpus());
+            ctl.offer(population.best());
             if !finished {
                 break;
             }

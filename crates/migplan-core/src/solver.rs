@@ -50,6 +50,9 @@ pub struct Progress {
     pub iterations: u64,
     /// A short description of what the solver is doing.
     pub phase: &'static str,
+    /// The best deployment so far, so that an observer can show it, or keep it when it stops
+    /// the run from outside (a browser terminating its worker).
+    pub best: Option<Deployment>,
 }
 
 /// The limits of one run. `None` means no limit of that kind.
@@ -68,7 +71,7 @@ pub struct Control<'a> {
     iterations: u64,
     cancel: &'a AtomicBool,
     observer: &'a mut dyn FnMut(&Progress),
-    best_gpus: Option<usize>,
+    best: Option<Deployment>,
     lower_bound: usize,
 }
 
@@ -88,7 +91,7 @@ impl<'a> Control<'a> {
             iterations: 0,
             cancel,
             observer,
-            best_gpus: None,
+            best: None,
             lower_bound: 0,
         }
     }
@@ -111,7 +114,7 @@ impl<'a> Control<'a> {
     }
 
     pub fn best_gpus(&self) -> Option<usize> {
-        self.best_gpus
+        self.best.as_ref().map(Deployment::gpu_count)
     }
 
     /// Why the run must stop now, if it must. Solvers call this between steps.
@@ -119,7 +122,7 @@ impl<'a> Control<'a> {
         if self.cancel.load(Ordering::Relaxed) {
             return Some(Termination::Cancelled);
         }
-        if self.best_gpus.is_some_and(|b| b <= self.lower_bound) {
+        if self.best_gpus().is_some_and(|b| b <= self.lower_bound) {
             return Some(Termination::Optimal);
         }
         if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
@@ -139,11 +142,12 @@ impl<'a> Control<'a> {
     fn emit(&mut self, phase: &'static str) {
         let progress = Progress {
             solver: self.solver,
-            best_gpus: self.best_gpus,
+            best_gpus: self.best_gpus(),
             lower_bound: self.lower_bound,
             elapsed_ms: self.elapsed().as_millis() as u64,
             iterations: self.iterations,
             phase,
+            best: self.best.clone(),
         };
         (self.observer)(&progress);
     }
@@ -153,12 +157,13 @@ impl<'a> Control<'a> {
         self.emit(phase);
     }
 
-    /// Records a plan with `gpus` GPUs; the observer hears of it when it improves the best.
-    pub fn offer(&mut self, gpus: usize) -> bool {
-        if self.best_gpus.is_some_and(|b| b <= gpus) {
+    /// Records a valid deployment; the observer hears of it when it has fewer GPUs than the
+    /// best so far.
+    pub fn offer(&mut self, deployment: &Deployment) -> bool {
+        if self.best_gpus().is_some_and(|b| b <= deployment.gpu_count()) {
             return false;
         }
-        self.best_gpus = Some(gpus);
+        self.best = Some(deployment.clone().normalized());
         self.emit("improved");
         true
     }

@@ -1,0 +1,44 @@
+//! The planning worker: listens for one `PlanRequest` at a time and answers with JSON
+//! messages (see `migplan_web::protocol`).
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the planning worker runs in a browser: build it with `trunk build` (see README.md)");
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use migplan_web::planning::handle;
+    use migplan_web::protocol::{PlanRequest, WorkerMessage};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply = scope.clone();
+    let send = move |message: WorkerMessage| {
+        if let Ok(text) = serde_json::to_string(&message) {
+            let _ = reply.post_message(&JsValue::from_str(&text));
+        }
+    };
+    let send_ready = send.clone();
+    let mut send = send;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match serde_json::from_str::<PlanRequest>(&text) {
+            Ok(request) => handle(&request, &mut send),
+            Err(e) => send(WorkerMessage::Failed {
+                errors: vec![migplan_core::input::InputError {
+                    file: String::new(),
+                    line: None,
+                    column: None,
+                    message: format!("the planner received a request it cannot read: {e}"),
+                    hint: None,
+                }],
+            }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    send_ready(WorkerMessage::Ready);
+}

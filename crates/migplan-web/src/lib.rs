@@ -1,0 +1,14 @@
+//! migplan in the browser: a Yew page (`app` binary) and a web worker (`worker` binary)
+//! that runs migplan-core's solvers, talking through [`protocol`].
+
+pub mod examples;
+pub mod planning;
+pub mod protocol;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod results;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_client;

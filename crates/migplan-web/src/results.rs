@@ -1,0 +1,293 @@
+//! The results: summary, progress chart, a picture of every GPU, the per-model table and
+//! downloads.
+
+use migplan_core::catalog::{self, GpuSpec};
+use migplan_core::plan::{Plan, PlanGpu};
+use yew::prelude::*;
+
+use crate::state::{ProgressPoint, State};
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub state: UseReducerHandle<State>,
+}
+
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let state = &props.state;
+    let run = &state.run;
+    let status = if run.running {
+        format!("solving: {} ({:.1} s)", run.phase, run.elapsed_ms as f64 / 1000.0)
+    } else if let Some(note) = &run.note {
+        note.clone()
+    } else if let Some(plan) = &state.plan {
+        format!("{} in {} ms ({})", plan.solver.name, plan.solver.elapsed_ms, plan.solver.termination.replace('_', " "))
+    } else {
+        "no plan yet: press Solve".into()
+    };
+    html! {
+        <section class="results">
+            <h2>{ "Plan" }</h2>
+            <p class={classes!("status", run.running.then_some("running"))} data-testid="status">{ status }</p>
+            { match &state.plan {
+                Some(plan) => html! {
+                    <>
+                        if !state.plan_is_current() && !run.running {
+                            <p class="stale">{ "The inputs changed since this plan was made: press Solve for a new one." }</p>
+                        }
+                        <Summary plan={plan.clone()} />
+                        <Chart points={run.points.clone()} bound={run.lower_bound} running={run.running} />
+                        <GpuPictures plan={plan.clone()} />
+                        <ModelTable plan={plan.clone()} />
+                        <Downloads plan={plan.clone()} />
+                    </>
+                },
+                None => html! { <Chart points={run.points.clone()} bound={run.lower_bound} running={run.running} /> },
+            } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PlanProps {
+    plan: Plan,
+}
+
+#[function_component(Summary)]
+fn summary(props: &PlanProps) -> Html {
+    let plan = &props.plan;
+    let bound = if plan.bound.proven_optimal {
+        "proven optimal".to_string()
+    } else {
+        format!("lower bound {} (gap {})", plan.bound.lower, plan.gpu_count.saturating_sub(plan.bound.lower))
+    };
+    let baseline = match plan.baseline.whole_gpus {
+        Some(w) if w > 0 => {
+            let saving = 100.0 * (w as f64 - plan.gpu_count as f64) / w as f64;
+            html! { <span>{ format!("{w} whole GPUs without MIG: ") }<strong>{ format!("{saving:.1}% saved") }</strong></span> }
+        }
+        _ => html! { <span>{ "some model misses its SLO on a whole GPU: no whole-GPU baseline" }</span> },
+    };
+    html! {
+        <div class="summary">
+            <div class="big"><span data-testid="gpu-count">{ plan.gpu_count }</span>{ format!(" × {}", plan.gpu) }</div>
+            <div data-testid="bound" class={classes!("bound", plan.bound.proven_optimal.then_some("optimal"))}>{ bound }</div>
+            <div class="baseline">{ baseline }</div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    points: Vec<ProgressPoint>,
+    bound: Option<usize>,
+    running: bool,
+}
+
+/// The best GPU count over time during solving, with the lower bound as a dashed line.
+#[function_component(Chart)]
+fn chart(props: &ChartProps) -> Html {
+    if props.points.is_empty() {
+        return html! {};
+    }
+    let (w, h, pad) = (320.0, 110.0, 24.0);
+    let t_max = props.points.iter().map(|p| p.elapsed_ms).max().unwrap_or(1).max(1) as f64;
+    let hi = props.points.iter().map(|p| p.gpus).max().unwrap_or(1) as f64;
+    let lo = props.bound.unwrap_or(0).min(props.points.iter().map(|p| p.gpus).min().unwrap_or(0)) as f64;
+    let span = (hi - lo).max(1.0);
+    let x = |t: u64| pad + (w - 2.0 * pad) * t as f64 / t_max;
+    let y = |g: f64| pad / 2.0 + (h - pad) * (hi - g) / span;
+    let first = props.points[0];
+    let mut path = format!("M {:.1} {:.1}", x(first.elapsed_ms), y(first.gpus as f64));
+    for p in &props.points[1..] {
+        path += &format!(" H {:.1} V {:.1}", x(p.elapsed_ms), y(p.gpus as f64));
+    }
+    path += &format!(" H {:.1}", x(t_max as u64));
+    let last = props.points.last().map_or(0, |p| p.gpus);
+    html! {
+        <figure class="chart" data-testid="progress-chart">
+            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label="best GPU count over time">
+                if let Some(b) = props.bound {
+                    <line class="bound-line" x1={pad.to_string()} x2={(w - pad).to_string()} y1={y(b as f64).to_string()} y2={y(b as f64).to_string()} />
+                    <text class="axis" x={(w - pad).to_string()} y={(y(b as f64) - 3.0).to_string()} text-anchor="end">{ format!("bound {b}") }</text>
+                }
+                <path class="best-line" d={path} />
+                <text class="axis" x={pad.to_string()} y={(h - 2.0).to_string()}>{ "0 s" }</text>
+                <text class="axis" x={(w - pad).to_string()} y={(h - 2.0).to_string()} text-anchor="end">{ format!("{:.1} s", t_max / 1000.0) }</text>
+            </svg>
+            <figcaption>{ format!("best so far: {last} GPUs{}", if props.running { " (solving)" } else { "" }) }</figcaption>
+        </figure>
+    }
+}
+
+/// A stable colour per model name.
+pub fn model_color(model: &str) -> String {
+    let hash = model.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+    format!("hsl({}, 62%, {}%)", hash % 360, 48 + (hash / 360) % 14)
+}
+
+fn gpu_key(g: &PlanGpu) -> Vec<(String, u8, Option<String>)> {
+    g.instances.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect()
+}
+
+#[function_component(GpuPictures)]
+fn gpu_pictures(props: &PlanProps) -> Html {
+    let plan = &props.plan;
+    let Some(gpu) = catalog::gpu(&plan.gpu) else {
+        return html! { <p class="errors">{ format!("unknown GPU `{}` in the plan", plan.gpu) }</p> };
+    };
+    let mut groups: Vec<(&PlanGpu, usize)> = Vec::new();
+    for g in &plan.gpus {
+        match groups.iter_mut().find(|(first, _)| gpu_key(first) == gpu_key(g)) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((g, 1)),
+        }
+    }
+    let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
+    models.sort_unstable();
+    html! {
+        <div class="gpus-block">
+            <h3>{ format!("GPUs ({} distinct layouts)", groups.len()) }</h3>
+            <div class="gpus" data-testid="plan-gpus">
+                { for groups.iter().map(|(g, n)| html! { <GpuPicture gpu={gpu.clone()} instances={(*g).clone()} count={*n} /> }) }
+            </div>
+            <ul class="legend">
+                { for models.iter().map(|m| html! {
+                    <li><span class="swatch" style={format!("background:{}", model_color(m))}></span>{ *m }</li>
+                }) }
+                <li><span class="swatch idle"></span>{ "idle" }</li>
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GpuPictureProps {
+    gpu: GpuSpec,
+    instances: PlanGpu,
+    count: usize,
+}
+
+/// One GPU as its memory slots, each instance drawn at its start and width.
+#[function_component(GpuPicture)]
+fn gpu_picture(props: &GpuPictureProps) -> Html {
+    let slots = props.gpu.memory_slots as f64;
+    html! {
+        <div class="gpu" data-testid="gpu">
+            <div class="gpu-count">{ format!("× {}", props.count) }</div>
+            <div class="slots" style={format!("--slot:{:.4}%", 100.0 / slots)}>
+                { for props.instances.instances.iter().map(|i| {
+                    let size = props.gpu.profiles.iter().find(|p| p.name == i.profile).map_or(1, |p| p.memory_slots) as f64;
+                    let left = 100.0 * i.start as f64 / slots;
+                    let width = 100.0 * size / slots;
+                    let (color, label, tip) = match &i.model {
+                        Some(m) => (
+                            model_color(m),
+                            m.clone(),
+                            format!("{m} on {} at slot {}: batch {}, {} process{}, {:.1} req/s",
+                                i.profile, i.start,
+                                i.batch.map_or("?".into(), |b| b.to_string()),
+                                i.processes.unwrap_or(1),
+                                if i.processes.unwrap_or(1) == 1 { "" } else { "es" },
+                                i.throughput.unwrap_or(0.0)),
+                        ),
+                        None => ("transparent".into(), "idle".into(), format!("idle {} at slot {}", i.profile, i.start)),
+                    };
+                    html! {
+                        <div class={classes!("instance", i.model.is_none().then_some("idle"))}
+                            style={format!("left:{left:.3}%;width:{width:.3}%;background:{color}")} title={tip}>
+                            <span class="profile">{ i.profile.clone() }</span>
+                            <span class="model">{ label }</span>
+                        </div>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[function_component(ModelTable)]
+fn model_table(props: &PlanProps) -> Html {
+    html! {
+        <table class="models">
+            <thead><tr><th>{ "model" }</th><th>{ "demand /s" }</th><th>{ "capacity /s" }</th><th>{ "headroom" }</th></tr></thead>
+            <tbody>
+                { for props.plan.models.iter().map(|m| {
+                    let headroom = if m.rate > 0.0 { format!("{:+.1}%", 100.0 * (m.capacity - m.rate) / m.rate) } else { "-".into() };
+                    html! {
+                        <tr>
+                            <td><span class="swatch" style={format!("background:{}", model_color(&m.model))}></span>{ m.model.clone() }</td>
+                            <td class="num">{ format!("{:.1}", m.rate) }</td>
+                            <td class="num">{ format!("{:.1}", m.capacity) }</td>
+                            <td class="num">{ headroom }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The plan as CSV: one row per instance.
+pub fn plan_csv(plan: &Plan) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(["gpu", "profile", "start", "model", "batch", "processes", "throughput"]);
+    for g in &plan.gpus {
+        for i in &g.instances {
+            let _ = writer.write_record([
+                g.id.to_string(),
+                i.profile.clone(),
+                i.start.to_string(),
+                i.model.clone().unwrap_or_default(),
+                i.batch.map(|b| b.to_string()).unwrap_or_default(),
+                i.processes.map(|p| p.to_string()).unwrap_or_default(),
+                i.throughput.map(|t| t.to_string()).unwrap_or_default(),
+            ]);
+        }
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[function_component(Downloads)]
+fn downloads(props: &PlanProps) -> Html {
+    let json = {
+        let plan = props.plan.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = serde_json::to_string_pretty(&plan).unwrap_or_default();
+            download(&format!("migplan-{}.json", plan.gpu), "application/json", &text);
+        })
+    };
+    let csv = {
+        let plan = props.plan.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &plan_csv(&plan))
+        })
+    };
+    html! {
+        <div class="downloads">
+            <span>{ "Download the plan: " }</span>
+            <button data-testid="download-json" onclick={json}>{ "JSON" }</button>
+            <button data-testid="download-csv" onclick={csv}>{ "CSV (one row per instance)" }</button>
+            <span class="muted">{ "Deployment formats (mig-parted, Kubernetes) will come here." }</span>
+        </div>
+    }
+}

@@ -1,0 +1,261 @@
+//! The page's one state and the reducer that owns it (as in Yew's function_todomvc).
+//! Inputs and the last plan are saved to localStorage after every change.
+
+use std::rc::Rc;
+
+use migplan_core::input::{parse_profiles, parse_workload, InputError};
+use migplan_core::plan::Plan;
+use serde::{Deserialize, Serialize};
+
+use crate::examples;
+
+const STORAGE_KEY: &str = "migplan.state.v1";
+
+/// A file's name and text: what the user uploaded or edited, kept verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inputs {
+    pub gpu: String,
+    pub profiles: Source,
+    pub workload: Source,
+    pub solver: String,
+    /// As typed, so a half-typed number is not lost.
+    pub time_limit_s: String,
+    pub seed: String,
+}
+
+impl Inputs {
+    pub fn example() -> Inputs {
+        Inputs {
+            gpu: "a100-40gb".into(),
+            profiles: Source { name: examples::PROFILES_NAME.into(), text: examples::A100_PROFILES.into() },
+            workload: Source { name: examples::WORKLOAD_NAME.into(), text: examples::A100_WORKLOAD.into() },
+            solver: "auto".into(),
+            time_limit_s: "10".into(),
+            seed: "1".into(),
+        }
+    }
+}
+
+/// One point of the best-GPU-count-over-time chart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProgressPoint {
+    pub elapsed_ms: u64,
+    pub gpus: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Run {
+    pub running: bool,
+    pub phase: String,
+    pub elapsed_ms: u64,
+    pub lower_bound: Option<usize>,
+    pub points: Vec<ProgressPoint>,
+    /// A note on how the last run ended (cancelled, failed).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub inputs: Inputs,
+    pub plan: Option<Plan>,
+    /// The inputs the plan was made from, to tell when it is out of date.
+    pub plan_inputs: Option<Inputs>,
+    pub run: Run,
+    /// Problems found in the inputs: parse errors at once, the rest when solving.
+    pub errors: Vec<InputError>,
+}
+
+impl State {
+    pub fn new(inputs: Inputs) -> State {
+        let errors = parse_errors(&inputs);
+        State { inputs, plan: None, plan_inputs: None, run: Run::default(), errors }
+    }
+
+    /// The saved state, or the example on a first visit (`true`: nothing was saved).
+    pub fn load() -> (State, bool) {
+        let saved: Option<State> = gloo_storage::LocalStorage::get(STORAGE_KEY).ok();
+        match saved {
+            Some(mut s) => {
+                // A run cannot survive a reload.
+                s.run.running = false;
+                (s, false)
+            }
+            None => (State::new(Inputs::example()), true),
+        }
+    }
+
+    pub fn save(&self) {
+        let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, self);
+    }
+
+    pub fn plan_is_current(&self) -> bool {
+        self.plan_inputs.as_ref() == Some(&self.inputs)
+    }
+}
+
+use gloo_storage::Storage;
+
+/// Parse errors of the two inputs, so they show next to the inputs as soon as a file lands.
+pub fn parse_errors(inputs: &Inputs) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    if let Err(e) = parse_profiles(&inputs.profiles.name, &inputs.profiles.text) {
+        errors.extend(e.0);
+    }
+    if let Err(e) = parse_workload(&inputs.workload.name, &inputs.workload.text) {
+        errors.extend(e.0);
+    }
+    errors
+}
+
+pub enum Action {
+    SetGpu(String),
+    SetProfiles(Source),
+    SetWorkload(Source),
+    SetSolver(String),
+    SetTimeLimit(String),
+    SetSeed(String),
+    LoadExample,
+    Started,
+    Progress {
+        best_gpus: Option<usize>,
+        lower_bound: usize,
+        elapsed_ms: u64,
+        phase: String,
+        plan: Option<Plan>,
+    },
+    Done(Plan),
+    Failed(Vec<InputError>),
+    Cancelled,
+    /// The worker could not start or crashed.
+    WorkerError(String),
+    Clear,
+}
+
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let inputs_changed =
+            matches!(action, Action::SetGpu(_) | Action::SetProfiles(_) | Action::SetWorkload(_) | Action::LoadExample);
+        match action {
+            Action::SetGpu(gpu) => s.inputs.gpu = gpu,
+            Action::SetProfiles(source) => s.inputs.profiles = source,
+            Action::SetWorkload(source) => s.inputs.workload = source,
+            Action::SetSolver(solver) => s.inputs.solver = solver,
+            Action::SetTimeLimit(t) => s.inputs.time_limit_s = t,
+            Action::SetSeed(seed) => s.inputs.seed = seed,
+            Action::LoadExample => s.inputs = Inputs::example(),
+            Action::Started => {
+                s.run = Run { running: true, phase: "starting".into(), ..Run::default() };
+                s.errors = parse_errors(&s.inputs);
+            }
+            Action::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan } => {
+                s.run.phase = phase;
+                s.run.elapsed_ms = elapsed_ms;
+                s.run.lower_bound = Some(lower_bound);
+                if let Some(gpus) = best_gpus {
+                    if s.run.points.last().is_none_or(|p| p.gpus != gpus) {
+                        s.run.points.push(ProgressPoint { elapsed_ms, gpus });
+                    }
+                }
+                if let Some(plan) = plan {
+                    s.plan = Some(plan);
+                    s.plan_inputs = Some(s.inputs.clone());
+                }
+            }
+            Action::Done(plan) => {
+                s.run.running = false;
+                s.run.phase = plan.solver.termination.clone();
+                s.run.elapsed_ms = plan.solver.elapsed_ms;
+                s.run.lower_bound = Some(plan.bound.lower);
+                if s.run.points.last().is_none_or(|p| p.gpus != plan.gpu_count) {
+                    s.run.points.push(ProgressPoint { elapsed_ms: plan.solver.elapsed_ms, gpus: plan.gpu_count });
+                }
+                s.plan = Some(plan);
+                s.plan_inputs = Some(s.inputs.clone());
+                s.errors.clear();
+            }
+            Action::Failed(errors) => {
+                s.run.running = false;
+                s.run.note = Some("the inputs have problems: see the list under the inputs".into());
+                s.errors = errors;
+            }
+            Action::Cancelled => {
+                s.run.running = false;
+                s.run.phase = "cancelled".into();
+                s.run.note = Some(match &s.plan {
+                    Some(p) if s.plan_is_current() => {
+                        format!("cancelled: kept the best plan found, {} GPUs", p.gpu_count)
+                    }
+                    _ => "cancelled before a plan was found".into(),
+                });
+            }
+            Action::WorkerError(message) => {
+                s.run.running = false;
+                s.run.note = Some(format!("the planner stopped: {message}"));
+            }
+            Action::Clear => s = State::new(Inputs::example()),
+        }
+        if inputs_changed {
+            s.errors = parse_errors(&s.inputs);
+        }
+        Rc::new(s)
+    }
+}
+
+/// Workload rows as editable cells (model, rate, slo_ms), read leniently so that a value
+/// that does not parse still shows in the table. `None` when the text is not a CSV with
+/// those three columns.
+pub fn workload_cells(text: &str) -> Option<Vec<[String; 3]>> {
+    if text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader.headers().ok()?.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (m, r, s) = (column("model")?, column("rate")?, column("slo_ms")?);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
+        rows.push([cell(m), cell(r), cell(s)]);
+    }
+    Some(rows)
+}
+
+/// The cells written back as the workload CSV.
+pub fn workload_text(rows: &[[String; 3]]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(["model", "rate", "slo_ms"]);
+    for row in rows {
+        let _ = writer.write_record(row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_round_trip_and_keep_bad_values() {
+        let rows = workload_cells("Model,Rate,SLO_ms\nbert,900,60\nresnet,lots,30\n").unwrap();
+        assert_eq!(rows[1], ["resnet".to_string(), "lots".into(), "30".into()]);
+        let text = workload_text(&rows);
+        assert_eq!(workload_cells(&text).unwrap(), rows);
+        assert!(parse_workload("w.csv", &text).is_err());
+    }
+
+    #[test]
+    fn json_workload_has_no_cells() {
+        assert_eq!(workload_cells("{\"workload\": []}"), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! The page's side of the planning worker: spawn, send one request, hear its messages,
+//! terminate on cancel.
+//!
+//! Trunk builds the worker as a no-modules script (`worker.js` + `worker_bg.wasm`); a tiny
+//! blob script loads it, as gloo-worker does. We talk to it directly over `web_sys::Worker`
+//! rather than through gloo-worker because cancel must stop a worker that is busy in a
+//! synchronous solve: only `Worker::terminate` does that.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
+
+use crate::protocol::{PlanRequest, WorkerMessage};
+
+pub struct WorkerClient {
+    worker: Worker,
+    // Kept alive as long as the worker: JavaScript calls them.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl WorkerClient {
+    /// Starts a worker that will plan `request`, calling `on_message` with each message and
+    /// `on_error` if the worker fails to load or crashes.
+    pub fn start(
+        request: PlanRequest,
+        on_message: impl Fn(WorkerMessage) + 'static,
+        on_error: impl Fn(String) + 'static,
+    ) -> Result<WorkerClient, String> {
+        let worker = spawn_worker("worker.js").map_err(|e| format!("cannot start the planner: {e:?}"))?;
+        let pending = Rc::new(RefCell::new(Some(serde_json::to_string(&request).map_err(|e| e.to_string())?)));
+        let on_message = {
+            let worker = worker.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let Some(text) = event.data().as_string() else { return };
+                let Ok(message) = serde_json::from_str::<WorkerMessage>(&text) else { return };
+                if message == WorkerMessage::Ready {
+                    if let Some(request) = pending.borrow_mut().take() {
+                        let _ = worker.post_message(&JsValue::from_str(&request));
+                    }
+                    return;
+                }
+                on_message(message);
+            })
+        };
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            on_error(event.message());
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(WorkerClient { worker, _on_message: on_message, _on_error: on_error })
+    }
+
+    pub fn terminate(&self) {
+        self.worker.terminate();
+    }
+}
+
+impl Drop for WorkerClient {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn spawn_worker(script: &str) -> Result<Worker, JsValue> {
+    let href = web_sys::window().ok_or("no window")?.location().href()?;
+    let js = Url::new_with_base(script, &href)?.to_string();
+    let wasm = js.replace(".js", "_bg.wasm");
+    let shim = js_sys::Array::of1(&JsValue::from_str(&format!(r#"importScripts("{js}");wasm_bindgen("{wasm}");"#)));
+    let options = BlobPropertyBag::new();
+    options.set_type("application/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&shim, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    Worker::new(&url)
+}

@@ -1,0 +1,70 @@
+// Shared by the browser tests and the browser benchmark: serve dist/ on 127.0.0.1, launch
+// Debian's headless Chromium, and run the native CLI for comparison.
+import { createServer } from "node:http";
+import { readFile, mkdtemp } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+export const migplan = path.join(root, "target/release/migplan");
+
+const types = {
+  ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css",
+  ".json": "application/json", ".csv": "text/csv", ".png": "image/png",
+};
+
+/** Serves the built site; resolves to { url, close }. */
+export async function serve() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dist)) return res.writeHead(403).end();
+    if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Runs the native CLI and returns its stdout. */
+export function cli(...args) {
+  return execFileSync(migplan, args, { encoding: "utf8" });
+}
+
+/** Writes a generated workload with the CLI; returns { profiles, workload } paths. */
+export async function generated(models, seed) {
+  const dir = await mkdtemp(path.join(tmpdir(), "migplan-browser-"));
+  cli("generate", "--gpu", "a100-40gb", "--models", String(models), "--seed", String(seed), "--out-dir", dir);
+  return { profiles: path.join(dir, "profiles.csv"), workload: path.join(dir, "workload.csv"), dir };
+}
+
+/** The CLI's plan for the same files, as JSON. */
+export function cliPlan(profiles, workload, ...extra) {
+  return JSON.parse(cli("plan", "--gpu", "a100-40gb", "--profiles", profiles, "--workload", workload, "--format", "json", ...extra));
+}
+
+/** Waits until no solve is running and a plan is on screen; returns the GPU count. */
+export async function settledCount(page, timeout = 60000) {
+  await page.waitForFunction(() => {
+    const solve = document.querySelector("[data-testid=solve]");
+    return solve && !solve.disabled && document.querySelector("[data-testid=gpu-count]");
+  }, null, { timeout });
+  return Number(await page.textContent("[data-testid=gpu-count]"));
+}
