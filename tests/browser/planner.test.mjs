@@ -82,8 +82,9 @@ test("a long solve streams progress, and cancel keeps the best plan", async () =
   await page.fill("[data-testid=time-limit]", "300");
   await page.click("[data-testid=solve]");
   await page.waitForFunction(() => /solving/.test(document.querySelector("[data-testid=status]").textContent));
+  assert.ok(await page.isVisible(".stale"), "the previous plan is marked as such while solving");
   // Progress: a plan for these inputs is drawn while the worker keeps searching.
-  await page.waitForFunction(() => !document.querySelector(".stale") && document.querySelector("[data-testid=gpu-count]"), null, { timeout: 60000 });
+  await page.waitForFunction(() => !document.querySelector(".stale"), null, { timeout: 60000 });
   assert.ok(await page.isEnabled("[data-testid=cancel]"), "still solving");
   const during = Number(await page.textContent("[data-testid=gpu-count]"));
   await page.waitForTimeout(1500);

@@ -32,8 +32,12 @@ pub fn results(props: &ResultsProps) -> Html {
             { match &state.plan {
                 Some(plan) => html! {
                     <>
-                        if !state.plan_is_current() && !run.running {
-                            <p class="stale">{ "The inputs changed since this plan was made: press Solve for a new one." }</p>
+                        if !state.plan_is_current() {
+                            <p class="stale">{ if run.running {
+                                "Solving for the new inputs: the plan below is the previous one."
+                            } else {
+                                "The inputs changed since this plan was made: press Solve for a new one."
+                            } }</p>
                         }
                         <Summary plan={plan.clone()} />
                         <Chart points={run.points.clone()} bound={run.lower_bound} running={run.running} />

@@ -1,8 +1,9 @@
 //! The page's side of the planning worker: spawn, send one request, hear its messages,
 //! terminate on cancel.
 //!
-//! Trunk builds the worker as a no-modules script (`worker.js` + `worker_bg.wasm`); a tiny
-//! blob script loads it, as gloo-worker does. We talk to it directly over `web_sys::Worker`
+//! Trunk builds the worker as a no-modules script (`worker.js` + `worker_bg.wasm`);
+//! `worker-loader.js` (from `web/`) loads it. A file rather than a blob script, so that the
+//! service worker serves it offline. We talk to it directly over `web_sys::Worker`
 //! rather than through gloo-worker because cancel must stop a worker that is busy in a
 //! synchronous solve: only `Worker::terminate` does that.
 
@@ -11,7 +12,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
+use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{PlanRequest, WorkerMessage};
 
@@ -30,7 +31,7 @@ impl WorkerClient {
         on_message: impl Fn(WorkerMessage) + 'static,
         on_error: impl Fn(String) + 'static,
     ) -> Result<WorkerClient, String> {
-        let worker = spawn_worker("worker.js").map_err(|e| format!("cannot start the planner: {e:?}"))?;
+        let worker = Worker::new("worker-loader.js").map_err(|e| format!("cannot start the planner: {e:?}"))?;
         let pending = Rc::new(RefCell::new(Some(serde_json::to_string(&request).map_err(|e| e.to_string())?)));
         let on_message = {
             let worker = worker.clone();
@@ -63,16 +64,4 @@ impl Drop for WorkerClient {
     fn drop(&mut self) {
         self.worker.terminate();
     }
-}
-
-fn spawn_worker(script: &str) -> Result<Worker, JsValue> {
-    let href = web_sys::window().ok_or("no window")?.location().href()?;
-    let js = Url::new_with_base(script, &href)?.to_string();
-    let wasm = js.replace(".js", "_bg.wasm");
-    let shim = js_sys::Array::of1(&JsValue::from_str(&format!(r#"importScripts("{js}");wasm_bindgen("{wasm}");"#)));
-    let options = BlobPropertyBag::new();
-    options.set_type("application/javascript");
-    let blob = Blob::new_with_str_sequence_and_options(&shim, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    Worker::new(&url)
 }
