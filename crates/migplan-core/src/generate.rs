@@ -92,3 +92,49 @@ pub fn workload_csv(rows: &[WorkloadRow]) -> String {
     }
     out
 }
+
+/// How demand changes between the running plan and the next, for transition tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Up30,
+    Down30,
+    ModelsAdded,
+    ModelsRemoved,
+}
+
+impl Change {
+    pub const ALL: [Change; 4] = [Change::Up30, Change::Down30, Change::ModelsAdded, Change::ModelsRemoved];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Up30 => "demand +30%",
+            Change::Down30 => "demand -30%",
+            Change::ModelsAdded => "models added",
+            Change::ModelsRemoved => "models removed",
+        }
+    }
+}
+
+/// Profiles covering both workloads, the running workload of `models` synthetic models, and
+/// the next one after `change` (a fifth of the models added or removed, or every rate moved).
+pub fn demand_change(
+    gpu: &GpuSpec,
+    models: usize,
+    seed: u64,
+    change: Change,
+) -> (Vec<ProfileRow>, Vec<WorkloadRow>, Vec<WorkloadRow>) {
+    let extra = (models / 5).max(1);
+    // The generator draws model by model, so the first `models` are the same either way.
+    let all = synthetic(gpu, models + extra, seed);
+    let old: Vec<WorkloadRow> = all.workload[..models].to_vec();
+    let scaled = |factor: f64| -> Vec<WorkloadRow> {
+        old.iter().map(|w| WorkloadRow { rate: (w.rate * factor).round().max(1.0), ..w.clone() }).collect()
+    };
+    let new = match change {
+        Change::Up30 => scaled(1.3),
+        Change::Down30 => scaled(0.7),
+        Change::ModelsAdded => all.workload.clone(),
+        Change::ModelsRemoved => old[extra.min(models - 1)..].to_vec(),
+    };
+    (all.profiles, old, new)
+}

@@ -19,4 +19,6 @@ pub mod plan;
 pub mod problem;
 pub mod relaxation;
 pub mod solver;
+pub mod transition;
+pub mod transition_check;
 pub mod validate;

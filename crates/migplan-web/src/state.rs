@@ -1,6 +1,7 @@
 //! The page's one state and the reducer that owns it (as in Yew's function_todomvc).
 //! Inputs and the last plan are saved to localStorage after every change.
 
+#[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
 use migplan_core::input::{parse_profiles, parse_workload, InputError};
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::examples;
 
+#[cfg(target_arch = "wasm32")]
 const STORAGE_KEY: &str = "migplan.state.v1";
 
 /// A file's name and text: what the user uploaded or edited, kept verbatim.
@@ -78,7 +80,9 @@ impl State {
     }
 
     /// The saved state, or the example on a first visit (`true`: nothing was saved).
+    #[cfg(target_arch = "wasm32")]
     pub fn load() -> (State, bool) {
+        use gloo_storage::Storage;
         let saved: Option<State> = gloo_storage::LocalStorage::get(STORAGE_KEY).ok();
         match saved {
             Some(mut s) => {
@@ -90,7 +94,9 @@ impl State {
         }
     }
 
+    #[cfg(target_arch = "wasm32")]
     pub fn save(&self) {
+        use gloo_storage::Storage;
         let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, self);
     }
 
@@ -98,8 +104,6 @@ impl State {
         self.plan_inputs.as_ref() == Some(&self.inputs)
     }
 }
-
-use gloo_storage::Storage;
 
 /// Parse errors of the two inputs, so they show next to the inputs as soon as a file lands.
 pub fn parse_errors(inputs: &Inputs) -> Vec<InputError> {
@@ -137,11 +141,19 @@ pub enum Action {
     Clear,
 }
 
+#[cfg(target_arch = "wasm32")]
 impl yew::Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
+        Rc::new(self.after(action))
+    }
+}
+
+impl State {
+    /// The state after `action`: the whole of the page's logic, free of the browser.
+    pub fn after(&self, action: Action) -> State {
+        let mut s = self.clone();
         let inputs_changed =
             matches!(action, Action::SetGpu(_) | Action::SetProfiles(_) | Action::SetWorkload(_) | Action::LoadExample);
         match action {
@@ -206,7 +218,7 @@ impl yew::Reducible for State {
         if inputs_changed {
             s.errors = parse_errors(&s.inputs);
         }
-        Rc::new(s)
+        s
     }
 }
 
@@ -252,6 +264,77 @@ mod tests {
         let text = workload_text(&rows);
         assert_eq!(workload_cells(&text).unwrap(), rows);
         assert!(parse_workload("w.csv", &text).is_err());
+    }
+
+    fn plan_for(inputs: &Inputs) -> Plan {
+        let mut plan = None;
+        crate::planning::handle(
+            &crate::protocol::PlanRequest {
+                gpu: inputs.gpu.clone(),
+                profiles_name: inputs.profiles.name.clone(),
+                profiles_text: inputs.profiles.text.clone(),
+                workload_name: inputs.workload.name.clone(),
+                workload_text: inputs.workload.text.clone(),
+                solver: "exact".into(),
+                time_limit_s: 5.0,
+                seed: 1,
+            },
+            &mut |m| {
+                if let crate::protocol::WorkerMessage::Done { plan: p } = m {
+                    plan = Some(p);
+                }
+            },
+        );
+        plan.unwrap()
+    }
+
+    #[test]
+    fn a_plan_is_current_until_an_input_changes() {
+        let s = State::new(Inputs::example()).after(Action::Started);
+        assert!(s.run.running);
+        let plan = plan_for(&s.inputs);
+        let s = s.after(Action::Done(plan));
+        assert!(!s.run.running && s.plan_is_current());
+        let s = s.after(Action::SetSeed("9".into()));
+        assert!(!s.plan_is_current());
+        assert!(s.plan.is_some(), "the old plan stays on screen");
+    }
+
+    #[test]
+    fn cancel_keeps_the_streamed_plan_and_says_so() {
+        let s = State::new(Inputs::example()).after(Action::Started);
+        let plan = plan_for(&s.inputs);
+        let s = s.after(Action::Progress {
+            best_gpus: Some(plan.gpu_count),
+            lower_bound: 1,
+            elapsed_ms: 5,
+            phase: "improved".into(),
+            plan: Some(plan.clone()),
+        });
+        let s = s.after(Action::Cancelled);
+        assert!(!s.run.running);
+        assert_eq!(s.plan.as_ref().map(|p| p.gpu_count), Some(plan.gpu_count));
+        assert!(s.run.note.as_deref().unwrap().contains("kept the best plan"));
+        assert_eq!(s.run.points.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_upload_is_kept_and_its_errors_shown() {
+        let s = State::new(Inputs::example())
+            .after(Action::SetWorkload(Source { name: "w.csv".into(), text: "model,rate,slo_ms\na,x,1\n".into() }));
+        assert_eq!(s.inputs.workload.text, "model,rate,slo_ms\na,x,1\n");
+        assert_eq!((s.errors[0].line, s.errors[0].column.as_deref()), (Some(2), Some("rate")));
+        let s = s.after(Action::Clear);
+        assert!(s.errors.is_empty());
+        assert_eq!(s.inputs, Inputs::example());
+    }
+
+    #[test]
+    fn state_survives_a_json_round_trip() {
+        let s = State::new(Inputs::example());
+        let s = s.after(Action::Done(plan_for(&s.inputs)));
+        let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
     }
 
     #[test]
