@@ -5,9 +5,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
-use migplan_core::generate::synthetic;
+use migplan_core::generate::{demand_change, synthetic, Change};
 use migplan_core::problem::Problem;
 use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
+use migplan_core::transition::{plan_transition, Demand};
+use migplan_core::transition_check::check_transition;
 use migplan_core::validate::validate;
 
 use crate::{find_gpu, parse_solver, Failure};
@@ -66,6 +68,81 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                     plan.solver.elapsed_ms,
                     plan.solver.termination,
                     if violations.is_empty() { String::new() } else { format!("  INVALID: {}", violations[0]) }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct BenchTransitionArgs {
+    #[arg(long, default_value = "a100-40gb")]
+    gpu: String,
+    #[arg(long, value_delimiter = ',', default_value = "20,100")]
+    models: Vec<usize>,
+    #[arg(long, default_value_t = 3)]
+    seeds: u64,
+}
+
+pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
+    let gpu = find_gpu(&args.gpu)?;
+    println!(
+        "{:>6} {:<15} {:>4} {:>9} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}",
+        "models",
+        "change",
+        "seed",
+        "GPUs",
+        "restarted",
+        "touched",
+        "spare",
+        "steps",
+        "naive created",
+        "naive deleted",
+        "naive touched",
+        "ms"
+    );
+    for &n in &args.models {
+        for change in Change::ALL {
+            for seed in 1..=args.seeds {
+                let (profiles, old, new) = demand_change(&gpu, n, seed, change);
+                let plan = |workload: &[migplan_core::input::WorkloadRow]| -> Result<_, Failure> {
+                    let problem = Problem::build(&gpu, &profiles, workload)?;
+                    let options = RunOptions {
+                        solver: SolverKind::Auto,
+                        budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
+                        seed,
+                    };
+                    Ok(solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {}))
+                };
+                let from = plan(&old)?;
+                let options = RunOptions {
+                    solver: SolverKind::Auto,
+                    budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
+                    seed,
+                };
+                let to = migplan_core::transition::plan_near(&Problem::build(&gpu, &profiles, &new)?, &from, &options);
+                let demands = Demand::from_plans(&from, &to);
+                let started = std::time::Instant::now();
+                let t = plan_transition(&gpu, &from, &to, &demands);
+                let ms = started.elapsed().as_millis();
+                let problems = check_transition(&gpu, &from, &to, &demands, &t, t.spare_used);
+                println!(
+                    "{:>6} {:<15} {:>4} {:>4}->{:<4} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}{}",
+                    n,
+                    change.name(),
+                    seed,
+                    from.gpu_count,
+                    to.gpu_count,
+                    t.instances_created + t.instances_deleted,
+                    t.touched_gpus,
+                    t.spare_used,
+                    t.steps.len(),
+                    t.naive.instances_created,
+                    t.naive.instances_deleted,
+                    t.naive.touched_gpus,
+                    ms,
+                    if problems.is_empty() { String::new() } else { format!("  INVALID: {}", problems[0]) }
                 );
             }
         }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod report;
+mod transition;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +26,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub enum Format {
     Table,
     Json,
 }
@@ -78,8 +79,13 @@ enum Command {
         #[arg(long)]
         plan: PathBuf,
     },
+    /// Plan the steps that move a running plan to a new one, never dropping a model below
+    /// min(old, new) demand.
+    Transition(transition::TransitionArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
+    /// Move between plans for generated demand changes and compare with drain and rebuild.
+    BenchTransition(bench::BenchTransitionArgs),
     /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
     Generate {
         #[arg(long, default_value = "a100-40gb")]
@@ -102,7 +108,7 @@ fn parse_solver(name: &str) -> Result<SolverKind, String> {
 }
 
 /// A failure to report: the message, then what the user can do.
-struct Failure(String);
+pub struct Failure(String);
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
@@ -205,7 +211,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Transition(args) => return transition::run_transition(args),
         Command::Bench(args) => bench::run(args)?,
+        Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
             let generated = migplan_core::generate::synthetic(&gpu, models, seed);
@@ -222,12 +230,12 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
+pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
     catalog::gpu(id)
         .ok_or_else(|| Failure(format!("unknown GPU `{id}`\n  hint: choose one of {}", catalog::gpu_ids().join(", "))))
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
+pub fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
 }
 

@@ -263,17 +263,28 @@ fn create(gpu: usize, i: &PlanInstance) -> Action {
     }
 }
 
-/// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
-pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Transition {
-    // 1. Match target GPUs to running GPUs by the instances they share.
-    let weight: Vec<Vec<i64>> = to
-        .gpus
+/// Instances each target GPU shares with each running GPU.
+fn shared(from: &Plan, to: &Plan) -> Vec<Vec<i64>> {
+    to.gpus
         .iter()
         .map(|t| {
             let target: BTreeSet<Key> = t.instances.iter().map(key).collect();
             from.gpus.iter().map(|o| o.instances.iter().filter(|i| target.contains(&key(i))).count() as i64).collect()
         })
-        .collect();
+        .collect()
+}
+
+/// How many instances can stay where they are when moving from `from` to `to`.
+pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
+    let weight = shared(from, to);
+    let chosen = assignment(&weight);
+    chosen.iter().enumerate().map(|(t, &o)| weight[t].get(o).copied().unwrap_or(0) as usize).sum()
+}
+
+/// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
+pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Transition {
+    // 1. Match target GPUs to running GPUs by the instances they share.
+    let weight = shared(from, to);
     let chosen = assignment(&weight);
     let mut next_id = from.gpus.iter().map(|g| g.id + 1).max().unwrap_or(0);
     let mut target_gpu_ids = Vec::with_capacity(to.gpus.len());
@@ -455,4 +466,90 @@ mod tests {
         assert_eq!(a[1], 0);
         assert_eq!(a[0], 1, "the padded column");
     }
+}
+
+/// The running plan's GPUs as configurations of `problem`, where their layout is one of the
+/// problem's (GPUs whose layout is not, or whose models changed profile, are left out).
+fn running_configs(problem: &crate::problem::Problem, from: &Plan) -> Vec<crate::plan::GpuConfig> {
+    let mut configs = Vec::new();
+    for g in &from.gpus {
+        let mut placed: Vec<(usize, u8)> =
+            g.instances.iter().filter_map(|i| Some((problem.gpu.profile(&i.profile)?, i.start))).collect();
+        placed.sort();
+        let Some(layout) = problem.layouts.iter().position(|l| {
+            let mut mine: Vec<(usize, u8)> = l.placements.iter().map(|p| (p.profile, p.start)).collect();
+            mine.sort();
+            mine == placed
+        }) else {
+            continue;
+        };
+        let services = problem.layouts[layout]
+            .placements
+            .iter()
+            .map(|pl| {
+                let inst = g.instances.iter().find(|i| i.start == pl.start)?;
+                let s = problem.services.iter().position(|s| Some(&s.model) == inst.model.as_ref())?;
+                problem.capacity[s][pl.profile].map(|_| s)
+            })
+            .collect();
+        configs.push(crate::plan::GpuConfig { layout, services });
+    }
+    configs
+}
+
+/// Plans `problem` (the new demand) preferring plans close to the running one: the running
+/// GPUs kept where still useful and the shortfall refilled exactly, then the genetic search
+/// seeded with that plan, and the best plan from scratch. Of the plans with the fewest GPUs,
+/// the one that keeps the most running instances in place wins.
+pub fn plan_near(problem: &crate::problem::Problem, from: &Plan, options: &crate::solver::RunOptions) -> Plan {
+    use crate::ga::{GeneticParams, Population};
+    use crate::heuristic::drop_redundant;
+    use crate::plan::SolverInfo;
+    use crate::solver::{run, Control, SolverKind};
+    use std::sync::atomic::AtomicBool;
+
+    let cancel = AtomicBool::new(false);
+    let half = crate::solver::Budget {
+        time_limit: options.budget.time_limit.map(|t| t / 2),
+        max_iterations: options.budget.max_iterations.map(|n| n / 2),
+    };
+    let scratch = run(
+        problem,
+        &crate::solver::RunOptions { solver: SolverKind::Auto, budget: half, seed: options.seed },
+        &cancel,
+        &mut |_| {},
+    );
+    let mut observer = |_: &crate::solver::Progress| {};
+    let mut ctl = Control::new("near", half, options.seed, &cancel, &mut observer);
+    let relaxation = crate::relaxation::relax(problem, &ctl);
+    ctl.raise_lower_bound(relaxation.lower_bound);
+    let mut gpus = running_configs(problem, from);
+    drop_redundant(problem, &mut gpus);
+    crate::exact::complete_exactly(problem, &mut gpus, &ctl);
+    drop_redundant(problem, &mut gpus);
+    let incremental = crate::plan::Deployment { gpus };
+    let mut candidates = vec![incremental.clone()];
+    if incremental.gpu_count() > scratch.gpu_count {
+        let mut population = Population::new(problem, GeneticParams::default(), options.seed, vec![incremental]);
+        ctl.offer(population.best());
+        while ctl.stop_reason().is_none() && population.best_gpus() > scratch.gpu_count {
+            ctl.tick();
+            population.generation(&ctl);
+        }
+        candidates.push(population.best().clone());
+    }
+    let elapsed_ms = scratch.solver.elapsed_ms + ctl.elapsed().as_millis() as u64;
+    let info = |name: &str| SolverInfo {
+        name: name.to_string(),
+        seed: options.seed,
+        elapsed_ms,
+        termination: "finished".into(),
+    };
+    let lower = scratch.bound.lower;
+    candidates
+        .into_iter()
+        .map(|d| Plan::from_deployment(problem, &d.normalized(), lower, info("near")))
+        .chain(std::iter::once(scratch))
+        .min_by_key(|p| (p.gpu_count, std::cmp::Reverse(instances_kept(from, p))))
+        .expect("at least the plan from scratch")
 }
