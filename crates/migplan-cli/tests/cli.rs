@@ -189,3 +189,62 @@ fn generate_writes_inputs_that_plan() {
     let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+fn hand_plan(instances: &[(&str, u8, f64)]) -> serde_json::Value {
+    serde_json::json!({
+        "gpu": "a100-40gb", "gpu_count": 1,
+        "gpus": [{"id": 0, "instances": instances.iter().map(|(p, s, t)| serde_json::json!(
+            {"profile": p, "start": s, "model": "a", "batch": 1, "processes": 1, "throughput": t})).collect::<Vec<_>>()}],
+        "models": [{"model": "a", "rate": 1000.0, "slo_ms": 10.0, "capacity": 1000.0}],
+        "bound": {"lower": 1, "proven_optimal": true}, "baseline": {"whole_gpus": 1},
+        "solver": {"name": "hand", "seed": 0, "elapsed_ms": 0}
+    })
+}
+
+#[test]
+fn transition_says_how_many_spares_a_move_needs() {
+    let dir = scratch("spares");
+    let profiles = dir.join("profiles.csv");
+    std::fs::write(&profiles, "model,profile,batch,latency_ms,throughput\na,7g,1,5,1000\na,4g,1,5,600\na,3g,1,5,450\n").unwrap();
+    let (from, to) = (dir.join("from.json"), dir.join("to.json"));
+    std::fs::write(&from, hand_plan(&[("7g.40gb", 0, 1000.0)]).to_string()).unwrap();
+    std::fs::write(&to, hand_plan(&[("4g.20gb", 0, 600.0), ("3g.20gb", 4, 450.0)]).to_string()).unwrap();
+    let (p, f, t) = (profiles.display().to_string(), from.display().to_string(), to.display().to_string());
+    let args = ["transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &f, "--to", &t];
+    let o = migplan(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs 1 spare GPU"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--spare 1"), "{}", stderr(&o));
+    let o = migplan(&[&args[..], &["--spare", "1", "--format", "json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(t["spare_used"], 1);
+    assert_eq!(t["steps"][0]["actions"][0]["op"], "add_gpu");
+}
+
+#[test]
+fn transition_to_a_new_workload_plans_it_and_prints_steps() {
+    let from = plan_example(&[]);
+    let dir = scratch("new-workload");
+    let from_path = dir.join("from.json");
+    std::fs::write(&from_path, from.to_string()).unwrap();
+    // Every model's demand grows by a quarter.
+    let old = std::fs::read_to_string(example("a100-40gb-workload.csv")).unwrap();
+    let mut new = String::from("model,rate,slo_ms\n");
+    for line in old.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        new += &format!("{},{},{}\n", c[0], c[1].parse::<f64>().unwrap() * 1.25, c[2]);
+    }
+    let new_path = dir.join("new.csv");
+    std::fs::write(&new_path, new).unwrap();
+    let (p, w, f, n) =
+        (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"), from_path.display().to_string(), new_path.display().to_string());
+    let o = migplan(&[
+        "transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &f, "--workload-from", &w, "--workload-to", &n,
+        "--spare", "8", "--time-limit", "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("drain and rebuild"), "{out}");
+    assert!(out.contains("step   1:"), "{out}");
+}
