@@ -166,3 +166,32 @@ test("same solver and seed give the plan the native CLI gives (wasm32 = native)"
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a changed workload gets a move from the running plan, step by step", async () => {
+  const { context, page, errors } = await freshPage();
+  await page.goto(site.url);
+  const running = await settledCount(page);
+  // The first model's demand triples: the plan above is now the running plan.
+  const rate = page.locator("table.workload tbody tr").first().locator("input").nth(1);
+  await rate.fill(String(Number(await rate.inputValue()) * 3));
+  await page.fill("[data-testid=spare]", "4");
+  await page.click("[data-testid=plan-move]");
+  await page.waitForSelector("[data-testid=move-summary]", { timeout: 60000 });
+  const summary = await page.textContent("[data-testid=move-summary]");
+  const [, from, to, steps] = summary.match(/(\d+) → (\d+) GPUs in (\d+) steps/).map(Number);
+  assert.equal(from, running);
+  assert.ok(to >= from && steps >= 1, summary);
+  assert.match(summary, /Drain and rebuild: \d+ created/);
+  const items = page.locator("[data-testid=move] ol.steps > li");
+  assert.equal(await items.count(), steps);
+  await items.last().click();
+  assert.ok((await page.locator("[data-testid=move-gpus] [data-testid=gpu]").count()) >= 1);
+  await items.nth(Math.min(1, steps - 1)).click();
+  await page.locator("[data-testid=move]").screenshot({ path: path.join(root, "target/screenshots/move-1280.png") });
+  // Every capacity chip shows the model at or above its floor.
+  const chips = await page.$$eval("[data-testid=move] .chip", (els) => els.map((e) => e.textContent.match(/ (\d+)\/(\d+)$/)).filter(Boolean).map((m) => [Number(m[1]), Number(m[2])]));
+  assert.ok(chips.length > 0);
+  for (const [have, floor] of chips) assert.ok(have >= floor - 1, `${have} < ${floor}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -205,7 +205,8 @@ fn hand_plan(instances: &[(&str, u8, f64)]) -> serde_json::Value {
 fn transition_says_how_many_spares_a_move_needs() {
     let dir = scratch("spares");
     let profiles = dir.join("profiles.csv");
-    std::fs::write(&profiles, "model,profile,batch,latency_ms,throughput\na,7g,1,5,1000\na,4g,1,5,600\na,3g,1,5,450\n").unwrap();
+    std::fs::write(&profiles, "model,profile,batch,latency_ms,throughput\na,7g,1,5,1000\na,4g,1,5,600\na,3g,1,5,450\n")
+        .unwrap();
     let (from, to) = (dir.join("from.json"), dir.join("to.json"));
     std::fs::write(&from, hand_plan(&[("7g.40gb", 0, 1000.0)]).to_string()).unwrap();
     std::fs::write(&to, hand_plan(&[("4g.20gb", 0, 600.0), ("3g.20gb", 4, 450.0)]).to_string()).unwrap();
@@ -237,11 +238,28 @@ fn transition_to_a_new_workload_plans_it_and_prints_steps() {
     }
     let new_path = dir.join("new.csv");
     std::fs::write(&new_path, new).unwrap();
-    let (p, w, f, n) =
-        (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"), from_path.display().to_string(), new_path.display().to_string());
+    let (p, w, f, n) = (
+        example("a100-40gb-profiles.csv"),
+        example("a100-40gb-workload.csv"),
+        from_path.display().to_string(),
+        new_path.display().to_string(),
+    );
     let o = migplan(&[
-        "transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &f, "--workload-from", &w, "--workload-to", &n,
-        "--spare", "8", "--time-limit", "2",
+        "transition",
+        "--gpu",
+        "a100-40gb",
+        "--profiles",
+        &p,
+        "--from",
+        &f,
+        "--workload-from",
+        &w,
+        "--workload-to",
+        &n,
+        "--spare",
+        "8",
+        "--time-limit",
+        "2",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);

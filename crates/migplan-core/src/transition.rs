@@ -219,18 +219,12 @@ impl World<'_> {
                     self.live.remove(gpu);
                     self.touched.insert(*gpu);
                 }
-                Action::Create { gpu, profile, start, model, batch, processes, throughput } => {
+                Action::Create { gpu, model, throughput, .. } => {
                     if let Some(m) = model {
                         *self.capacity.entry(m.clone()).or_default() += throughput.unwrap_or(0.0);
                     }
-                    self.live.get_mut(gpu).expect("created on a live GPU").push(PlanInstance {
-                        profile: profile.clone(),
-                        start: *start,
-                        model: model.clone(),
-                        batch: *batch,
-                        processes: *processes,
-                        throughput: *throughput,
-                    });
+                    let created = created_instance(a).expect("a create action");
+                    self.live.get_mut(gpu).expect("created on a live GPU").push(created);
                     self.touched.insert(*gpu);
                     self.created += 1;
                 }
@@ -552,4 +546,62 @@ pub fn plan_near(problem: &crate::problem::Problem, from: &Plan, options: &crate
         .chain(std::iter::once(scratch))
         .min_by_key(|p| (p.gpu_count, std::cmp::Reverse(instances_kept(from, p))))
         .expect("at least the plan from scratch")
+}
+
+/// The GPUs after each step (for showing a move), starting from `from`: `states[0]` is the
+/// running plan, `states[n]` the cluster after step `n`.
+pub fn replay(from: &Plan, steps: &[Step]) -> Vec<BTreeMap<usize, Vec<PlanInstance>>> {
+    let mut live: BTreeMap<usize, Vec<PlanInstance>> = from.gpus.iter().map(|g| (g.id, g.instances.clone())).collect();
+    let mut states = vec![live.clone()];
+    for step in steps {
+        for action in &step.actions {
+            match action {
+                Action::AddGpu { gpu } => {
+                    live.insert(*gpu, Vec::new());
+                }
+                Action::RemoveGpu { gpu } => {
+                    live.remove(gpu);
+                }
+                Action::Create { gpu, .. } => {
+                    if let (Some(g), Some(i)) = (live.get_mut(gpu), created_instance(action)) {
+                        g.push(i);
+                        g.sort_by_key(|i| i.start);
+                    }
+                }
+                Action::Delete { gpu, start } => {
+                    if let Some(g) = live.get_mut(gpu) {
+                        g.retain(|i| i.start != *start);
+                    }
+                }
+            }
+        }
+        states.push(live.clone());
+    }
+    states
+}
+
+fn created_instance(action: &Action) -> Option<PlanInstance> {
+    match action {
+        Action::Create { profile, start, model, batch, processes, throughput, .. } => Some(PlanInstance {
+            profile: profile.clone(),
+            start: *start,
+            model: model.clone(),
+            batch: *batch,
+            processes: *processes,
+            throughput: *throughput,
+        }),
+        _ => None,
+    }
+}
+
+impl Action {
+    /// The GPU the action touches.
+    pub fn gpu(&self) -> usize {
+        match self {
+            Action::AddGpu { gpu }
+            | Action::RemoveGpu { gpu }
+            | Action::Create { gpu, .. }
+            | Action::Delete { gpu, .. } => *gpu,
+        }
+    }
 }

@@ -9,14 +9,15 @@ use migplan_core::solver::SolverKind;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::protocol::{PlanRequest, WorkerMessage};
+use crate::moves::MovePanel;
+use crate::protocol::{PlanRequest, Request, WorkerMessage};
 use crate::results::Results;
 use crate::state::{workload_cells, workload_text, Action, Source, State};
 use crate::worker_client::WorkerClient;
 
-type Dispatch = UseReducerDispatcher<State>;
+pub type Dispatch = UseReducerDispatcher<State>;
 
-fn request(state: &State) -> PlanRequest {
+pub fn request(state: &State) -> PlanRequest {
     let i = &state.inputs;
     PlanRequest {
         gpu: i.gpu.clone(),
@@ -32,14 +33,29 @@ fn request(state: &State) -> PlanRequest {
 
 fn start(state: &State, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
     dispatch.dispatch(Action::Started);
+    talk(Request::Plan(request(state)), dispatch, worker);
+}
+
+/// Sends `request` to a fresh worker and turns its messages into actions.
+pub fn talk(request: Request, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
     let on_message = {
         let dispatch = dispatch.clone();
+        let request_copy = request.clone();
         move |message| match message {
             WorkerMessage::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan } => {
                 dispatch.dispatch(Action::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan })
             }
             WorkerMessage::Done { plan } => dispatch.dispatch(Action::Done(plan)),
             WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
+            WorkerMessage::TransitionDone { transition, target, floors } => {
+                dispatch.dispatch(Action::MoveDone(crate::state::Move {
+                    running: running_of(&request_copy),
+                    target,
+                    transition,
+                    floors,
+                    spare_allowed: spare_of(&request_copy),
+                }))
+            }
             WorkerMessage::Ready => {}
         }
     };
@@ -47,10 +63,24 @@ fn start(state: &State, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerCl
         let dispatch = dispatch.clone();
         move |message| dispatch.dispatch(Action::WorkerError(message))
     };
-    match WorkerClient::start(request(state), on_message, on_error) {
+    match WorkerClient::start(request, on_message, on_error) {
         // Replacing the old client terminates its worker.
         Ok(client) => *worker.borrow_mut() = Some(client),
         Err(message) => dispatch.dispatch(Action::WorkerError(message)),
+    }
+}
+
+fn running_of(request: &Request) -> migplan_core::plan::Plan {
+    match request {
+        Request::Transition(t) => t.running.clone(),
+        Request::Plan(_) => unreachable!("only transition requests end in TransitionDone"),
+    }
+}
+
+fn spare_of(request: &Request) -> usize {
+    match request {
+        Request::Transition(t) => t.spare,
+        Request::Plan(_) => 0,
     }
 }
 
@@ -98,6 +128,7 @@ pub fn app() -> Html {
                 <Inputs state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
                 <Results state={state.clone()} />
             </main>
+            <MovePanel state={state.clone()} worker={worker.clone()} />
         </div>
     }
 }

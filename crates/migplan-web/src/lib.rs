@@ -9,6 +9,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod moves;
+#[cfg(target_arch = "wasm32")]
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;

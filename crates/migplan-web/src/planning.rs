@@ -10,7 +10,10 @@ use migplan_core::plan::{Plan, SolverInfo};
 use migplan_core::problem::Problem;
 use migplan_core::solver::{run, Budget, RunOptions, SolverKind};
 
-use crate::protocol::{PlanRequest, WorkerMessage};
+use migplan_core::transition::{plan_near, plan_transition, Demand};
+use migplan_core::transition_check::check_transition;
+
+use crate::protocol::{Floor, PlanRequest, Request, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -18,14 +21,22 @@ fn failure(message: String, hint: &str) -> WorkerMessage {
     }
 }
 
-/// Answers `request`, sending every message through `emit`; the last one is `Done` or
-/// `Failed`.
-pub fn handle(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
+/// Answers `request`, sending every message through `emit`; the last one is `Done`,
+/// `TransitionDone` or `Failed`.
+pub fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
+    match request {
+        Request::Plan(r) => handle_plan(r, emit),
+        Request::Transition(r) => handle_transition(r, emit),
+    }
+}
+
+/// The problem and run options of a request, or the message that says what is wrong.
+fn prepare(request: &PlanRequest) -> Result<(Problem, RunOptions), WorkerMessage> {
     let Some(gpu) = catalog::gpu(&request.gpu) else {
-        return emit(failure(format!("unknown GPU `{}`", request.gpu), "pick a GPU from the list"));
+        return Err(failure(format!("unknown GPU `{}`", request.gpu), "pick a GPU from the list"));
     };
     let Some(solver) = SolverKind::parse(&request.solver) else {
-        return emit(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list"));
+        return Err(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list"));
     };
     let profiles = parse_profiles(&request.profiles_name, &request.profiles_text);
     let workload = parse_workload(&request.workload_name, &request.workload_text);
@@ -34,13 +45,10 @@ pub fn handle(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
         (p, w) => {
             let mut errors = p.err().map(|e| e.0).unwrap_or_default();
             errors.extend(w.err().map(|e| e.0).unwrap_or_default());
-            return emit(WorkerMessage::Failed { errors });
+            return Err(WorkerMessage::Failed { errors });
         }
     };
-    let problem = match Problem::build(&gpu, &profiles, &workload) {
-        Ok(p) => p,
-        Err(e) => return emit(WorkerMessage::Failed { errors: e.0 }),
-    };
+    let problem = Problem::build(&gpu, &profiles, &workload).map_err(|e| WorkerMessage::Failed { errors: e.0 })?;
     let time_limit = if request.time_limit_s.is_finite() && request.time_limit_s > 0.0 {
         Duration::from_secs_f64(request.time_limit_s)
     } else {
@@ -51,6 +59,40 @@ pub fn handle(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
         budget: Budget { time_limit: Some(time_limit), max_iterations: None },
         seed: request.seed,
     };
+    Ok((problem, options))
+}
+
+fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMessage)) {
+    let (problem, options) = match prepare(&request.inputs) {
+        Ok(prepared) => prepared,
+        Err(message) => return emit(message),
+    };
+    if !request.running.gpu.eq_ignore_ascii_case(problem.gpu.id) {
+        return emit(failure(
+            format!("the running plan is for {}, the inputs for {}", request.running.gpu, problem.gpu.id),
+            "pick the running plan's GPU, or upload a running plan for this GPU",
+        ));
+    }
+    let target = plan_near(&problem, &request.running, &options);
+    let demands = Demand::from_plans(&request.running, &target);
+    let transition = plan_transition(&problem.gpu, &request.running, &target, &demands);
+    let problems = check_transition(&problem.gpu, &request.running, &target, &demands, &transition, usize::MAX);
+    if !problems.is_empty() {
+        return emit(failure(
+            format!("the planned move fails its own check: {}", problems.join("; ")),
+            "this is a bug: please report it with your inputs",
+        ));
+    }
+    let floors = demands.iter().map(|d| Floor { model: d.model.clone(), floor: d.floor() }).collect();
+    emit(WorkerMessage::TransitionDone { transition, target, floors });
+}
+
+fn handle_plan(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
+    let (problem, options) = match prepare(request) {
+        Ok(prepared) => prepared,
+        Err(message) => return emit(message),
+    };
+    let solver = options.solver;
     let plan = run(&problem, &options, &AtomicBool::new(false), &mut |p| {
         let plan = p.best.as_ref().filter(|_| p.phase == "improved").map(|d| {
             let info = SolverInfo {
@@ -92,7 +134,7 @@ mod tests {
     #[test]
     fn example_request_streams_progress_then_a_plan() {
         let mut messages = Vec::new();
-        handle(&request(crate::examples::A100_WORKLOAD), &mut |m| messages.push(m));
+        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
         let Some(WorkerMessage::Done { plan }) = messages.last() else { panic!("{messages:?}") };
         assert!(plan.gpu_count > 0);
         let improvements: Vec<&Plan> = messages
@@ -110,15 +152,35 @@ mod tests {
     #[test]
     fn bad_workload_fails_with_located_errors() {
         let mut messages = Vec::new();
-        handle(&request("model,rate,slo_ms\nbert-base-multilingual-cased,lots,60\n"), &mut |m| messages.push(m));
+        handle(&Request::Plan(request("model,rate,slo_ms\nbert-base-multilingual-cased,lots,60\n")), &mut |m| {
+            messages.push(m)
+        });
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
         assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(2), Some("rate")));
     }
 
     #[test]
+    fn a_transition_request_moves_the_example_to_higher_demand() {
+        let mut messages = Vec::new();
+        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+        let Some(WorkerMessage::Done { plan: running }) = messages.pop() else { panic!() };
+        let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
+        let mut messages = Vec::new();
+        let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: 0 };
+        handle(&Request::Transition(transition), &mut |m| messages.push(m));
+        let [WorkerMessage::TransitionDone { transition, target, floors }] = messages.as_slice() else {
+            panic!("{messages:?}")
+        };
+        assert!(target.gpu_count >= running.gpu_count);
+        assert!(!transition.steps.is_empty());
+        let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
+        assert_eq!(bert.floor, 900.0);
+    }
+
+    #[test]
     fn messages_round_trip_as_json() {
         let mut messages = Vec::new();
-        handle(&request(crate::examples::A100_WORKLOAD), &mut |m| messages.push(m));
+        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
         for m in messages {
             let text = serde_json::to_string(&m).unwrap();
             assert_eq!(serde_json::from_str::<WorkerMessage>(&text).unwrap(), m);

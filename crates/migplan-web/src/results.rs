@@ -153,7 +153,7 @@ fn gpu_pictures(props: &PlanProps) -> Html {
         <div class="gpus-block">
             <h3>{ format!("GPUs ({} distinct layouts)", groups.len()) }</h3>
             <div class="gpus" data-testid="plan-gpus">
-                { for groups.iter().map(|(g, n)| html! { <GpuPicture gpu={gpu.clone()} instances={(*g).clone()} count={*n} /> }) }
+                { for groups.iter().map(|(g, n)| html! { <GpuPicture gpu={gpu.clone()} instances={(*g).clone()} label={format!("× {n}")} /> }) }
             </div>
             <ul class="legend">
                 { for models.iter().map(|m| html! {
@@ -166,19 +166,20 @@ fn gpu_pictures(props: &PlanProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct GpuPictureProps {
-    gpu: GpuSpec,
-    instances: PlanGpu,
-    count: usize,
+pub struct GpuPictureProps {
+    pub gpu: GpuSpec,
+    pub instances: PlanGpu,
+    /// Shown left of the GPU: "× 3" for a group, "GPU 7" for one GPU.
+    pub label: AttrValue,
 }
 
 /// One GPU as its memory slots, each instance drawn at its start and width.
 #[function_component(GpuPicture)]
-fn gpu_picture(props: &GpuPictureProps) -> Html {
+pub fn gpu_picture(props: &GpuPictureProps) -> Html {
     let slots = props.gpu.memory_slots as f64;
     html! {
         <div class="gpu" data-testid="gpu">
-            <div class="gpu-count">{ format!("× {}", props.count) }</div>
+            <div class="gpu-count">{ props.label.clone() }</div>
             <div class="slots" style={format!("--slot:{:.4}%", 100.0 / slots)}>
                 { for props.instances.instances.iter().map(|i| {
                     let size = props.gpu.profiles.iter().find(|p| p.name == i.profile).map_or(1, |p| p.memory_slots) as f64;

@@ -62,9 +62,32 @@ pub struct Run {
     pub note: Option<String>,
 }
 
+/// A planned move from a running plan to the plan of the current inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    pub running: Plan,
+    pub target: Plan,
+    pub transition: migplan_core::transition::Transition,
+    pub floors: Vec<crate::protocol::Floor>,
+    pub spare_allowed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MoveInputs {
+    /// An uploaded running plan; without one, the last plan is the running one.
+    pub running: Option<Source>,
+    pub spare: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub inputs: Inputs,
+    #[serde(default)]
+    pub move_inputs: MoveInputs,
+    #[serde(default)]
+    pub planned_move: Option<Move>,
+    #[serde(default)]
+    pub moving: bool,
     pub plan: Option<Plan>,
     /// The inputs the plan was made from, to tell when it is out of date.
     pub plan_inputs: Option<Inputs>,
@@ -76,7 +99,16 @@ pub struct State {
 impl State {
     pub fn new(inputs: Inputs) -> State {
         let errors = parse_errors(&inputs);
-        State { inputs, plan: None, plan_inputs: None, run: Run::default(), errors }
+        State {
+            inputs,
+            move_inputs: MoveInputs { running: None, spare: "0".into() },
+            planned_move: None,
+            moving: false,
+            plan: None,
+            plan_inputs: None,
+            run: Run::default(),
+            errors,
+        }
     }
 
     /// The saved state, or the example on a first visit (`true`: nothing was saved).
@@ -88,6 +120,7 @@ impl State {
             Some(mut s) => {
                 // A run cannot survive a reload.
                 s.run.running = false;
+                s.moving = false;
                 (s, false)
             }
             None => (State::new(Inputs::example()), true),
@@ -102,6 +135,22 @@ impl State {
 
     pub fn plan_is_current(&self) -> bool {
         self.plan_inputs.as_ref() == Some(&self.inputs)
+    }
+
+    /// The running plan a move starts from: the uploaded one, else the last plan.
+    pub fn running_plan(&self) -> Result<Option<Plan>, String> {
+        match &self.move_inputs.running {
+            Some(source) => serde_json::from_str(&source.text).map(Some).map_err(|e| {
+                format!(
+                    "{}, line {}, column {}: not a plan: {}",
+                    source.name,
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                )
+            }),
+            None => Ok(self.plan.clone()),
+        }
     }
 }
 
@@ -138,6 +187,10 @@ pub enum Action {
     Cancelled,
     /// The worker could not start or crashed.
     WorkerError(String),
+    SetRunningPlan(Option<Source>),
+    SetSpare(String),
+    MoveStarted,
+    MoveDone(Move),
     Clear,
 }
 
@@ -194,7 +247,19 @@ impl State {
                 s.plan_inputs = Some(s.inputs.clone());
                 s.errors.clear();
             }
+            Action::SetRunningPlan(source) => s.move_inputs.running = source,
+            Action::SetSpare(spare) => s.move_inputs.spare = spare,
+            Action::MoveStarted => {
+                s.moving = true;
+                s.planned_move = None;
+                s.errors = parse_errors(&s.inputs);
+            }
+            Action::MoveDone(planned) => {
+                s.moving = false;
+                s.planned_move = Some(planned);
+            }
             Action::Failed(errors) => {
+                s.moving = false;
                 s.run.running = false;
                 s.run.note = Some("the inputs have problems: see the list under the inputs".into());
                 s.errors = errors;
@@ -210,6 +275,7 @@ impl State {
                 });
             }
             Action::WorkerError(message) => {
+                s.moving = false;
                 s.run.running = false;
                 s.run.note = Some(format!("the planner stopped: {message}"));
             }
@@ -269,7 +335,7 @@ mod tests {
     fn plan_for(inputs: &Inputs) -> Plan {
         let mut plan = None;
         crate::planning::handle(
-            &crate::protocol::PlanRequest {
+            &crate::protocol::Request::Plan(crate::protocol::PlanRequest {
                 gpu: inputs.gpu.clone(),
                 profiles_name: inputs.profiles.name.clone(),
                 profiles_text: inputs.profiles.text.clone(),
@@ -278,7 +344,7 @@ mod tests {
                 solver: "exact".into(),
                 time_limit_s: 5.0,
                 seed: 1,
-            },
+            }),
             &mut |m| {
                 if let crate::protocol::WorkerMessage::Done { plan: p } = m {
                     plan = Some(p);

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-use crate::protocol::{PlanRequest, WorkerMessage};
+use crate::protocol::{Request, WorkerMessage};
 
 pub struct WorkerClient {
     worker: Worker,
@@ -24,10 +24,10 @@ pub struct WorkerClient {
 }
 
 impl WorkerClient {
-    /// Starts a worker that will plan `request`, calling `on_message` with each message and
+    /// Starts a worker that will answer `request`, calling `on_message` with each message and
     /// `on_error` if the worker fails to load or crashes.
     pub fn start(
-        request: PlanRequest,
+        request: Request,
         on_message: impl Fn(WorkerMessage) + 'static,
         on_error: impl Fn(String) + 'static,
     ) -> Result<WorkerClient, String> {

@@ -1,4 +1,4 @@
-//! The planning worker: listens for one `PlanRequest` at a time and answers with JSON
+//! The planning worker: listens for one `Request` at a time and answers with JSON
 //! messages (see `migplan_web::protocol`).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -9,7 +9,7 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use migplan_web::planning::handle;
-    use migplan_web::protocol::{PlanRequest, WorkerMessage};
+    use migplan_web::protocol::{Request, WorkerMessage};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -25,7 +25,7 @@ fn main() {
     let mut send = send;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<PlanRequest>(&text) {
+        match serde_json::from_str::<Request>(&text) {
             Ok(request) => handle(&request, &mut send),
             Err(e) => send(WorkerMessage::Failed {
                 errors: vec![migplan_core::input::InputError {

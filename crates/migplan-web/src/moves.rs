@@ -1,0 +1,233 @@
+//! Moving a running cluster to the plan of the current inputs: choose the running plan (the
+//! last plan, or an uploaded one), the spare GPUs to lend, and see the steps as a timeline
+//! with each step's capacity against each model's floor and the GPUs it touches, before and
+//! after.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use migplan_core::catalog;
+use migplan_core::plan::PlanGpu;
+use migplan_core::transition::{replay, Action as Op};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::{request, talk};
+use crate::protocol::{Request, TransitionRequest};
+use crate::results::{model_color, GpuPicture};
+use crate::state::{Action, Move, Source, State};
+use crate::worker_client::WorkerClient;
+
+#[derive(Properties)]
+pub struct MovePanelProps {
+    pub state: UseReducerHandle<State>,
+    pub worker: Rc<RefCell<Option<WorkerClient>>>,
+}
+
+impl PartialEq for MovePanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state && Rc::ptr_eq(&self.worker, &other.worker)
+    }
+}
+
+#[function_component(MovePanel)]
+pub fn move_panel(props: &MovePanelProps) -> Html {
+    let state = &props.state;
+    let dispatch = state.dispatcher();
+    let running = state.running_plan();
+    let on_upload = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                let dispatch = dispatch.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let name = file.name();
+                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        dispatch.dispatch(Action::SetRunningPlan(Some(Source {
+                            name,
+                            text: text.as_string().unwrap_or_default(),
+                        })));
+                    }
+                });
+            }
+            input.set_value("");
+        })
+    };
+    let on_use_last = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetRunningPlan(None)))
+    };
+    let on_spare = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            dispatch.dispatch(Action::SetSpare(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let on_plan_move = {
+        let (state, worker, running) = (state.clone(), props.worker.clone(), running.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Ok(Some(running)) = running.clone() else { return };
+            let dispatch = state.dispatcher();
+            dispatch.dispatch(Action::MoveStarted);
+            let spare = state.move_inputs.spare.trim().parse().unwrap_or(0);
+            talk(
+                Request::Transition(TransitionRequest { inputs: request(&state), running, spare }),
+                &dispatch,
+                &worker,
+            );
+        })
+    };
+    let source = match (&state.move_inputs.running, &running) {
+        (_, Err(e)) => html! { <div class="errors" data-testid="running-plan-error">{ e.clone() }</div> },
+        (Some(s), Ok(Some(p))) => html! { <span>{ format!("{} ({} GPUs)", s.name, p.gpu_count) }</span> },
+        (None, Ok(Some(p))) => html! { <span>{ format!("the last plan ({} GPUs)", p.gpu_count) }</span> },
+        (_, Ok(None)) => {
+            html! { <span class="muted">{ "no plan yet: solve first, or upload the running plan" }</span> }
+        }
+    };
+    let busy = state.moving || state.run.running;
+    html! {
+        <section class="moves">
+            <h2>{ "Move a running cluster to the new plan" }</h2>
+            <p class="muted">
+                { "Change the workload above (edit the table or upload a new file), then plan the move from the running plan. \
+                   After every step each GPU's layout is legal and no model drops below min(old, new) demand." }
+            </p>
+            <div class="row">
+                <div class="field">
+                    <span>{ "Running plan" }</span>
+                    { source }
+                </div>
+                <label class="field">
+                    <span>{ "Upload a running plan (JSON)" }</span>
+                    <input type="file" accept=".json,application/json" data-testid="running-plan-input" onchange={on_upload} />
+                </label>
+                if state.move_inputs.running.is_some() {
+                    <button onclick={on_use_last}>{ "Use the last plan" }</button>
+                }
+                <label class="field small">
+                    <span>{ "Spare GPUs" }</span>
+                    <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
+                </label>
+                <button class="primary" data-testid="plan-move" onclick={on_plan_move}
+                    disabled={busy || !matches!(running, Ok(Some(_)))}>
+                    { if state.moving { "Planning the move…" } else { "Plan the move" } }
+                </button>
+            </div>
+            if let Some(planned) = &state.planned_move {
+                <Timeline planned={planned.clone()} />
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TimelineProps {
+    planned: Move,
+}
+
+fn describe(op: &Op) -> String {
+    match op {
+        Op::AddGpu { gpu } => format!("add GPU {gpu}"),
+        Op::RemoveGpu { gpu } => format!("remove GPU {gpu}"),
+        Op::Create { gpu, profile, start, model, .. } => {
+            format!("create {profile}@{start} {} on GPU {gpu}", model.as_deref().unwrap_or("(idle)"))
+        }
+        Op::Delete { gpu, start } => format!("delete the instance at slot {start} on GPU {gpu}"),
+    }
+}
+
+#[function_component(Timeline)]
+fn timeline(props: &TimelineProps) -> Html {
+    let m = &props.planned;
+    let t = &m.transition;
+    let selected = use_state(|| 0usize);
+    let states = replay(&m.running, &t.steps);
+    let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
+    let capacity = |n: usize, model: &str| -> f64 {
+        states[n]
+            .values()
+            .flatten()
+            .filter(|i| i.model.as_deref() == Some(model))
+            .map(|i| i.throughput.unwrap_or(0.0))
+            .sum()
+    };
+    let step = (*selected).min(t.steps.len().saturating_sub(1));
+    let touched: Vec<usize> = {
+        let mut ids: Vec<usize> =
+            t.steps.get(step).map(|s| s.actions.iter().map(Op::gpu).collect()).unwrap_or_default();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let picture = |n: usize, id: usize| match states[n].get(&id) {
+        Some(instances) => html! {
+            <GpuPicture gpu={gpu.clone()} instances={PlanGpu { id, instances: instances.clone() }} label={format!("GPU {id}")} />
+        },
+        None => {
+            html! { <div class="gpu absent"><div class="gpu-count">{ format!("GPU {id}") }</div><div class="muted">{ "not running" }</div></div> }
+        }
+    };
+    html! {
+        <div class="timeline" data-testid="move">
+            <p data-testid="move-summary">
+                { format!("{} → {} GPUs in {} steps: {} instances created, {} deleted, {} GPUs touched, {} spare GPU{} borrowed. ",
+                    m.running.gpu_count, m.target.gpu_count, t.steps.len(), t.instances_created, t.instances_deleted,
+                    t.touched_gpus, t.spare_used, if t.spare_used == 1 { "" } else { "s" }) }
+                { format!("Drain and rebuild: {} created, {} deleted, {} GPUs touched.",
+                    t.naive.instances_created, t.naive.instances_deleted, t.naive.touched_gpus) }
+            </p>
+            if t.spare_used > m.spare_allowed {
+                <p class="errors" data-testid="move-needs-spares">
+                    { format!("This move needs {} spare GPU{} to keep every model at its floor; you allowed {}. Lend more spares, or accept the risk of dropping below demand.",
+                        t.spare_used, if t.spare_used == 1 { "" } else { "s" }, m.spare_allowed) }
+                </p>
+            }
+            <div class="timeline-grid">
+                <ol class="steps">
+                    { for t.steps.iter().enumerate().map(|(n, s)| {
+                        let selected = selected.clone();
+                        let models: Vec<String> = {
+                            let mut ms: Vec<String> = s.actions.iter().filter_map(|a| match a {
+                                Op::Create { model: Some(m), .. } => Some(m.clone()),
+                                Op::Delete { gpu, start } => states[n].get(gpu)
+                                    .and_then(|g| g.iter().find(|i| i.start == *start)).and_then(|i| i.model.clone()),
+                                _ => None,
+                            }).collect();
+                            ms.sort();
+                            ms.dedup();
+                            ms
+                        };
+                        html! {
+                            <li class={classes!((n == step).then_some("selected"))} onclick={Callback::from(move |_| selected.set(n))}>
+                                <div class="step-actions">{ s.actions.iter().map(describe).collect::<Vec<_>>().join("; ") }</div>
+                                <div class="step-capacity">
+                                    { for models.iter().map(|model| {
+                                        let floor = m.floors.iter().find(|f| &f.model == model).map_or(0.0, |f| f.floor);
+                                        let have = capacity(n + 1, model);
+                                        let ratio = if floor > 0.0 { (have / floor).min(2.0) / 2.0 } else { 1.0 };
+                                        html! {
+                                            <span class="chip" title={format!("{model}: {have:.1}/s after this step, must keep {floor:.1}/s")}>
+                                                <span class="swatch" style={format!("background:{}", model_color(model))}></span>
+                                                { format!("{model} {have:.0}/{floor:.0}") }
+                                                <span class="bar"><span style={format!("width:{:.0}%", 100.0 * ratio)}></span></span>
+                                            </span>
+                                        }
+                                    }) }
+                                </div>
+                            </li>
+                        }
+                    }) }
+                </ol>
+                <div class="before-after" data-testid="move-gpus">
+                    <h3>{ format!("Step {}: GPUs it touches", step + 1) }</h3>
+                    <div class="pair">
+                        <div><h4>{ "before" }</h4>{ for touched.iter().map(|&id| picture(step, id)) }</div>
+                        <div><h4>{ "after" }</h4>{ for touched.iter().map(|&id| picture(step + 1, id)) }</div>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
