@@ -190,16 +190,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Validate { gpu, profiles, workload, plan } => {
             let gpu = find_gpu(&gpu)?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
-            let text = read(&plan)?;
-            let plan: Plan = serde_json::from_str(&text).map_err(|e| {
-                Failure(format!(
-                    "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
-                    plan.display(),
-                    e.line(),
-                    e.column(),
-                    e.to_string().split(" at line ").next().unwrap_or_default()
-                ))
-            })?;
+            let plan = read_plan(&plan)?;
             let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
             if violations.is_empty() {
                 println!("valid: {} GPUs serve all {} models", plan.gpus.len(), workload_rows.len());
@@ -237,6 +228,19 @@ pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
 
 pub fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads a plan as `migplan plan --format json` writes it.
+pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
+    serde_json::from_str(&read(path)?).map_err(|e| {
+        Failure(format!(
+            "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
+            path.display(),
+            e.line(),
+            e.column(),
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        ))
+    })
 }
 
 fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {

@@ -13,7 +13,7 @@ use migplan_core::transition::{plan_near, plan_transition, Action, Demand, Trans
 use migplan_core::transition_check::check_transition;
 use migplan_core::validate::validate;
 
-use crate::{find_gpu, read, Failure, Format};
+use crate::{find_gpu, read, read_plan, Failure, Format};
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -44,18 +44,6 @@ pub struct TransitionArgs {
     seed: u64,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-}
-
-fn read_plan(path: &PathBuf) -> Result<Plan, Failure> {
-    serde_json::from_str(&read(path)?).map_err(|e| {
-        Failure(format!(
-            "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
-            path.display(),
-            e.line(),
-            e.column(),
-            e.to_string().split(" at line ").next().unwrap_or_default()
-        ))
-    })
 }
 
 fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Failure> {
