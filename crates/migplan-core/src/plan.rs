@@ -27,15 +27,7 @@ impl Deployment {
 
     /// Summed throughput per service.
     pub fn capacity(&self, problem: &Problem) -> Vec<f64> {
-        let mut total = vec![0.0; problem.services.len()];
-        for g in &self.gpus {
-            for (placement, service) in problem.layouts[g.layout].placements.iter().zip(&g.services) {
-                if let Some(s) = *service {
-                    total[s] += problem.capacity[s][placement.profile].map_or(0.0, |c| c.throughput);
-                }
-            }
-        }
-        total
+        crate::heuristic::served(problem, &self.gpus)
     }
 
     /// Fills GPUs with the given per-service instance counts. `layout_counts[l]` GPUs get
