@@ -10,30 +10,16 @@ use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::moves::MovePanel;
-use crate::protocol::{PlanRequest, Request, WorkerMessage};
+use crate::protocol::{Request, WorkerMessage};
 use crate::results::Results;
 use crate::state::{workload_cells, workload_text, Action, Source, State};
 use crate::worker_client::WorkerClient;
 
 pub type Dispatch = UseReducerDispatcher<State>;
 
-pub fn request(state: &State) -> PlanRequest {
-    let i = &state.inputs;
-    PlanRequest {
-        gpu: i.gpu.clone(),
-        profiles_name: i.profiles.name.clone(),
-        profiles_text: i.profiles.text.clone(),
-        workload_name: i.workload.name.clone(),
-        workload_text: i.workload.text.clone(),
-        solver: i.solver.clone(),
-        time_limit_s: i.time_limit_s.trim().parse().unwrap_or(10.0),
-        seed: i.seed.trim().parse().unwrap_or(1),
-    }
-}
-
 fn start(state: &State, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
     dispatch.dispatch(Action::Started);
-    talk(Request::Plan(request(state)), dispatch, worker);
+    talk(Request::Plan(state.inputs.request()), dispatch, worker);
 }
 
 /// Sends `request` to a fresh worker and turns its messages into actions.

@@ -12,7 +12,7 @@ use migplan_core::transition::{replay, Action as Op};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{request, talk};
+use crate::app::talk;
 use crate::protocol::{Request, TransitionRequest};
 use crate::results::{model_color, GpuPicture};
 use crate::state::{Action, Move, Source, State};
@@ -72,7 +72,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             dispatch.dispatch(Action::MoveStarted);
             let spare = state.move_inputs.spare.trim().parse().unwrap_or(0);
             talk(
-                Request::Transition(TransitionRequest { inputs: request(&state), running, spare }),
+                Request::Transition(TransitionRequest { inputs: state.inputs.request(), running, spare }),
                 &dispatch,
                 &worker,
             );

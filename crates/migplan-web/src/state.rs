@@ -32,6 +32,21 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// What the worker is asked to plan; a half-typed time limit or seed falls back to the
+    /// defaults.
+    pub fn request(&self) -> crate::protocol::PlanRequest {
+        crate::protocol::PlanRequest {
+            gpu: self.gpu.clone(),
+            profiles_name: self.profiles.name.clone(),
+            profiles_text: self.profiles.text.clone(),
+            workload_name: self.workload.name.clone(),
+            workload_text: self.workload.text.clone(),
+            solver: self.solver.clone(),
+            time_limit_s: self.time_limit_s.trim().parse().unwrap_or(10.0),
+            seed: self.seed.trim().parse().unwrap_or(1),
+        }
+    }
+
     pub fn example() -> Inputs {
         Inputs {
             gpu: "a100-40gb".into(),
@@ -335,16 +350,7 @@ mod tests {
     fn plan_for(inputs: &Inputs) -> Plan {
         let mut plan = None;
         crate::planning::handle(
-            &crate::protocol::Request::Plan(crate::protocol::PlanRequest {
-                gpu: inputs.gpu.clone(),
-                profiles_name: inputs.profiles.name.clone(),
-                profiles_text: inputs.profiles.text.clone(),
-                workload_name: inputs.workload.name.clone(),
-                workload_text: inputs.workload.text.clone(),
-                solver: "exact".into(),
-                time_limit_s: 5.0,
-                seed: 1,
-            }),
+            &crate::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
             &mut |m| {
                 if let crate::protocol::WorkerMessage::Done { plan: p } = m {
                     plan = Some(p);
