@@ -26,22 +26,13 @@ fn start(state: &State, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerCl
 pub fn talk(request: Request, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
     let on_message = {
         let dispatch = dispatch.clone();
-        let request_copy = request.clone();
         move |message| match message {
             WorkerMessage::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan } => {
                 dispatch.dispatch(Action::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan })
             }
             WorkerMessage::Done { plan } => dispatch.dispatch(Action::Done(plan)),
             WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
-            WorkerMessage::TransitionDone { transition, target, floors } => {
-                dispatch.dispatch(Action::MoveDone(crate::state::Move {
-                    running: running_of(&request_copy),
-                    target,
-                    transition,
-                    floors,
-                    spare_allowed: spare_of(&request_copy),
-                }))
-            }
+            WorkerMessage::TransitionDone(planned) => dispatch.dispatch(Action::MoveDone(planned)),
             WorkerMessage::Ready => {}
         }
     };
@@ -53,20 +44,6 @@ pub fn talk(request: Request, dispatch: &Dispatch, worker: &Rc<RefCell<Option<Wo
         // Replacing the old client terminates its worker.
         Ok(client) => *worker.borrow_mut() = Some(client),
         Err(message) => dispatch.dispatch(Action::WorkerError(message)),
-    }
-}
-
-fn running_of(request: &Request) -> migplan_core::plan::Plan {
-    match request {
-        Request::Transition(t) => t.running.clone(),
-        Request::Plan(_) => unreachable!("only transition requests end in TransitionDone"),
-    }
-}
-
-fn spare_of(request: &Request) -> usize {
-    match request {
-        Request::Transition(t) => t.spare,
-        Request::Plan(_) => 0,
     }
 }
 

@@ -13,9 +13,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::talk;
-use crate::protocol::{Request, TransitionRequest};
+use crate::protocol::{Move, Request, TransitionRequest};
 use crate::results::{model_color, GpuPicture};
-use crate::state::{Action, Move, Source, State};
+use crate::state::{Action, Source, State};
 use crate::worker_client::WorkerClient;
 
 #[derive(Properties)]

@@ -13,7 +13,7 @@ use migplan_core::solver::{run, Budget, RunOptions, SolverKind};
 use migplan_core::transition::{plan_near, plan_transition, Demand};
 use migplan_core::transition_check::check_transition;
 
-use crate::protocol::{Floor, PlanRequest, Request, TransitionRequest, WorkerMessage};
+use crate::protocol::{Floor, Move, PlanRequest, Request, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -84,7 +84,13 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         ));
     }
     let floors = demands.iter().map(|d| Floor { model: d.model.clone(), floor: d.floor() }).collect();
-    emit(WorkerMessage::TransitionDone { transition, target, floors });
+    emit(WorkerMessage::TransitionDone(Move {
+        running: request.running.clone(),
+        target,
+        transition,
+        floors,
+        spare_allowed: request.spare,
+    }));
 }
 
 fn handle_plan(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
@@ -168,9 +174,12 @@ mod tests {
         let mut messages = Vec::new();
         let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: 0 };
         handle(&Request::Transition(transition), &mut |m| messages.push(m));
-        let [WorkerMessage::TransitionDone { transition, target, floors }] = messages.as_slice() else {
+        let [WorkerMessage::TransitionDone(Move { transition, target, floors, running: from, spare_allowed })] =
+            messages.as_slice()
+        else {
             panic!("{messages:?}")
         };
+        assert_eq!((from, *spare_allowed), (&running, 0));
         assert!(target.gpu_count >= running.gpu_count);
         assert!(!transition.steps.is_empty());
         let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();

@@ -52,5 +52,15 @@ pub enum WorkerMessage {
     Progress { best_gpus: Option<usize>, lower_bound: usize, elapsed_ms: u64, phase: String, plan: Option<Plan> },
     Done { plan: Plan },
     Failed { errors: Vec<InputError> },
-    TransitionDone { transition: Transition, target: Plan, floors: Vec<Floor> },
+    TransitionDone(Move),
+}
+
+/// A planned move from a running plan to the plan of a new workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    pub running: Plan,
+    pub target: Plan,
+    pub transition: Transition,
+    pub floors: Vec<Floor>,
+    pub spare_allowed: usize,
 }

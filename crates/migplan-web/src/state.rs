@@ -9,6 +9,7 @@ use migplan_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 
 use crate::examples;
+use crate::protocol::Move;
 
 #[cfg(target_arch = "wasm32")]
 const STORAGE_KEY: &str = "migplan.state.v1";
@@ -75,16 +76,6 @@ pub struct Run {
     pub points: Vec<ProgressPoint>,
     /// A note on how the last run ended (cancelled, failed).
     pub note: Option<String>,
-}
-
-/// A planned move from a running plan to the plan of the current inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Move {
-    pub running: Plan,
-    pub target: Plan,
-    pub transition: migplan_core::transition::Transition,
-    pub floors: Vec<crate::protocol::Floor>,
-    pub spare_allowed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
