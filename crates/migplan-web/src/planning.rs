@@ -21,6 +21,17 @@ fn failure(message: String, hint: &str) -> WorkerMessage {
     }
 }
 
+/// Answers a request as the page posts it, JSON text.
+pub fn handle_text(text: &str, emit: &mut dyn FnMut(WorkerMessage)) {
+    match serde_json::from_str::<Request>(text) {
+        Ok(request) => handle(&request, emit),
+        Err(e) => emit(failure(
+            format!("the planner received a request it cannot read: {e}"),
+            "reload the page: it and the planner may come from different versions",
+        )),
+    }
+}
+
 /// Answers `request`, sending every message through `emit`; the last one is `Done`,
 /// `TransitionDone` or `Failed`.
 pub fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
@@ -184,6 +195,14 @@ mod tests {
         assert!(!transition.steps.is_empty());
         let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
         assert_eq!(bert.floor, 900.0);
+    }
+
+    #[test]
+    fn an_unreadable_request_fails_with_a_message() {
+        let mut messages = Vec::new();
+        handle_text("{\"kind\": \"plan\"}", &mut |m| messages.push(m));
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+        assert!(errors[0].message.contains("cannot read"), "{errors:?}");
     }
 
     #[test]

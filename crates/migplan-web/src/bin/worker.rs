@@ -8,8 +8,8 @@ fn main() {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use migplan_web::planning::handle;
-    use migplan_web::protocol::{Request, WorkerMessage};
+    use migplan_web::planning::handle_text;
+    use migplan_web::protocol::WorkerMessage;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -21,24 +21,13 @@ fn main() {
             let _ = reply.post_message(&JsValue::from_str(&text));
         }
     };
-    let send_ready = send.clone();
-    let mut send = send;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<Request>(&text) {
-            Ok(request) => handle(&request, &mut send),
-            Err(e) => send(WorkerMessage::Failed {
-                errors: vec![migplan_core::input::InputError {
-                    file: String::new(),
-                    line: None,
-                    column: None,
-                    message: format!("the planner received a request it cannot read: {e}"),
-                    hint: None,
-                }],
-            }),
-        }
-    });
+    let on_message = {
+        let mut send = send.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            handle_text(&event.data().as_string().unwrap_or_default(), &mut send);
+        })
+    };
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    send_ready(WorkerMessage::Ready);
+    send(WorkerMessage::Ready);
 }
