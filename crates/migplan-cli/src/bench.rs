@@ -106,21 +106,17 @@ pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
         for change in Change::ALL {
             for seed in 1..=args.seeds {
                 let (profiles, old, new) = demand_change(&gpu, n, seed, change);
-                let plan = |workload: &[migplan_core::input::WorkloadRow]| -> Result<_, Failure> {
-                    let problem = Problem::build(&gpu, &profiles, workload)?;
-                    let options = RunOptions {
-                        solver: SolverKind::Auto,
-                        budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
-                        seed,
-                    };
-                    Ok(solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {}))
-                };
-                let from = plan(&old)?;
                 let options = RunOptions {
                     solver: SolverKind::Auto,
                     budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
                     seed,
                 };
+                let from = solver::run(
+                    &Problem::build(&gpu, &profiles, &old)?,
+                    &options,
+                    &AtomicBool::new(false),
+                    &mut |_| {},
+                );
                 let to = migplan_core::transition::plan_near(&Problem::build(&gpu, &profiles, &new)?, &from, &options);
                 let demands = Demand::from_plans(&from, &to);
                 let started = std::time::Instant::now();
