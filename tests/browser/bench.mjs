@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
-import { serve, launch, generated, cliPlan, settledCount, root } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs } from "./harness.mjs";
 
 const dist = path.join(root, "dist");
 for (const f of (await readdir(dist)).filter((f) => f.endsWith(".wasm") || f.endsWith(".js"))) {
@@ -32,12 +32,11 @@ for (const solver of ["auto", "greedy", "mig-serving"]) {
   const page = await context.newPage();
   await page.goto(site.url);
   await settledCount(page);
-  await page.setInputFiles("[data-testid=profiles-input]", files.profiles);
-  await page.setInputFiles("[data-testid=workload-input]", files.workload);
+  await upload(page, files);
   await page.selectOption("[data-testid=solver-select]", solver);
   const t0 = Date.now();
   await page.click("[data-testid=solve]");
-  await page.waitForFunction(() => !document.querySelector(".stale") && !document.querySelector("[data-testid=solve]").disabled, null, { timeout: 120000 });
+  await solvedForInputs(page, 120000);
   const wall = Date.now() - t0;
   const status = await page.textContent("[data-testid=status]");
   const gpus = await page.textContent("[data-testid=gpu-count]");

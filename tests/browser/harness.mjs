@@ -68,3 +68,18 @@ export async function settledCount(page, timeout = 60000) {
   }, null, { timeout });
   return Number(await page.textContent("[data-testid=gpu-count]"));
 }
+
+/** Uploads generated profiles and workload through the file inputs. */
+export async function upload(page, files) {
+  await page.setInputFiles("[data-testid=profiles-input]", files.profiles);
+  await page.setInputFiles("[data-testid=workload-input]", files.workload);
+}
+
+/** Waits until the solve started for the current inputs has finished. */
+export async function solvedForInputs(page, timeout = 60000) {
+  await page.waitForFunction(
+    () => !document.querySelector(".stale") && !document.querySelector("[data-testid=solve]").disabled,
+    null,
+    { timeout },
+  );
+}

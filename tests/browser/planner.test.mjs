@@ -3,7 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { serve, launch, generated, cliPlan, settledCount, root } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs } from "./harness.mjs";
 
 let site, browser;
 before(async () => {
@@ -60,11 +60,10 @@ test("uploaded CSVs give the GPU count the CLI gives", async () => {
   const { context, page, errors } = await freshPage();
   await page.goto(site.url);
   await settledCount(page);
-  await page.setInputFiles("[data-testid=profiles-input]", files.profiles);
-  await page.setInputFiles("[data-testid=workload-input]", files.workload);
+  await upload(page, files);
   await page.waitForFunction(() => document.querySelector(".stale"));
   await page.click("[data-testid=solve]");
-  await page.waitForFunction(() => !document.querySelector(".stale") && !document.querySelector("[data-testid=solve]").disabled);
+  await solvedForInputs(page);
   const count = await settledCount(page);
   assert.equal(count, cliPlan(files.profiles, files.workload).gpu_count);
   assert.deepEqual(errors, []);
@@ -76,8 +75,7 @@ test("a long solve streams progress, and cancel keeps the best plan", async () =
   const { context, page, errors } = await freshPage();
   await page.goto(site.url);
   await settledCount(page);
-  await page.setInputFiles("[data-testid=profiles-input]", files.profiles);
-  await page.setInputFiles("[data-testid=workload-input]", files.workload);
+  await upload(page, files);
   await page.selectOption("[data-testid=solver-select]", "mig-serving");
   await page.fill("[data-testid=time-limit]", "300");
   await page.click("[data-testid=solve]");
@@ -151,12 +149,11 @@ test("same solver and seed give the plan the native CLI gives (wasm32 = native)"
   const { context, page, errors } = await freshPage();
   await page.goto(site.url);
   await settledCount(page);
-  await page.setInputFiles("[data-testid=profiles-input]", files.profiles);
-  await page.setInputFiles("[data-testid=workload-input]", files.workload);
+  await upload(page, files);
   await page.selectOption("[data-testid=solver-select]", "ga");
   await page.fill("[data-testid=seed]", "5");
   await page.click("[data-testid=solve]");
-  await page.waitForFunction(() => !document.querySelector(".stale") && !document.querySelector("[data-testid=solve]").disabled);
+  await solvedForInputs(page);
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-json]")]);
   const browserPlan = JSON.parse(await (await import("node:fs/promises")).readFile(await download.path(), "utf8"));
   const nativePlan = cliPlan(files.profiles, files.workload, "--solver", "ga", "--seed", "5");
