@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use migplan_core::catalog::gpu;
-use migplan_core::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::check::plan::validate;
+use migplan_core::hardware::catalog::gpu;
+use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::problem::Problem;
-use migplan_core::solver::{run, RunOptions};
-use migplan_core::validate::validate;
+use migplan_core::solve::registry::{run, RunOptions};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

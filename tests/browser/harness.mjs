@@ -83,3 +83,12 @@ export async function solvedForInputs(page, timeout = 60000) {
     { timeout },
   );
 }
+
+/** Waits until a move planned from the panel has finished and is on screen. */
+export async function movePlanned(page, timeout = 60000) {
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=move-summary]") && !document.querySelector("[data-testid=plan-move]").disabled,
+    null,
+    { timeout },
+  );
+}

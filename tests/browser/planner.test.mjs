@@ -1,9 +1,9 @@
 // The web app end to end in headless Chromium, against the native CLI as the reference.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned } from "./harness.mjs";
 
 let site, browser;
 before(async () => {
@@ -173,7 +173,7 @@ test("a changed workload gets a move from the running plan, step by step", async
   await rate.fill(String(Number(await rate.inputValue()) * 3));
   await page.fill("[data-testid=spare]", "4");
   await page.click("[data-testid=plan-move]");
-  await page.waitForSelector("[data-testid=move-summary]", { timeout: 60000 });
+  await movePlanned(page);
   const summary = await page.textContent("[data-testid=move-summary]");
   const [, from, to, steps] = summary.match(/(\d+) → (\d+) GPUs in (\d+) steps/).map(Number);
   assert.equal(from, running);
@@ -189,6 +189,46 @@ test("a changed workload gets a move from the running plan, step by step", async
   const chips = await page.$$eval("[data-testid=move] .chip", (els) => els.map((e) => e.textContent.match(/ (\d+)\/(\d+)$/)).filter(Boolean).map((m) => [Number(m[1]), Number(m[2])]));
   assert.ok(chips.length > 0);
   for (const [have, floor] of chips) assert.ok(have >= floor - 1, `${have} < ${floor}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("planning a move streams progress, and cancel keeps the best move so far", async () => {
+  const files = await generated(300, 3);
+  const { context, page, errors } = await freshPage();
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  const running = Number(await page.textContent("[data-testid=gpu-count]"));
+  // Demand grows by 30%: the move must be planned, with a solver that keeps searching.
+  const grown = path.join(files.dir, "grown-workload.csv");
+  const lines = (await readFile(files.workload, "utf8")).trim().split("\n");
+  await writeFile(grown, [lines[0], ...lines.slice(1).map((l) => {
+    const [model, rate, slo] = l.split(",");
+    return `${model},${Math.round(Number(rate) * 1.3)},${slo}`;
+  })].join("\n") + "\n");
+  await page.setInputFiles("[data-testid=workload-input]", grown);
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.fill("[data-testid=time-limit]", "300");
+  await page.fill("[data-testid=spare]", "10");
+  await page.click("[data-testid=plan-move]");
+  // Progress: the status runs, and a move to a plan of the new demand is drawn while it does.
+  await page.waitForFunction(() => /planning the move/.test(document.querySelector("[data-testid=move-status]")?.textContent ?? ""));
+  await page.waitForSelector("[data-testid=move-summary]", { timeout: 60000 });
+  assert.ok(await page.isEnabled("[data-testid=cancel-move]"), "still planning");
+  const during = await page.textContent("[data-testid=move-summary]");
+  await page.click("[data-testid=cancel-move]");
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector("[data-testid=move-status]").textContent));
+  assert.match(await page.textContent("[data-testid=move-status]"), /kept the best move found/);
+  const kept = await page.textContent("[data-testid=move-summary]");
+  const [, from, to, steps] = kept.match(/(\d+) → (\d+) GPUs in (\d+) steps/).map(Number);
+  assert.equal(from, running);
+  assert.ok(to >= running && steps >= 1, kept);
+  assert.ok(kept.length > 0 && during.length > 0);
+  assert.ok(await page.isDisabled("[data-testid=cancel-move]"));
+  assert.ok(await page.isEnabled("[data-testid=plan-move]"));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -5,14 +5,14 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
-use migplan_core::generate::{demand_change, synthetic, Change};
+use migplan_core::check::plan::validate;
+use migplan_core::problem::generate::{demand_change, synthetic, Change};
 use migplan_core::problem::Problem;
-use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
-use migplan_core::transition::{plan_transition, Demand};
-use migplan_core::transition_check::check_transition;
-use migplan_core::validate::validate;
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{self, RunOptions, SolverKind};
+use migplan_core::workflow::{self, plan_move, MoveRequest, Target};
 
-use crate::{find_gpu, parse_solver, Failure};
+use crate::args::{find_gpu, parse_solver, Failure};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -47,7 +47,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                     budget: Budget { time_limit: Some(Duration::from_secs_f64(args.time_limit)), max_iterations: None },
                     seed,
                 };
-                let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
+                let plan = registry::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
                 let violations = validate(&gpu, &generated.profiles, &generated.workload, &plan);
                 let whole = plan.baseline.whole_gpus;
                 let saving = whole.map_or("-".to_string(), |w| {
@@ -66,7 +66,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                     whole.map_or("-".into(), |w| w.to_string()),
                     saving,
                     plan.solver.elapsed_ms,
-                    plan.solver.termination,
+                    plan.solver.termination.as_str(),
                     if violations.is_empty() { String::new() } else { format!("  INVALID: {}", violations[0]) }
                 );
             }
@@ -111,20 +111,28 @@ pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
                     budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
                     seed,
                 };
-                let from = solver::run(
-                    &Problem::build(&gpu, &profiles, &old)?,
-                    &options,
-                    &AtomicBool::new(false),
-                    &mut |_| {},
-                );
-                let to = migplan_core::transition::plan_near(&Problem::build(&gpu, &profiles, &new)?, &from, &options);
-                let demands = Demand::from_plans(&from, &to);
+                let from = workflow::plan(&gpu, &profiles, &old, &options, &AtomicBool::new(false), None)?;
+                let request = MoveRequest {
+                    gpu: &gpu,
+                    profiles: &profiles,
+                    running: &from,
+                    running_workload: Some(&old),
+                    target: Target::Workload(&new),
+                    options,
+                };
                 let started = std::time::Instant::now();
-                let t = plan_transition(&gpu, &from, &to, &demands);
+                let planned = plan_move(&request, &AtomicBool::new(false), None);
                 let ms = started.elapsed().as_millis();
-                let problems = check_transition(&gpu, &from, &to, &demands, &t, t.spare_used);
+                let planned = match planned {
+                    Ok(planned) => planned,
+                    Err(refusal) => {
+                        println!("{n:>6} {:<15} {seed:>4}  INVALID: {refusal}", change.name());
+                        continue;
+                    }
+                };
+                let (to, t) = (&planned.target, &planned.transition);
                 println!(
-                    "{:>6} {:<15} {:>4} {:>4}->{:<4} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}{}",
+                    "{:>6} {:<15} {:>4} {:>4}->{:<4} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}",
                     n,
                     change.name(),
                     seed,
@@ -137,8 +145,7 @@ pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
                     t.naive.instances_created,
                     t.naive.instances_deleted,
                     t.naive.touched_gpus,
-                    ms,
-                    if problems.is_empty() { String::new() } else { format!("  INVALID: {}", problems[0]) }
+                    ms
                 );
             }
         }

@@ -1,34 +1,31 @@
 //! `migplan`: the planner on the command line (contract.md).
 
+mod args;
 mod bench;
 mod report;
 mod transition;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use migplan_core::catalog::{self, GpuSpec};
-use migplan_core::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
-use migplan_core::layouts::{maximal_layouts, plain_profiles};
-use migplan_core::plan::Plan;
-use migplan_core::problem::Problem;
-use migplan_core::solver::{self, Budget, RunOptions, SolverKind};
-use migplan_core::validate::validate;
+use clap::{Parser, Subcommand};
+use migplan_core::check::plan::validate;
+use migplan_core::export::{render, ExportFormat};
+use migplan_core::hardware::catalog;
+use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow;
+
+use crate::args::{find_gpu, parse_solver, read_inputs, read_plan, Failure, Format};
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
 }
 
 #[derive(Subcommand)]
@@ -100,22 +97,6 @@ enum Command {
     },
 }
 
-fn parse_solver(name: &str) -> Result<SolverKind, String> {
-    SolverKind::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        format!("unknown solver `{name}`; choose one of {}", names.join(", "))
-    })
-}
-
-/// A failure to report: the message, then what the user can do.
-pub struct Failure(String);
-
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure(e.to_string())
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -158,7 +139,6 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out } => {
             let gpu = find_gpu(&gpu)?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
-            let problem = Problem::build(&gpu, &profile_rows, &workload_rows)?;
             if !(time_limit.is_finite() && time_limit > 0.0) {
                 return Err(Failure(format!("--time-limit {time_limit} must be a positive number of seconds")));
             }
@@ -167,17 +147,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
                 seed,
             };
-            let plan = solver::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
-            let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
-            if !violations.is_empty() {
-                let list: Vec<String> = violations.iter().map(|v| format!("  - {v}")).collect();
-                return Err(Failure(format!(
-                    "the planner produced a plan that fails validation (a bug; please report it with your inputs):\n{}",
-                    list.join("\n")
-                )));
-            }
+            let plan = workflow::plan(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
             let text = match format {
-                Format::Json => serde_json::to_string_pretty(&plan)? + "\n",
+                Format::Json => render(&plan, ExportFormat::Json),
                 Format::Table => report::plan_table(&plan),
             };
             match out {
@@ -207,44 +179,16 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
-            let generated = migplan_core::generate::synthetic(&gpu, models, seed);
+            let generated = migplan_core::problem::generate::synthetic(&gpu, models, seed);
             let write = |name: &str, text: String| {
                 let path = out_dir.join(name);
                 std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
             };
             std::fs::create_dir_all(&out_dir)
                 .map_err(|e| Failure(format!("cannot create {}: {e}", out_dir.display())))?;
-            write("profiles.csv", migplan_core::generate::profiles_csv(&generated.profiles))?;
-            write("workload.csv", migplan_core::generate::workload_csv(&generated.workload))?;
+            write("profiles.csv", migplan_core::problem::generate::profiles_csv(&generated.profiles))?;
+            write("workload.csv", migplan_core::problem::generate::workload_csv(&generated.workload))?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
-    catalog::gpu(id)
-        .ok_or_else(|| Failure(format!("unknown GPU `{id}`\n  hint: choose one of {}", catalog::gpu_ids().join(", "))))
-}
-
-pub fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
-}
-
-/// Reads a plan as `migplan plan --format json` writes it.
-pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
-    serde_json::from_str(&read(path)?).map_err(|e| {
-        Failure(format!(
-            "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
-            path.display(),
-            e.line(),
-            e.column(),
-            e.to_string().split(" at line ").next().unwrap_or_default()
-        ))
-    })
-}
-
-fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
-    let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
-    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
-    Ok((profile_rows, workload_rows))
 }

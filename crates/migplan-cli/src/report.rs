@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use migplan_core::catalog::GpuSpec;
-use migplan_core::layouts::Layout;
+use migplan_core::hardware::layouts::Layout;
+use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::{Plan, PlanGpu};
 
 pub fn gpus_table(gpus: &[GpuSpec]) -> String {

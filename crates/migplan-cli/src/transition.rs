@@ -2,18 +2,17 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
-use migplan_core::input::{parse_profiles, parse_workload, WorkloadRow};
-use migplan_core::plan::Plan;
-use migplan_core::problem::Problem;
-use migplan_core::solver::{Budget, RunOptions, SolverKind};
-use migplan_core::transition::{plan_near, plan_transition, Action, Demand, Transition};
-use migplan_core::transition_check::check_transition;
-use migplan_core::validate::validate;
+use migplan_core::plan::transition::{Action, Transition};
+use migplan_core::problem::input::{parse_profiles, parse_workload, WorkloadRow};
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::{plan_move, MoveRequest, Target};
 
-use crate::{find_gpu, read, read_plan, Failure, Format};
+use crate::args::{find_gpu, read, read_plan, Failure, Format};
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -58,31 +57,29 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let profiles = parse_profiles(&args.profiles.display().to_string(), &read(&args.profiles)?)?;
     let from = read_plan(&args.from)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
-    let check = |plan: &Plan, workload: &Option<Vec<WorkloadRow>>, which: &str| -> Result<(), Failure> {
-        let Some(w) = workload else { return Ok(()) };
-        let violations = validate(&gpu, &profiles, w, plan);
-        if violations.is_empty() {
-            return Ok(());
-        }
-        let list: Vec<String> = violations.iter().map(|v| format!("  - {v}")).collect();
-        Err(Failure(format!("the {which} plan does not serve its workload:\n{}", list.join("\n"))))
-    };
-    check(&from, &old_workload, "--from")?;
-    let to = match (&args.to, &new_workload) {
-        (Some(path), _) => read_plan(path)?,
-        (None, Some(w)) => plan_close_to(&gpu, &profiles, w, &from, args.time_limit, args.seed)?,
+    let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;
+    let target = match (&to, &new_workload) {
+        (Some(plan), w) => Target::Plan(plan, w.as_deref()),
+        (None, Some(w)) => Target::Workload(w),
         (None, None) => return Err(Failure("give the target as --to PLAN, or --workload-to FILE to plan it".into())),
     };
-    check(&to, &new_workload, "--to")?;
-    let demands = demands(&from, &to, &old_workload, &new_workload);
-    let transition = plan_transition(&gpu, &from, &to, &demands);
-    let problems = check_transition(&gpu, &from, &to, &demands, &transition, usize::MAX);
-    if !problems.is_empty() {
-        return Err(Failure(format!(
-            "the planned move fails its own check (a bug; please report it with your plans):\n  - {}",
-            problems.join("\n  - ")
-        )));
-    }
+    let request = MoveRequest {
+        gpu: &gpu,
+        profiles: &profiles,
+        running: &from,
+        running_workload: old_workload.as_deref(),
+        target,
+        options: RunOptions {
+            solver: SolverKind::Auto,
+            budget: Budget {
+                time_limit: Some(Duration::from_secs_f64(args.time_limit.max(0.1))),
+                max_iterations: None,
+            },
+            seed: args.seed,
+        },
+    };
+    let planned = plan_move(&request, &AtomicBool::new(false), None)?;
+    let transition = planned.transition;
     if transition.spare_used > args.spare {
         return Err(Failure(format!(
             "this move needs {} spare GPU{} to keep every model at min(old, new) demand; {} allowed\n  hint: rerun with --spare {}",
@@ -97,37 +94,6 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         Format::Table => print!("{}", table(&transition)),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Demands from the workloads where given, else from the plans' model lists.
-fn demands(from: &Plan, to: &Plan, old: &Option<Vec<WorkloadRow>>, new: &Option<Vec<WorkloadRow>>) -> Vec<Demand> {
-    let mut demands = Demand::from_plans(from, to);
-    for d in &mut demands {
-        if let Some(w) = old {
-            d.old_rate = w.iter().find(|r| r.model == d.model).map_or(0.0, |r| r.rate);
-        }
-        if let Some(w) = new {
-            d.new_rate = w.iter().find(|r| r.model == d.model).map_or(0.0, |r| r.rate);
-        }
-    }
-    demands
-}
-
-fn plan_close_to(
-    gpu: &migplan_core::catalog::GpuSpec,
-    profiles: &[migplan_core::input::ProfileRow],
-    workload: &[WorkloadRow],
-    from: &Plan,
-    time_limit: f64,
-    seed: u64,
-) -> Result<Plan, Failure> {
-    let problem = Problem::build(gpu, profiles, workload)?;
-    let options = RunOptions {
-        solver: SolverKind::Auto,
-        budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit.max(0.1))), max_iterations: None },
-        seed,
-    };
-    Ok(plan_near(&problem, from, &options))
 }
 
 fn table(t: &Transition) -> String {

@@ -191,11 +191,12 @@ fn generate_writes_inputs_that_plan() {
 }
 
 fn hand_plan(instances: &[(&str, u8, f64)]) -> serde_json::Value {
+    let capacity: f64 = instances.iter().map(|i| i.2).sum();
     serde_json::json!({
         "gpu": "a100-40gb", "gpu_count": 1,
         "gpus": [{"id": 0, "instances": instances.iter().map(|(p, s, t)| serde_json::json!(
             {"profile": p, "start": s, "model": "a", "batch": 1, "processes": 1, "throughput": t})).collect::<Vec<_>>()}],
-        "models": [{"model": "a", "rate": 1000.0, "slo_ms": 10.0, "capacity": 1000.0}],
+        "models": [{"model": "a", "rate": 1000.0, "slo_ms": 10.0, "capacity": capacity}],
         "bound": {"lower": 1, "proven_optimal": true}, "baseline": {"whole_gpus": 1},
         "solver": {"name": "hand", "seed": 0, "elapsed_ms": 0}
     })

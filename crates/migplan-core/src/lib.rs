@@ -1,24 +1,26 @@
 //! migplan-core: plan how to slice MIG GPUs to serve many models with as few GPUs as possible.
 //!
-//! Plain data in, plain data out: no files, no globals, no clock but `web-time`'s, so the same
-//! code runs natively and in a browser worker. See ARCHITECTURE.md for the map.
+//! Plain data in, plain data out: no files, no globals, no clock but `web-time`'s (read only
+//! through [`solve::control::Control`]), so the same code runs natively and in a browser
+//! worker. Data flows one way through the folders below; ARCHITECTURE.md draws the map and
+//! `scripts/check-layers.py` checks that no module imports against the flow.
+//!
+//! - [`hardware`]: the GPUs, their profiles and legal layouts.
+//! - [`problem`]: profile and workload rows read from text, and the planning problem built
+//!   from them.
+//! - [`plan`]: the plan and move JSON of contract.md, plain data shared by everything.
+//! - [`solve`]: the bound and the solvers, run under one `Control`.
+//! - [`moves`]: moving a running plan to a new one.
+//! - [`check`]: the independent checkers of plans and moves.
+//! - [`export`]: a plan as text (JSON, CSV).
+//! - [`workflow`]: what the command line and the browser worker call: plan or move, then
+//!   check, so nothing leaves unchecked.
 
-pub mod catalog;
-pub mod cover;
-pub mod exact;
-pub mod ga;
-pub mod generate;
-pub mod greedy;
-pub mod heuristic;
-pub mod input;
-pub mod layouts;
-pub mod mcts;
-pub mod pack;
-pub mod pipeline;
+pub mod check;
+pub mod export;
+pub mod hardware;
+pub mod moves;
 pub mod plan;
 pub mod problem;
-pub mod relaxation;
-pub mod solver;
-pub mod transition;
-pub mod transition_check;
-pub mod validate;
+pub mod solve;
+pub mod workflow;

@@ -4,11 +4,13 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use migplan_core::catalog::{gpu, GpuSpec, ProfileKind};
-use migplan_core::input::{ProfileRow, SourceLoc, WorkloadRow};
+use migplan_core::check::plan::validate;
+use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::spec::{GpuSpec, ProfileKind};
+use migplan_core::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
 use migplan_core::problem::Problem;
-use migplan_core::solver::{run, Budget, RunOptions, SolverKind};
-use migplan_core::validate::validate;
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{run, RunOptions, SolverKind};
 use proptest::prelude::*;
 
 /// A random instance: per service, a rate and a throughput per plain profile (or none).
@@ -270,7 +272,7 @@ proptest! {
 #[test]
 fn same_seed_same_plan() {
     let g = gpu("a100-40gb").unwrap();
-    let generated = migplan_core::generate::synthetic(&g, 30, 11);
+    let generated = migplan_core::problem::generate::synthetic(&g, 30, 11);
     let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
     for solver in HEURISTICS {
         let plan = |seed| {
@@ -286,7 +288,7 @@ fn same_seed_same_plan() {
 #[test]
 fn cancel_returns_a_valid_plan_at_once() {
     let g = gpu("a100-40gb").unwrap();
-    let generated = migplan_core::generate::synthetic(&g, 60, 4);
+    let generated = migplan_core::problem::generate::synthetic(&g, 60, 4);
     let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
     let cancel = AtomicBool::new(false);
     for solver in HEURISTICS {
@@ -309,6 +311,6 @@ fn cancel_returns_a_valid_plan_at_once() {
         if plan.bound.proven_optimal {
             continue;
         }
-        assert_eq!(plan.solver.termination, "cancelled", "{}", solver.name());
+        assert_eq!(plan.solver.termination.as_str(), "cancelled", "{}", solver.name());
     }
 }

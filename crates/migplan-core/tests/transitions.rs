@@ -3,14 +3,16 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use migplan_core::catalog::gpu;
-use migplan_core::generate::{demand_change, Change};
-use migplan_core::input::{ProfileRow, WorkloadRow};
+use migplan_core::check::transition::check_transition;
+use migplan_core::hardware::catalog::gpu;
+use migplan_core::moves::exchange::{plan_transition, Demand};
+use migplan_core::plan::transition::Action;
 use migplan_core::plan::Plan;
+use migplan_core::problem::generate::{demand_change, Change};
+use migplan_core::problem::input::{ProfileRow, WorkloadRow};
 use migplan_core::problem::Problem;
-use migplan_core::solver::{run, Budget, RunOptions, SolverKind};
-use migplan_core::transition::{plan_transition, Action, Demand};
-use migplan_core::transition_check::check_transition;
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{run, RunOptions, SolverKind};
 use proptest::prelude::*;
 
 fn plan(profiles: &[ProfileRow], workload: &[WorkloadRow], seed: u64) -> Plan {
@@ -35,12 +37,12 @@ proptest! {
         let (from, to) = (plan(&profiles, &old, seed), plan(&profiles, &new, seed + 1));
         let demands = Demand::from_plans(&from, &to);
         let t = plan_transition(&g, &from, &to, &demands);
-        let problems = check_transition(&g, &from, &to, &demands, &t, t.spare_used);
+        let problems = check_transition(&g, &from, &to, &Demand::floors(&demands), &t, t.spare_used);
         prop_assert!(problems.is_empty(), "{}: {problems:?}", change.name());
         prop_assert!(t.instances_created <= t.naive.instances_created + 2 * t.spare_used * 7);
         // Declaring fewer spares than the move uses must be caught.
         if t.spare_used > 0 {
-            prop_assert!(!check_transition(&g, &from, &to, &demands, &t, t.spare_used - 1).is_empty());
+            prop_assert!(!check_transition(&g, &from, &to, &Demand::floors(&demands), &t, t.spare_used - 1).is_empty());
         }
     }
 }
@@ -71,8 +73,8 @@ fn repartitioning_a_full_gpu_borrows_one_spare() {
     let demands = Demand::from_plans(&from, &to);
     let t = plan_transition(&g, &from, &to, &demands);
     assert_eq!(t.spare_used, 1);
-    assert!(check_transition(&g, &from, &to, &demands, &t, 1).is_empty());
-    let with_none = check_transition(&g, &from, &to, &demands, &t, 0);
+    assert!(check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 1).is_empty());
+    let with_none = check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 0);
     assert!(with_none.iter().any(|p| p.contains("spare")), "{with_none:?}");
     // The copy on the spare runs before the 7g goes, and is gone at the end.
     let first_delete =
@@ -92,7 +94,7 @@ fn unchanged_instances_stay_put() {
     let t = plan_transition(&g, &from, &to, &demands);
     assert_eq!((t.instances_created, t.instances_deleted, t.touched_gpus), (0, 0, 0));
     assert_eq!(t.target_gpu_ids, vec![1, 0]);
-    assert!(check_transition(&g, &from, &to, &demands, &t, 0).is_empty());
+    assert!(check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 0).is_empty());
 }
 
 #[test]
@@ -104,8 +106,8 @@ fn the_checker_catches_a_floor_violation_and_a_wrong_end_state() {
     let mut t = plan_transition(&g, &from, &to, &demands);
     // Drain and rebuild in place: the 7g goes first, so `a` drops to nothing.
     t.steps = vec![
-        migplan_core::transition::Step { actions: vec![Action::Delete { gpu: 0, start: 0 }] },
-        migplan_core::transition::Step {
+        migplan_core::plan::transition::Step { actions: vec![Action::Delete { gpu: 0, start: 0 }] },
+        migplan_core::plan::transition::Step {
             actions: vec![
                 Action::Create {
                     gpu: 0,
@@ -128,7 +130,7 @@ fn the_checker_catches_a_floor_violation_and_a_wrong_end_state() {
             ],
         },
     ];
-    let problems = check_transition(&g, &from, &to, &demands, &t, 5);
+    let problems = check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 5);
     assert!(problems.iter().any(|p| p.contains("below min(old, new)")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("overlaps")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("differ from the target")), "{problems:?}");

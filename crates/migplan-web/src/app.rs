@@ -1,50 +1,18 @@
-//! The page: inputs on the left, results on the right. One reducer owns the state; the
-//! components below only render it and dispatch actions.
+//! The page: inputs on the left, results on the right, the move panel below. One reducer
+//! owns the state; the panels only render it and dispatch actions, and none imports another.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use migplan_core::catalog;
-use migplan_core::solver::SolverKind;
-use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
-use crate::protocol::{Request, WorkerMessage};
+use crate::protocol::Request;
 use crate::results::Results;
-use crate::state::{workload_cells, workload_text, Action, Source, State};
-use crate::worker_client::WorkerClient;
+use crate::state::{Action, State};
+use crate::worker_client::{stop, talk, Dispatch, WorkerClient, WorkerSlot};
 
-pub type Dispatch = UseReducerDispatcher<State>;
-
-fn start(state: &State, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
+fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
     dispatch.dispatch(Action::Started);
     talk(Request::Plan(state.inputs.request()), dispatch, worker);
-}
-
-/// Sends `request` to a fresh worker and turns its messages into actions.
-pub fn talk(request: Request, dispatch: &Dispatch, worker: &Rc<RefCell<Option<WorkerClient>>>) {
-    let on_message = {
-        let dispatch = dispatch.clone();
-        move |message| match message {
-            WorkerMessage::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan } => {
-                dispatch.dispatch(Action::Progress { best_gpus, lower_bound, elapsed_ms, phase, plan })
-            }
-            WorkerMessage::Done { plan } => dispatch.dispatch(Action::Done(plan)),
-            WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
-            WorkerMessage::TransitionDone(planned) => dispatch.dispatch(Action::MoveDone(planned)),
-            WorkerMessage::Ready => {}
-        }
-    };
-    let on_error = {
-        let dispatch = dispatch.clone();
-        move |message| dispatch.dispatch(Action::WorkerError(message))
-    };
-    match WorkerClient::start(request, on_message, on_error) {
-        // Replacing the old client terminates its worker.
-        Ok(client) => *worker.borrow_mut() = Some(client),
-        Err(message) => dispatch.dispatch(Action::WorkerError(message)),
-    }
 }
 
 #[function_component(App)]
@@ -75,9 +43,7 @@ pub fn app() -> Html {
     let on_cancel = {
         let (dispatch, worker) = (state.dispatcher(), worker.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(client) = worker.borrow_mut().take() {
-                client.terminate();
-            }
+            stop(&worker);
             dispatch.dispatch(Action::Cancelled);
         })
     };
@@ -88,282 +54,10 @@ pub fn app() -> Html {
                 <p>{ "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page." }</p>
             </header>
             <main>
-                <Inputs state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
+                <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
                 <Results state={state.clone()} />
             </main>
             <MovePanel state={state.clone()} worker={worker.clone()} />
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct InputsProps {
-    state: UseReducerHandle<State>,
-    on_solve: Callback<MouseEvent>,
-    on_cancel: Callback<MouseEvent>,
-}
-
-/// Which input a file is for.
-#[derive(Clone, Copy, PartialEq)]
-enum FileKind {
-    Profiles,
-    Workload,
-}
-
-fn read_file(file: File, dispatch: Dispatch, kind: FileKind) {
-    let make = match kind {
-        FileKind::Profiles => Action::SetProfiles,
-        FileKind::Workload => Action::SetWorkload,
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
-        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(text) => dispatch.dispatch(make(Source { name, text: text.as_string().unwrap_or_default() })),
-            Err(_) => dispatch.dispatch(Action::WorkerError(format!("could not read {name}"))),
-        }
-    });
-}
-
-#[derive(Properties, PartialEq)]
-struct FileDropProps {
-    label: AttrValue,
-    testid: AttrValue,
-    source: Source,
-    rows: Option<usize>,
-    dispatch: Dispatch,
-    kind: FileKind,
-}
-
-/// A file picker that also takes a dropped file.
-#[function_component(FileDrop)]
-fn file_drop(props: &FileDropProps) -> Html {
-    let over = use_state(|| false);
-    let on_change = {
-        let (dispatch, kind) = (props.dispatch.clone(), props.kind);
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), kind);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = {
-        let (dispatch, kind, over) = (props.dispatch.clone(), props.kind, over.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            over.set(false);
-            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), kind);
-            }
-        })
-    };
-    let on_drag_over = {
-        let over = over.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            over.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let over = over.clone();
-        Callback::from(move |_: DragEvent| over.set(false))
-    };
-    let summary = match props.rows {
-        Some(n) => format!("{} ({n} rows)", props.source.name),
-        None => props.source.name.to_string(),
-    };
-    html! {
-        <label class={classes!("drop", (*over).then_some("over"))}
-            ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-            <span class="drop-label">{ props.label.clone() }</span>
-            <span class="drop-file">{ summary }</span>
-            <span class="drop-hint">{ "choose or drop a CSV or JSON file" }</span>
-            <input type="file" accept=".csv,.json,text/csv,application/json" data-testid={props.testid.clone()} onchange={on_change} />
-        </label>
-    }
-}
-
-#[function_component(Inputs)]
-fn inputs(props: &InputsProps) -> Html {
-    let state = &props.state;
-    let dispatch = state.dispatcher();
-    let i = &state.inputs;
-    let on_gpu = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            dispatch.dispatch(Action::SetGpu(e.target_unchecked_into::<HtmlSelectElement>().value()))
-        })
-    };
-    let on_solver = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            dispatch.dispatch(Action::SetSolver(e.target_unchecked_into::<HtmlSelectElement>().value()))
-        })
-    };
-    let on_time = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            dispatch.dispatch(Action::SetTimeLimit(e.target_unchecked_into::<HtmlInputElement>().value()))
-        })
-    };
-    let on_seed = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            dispatch.dispatch(Action::SetSeed(e.target_unchecked_into::<HtmlInputElement>().value()))
-        })
-    };
-    let on_example = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::LoadExample))
-    };
-    let on_clear = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            let sure = web_sys::window()
-                .and_then(|w| w.confirm_with_message("Clear your inputs and plan, and load the example again?").ok())
-                .unwrap_or(true);
-            if sure {
-                dispatch.dispatch(Action::Clear);
-            }
-        })
-    };
-    let profile_rows =
-        i.profiles.text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count().checked_sub(1);
-    let cells = workload_cells(&i.workload.text);
-    html! {
-        <section class="inputs">
-            <h2>{ "Inputs" }</h2>
-            <label class="field">
-                <span>{ "GPU" }</span>
-                <select data-testid="gpu-select" onchange={on_gpu}>
-                    { for catalog::all_gpus().into_iter().map(|g| html! {
-                        <option value={g.id} selected={g.id == i.gpu}>
-                            { format!("{}{}", g.name, if g.placements_assumed() { " (placements assumed)" } else { "" }) }
-                        </option>
-                    }) }
-                </select>
-            </label>
-            <FileDrop label="Profiles" testid="profiles-input" source={i.profiles.clone()} rows={profile_rows}
-                dispatch={dispatch.clone()} kind={FileKind::Profiles} />
-            <FileDrop label="Workload" testid="workload-input" source={i.workload.clone()} rows={cells.as_ref().map(Vec::len)}
-                dispatch={dispatch.clone()} kind={FileKind::Workload} />
-            { match cells {
-                Some(rows) => html! { <WorkloadTable rows={rows} name={i.workload.name.clone()} dispatch={dispatch.clone()} /> },
-                None => html! { <p class="muted">{ "This workload is JSON: edit the file, or upload a CSV to edit it here." }</p> },
-            } }
-            <ErrorList errors={state.errors.clone()} />
-            <div class="row">
-                <label class="field">
-                    <span>{ "Solver" }</span>
-                    <select data-testid="solver-select" onchange={on_solver}>
-                        { for SolverKind::ALL.iter().map(|k| html! {
-                            <option value={k.name()} selected={k.name() == i.solver}>{ k.name() }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field small">
-                    <span>{ "Time limit (s)" }</span>
-                    <input data-testid="time-limit" type="number" min="0.1" step="any" value={i.time_limit_s.clone()} oninput={on_time} />
-                </label>
-                <label class="field small">
-                    <span>{ "Seed" }</span>
-                    <input data-testid="seed" type="number" min="0" step="1" value={i.seed.clone()} oninput={on_seed} />
-                </label>
-            </div>
-            <div class="row buttons">
-                <button class="primary" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.run.running}>{ "Solve" }</button>
-                <button data-testid="cancel" onclick={props.on_cancel.clone()} disabled={!state.run.running}>{ "Cancel" }</button>
-                <button onclick={on_example} disabled={state.run.running}>{ "Load example" }</button>
-                <button data-testid="clear" onclick={on_clear} disabled={state.run.running}>{ "Clear saved state" }</button>
-            </div>
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ErrorListProps {
-    errors: Vec<migplan_core::input::InputError>,
-}
-
-#[function_component(ErrorList)]
-fn error_list(props: &ErrorListProps) -> Html {
-    if props.errors.is_empty() {
-        return html! {};
-    }
-    html! {
-        <div class="errors" data-testid="input-error" role="alert">
-            <strong>{ format!("{} problem{} in the inputs", props.errors.len(), if props.errors.len() == 1 { "" } else { "s" }) }</strong>
-            <ul>
-                { for props.errors.iter().take(20).map(|e| html! {
-                    <li>
-                        <span class="where">
-                            { e.file.clone() }
-                            { e.line.map(|l| format!(", line {l}")).unwrap_or_default() }
-                            { e.column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default() }
-                        </span>
-                        { ": " }{ e.message.clone() }
-                        { for e.hint.iter().map(|h| html! { <div class="hint">{ h.clone() }</div> }) }
-                    </li>
-                }) }
-            </ul>
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct WorkloadTableProps {
-    rows: Vec<[String; 3]>,
-    name: AttrValue,
-    dispatch: Dispatch,
-}
-
-/// The workload as an editable table: each edit writes the CSV back, so parse errors still
-/// name a line and nothing typed is lost.
-#[function_component(WorkloadTable)]
-fn workload_table(props: &WorkloadTableProps) -> Html {
-    let update = {
-        let (rows, name, dispatch) = (props.rows.clone(), props.name.to_string(), props.dispatch.clone());
-        move |edit: Box<dyn Fn(&mut Vec<[String; 3]>)>| {
-            let mut rows = rows.clone();
-            edit(&mut rows);
-            dispatch.dispatch(Action::SetWorkload(Source { name: name.clone(), text: workload_text(&rows) }));
-        }
-    };
-    let cell = |row: usize, col: usize, value: &str, kind: &'static str| {
-        let update = update.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            update(Box::new(move |rows: &mut Vec<[String; 3]>| rows[row][col] = value.clone()));
-        });
-        html! { <input type={kind} value={value.to_string()} {oninput} aria-label={["model", "rate", "SLO"][col]} /> }
-    };
-    let on_add = {
-        let update = update.clone();
-        Callback::from(move |_: MouseEvent| {
-            update(Box::new(|rows: &mut Vec<[String; 3]>| {
-                rows.push([format!("model-{}", rows.len() + 1), "100".into(), "100".into()])
-            }))
-        })
-    };
-    html! {
-        <table class="workload">
-            <thead><tr><th>{ "model" }</th><th>{ "rate /s" }</th><th>{ "SLO ms" }</th><th></th></tr></thead>
-            <tbody>
-                { for props.rows.iter().enumerate().map(|(r, row)| {
-                    let update = update.clone();
-                    let on_remove = Callback::from(move |_: MouseEvent| update(Box::new(move |rows: &mut Vec<[String; 3]>| { rows.remove(r); })));
-                    html! {
-                        <tr>
-                            <td>{ cell(r, 0, &row[0], "text") }</td>
-                            <td>{ cell(r, 1, &row[1], "text") }</td>
-                            <td>{ cell(r, 2, &row[2], "text") }</td>
-                            <td><button class="icon" title="remove this model" onclick={on_remove}>{ "×" }</button></td>
-                        </tr>
-                    }
-                }) }
-            </tbody>
-            <tfoot><tr><td colspan="4"><button onclick={on_add}>{ "Add model" }</button></td></tr></tfoot>
-        </table>
     }
 }

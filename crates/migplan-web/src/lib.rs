@@ -1,5 +1,5 @@
 //! migplan in the browser: a Yew page (`app` binary) and a web worker (`worker` binary)
-//! that runs migplan-core's solvers, talking through [`protocol`].
+//! that runs migplan-core's checked workflow, talking through [`protocol`].
 
 pub mod examples;
 pub mod planning;
@@ -8,6 +8,10 @@ pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod gpu;
+#[cfg(target_arch = "wasm32")]
+pub mod inputs;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
 #[cfg(target_arch = "wasm32")]

@@ -3,25 +3,24 @@
 //! with each step's capacity against each model's floor and the GPUs it touches, before and
 //! after.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use migplan_core::catalog;
+use migplan_core::hardware::catalog;
+use migplan_core::moves::replay::replay;
+use migplan_core::plan::transition::Action as Op;
 use migplan_core::plan::PlanGpu;
-use migplan_core::transition::{replay, Action as Op};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::talk;
-use crate::protocol::{Move, Request, TransitionRequest};
-use crate::results::{model_color, GpuPicture};
+use crate::gpu::{model_color, GpuPicture};
+use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::{Action, Source, State};
-use crate::worker_client::WorkerClient;
+use crate::worker_client::{stop, talk, WorkerSlot};
 
 #[derive(Properties)]
 pub struct MovePanelProps {
     pub state: UseReducerHandle<State>,
-    pub worker: Rc<RefCell<Option<WorkerClient>>>,
+    pub worker: WorkerSlot,
 }
 
 impl PartialEq for MovePanelProps {
@@ -86,7 +85,16 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             html! { <span class="muted">{ "no plan yet: solve first, or upload the running plan" }</span> }
         }
     };
-    let busy = state.moving || state.run.running;
+    let on_cancel = {
+        let (dispatch, worker) = (dispatch.clone(), props.worker.clone());
+        Callback::from(move |_: MouseEvent| {
+            stop(&worker);
+            dispatch.dispatch(Action::MoveCancelled);
+        })
+    };
+    let run = &state.move_run;
+    let status = if run.running { Some(run.describe("planning the move")) } else { run.note.clone() };
+    let busy = state.busy();
     html! {
         <section class="moves">
             <h2>{ "Move a running cluster to the new plan" }</h2>
@@ -112,9 +120,13 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}
                     disabled={busy || !matches!(running, Ok(Some(_)))}>
-                    { if state.moving { "Planning the move…" } else { "Plan the move" } }
+                    { if run.running { "Planning the move…" } else { "Plan the move" } }
                 </button>
+                <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
             </div>
+            if let Some(status) = status {
+                <p class={classes!("status", run.running.then_some("running"))} data-testid="move-status">{ status }</p>
+            }
             if let Some(planned) = &state.planned_move {
                 <Timeline planned={planned.clone()} />
             }
@@ -124,7 +136,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct TimelineProps {
-    planned: Move,
+    planned: PlannedMove,
 }
 
 fn describe(op: &Op) -> String {
@@ -140,7 +152,8 @@ fn describe(op: &Op) -> String {
 
 #[function_component(Timeline)]
 fn timeline(props: &TimelineProps) -> Html {
-    let m = &props.planned;
+    let spare_allowed = props.planned.spare_allowed;
+    let m = &props.planned.planned;
     let t = &m.transition;
     let selected = use_state(|| 0usize);
     let states = replay(&m.running, &t.steps);
@@ -178,10 +191,10 @@ fn timeline(props: &TimelineProps) -> Html {
                 { format!("Drain and rebuild: {} created, {} deleted, {} GPUs touched.",
                     t.naive.instances_created, t.naive.instances_deleted, t.naive.touched_gpus) }
             </p>
-            if t.spare_used > m.spare_allowed {
+            if t.spare_used > spare_allowed {
                 <p class="errors" data-testid="move-needs-spares">
                     { format!("This move needs {} spare GPU{} to keep every model at its floor; you allowed {}. Lend more spares, or accept the risk of dropping below demand.",
-                        t.spare_used, if t.spare_used == 1 { "" } else { "s" }, m.spare_allowed) }
+                        t.spare_used, if t.spare_used == 1 { "" } else { "s" }, spare_allowed) }
                 </p>
             }
             <div class="timeline-grid">

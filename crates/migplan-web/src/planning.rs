@@ -1,24 +1,36 @@
-//! What the worker does with a request: parse, build the problem, run the chosen solver and
-//! report. Plain Rust, so it is tested natively; the worker binary only wires it to messages.
+//! What the worker does with a request: parse, plan or plan the move through migplan-core's
+//! checked workflow, and report. Plain Rust, so it is tested natively; the worker binary only
+//! wires it to messages.
 
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use migplan_core::catalog;
-use migplan_core::input::{parse_profiles, parse_workload, InputError};
-use migplan_core::plan::{Plan, SolverInfo};
-use migplan_core::problem::Problem;
-use migplan_core::solver::{run, Budget, RunOptions, SolverKind};
+use migplan_core::hardware::catalog;
+use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::problem::input::{parse_profiles, parse_workload, InputError, ProfileRow, WorkloadRow};
+use migplan_core::solve::control::{Budget, Progress};
+use migplan_core::solve::registry::{RunOptions, SolverKind, DEFAULT_TIME_LIMIT};
+use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
 
-use migplan_core::transition::{plan_near, plan_transition, Demand};
-use migplan_core::transition_check::check_transition;
-
-use crate::protocol::{Floor, Move, PlanRequest, Request, TransitionRequest, WorkerMessage};
+use crate::protocol::{PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
         errors: vec![InputError { file: String::new(), line: None, column: None, message, hint: Some(hint.into()) }],
     }
+}
+
+/// A refusal as the page lists problems: located input errors as they are, anything else
+/// as one message.
+fn refused(refusal: Refusal) -> WorkerMessage {
+    match refusal {
+        Refusal::Inputs(errors) => WorkerMessage::Failed { errors: errors.0 },
+        other => failure(other.to_string(), "nothing was planned: fix what the list says and try again"),
+    }
+}
+
+fn status(p: &Progress) -> Status {
+    Status { best_gpus: p.best_gpus, lower_bound: p.lower_bound, elapsed_ms: p.elapsed_ms, phase: p.phase }
 }
 
 /// Answers a request as the page posts it, JSON text.
@@ -33,7 +45,7 @@ pub fn handle_text(text: &str, emit: &mut dyn FnMut(WorkerMessage)) {
 }
 
 /// Answers `request`, sending every message through `emit`; the last one is `Done`,
-/// `TransitionDone` or `Failed`.
+/// `MoveDone` or `Failed`.
 pub fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
     match request {
         Request::Plan(r) => handle_plan(r, emit),
@@ -41,13 +53,20 @@ pub fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
     }
 }
 
-/// The problem and run options of a request, or the message that says what is wrong.
-fn prepare(request: &PlanRequest) -> Result<(Problem, RunOptions), WorkerMessage> {
+struct Prepared {
+    gpu: GpuSpec,
+    profiles: Vec<ProfileRow>,
+    workload: Vec<WorkloadRow>,
+    options: RunOptions,
+}
+
+/// The parsed inputs and run options of a request, or the message that says what is wrong.
+fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
     let Some(gpu) = catalog::gpu(&request.gpu) else {
-        return Err(failure(format!("unknown GPU `{}`", request.gpu), "pick a GPU from the list"));
+        return Err(Box::new(failure(format!("unknown GPU `{}`", request.gpu), "pick a GPU from the list")));
     };
     let Some(solver) = SolverKind::parse(&request.solver) else {
-        return Err(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list"));
+        return Err(Box::new(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list")));
     };
     let profiles = parse_profiles(&request.profiles_name, &request.profiles_text);
     let workload = parse_workload(&request.workload_name, &request.workload_text);
@@ -56,83 +75,66 @@ fn prepare(request: &PlanRequest) -> Result<(Problem, RunOptions), WorkerMessage
         (p, w) => {
             let mut errors = p.err().map(|e| e.0).unwrap_or_default();
             errors.extend(w.err().map(|e| e.0).unwrap_or_default());
-            return Err(WorkerMessage::Failed { errors });
+            return Err(Box::new(WorkerMessage::Failed { errors }));
         }
     };
-    let problem = Problem::build(&gpu, &profiles, &workload).map_err(|e| WorkerMessage::Failed { errors: e.0 })?;
     let time_limit = if request.time_limit_s.is_finite() && request.time_limit_s > 0.0 {
         Duration::from_secs_f64(request.time_limit_s)
     } else {
-        Duration::from_secs(10)
+        DEFAULT_TIME_LIMIT
     };
     let options = RunOptions {
         solver,
         budget: Budget { time_limit: Some(time_limit), max_iterations: None },
         seed: request.seed,
     };
-    Ok((problem, options))
-}
-
-fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMessage)) {
-    let (problem, options) = match prepare(&request.inputs) {
-        Ok(prepared) => prepared,
-        Err(message) => return emit(message),
-    };
-    if !request.running.gpu.eq_ignore_ascii_case(problem.gpu.id) {
-        return emit(failure(
-            format!("the running plan is for {}, the inputs for {}", request.running.gpu, problem.gpu.id),
-            "pick the running plan's GPU, or upload a running plan for this GPU",
-        ));
-    }
-    let target = plan_near(&problem, &request.running, &options);
-    let demands = Demand::from_plans(&request.running, &target);
-    let transition = plan_transition(&problem.gpu, &request.running, &target, &demands);
-    let problems = check_transition(&problem.gpu, &request.running, &target, &demands, &transition, usize::MAX);
-    if !problems.is_empty() {
-        return emit(failure(
-            format!("the planned move fails its own check: {}", problems.join("; ")),
-            "this is a bug: please report it with your inputs",
-        ));
-    }
-    let floors = demands.iter().map(|d| Floor { model: d.model.clone(), floor: d.floor() }).collect();
-    emit(WorkerMessage::TransitionDone(Move {
-        running: request.running.clone(),
-        target,
-        transition,
-        floors,
-        spare_allowed: request.spare,
-    }));
+    Ok(Prepared { gpu, profiles, workload, options })
 }
 
 fn handle_plan(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
-    let (problem, options) = match prepare(request) {
+    let p = match prepare(request) {
         Ok(prepared) => prepared,
-        Err(message) => return emit(message),
+        Err(message) => return emit(*message),
     };
-    let solver = options.solver;
-    let plan = run(&problem, &options, &AtomicBool::new(false), &mut |p| {
-        let plan = p.best.as_ref().filter(|_| p.phase == "improved").map(|d| {
-            let info = SolverInfo {
-                name: solver.name().to_string(),
-                seed: request.seed,
-                elapsed_ms: p.elapsed_ms,
-                termination: "running".to_string(),
-            };
-            Plan::from_deployment(&problem, d, p.lower_bound, info)
-        });
-        emit(WorkerMessage::Progress {
-            best_gpus: p.best_gpus,
-            lower_bound: p.lower_bound,
-            elapsed_ms: p.elapsed_ms,
-            phase: p.phase.to_string(),
-            plan,
-        });
+    let mut watch = |progress: &Progress, plan| emit(WorkerMessage::Progress { status: status(progress), plan });
+    let planned =
+        workflow::plan(&p.gpu, &p.profiles, &p.workload, &p.options, &AtomicBool::new(false), Some(&mut watch));
+    emit(match planned {
+        Ok(plan) => WorkerMessage::Done { plan },
+        Err(refusal) => refused(refusal),
     });
-    emit(WorkerMessage::Done { plan });
+}
+
+fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMessage)) {
+    let p = match prepare(&request.inputs) {
+        Ok(prepared) => prepared,
+        Err(message) => return emit(*message),
+    };
+    let spare_allowed = request.spare;
+    let move_request = MoveRequest {
+        gpu: &p.gpu,
+        profiles: &p.profiles,
+        running: &request.running,
+        running_workload: None,
+        target: Target::Workload(&p.workload),
+        options: p.options,
+    };
+    let mut watch = |progress: &Progress, planned: Option<_>| {
+        let planned = planned.map(|planned| PlannedMove { planned, spare_allowed });
+        emit(WorkerMessage::MoveProgress { status: status(progress), planned })
+    };
+    let planned = plan_move(&move_request, &AtomicBool::new(false), Some(&mut watch));
+    emit(match planned {
+        Ok(planned) => WorkerMessage::MoveDone { planned: PlannedMove { planned, spare_allowed } },
+        Err(refusal) => refused(refusal),
+    });
 }
 
 #[cfg(test)]
 mod tests {
+    use migplan_core::plan::Plan;
+    use migplan_core::workflow::Move;
+
     use super::*;
 
     fn request(workload: &str) -> PlanRequest {
@@ -185,12 +187,12 @@ mod tests {
         let mut messages = Vec::new();
         let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: 0 };
         handle(&Request::Transition(transition), &mut |m| messages.push(m));
-        let [WorkerMessage::TransitionDone(Move { transition, target, floors, running: from, spare_allowed })] =
-            messages.as_slice()
-        else {
-            panic!("{messages:?}")
-        };
+        let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
+        let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
         assert_eq!((from, *spare_allowed), (&running, 0));
+        // The move streamed its progress, and at least one move before the final one.
+        let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
+        assert!(streamed.count() >= 1, "{messages:?}");
         assert!(target.gpu_count >= running.gpu_count);
         assert!(!transition.steps.is_empty());
         let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();

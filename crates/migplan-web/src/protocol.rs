@@ -2,12 +2,14 @@
 //!
 //! The page posts one [`Request`]; the worker answers `Ready` once it listens. A plan
 //! request gets `Progress` (with the best plan so far on every improvement), then `Done` or
-//! `Failed`; a transition request gets `TransitionDone` or `Failed`. Cancel terminates the
-//! worker: the page keeps the last plan it received.
+//! `Failed`; a move request gets `MoveProgress` (with the best move so far), then `MoveDone`
+//! or `Failed`. Cancel terminates the worker: the page keeps the last plan or move it
+//! received. Every plan and move in a message has passed migplan's checkers.
 
-use migplan_core::input::InputError;
 use migplan_core::plan::Plan;
-use migplan_core::transition::Transition;
+use migplan_core::problem::input::InputError;
+use migplan_core::solve::control::Phase;
+use migplan_core::workflow::Move;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,29 +40,30 @@ pub enum Request {
     Transition(TransitionRequest),
 }
 
-/// What a model must keep during a move: min(old demand, new demand).
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub best_gpus: Option<usize>,
+    pub lower_bound: usize,
+    pub elapsed_ms: u64,
+    pub phase: Phase,
+}
+
+/// A checked move, and the spare GPUs the user allowed for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Floor {
-    pub model: String,
-    pub floor: f64,
+pub struct PlannedMove {
+    #[serde(flatten)]
+    pub planned: Move,
+    pub spare_allowed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerMessage {
     Ready,
-    Progress { best_gpus: Option<usize>, lower_bound: usize, elapsed_ms: u64, phase: String, plan: Option<Plan> },
+    Progress { status: Status, plan: Option<Plan> },
     Done { plan: Plan },
+    MoveProgress { status: Status, planned: Option<PlannedMove> },
+    MoveDone { planned: PlannedMove },
     Failed { errors: Vec<InputError> },
-    TransitionDone(Move),
-}
-
-/// A planned move from a running plan to the plan of a new workload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Move {
-    pub running: Plan,
-    pub target: Plan,
-    pub transition: Transition,
-    pub floors: Vec<Floor>,
-    pub spare_allowed: usize,
 }

@@ -1,10 +1,12 @@
 //! The results: summary, progress chart, a picture of every GPU, the per-model table and
 //! downloads.
 
-use migplan_core::catalog::{self, GpuSpec};
+use migplan_core::export::{render, ExportFormat};
+use migplan_core::hardware::catalog;
 use migplan_core::plan::{Plan, PlanGpu};
 use yew::prelude::*;
 
+use crate::gpu::{model_color, GpuPicture};
 use crate::state::{ProgressPoint, State};
 
 #[derive(Properties, PartialEq)]
@@ -17,11 +19,16 @@ pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let run = &state.run;
     let status = if run.running {
-        format!("solving: {} ({:.1} s)", run.phase, run.elapsed_ms as f64 / 1000.0)
+        run.describe("solving")
     } else if let Some(note) = &run.note {
         note.clone()
     } else if let Some(plan) = &state.plan {
-        format!("{} in {} ms ({})", plan.solver.name, plan.solver.elapsed_ms, plan.solver.termination.replace('_', " "))
+        format!(
+            "{} in {} ms ({})",
+            plan.solver.name,
+            plan.solver.elapsed_ms,
+            plan.solver.termination.as_str().replace('_', " ")
+        )
     } else {
         "no plan yet: press Solve".into()
     };
@@ -124,12 +131,6 @@ fn chart(props: &ChartProps) -> Html {
     }
 }
 
-/// A stable colour per model name.
-pub fn model_color(model: &str) -> String {
-    let hash = model.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
-    format!("hsl({}, 62%, {}%)", hash % 360, 48 + (hash / 360) % 14)
-}
-
 fn gpu_key(g: &PlanGpu) -> Vec<(String, u8, Option<String>)> {
     g.instances.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect()
 }
@@ -165,52 +166,6 @@ fn gpu_pictures(props: &PlanProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct GpuPictureProps {
-    pub gpu: GpuSpec,
-    pub instances: PlanGpu,
-    /// Shown left of the GPU: "× 3" for a group, "GPU 7" for one GPU.
-    pub label: AttrValue,
-}
-
-/// One GPU as its memory slots, each instance drawn at its start and width.
-#[function_component(GpuPicture)]
-pub fn gpu_picture(props: &GpuPictureProps) -> Html {
-    let slots = props.gpu.memory_slots as f64;
-    html! {
-        <div class="gpu" data-testid="gpu">
-            <div class="gpu-count">{ props.label.clone() }</div>
-            <div class="slots" style={format!("--slot:{:.4}%", 100.0 / slots)}>
-                { for props.instances.instances.iter().map(|i| {
-                    let size = props.gpu.profiles.iter().find(|p| p.name == i.profile).map_or(1, |p| p.memory_slots) as f64;
-                    let left = 100.0 * i.start as f64 / slots;
-                    let width = 100.0 * size / slots;
-                    let (color, label, tip) = match &i.model {
-                        Some(m) => (
-                            model_color(m),
-                            m.clone(),
-                            format!("{m} on {} at slot {}: batch {}, {} process{}, {:.1} req/s",
-                                i.profile, i.start,
-                                i.batch.map_or("?".into(), |b| b.to_string()),
-                                i.processes.unwrap_or(1),
-                                if i.processes.unwrap_or(1) == 1 { "" } else { "es" },
-                                i.throughput.unwrap_or(0.0)),
-                        ),
-                        None => ("transparent".into(), "idle".into(), format!("idle {} at slot {}", i.profile, i.start)),
-                    };
-                    html! {
-                        <div class={classes!("instance", i.model.is_none().then_some("idle"))}
-                            style={format!("left:{left:.3}%;width:{width:.3}%;background:{color}")} title={tip}>
-                            <span class="profile">{ i.profile.clone() }</span>
-                            <span class="model">{ label }</span>
-                        </div>
-                    }
-                }) }
-            </div>
-        </div>
-    }
-}
-
 #[function_component(ModelTable)]
 fn model_table(props: &PlanProps) -> Html {
     html! {
@@ -231,26 +186,6 @@ fn model_table(props: &PlanProps) -> Html {
             </tbody>
         </table>
     }
-}
-
-/// The plan as CSV: one row per instance.
-pub fn plan_csv(plan: &Plan) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["gpu", "profile", "start", "model", "batch", "processes", "throughput"]);
-    for g in &plan.gpus {
-        for i in &g.instances {
-            let _ = writer.write_record([
-                g.id.to_string(),
-                i.profile.clone(),
-                i.start.to_string(),
-                i.model.clone().unwrap_or_default(),
-                i.batch.map(|b| b.to_string()).unwrap_or_default(),
-                i.processes.map(|p| p.to_string()).unwrap_or_default(),
-                i.throughput.map(|t| t.to_string()).unwrap_or_default(),
-            ]);
-        }
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn download(name: &str, mime: &str, text: &str) {
@@ -277,14 +212,13 @@ fn downloads(props: &PlanProps) -> Html {
     let json = {
         let plan = props.plan.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = serde_json::to_string_pretty(&plan).unwrap_or_default();
-            download(&format!("migplan-{}.json", plan.gpu), "application/json", &text);
+            download(&format!("migplan-{}.json", plan.gpu), "application/json", &render(&plan, ExportFormat::Json));
         })
     };
     let csv = {
         let plan = props.plan.clone();
         Callback::from(move |_: MouseEvent| {
-            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &plan_csv(&plan))
+            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &render(&plan, ExportFormat::Csv))
         })
     };
     html! {

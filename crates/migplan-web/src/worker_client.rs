@@ -14,7 +14,47 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
+use yew::UseReducerDispatcher;
+
 use crate::protocol::{Request, WorkerMessage};
+use crate::state::{Action, State};
+
+pub type Dispatch = UseReducerDispatcher<State>;
+/// The page's one worker, if one runs: replacing it terminates the old one.
+pub type WorkerSlot = Rc<RefCell<Option<WorkerClient>>>;
+
+/// Sends `request` to a fresh worker and turns its messages into actions.
+pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
+    let on_message = {
+        let dispatch = dispatch.clone();
+        move |message| match message {
+            WorkerMessage::Progress { status, plan } => dispatch.dispatch(Action::Progress { status, plan }),
+            WorkerMessage::Done { plan } => dispatch.dispatch(Action::Done(plan)),
+            WorkerMessage::MoveProgress { status, planned } => {
+                dispatch.dispatch(Action::MoveProgress { status, planned })
+            }
+            WorkerMessage::MoveDone { planned } => dispatch.dispatch(Action::MoveDone(planned)),
+            WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
+            WorkerMessage::Ready => {}
+        }
+    };
+    let on_error = {
+        let dispatch = dispatch.clone();
+        move |message| dispatch.dispatch(Action::WorkerError(format!("the planner stopped: {message}")))
+    };
+    match WorkerClient::start(request, on_message, on_error) {
+        // Replacing the old client terminates its worker.
+        Ok(client) => *worker.borrow_mut() = Some(client),
+        Err(message) => dispatch.dispatch(Action::WorkerError(message)),
+    }
+}
+
+/// Stops the worker at once, whatever it is doing.
+pub fn stop(worker: &WorkerSlot) {
+    if let Some(client) = worker.borrow_mut().take() {
+        client.terminate();
+    }
+}
 
 pub struct WorkerClient {
     worker: Worker,

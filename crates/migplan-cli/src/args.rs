@@ -1,0 +1,61 @@
+//! What the commands share: reading their arguments (GPU, input files, plans) and the
+//! failure they report.
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use migplan_core::hardware::catalog;
+use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::plan::Plan;
+use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::solve::registry::SolverKind;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+pub fn parse_solver(name: &str) -> Result<SolverKind, String> {
+    SolverKind::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown solver `{name}`; choose one of {}", names.join(", "))
+    })
+}
+
+/// A failure to report: the message, then what the user can do.
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
+    catalog::gpu(id)
+        .ok_or_else(|| Failure(format!("unknown GPU `{id}`\n  hint: choose one of {}", catalog::gpu_ids().join(", "))))
+}
+
+pub fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads a plan as `migplan plan --format json` writes it.
+pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
+    serde_json::from_str(&read(path)?).map_err(|e| {
+        Failure(format!(
+            "{}:{}: column {}: not a plan: {}\n  hint: pass the JSON that `migplan plan --format json` writes",
+            path.display(),
+            e.line(),
+            e.column(),
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        ))
+    })
+}
+
+pub fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
+    let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
+    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
+    Ok((profile_rows, workload_rows))
+}

@@ -1,0 +1,223 @@
+//! The one checker every plan goes through, whoever made it.
+//!
+//! It shares no code with the solvers: it reads the plan's JSON form, checks each GPU against
+//! the catalog's raw placement rules (not the derived layout list), and recomputes every
+//! instance's throughput from the profile rows themselves (not from `Problem`'s capacity
+//! table). It reports every violation it finds, not just the first.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::plan::{Plan, PlanInstance};
+use crate::problem::input::{ProfileRow, WorkloadRow};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Violation {
+    WrongGpu { plan: String, expected: String },
+    GpuCountMismatch { stated: usize, actual: usize },
+    DuplicateGpuId { gpu: usize },
+    UnknownProfile { gpu: usize, profile: String },
+    IllegalStart { gpu: usize, profile: String, start: u8, legal: Vec<u8> },
+    Overlap { gpu: usize, first: String, second: String },
+    ComputeOverBudget { gpu: usize, used: u32, total: u8 },
+    TooManyInstances { gpu: usize, profile: String, count: u32, max: u8 },
+    UnknownModel { gpu: usize, model: String },
+    NoRowWithinSlo { gpu: usize, model: String, profile: String, batch: Option<u32>, processes: Option<u32> },
+    ThroughputOverstated { gpu: usize, model: String, profile: String, stated: f64, measured: f64 },
+    UnderCapacity { model: String, capacity: f64, rate: f64 },
+    StatedCapacityWrong { model: String, stated: f64, actual: f64 },
+    BoundAboveCount { lower: usize, count: usize },
+    FalseOptimalClaim { lower: usize, count: usize },
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Violation::*;
+        match self {
+            WrongGpu { plan, expected } => write!(f, "the plan is for `{plan}`, not `{expected}`"),
+            GpuCountMismatch { stated, actual } => {
+                write!(f, "gpu_count says {stated} but the plan lists {actual} GPUs")
+            }
+            DuplicateGpuId { gpu } => write!(f, "GPU id {gpu} appears more than once"),
+            UnknownProfile { gpu, profile } => write!(f, "GPU {gpu}: `{profile}` is not a profile of this GPU"),
+            IllegalStart { gpu, profile, start, legal } => {
+                write!(f, "GPU {gpu}: {profile} cannot start at memory slot {start} (legal starts: {legal:?})")
+            }
+            Overlap { gpu, first, second } => write!(f, "GPU {gpu}: {first} and {second} overlap in memory slots"),
+            ComputeOverBudget { gpu, used, total } => {
+                write!(f, "GPU {gpu}: instances use {used} compute slices, more than the {total} it has")
+            }
+            TooManyInstances { gpu, profile, count, max } => {
+                write!(f, "GPU {gpu}: {count} instances of {profile}, at most {max} allowed")
+            }
+            UnknownModel { gpu, model } => write!(f, "GPU {gpu}: model `{model}` is not in the workload"),
+            NoRowWithinSlo { gpu, model, profile, batch, processes } => write!(
+                f,
+                "GPU {gpu}: no profile row of `{model}` on {profile}{}{} meets its SLO",
+                batch.map(|b| format!(" at batch {b}")).unwrap_or_default(),
+                processes.map(|p| format!(" with {p} processes")).unwrap_or_default()
+            ),
+            ThroughputOverstated { gpu, model, profile, stated, measured } => {
+                write!(f, "GPU {gpu}: `{model}` on {profile} is stated at {stated}/s but measured at {measured}/s")
+            }
+            UnderCapacity { model, capacity, rate } => {
+                write!(f, "`{model}` gets {capacity:.2}/s of capacity but needs {rate}/s")
+            }
+            StatedCapacityWrong { model, stated, actual } => {
+                write!(f, "`{model}`: the plan states capacity {stated} but its instances give {actual:.2}")
+            }
+            BoundAboveCount { lower, count } => {
+                write!(f, "bound.lower is {lower}, above the plan's own {count} GPUs")
+            }
+            FalseOptimalClaim { lower, count } => {
+                write!(f, "bound.proven_optimal is true but the bound {lower} is below the {count} GPUs used")
+            }
+        }
+    }
+}
+
+/// Checks `plan` for the GPU, profile rows and workload it claims to serve.
+pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
+    let mut found = Vec::new();
+    if !plan.gpu.eq_ignore_ascii_case(gpu.id) {
+        found.push(Violation::WrongGpu { plan: plan.gpu.clone(), expected: gpu.id.to_string() });
+    }
+    if plan.gpu_count != plan.gpus.len() {
+        found.push(Violation::GpuCountMismatch { stated: plan.gpu_count, actual: plan.gpus.len() });
+    }
+    let mut ids = HashSet::new();
+    let mut served: BTreeMap<&str, f64> = BTreeMap::new();
+    for g in &plan.gpus {
+        if !ids.insert(g.id) {
+            found.push(Violation::DuplicateGpuId { gpu: g.id });
+        }
+        check_layout(gpu, g.id, &g.instances, &mut found);
+        for inst in &g.instances {
+            let Some(model) = inst.model.as_deref() else {
+                continue;
+            };
+            let Some(w) = workload.iter().find(|w| w.model == model) else {
+                found.push(Violation::UnknownModel { gpu: g.id, model: model.to_string() });
+                continue;
+            };
+            let measured = measured_throughput(gpu, profiles, w, &inst.profile, inst.batch, inst.processes);
+            let Some(measured) = measured else {
+                found.push(Violation::NoRowWithinSlo {
+                    gpu: g.id,
+                    model: model.to_string(),
+                    profile: inst.profile.clone(),
+                    batch: inst.batch,
+                    processes: inst.processes,
+                });
+                continue;
+            };
+            let counted = match inst.throughput {
+                Some(stated) if stated > measured * (1.0 + 1e-9) => {
+                    found.push(Violation::ThroughputOverstated {
+                        gpu: g.id,
+                        model: model.to_string(),
+                        profile: inst.profile.clone(),
+                        stated,
+                        measured,
+                    });
+                    measured
+                }
+                Some(stated) => stated,
+                None => measured,
+            };
+            *served.entry(model).or_default() += counted;
+        }
+    }
+    for w in workload {
+        let capacity = served.get(w.model.as_str()).copied().unwrap_or(0.0);
+        if capacity < w.rate * (1.0 - 1e-9) {
+            found.push(Violation::UnderCapacity { model: w.model.clone(), capacity, rate: w.rate });
+        }
+        if let Some(m) = plan.models.iter().find(|m| m.model == w.model) {
+            if (m.capacity - capacity).abs() > 1e-6 * capacity.max(1.0) {
+                found.push(Violation::StatedCapacityWrong {
+                    model: w.model.clone(),
+                    stated: m.capacity,
+                    actual: capacity,
+                });
+            }
+        }
+    }
+    if plan.bound.lower > plan.gpus.len() {
+        found.push(Violation::BoundAboveCount { lower: plan.bound.lower, count: plan.gpus.len() });
+    }
+    if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() {
+        found.push(Violation::FalseOptimalClaim { lower: plan.bound.lower, count: plan.gpus.len() });
+    }
+    found
+}
+
+fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mut Vec<Violation>) {
+    let mut compute = 0u32;
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut occupied: Vec<(u8, u8, String)> = Vec::new();
+    for inst in instances {
+        let Some(spec) = gpu.profiles.iter().find(|p| p.name == inst.profile) else {
+            found.push(Violation::UnknownProfile { gpu: id, profile: inst.profile.clone() });
+            continue;
+        };
+        if !spec.starts.contains(&inst.start) {
+            found.push(Violation::IllegalStart {
+                gpu: id,
+                profile: inst.profile.clone(),
+                start: inst.start,
+                legal: spec.starts.clone(),
+            });
+        }
+        compute += spec.compute as u32;
+        *counts.entry(spec.name.as_str()).or_default() += 1;
+        let (from, to) = (inst.start, inst.start.saturating_add(spec.memory_slots));
+        let label = format!("{}@{}", inst.profile, inst.start);
+        for (other_from, other_to, other) in &occupied {
+            if from < *other_to && *other_from < to {
+                found.push(Violation::Overlap { gpu: id, first: other.clone(), second: label.clone() });
+            }
+        }
+        occupied.push((from, to, label));
+    }
+    if compute > gpu.compute_slices as u32 {
+        found.push(Violation::ComputeOverBudget { gpu: id, used: compute, total: gpu.compute_slices });
+    }
+    for (name, count) in counts {
+        let max = gpu.profiles.iter().find(|p| p.name == name).map_or(0, |p| p.max_count);
+        if count > max as u32 {
+            found.push(Violation::TooManyInstances { gpu: id, profile: name.to_string(), count, max });
+        }
+    }
+}
+
+/// The best throughput of a row for this model on this profile (full name or short form)
+/// within the model's SLO, matching batch and processes where the plan gives them.
+fn measured_throughput(
+    gpu: &GpuSpec,
+    profiles: &[ProfileRow],
+    w: &WorkloadRow,
+    profile: &str,
+    batch: Option<u32>,
+    processes: Option<u32>,
+) -> Option<f64> {
+    let names_profile = |written: &str| {
+        written.eq_ignore_ascii_case(profile)
+            || gpu.profiles.iter().any(|p| {
+                p.name == profile
+                    && p.kind == ProfileKind::Plain
+                    && written.eq_ignore_ascii_case(&format!("{}g", p.compute))
+            })
+    };
+    profiles
+        .iter()
+        .filter(|r| r.model == w.model && names_profile(&r.profile) && r.latency_ms <= w.slo_ms)
+        .filter(|r| batch.is_none_or(|b| r.batch == b) && processes.is_none_or(|p| r.processes == p))
+        .map(|r| r.throughput)
+        .max_by(f64::total_cmp)
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -1,0 +1,317 @@
+//! Moving a running cluster from one plan to the next without any model dropping below
+//! what it needs: the MIG-serving controller's exchange-and-compact.
+//!
+//! 1. **Match.** Each target GPU is assigned to a running GPU (Hungarian method, maximizing
+//!    the instances both already share), so that unchanged instances stay where they are.
+//!    Unmatched target GPUs are added; unmatched running GPUs are drained and removed.
+//! 2. **Exchange.** Steps alternate: create every target instance whose slots are free, then
+//!    delete every obsolete instance whose model keeps at least `min(old, new)` demand
+//!    without it. Creating first means a replacement runs before the old instance goes.
+//! 3. **Borrow.** When no step is possible (each blocking instance is the capacity its model
+//!    cannot lose), a copy of that instance runs on a spare GPU until the exchange is done.
+//! 4. **Compact.** Temporary copies are deleted, spare and drained GPUs removed.
+//!
+//! Every step keeps each GPU's layout legal and every model at or above its floor; a
+//! separate checker ([`crate::check::transition`]) replays the steps to verify it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hardware::spec::GpuSpec;
+use crate::moves::assignment::assignment;
+use crate::plan::transition::{Action, NaiveMove, Step, Transition};
+use crate::plan::{Plan, PlanInstance};
+
+/// A model's demand before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    pub model: String,
+    pub old_rate: f64,
+    pub new_rate: f64,
+}
+
+impl Demand {
+    /// What each model must keep at every step, by model: what the move checker takes.
+    pub fn floors(demands: &[Demand]) -> BTreeMap<String, f64> {
+        demands.iter().map(|d| (d.model.clone(), d.floor())).collect()
+    }
+
+    /// What the model must keep at every step.
+    pub fn floor(&self) -> f64 {
+        self.old_rate.min(self.new_rate)
+    }
+
+    /// Demands from the two plans' model lists (a model missing from one has rate 0 there).
+    pub fn from_plans(from: &Plan, to: &Plan) -> Vec<Demand> {
+        let mut models: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+        for m in &from.models {
+            models.entry(&m.model).or_default().0 = m.rate;
+        }
+        for m in &to.models {
+            models.entry(&m.model).or_default().1 = m.rate;
+        }
+        models.into_iter().map(|(m, (o, n))| Demand { model: m.to_string(), old_rate: o, new_rate: n }).collect()
+    }
+}
+
+type Key = (String, u8, Option<String>);
+
+fn key(i: &PlanInstance) -> Key {
+    (i.profile.clone(), i.start, i.model.clone())
+}
+
+struct World<'g> {
+    gpu: &'g GpuSpec,
+    live: BTreeMap<usize, Vec<PlanInstance>>,
+    capacity: BTreeMap<String, f64>,
+    floors: BTreeMap<String, f64>,
+    steps: Vec<Step>,
+    peak: usize,
+    touched: BTreeSet<usize>,
+    created: usize,
+    deleted: usize,
+}
+
+impl World<'_> {
+    fn fits(&self, gpu: usize, inst: &PlanInstance) -> bool {
+        let Some(spec) = self.gpu.profiles.iter().find(|p| p.name == inst.profile) else { return false };
+        let live = &self.live[&gpu];
+        let mask = spec.slot_mask(inst.start);
+        let mut compute = spec.compute as u32;
+        let mut same = 0;
+        for other in live {
+            let Some(o) = self.gpu.profiles.iter().find(|p| p.name == other.profile) else { continue };
+            if o.slot_mask(other.start) & mask != 0 {
+                return false;
+            }
+            compute += o.compute as u32;
+            same += (o.name == spec.name) as u8;
+        }
+        spec.starts.contains(&inst.start) && compute <= self.gpu.compute_slices as u32 && same < spec.max_count
+    }
+
+    fn apply(&mut self, actions: Vec<Action>) {
+        if actions.is_empty() {
+            return;
+        }
+        for a in &actions {
+            match a {
+                Action::AddGpu { gpu } => {
+                    self.live.insert(*gpu, Vec::new());
+                    self.touched.insert(*gpu);
+                }
+                Action::RemoveGpu { gpu } => {
+                    self.live.remove(gpu);
+                    self.touched.insert(*gpu);
+                }
+                Action::Create { gpu, model, throughput, .. } => {
+                    if let Some(m) = model {
+                        *self.capacity.entry(m.clone()).or_default() += throughput.unwrap_or(0.0);
+                    }
+                    let created = a.created().expect("a create action");
+                    self.live.get_mut(gpu).expect("created on a live GPU").push(created);
+                    self.touched.insert(*gpu);
+                    self.created += 1;
+                }
+                Action::Delete { gpu, start } => {
+                    let live = self.live.get_mut(gpu).expect("deleted from a live GPU");
+                    let i = live.iter().position(|x| x.start == *start).expect("deleting a live instance");
+                    let gone = live.remove(i);
+                    if let Some(m) = gone.model {
+                        *self.capacity.entry(m).or_default() -= gone.throughput.unwrap_or(0.0);
+                    }
+                    self.touched.insert(*gpu);
+                    self.deleted += 1;
+                }
+            }
+            self.peak = self.peak.max(self.live.len());
+        }
+        self.steps.push(Step { actions });
+    }
+}
+
+/// Instances each target GPU shares with each running GPU.
+fn shared(from: &Plan, to: &Plan) -> Vec<Vec<i64>> {
+    to.gpus
+        .iter()
+        .map(|t| {
+            let target: BTreeSet<Key> = t.instances.iter().map(key).collect();
+            from.gpus.iter().map(|o| o.instances.iter().filter(|i| target.contains(&key(i))).count() as i64).collect()
+        })
+        .collect()
+}
+
+/// How many instances can stay where they are when moving from `from` to `to`.
+pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
+    let weight = shared(from, to);
+    let chosen = assignment(&weight);
+    chosen.iter().enumerate().map(|(t, &o)| weight[t].get(o).copied().unwrap_or(0) as usize).sum()
+}
+
+/// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
+pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Transition {
+    // 1. Match target GPUs to running GPUs by the instances they share.
+    let weight = shared(from, to);
+    let chosen = assignment(&weight);
+    let mut next_id = from.gpus.iter().map(|g| g.id + 1).max().unwrap_or(0);
+    let mut target_gpu_ids = Vec::with_capacity(to.gpus.len());
+    let mut matched_old = BTreeSet::new();
+    for &col in &chosen {
+        if col < from.gpus.len() {
+            target_gpu_ids.push(from.gpus[col].id);
+            matched_old.insert(col);
+        } else {
+            target_gpu_ids.push(next_id);
+            next_id += 1;
+        }
+    }
+
+    let mut world = World {
+        gpu,
+        live: from.gpus.iter().map(|g| (g.id, g.instances.clone())).collect(),
+        capacity: BTreeMap::new(),
+        floors: demands.iter().map(|d| (d.model.clone(), d.floor())).collect(),
+        steps: Vec::new(),
+        peak: from.gpus.len(),
+        touched: BTreeSet::new(),
+        created: 0,
+        deleted: 0,
+    };
+    for i in from.gpus.iter().flat_map(|g| &g.instances) {
+        if let Some(m) = &i.model {
+            *world.capacity.entry(m.clone()).or_default() += i.throughput.unwrap_or(0.0);
+        }
+    }
+
+    // Pending work: obsolete instances to delete and target instances to create, per GPU id.
+    let mut deletes: Vec<(usize, PlanInstance)> = Vec::new();
+    let mut creates: Vec<(usize, PlanInstance)> = Vec::new();
+    for (t, target) in to.gpus.iter().enumerate() {
+        let id = target_gpu_ids[t];
+        let running: Vec<PlanInstance> = world.live.get(&id).cloned().unwrap_or_default();
+        let keep: BTreeSet<Key> = target.instances.iter().map(key).collect();
+        let have: BTreeSet<Key> = running.iter().map(key).collect();
+        deletes.extend(running.into_iter().filter(|i| !keep.contains(&key(i))).map(|i| (id, i)));
+        creates.extend(target.instances.iter().filter(|i| !have.contains(&key(i))).map(|i| (id, i.clone())));
+    }
+    let drained: Vec<usize> =
+        (0..from.gpus.len()).filter(|c| !matched_old.contains(c)).map(|c| from.gpus[c].id).collect();
+    for &id in &drained {
+        deletes.extend(world.live[&id].iter().cloned().map(|i| (id, i)));
+    }
+    world.apply(
+        target_gpu_ids.iter().filter(|id| !world.live.contains_key(id)).map(|&gpu| Action::AddGpu { gpu }).collect(),
+    );
+
+    // 2-3. Exchange, borrowing spare GPUs when stuck.
+    let mut spares: Vec<usize> = Vec::new();
+    let mut temporaries: Vec<(usize, PlanInstance)> = Vec::new();
+    while !creates.is_empty() || !deletes.is_empty() {
+        let mut progressed = false;
+        let mut step = Vec::new();
+        let mut waiting = Vec::new();
+        for (gpu, inst) in creates.drain(..) {
+            // Instances placed earlier in this step count as live for the next fit.
+            let fits = world.fits(gpu, &inst)
+                && !step.iter().any(|a| {
+                    matches!(a, Action::Create { gpu: g, start, profile, .. }
+                    if *g == gpu && overlaps(world.gpu, profile, *start, &inst.profile, inst.start))
+                });
+            if fits {
+                step.push(Action::create(gpu, &inst));
+            } else {
+                waiting.push((gpu, inst));
+            }
+        }
+        creates = waiting;
+        if !step.is_empty() {
+            world.apply(step);
+            progressed = true;
+        }
+        // Deletes: most over-served models first, so the ones near their floor wait.
+        let mut step = Vec::new();
+        let mut waiting = Vec::new();
+        let mut after = world.capacity.clone();
+        for (gpu, inst) in deletes.drain(..) {
+            let ok = match &inst.model {
+                None => true,
+                Some(m) => {
+                    let floor = world.floors.get(m).copied().unwrap_or(0.0);
+                    keeps_floor(after[m] - inst.throughput.unwrap_or(0.0), floor)
+                }
+            };
+            if ok {
+                if let Some(m) = &inst.model {
+                    *after.get_mut(m).expect("live model") -= inst.throughput.unwrap_or(0.0);
+                }
+                step.push(Action::Delete { gpu, start: inst.start });
+            } else {
+                waiting.push((gpu, inst));
+            }
+        }
+        deletes = waiting;
+        if !step.is_empty() {
+            world.apply(step);
+            progressed = true;
+        }
+        if progressed {
+            continue;
+        }
+        // Stuck: every instance still to go on the first waiting create's GPU is capacity its
+        // model cannot lose yet. Run a copy of each on a spare GPU; then it can go.
+        let gpu = creates.first().map(|c| c.0).expect("deletes only wait for capacity that pending creates bring");
+        let blockers: Vec<PlanInstance> = deletes.iter().filter(|(g, _)| *g == gpu).map(|(_, i)| i.clone()).collect();
+        assert!(!blockers.is_empty(), "a waiting create is blocked by instances still to be deleted");
+        for b in blockers {
+            let spec = world.gpu.profiles.iter().find(|p| p.name == b.profile).expect("plan profiles are valid");
+            let placed = spares.iter().find_map(|&s| {
+                spec.starts
+                    .iter()
+                    .map(|&start| PlanInstance { start, ..b.clone() })
+                    .find(|c| world.fits(s, c))
+                    .map(|c| (s, c))
+            });
+            let (spare, copy) = match placed {
+                Some(found) => found,
+                None => {
+                    let id = next_id;
+                    next_id += 1;
+                    spares.push(id);
+                    world.apply(vec![Action::AddGpu { gpu: id }]);
+                    (id, PlanInstance { start: spec.starts[0], ..b.clone() })
+                }
+            };
+            world.apply(vec![Action::create(spare, &copy)]);
+            temporaries.push((spare, copy));
+        }
+    }
+
+    // 4. Compact: temporary copies go, then spare and drained GPUs.
+    world.apply(temporaries.iter().map(|(gpu, i)| Action::Delete { gpu: *gpu, start: i.start }).collect());
+    world.apply(spares.iter().chain(&drained).map(|&gpu| Action::RemoveGpu { gpu }).collect());
+
+    let instances = |p: &Plan| p.gpus.iter().map(|g| g.instances.len()).sum::<usize>();
+    Transition {
+        spare_used: world.peak.saturating_sub(from.gpus.len().max(to.gpus.len())),
+        touched_gpus: world.touched.len(),
+        instances_created: world.created,
+        instances_deleted: world.deleted,
+        naive: NaiveMove {
+            instances_created: instances(to),
+            instances_deleted: instances(from),
+            touched_gpus: from.gpus.len().max(to.gpus.len()),
+        },
+        steps: world.steps,
+        target_gpu_ids,
+    }
+}
+
+/// True when `capacity` still serves `floor`, allowing for rounding in running sums.
+pub fn keeps_floor(capacity: f64, floor: f64) -> bool {
+    capacity >= floor * (1.0 - 1e-9) - 1e-6
+}
+
+/// True when two instances' memory slots overlap.
+fn overlaps(gpu: &GpuSpec, a: &str, a_start: u8, b: &str, b_start: u8) -> bool {
+    let size = |name: &str| gpu.profiles.iter().find(|p| p.name == name).map_or(0, |p| p.memory_slots);
+    a_start < b_start + size(b) && b_start < a_start + size(a)
+}

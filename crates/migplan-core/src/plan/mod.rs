@@ -1,0 +1,99 @@
+//! The plan JSON of contract.md: what users read, download, validate, move and deploy.
+//! Plain data, shared by every part of migplan; nothing here plans or checks.
+
+pub mod transition;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub gpu: String,
+    pub gpu_count: usize,
+    pub gpus: Vec<PlanGpu>,
+    pub models: Vec<PlanModel>,
+    pub bound: Bound,
+    pub baseline: Baseline,
+    pub solver: SolverInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanGpu {
+    pub id: usize,
+    pub instances: Vec<PlanInstance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInstance {
+    pub profile: String,
+    pub start: u8,
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanModel {
+    pub model: String,
+    pub rate: f64,
+    pub slo_ms: f64,
+    pub capacity: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bound {
+    /// A proven lower bound on the GPU count.
+    pub lower: usize,
+    /// True only when the plan's GPU count equals `lower`.
+    pub proven_optimal: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// GPUs needed when every model runs on whole-GPU instances only; `null` when some model
+    /// cannot meet its SLO on a whole GPU.
+    pub whole_gpus: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolverInfo {
+    pub name: String,
+    pub seed: u64,
+    pub elapsed_ms: u64,
+    /// Why the solver stopped. Older plans may lack it.
+    #[serde(default)]
+    pub termination: Termination,
+}
+
+/// Why a solver stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Termination {
+    /// The plan meets the proven lower bound.
+    Optimal,
+    /// The solver ran its course without proving optimality.
+    #[default]
+    Finished,
+    TimeLimit,
+    IterationLimit,
+    Cancelled,
+    /// Still searching: the plan is the best so far.
+    Running,
+}
+
+impl Termination {
+    /// The name the plan JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Termination::Optimal => "optimal",
+            Termination::Finished => "finished",
+            Termination::TimeLimit => "time_limit",
+            Termination::IterationLimit => "iteration_limit",
+            Termination::Cancelled => "cancelled",
+            Termination::Running => "running",
+        }
+    }
+}

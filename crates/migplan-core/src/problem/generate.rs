@@ -1,0 +1,140 @@
+//! Synthetic workloads for benchmarks, property tests and examples.
+//!
+//! Every generated model is labelled `synthetic-NNN`. Its latency per batch grows linearly
+//! with the batch (a fixed overhead plus a per-sample cost), and a profile with `k` of the
+//! GPU's `n` compute slices reaches `(k/n)^alpha` of the whole GPU's peak throughput with
+//! `alpha` below 1, the sub-linear scaling MIGPerf measured that makes small instances pay
+//! off. Some models do not fit the smallest profiles' memory. Same seed, same workload, on
+//! every platform.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt, SeedableRng};
+
+use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
+
+pub struct Generated {
+    pub profiles: Vec<ProfileRow>,
+    pub workload: Vec<WorkloadRow>,
+}
+
+const BATCHES: [u32; 7] = [1, 2, 4, 8, 16, 32, 64];
+
+fn log_uniform(rng: &mut impl Rng, low: f64, high: f64) -> f64 {
+    rng.random_range(low.ln()..high.ln()).exp()
+}
+
+/// `models` synthetic models for `gpu`, reproducible from `seed`.
+pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let plain: Vec<_> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).collect();
+    let n = gpu.compute_slices as f64;
+    let mut profiles = Vec::new();
+    let mut workload = Vec::new();
+    let loc = |file: &str, line: usize| SourceLoc { file: file.to_string(), line: line as u64 + 2 };
+    for i in 0..models {
+        let model = format!("synthetic-{i:03}");
+        let peak = log_uniform(&mut rng, 400.0, 6000.0);
+        let alpha = rng.random_range(0.55..1.0);
+        let overhead_ms = rng.random_range(2.0..10.0);
+        // Eighths of the GPU's memory the model needs at least.
+        let min_eighths = match rng.random_range(0.0..1.0) {
+            x if x < 0.08 => 4,
+            x if x < 0.30 => 2,
+            _ => 1,
+        };
+        for p in &plain {
+            if (p.memory_slots as u32) * 8 / (gpu.memory_slots as u32) < min_eighths {
+                continue;
+            }
+            let share = p.compute as f64 / n;
+            let per_sample_ms = 1000.0 / (peak * share.powf(alpha));
+            let fixed_ms = overhead_ms * share.powf(-0.3);
+            for batch in BATCHES {
+                let latency_ms = fixed_ms + per_sample_ms * batch as f64;
+                profiles.push(ProfileRow {
+                    model: model.clone(),
+                    profile: p.name.clone(),
+                    batch,
+                    latency_ms: round2(latency_ms),
+                    throughput: round2(batch as f64 * 1000.0 / latency_ms),
+                    processes: 1,
+                    loc: loc("synthetic-profiles.csv", profiles.len()),
+                });
+            }
+        }
+        let fastest_ms = overhead_ms + 1000.0 / peak;
+        let slo_ms = (fastest_ms * rng.random_range(3.0..12.0)).max(20.0).round();
+        let rate = (peak * log_uniform(&mut rng, 0.03, 2.5)).round().max(1.0);
+        workload.push(WorkloadRow { model, rate, slo_ms, loc: loc("synthetic-workload.csv", i) });
+    }
+    Generated { profiles, workload }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The rows as the profiles CSV of contract.md.
+pub fn profiles_csv(rows: &[ProfileRow]) -> String {
+    let mut out = String::from("model,profile,batch,latency_ms,throughput,processes\n");
+    for r in rows {
+        out += &format!("{},{},{},{},{},{}\n", r.model, r.profile, r.batch, r.latency_ms, r.throughput, r.processes);
+    }
+    out
+}
+
+/// The rows as the workload CSV of contract.md.
+pub fn workload_csv(rows: &[WorkloadRow]) -> String {
+    let mut out = String::from("model,rate,slo_ms\n");
+    for r in rows {
+        out += &format!("{},{},{}\n", r.model, r.rate, r.slo_ms);
+    }
+    out
+}
+
+/// How demand changes between the running plan and the next, for transition tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Up30,
+    Down30,
+    ModelsAdded,
+    ModelsRemoved,
+}
+
+impl Change {
+    pub const ALL: [Change; 4] = [Change::Up30, Change::Down30, Change::ModelsAdded, Change::ModelsRemoved];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Up30 => "demand +30%",
+            Change::Down30 => "demand -30%",
+            Change::ModelsAdded => "models added",
+            Change::ModelsRemoved => "models removed",
+        }
+    }
+}
+
+/// Profiles covering both workloads, the running workload of `models` synthetic models, and
+/// the next one after `change` (a fifth of the models added or removed, or every rate moved).
+pub fn demand_change(
+    gpu: &GpuSpec,
+    models: usize,
+    seed: u64,
+    change: Change,
+) -> (Vec<ProfileRow>, Vec<WorkloadRow>, Vec<WorkloadRow>) {
+    let extra = (models / 5).max(1);
+    // The generator draws model by model, so the first `models` are the same either way.
+    let all = synthetic(gpu, models + extra, seed);
+    let old: Vec<WorkloadRow> = all.workload[..models].to_vec();
+    let scaled = |factor: f64| -> Vec<WorkloadRow> {
+        old.iter().map(|w| WorkloadRow { rate: (w.rate * factor).round().max(1.0), ..w.clone() }).collect()
+    };
+    let new = match change {
+        Change::Up30 => scaled(1.3),
+        Change::Down30 => scaled(0.7),
+        Change::ModelsAdded => all.workload.clone(),
+        Change::ModelsRemoved => old[extra.min(models - 1)..].to_vec(),
+    };
+    (all.profiles, old, new)
+}

@@ -1,0 +1,189 @@
+//! The CSV forms of the profiles and the workload: header by name, every bad field reported
+//! with its line and column.
+
+use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+
+const PROFILE_COLUMNS: [&str; 5] = ["model", "profile", "batch", "latency_ms", "throughput"];
+const WORKLOAD_COLUMNS: [&str; 3] = ["model", "rate", "slo_ms"];
+
+pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
+    let table = CsvTable::read(file, text, &PROFILE_COLUMNS, "model,profile,batch,latency_ms,throughput[,processes]")?;
+    let processes = table.optional_column("processes");
+    table.rows(|r| {
+        Ok(ProfileRow {
+            model: r.name("model")?,
+            profile: r.name("profile")?,
+            batch: r.count("batch")?,
+            latency_ms: r.positive("latency_ms")?,
+            throughput: r.positive("throughput")?,
+            processes: match processes {
+                Some(_) if r.field("processes").is_empty() => 1,
+                Some(_) => r.count("processes")?,
+                None => 1,
+            },
+            loc: r.loc(),
+        })
+    })
+}
+
+pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
+    let table = CsvTable::read(file, text, &WORKLOAD_COLUMNS, "model,rate,slo_ms")?;
+    table.rows(|r| {
+        Ok(WorkloadRow {
+            model: r.name("model")?,
+            rate: r.non_negative("rate")?,
+            slo_ms: r.positive("slo_ms")?,
+            loc: r.loc(),
+        })
+    })
+}
+
+struct CsvTable {
+    file: String,
+    /// Lower-cased header names, by column index.
+    headers: Vec<String>,
+    records: Vec<csv::StringRecord>,
+}
+
+impl CsvTable {
+    fn read(file: &str, text: &str, required: &[&str], expected: &str) -> Result<CsvTable, InputErrors> {
+        let mut reader =
+            csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+        let csv_error = |e: csv::Error| {
+            let line = e.position().map(|p| p.line());
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!("this row has {len} fields but the header has {expected_len}")
+                }
+                csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
+                _ => e.to_string(),
+            };
+            InputError {
+                file: file.to_string(),
+                line,
+                column: None,
+                message,
+                hint: Some(format!("expected CSV columns {expected}")),
+            }
+        };
+        let headers: Vec<String> =
+            reader.headers().map_err(csv_error)?.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
+        if !missing.is_empty() {
+            return Err(InputError {
+                file: file.to_string(),
+                line: Some(1),
+                column: Some(missing[0].to_string()),
+                message: format!(
+                    "the header lacks column{} {}",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", ")
+                ),
+                hint: Some(format!("the first line must name the columns {expected} (any order, any case)")),
+            }
+            .into());
+        }
+        let mut records = Vec::new();
+        let mut errors = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => records.push(r),
+                Err(e) => errors.push(csv_error(e)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(InputErrors(errors));
+        }
+        if records.is_empty() {
+            return Err(InputError {
+                file: file.to_string(),
+                line: None,
+                column: None,
+                message: "no data rows".to_string(),
+                hint: Some(format!("add rows under the header {expected}")),
+            }
+            .into());
+        }
+        Ok(CsvTable { file: file.to_string(), headers, records })
+    }
+
+    /// Converts every record, collecting all the errors rather than stopping at the first.
+    fn rows<T>(&self, convert: impl Fn(&CsvRow) -> Result<T, InputError>) -> Result<Vec<T>, InputErrors> {
+        let mut rows = Vec::new();
+        let mut errors = Vec::new();
+        for record in &self.records {
+            match convert(&CsvRow { table: self, record }) {
+                Ok(row) => rows.push(row),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(InputErrors(errors));
+        }
+        Ok(rows)
+    }
+
+    fn optional_column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+struct CsvRow<'a> {
+    table: &'a CsvTable,
+    record: &'a csv::StringRecord,
+}
+
+impl CsvRow<'_> {
+    fn loc(&self) -> SourceLoc {
+        SourceLoc { file: self.table.file.clone(), line: self.record.position().map_or(0, |p| p.line()) }
+    }
+
+    fn field(&self, column: &str) -> &str {
+        let i = self.table.optional_column(column).expect("required columns are checked on read");
+        self.record.get(i).unwrap_or("")
+    }
+
+    fn error(&self, column: &str, message: String, hint: &str) -> InputError {
+        InputError::at(&self.loc(), Some(column), message).with_hint(hint)
+    }
+
+    fn name(&self, column: &str) -> Result<String, InputError> {
+        let v = self.field(column);
+        if v.is_empty() {
+            return Err(self.error(column, format!("`{column}` is empty"), "every row needs a value here"));
+        }
+        Ok(v.to_string())
+    }
+
+    fn number(&self, column: &str) -> Result<f64, InputError> {
+        let v = self.field(column);
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(x),
+            _ => Err(self.error(column, format!("`{v}` is not a number"), "write a plain decimal number such as 12.5")),
+        }
+    }
+
+    fn positive(&self, column: &str) -> Result<f64, InputError> {
+        let x = self.number(column)?;
+        if x <= 0.0 {
+            return Err(self.error(column, format!("{x} is not above zero"), "this must be a positive number"));
+        }
+        Ok(x)
+    }
+
+    fn non_negative(&self, column: &str) -> Result<f64, InputError> {
+        let x = self.number(column)?;
+        if x < 0.0 {
+            return Err(self.error(column, format!("{x} is negative"), "use 0 or more"));
+        }
+        Ok(x)
+    }
+
+    fn count(&self, column: &str) -> Result<u32, InputError> {
+        let v = self.field(column);
+        match v.parse::<u32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(self.error(column, format!("`{v}` is not a whole number above zero"), "write 1, 2, 3, ...")),
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The JSON forms of the profiles and the workload (`{"profiles": [...], "workload": [...]}`).
+
+use serde::{Deserialize, Deserializer};
+
+use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+
+pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
+    parse_json_section(file, text, "profiles", |row: JsonProfile, loc| ProfileRow {
+        model: row.model.0,
+        profile: row.profile.0,
+        batch: row.batch.0,
+        latency_ms: row.latency_ms.0,
+        throughput: row.throughput.0,
+        processes: row.processes.map_or(1, |p| p.0),
+        loc,
+    })
+}
+
+pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
+    parse_json_section(file, text, "workload", |row: JsonWorkload, loc| WorkloadRow {
+        model: row.model.0,
+        rate: row.rate.0,
+        slo_ms: row.slo_ms.0,
+        loc,
+    })
+}
+
+// JSON rows. Each field type checks its own value while it is read, so serde_json reports
+// the line and column of a bad value itself.
+
+struct Name(String);
+struct Positive(f64);
+struct NonNegative(f64);
+struct Count(u32);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            return Err(serde::de::Error::custom("the name is empty"));
+        }
+        Ok(Name(s.trim().to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Positive {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let x = f64::deserialize(d)?;
+        if !(x.is_finite() && x > 0.0) {
+            return Err(serde::de::Error::custom(format!("{x} is not a positive number")));
+        }
+        Ok(Positive(x))
+    }
+}
+
+impl<'de> Deserialize<'de> for NonNegative {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let x = f64::deserialize(d)?;
+        if !(x.is_finite() && x >= 0.0) {
+            return Err(serde::de::Error::custom(format!("{x} is negative")));
+        }
+        Ok(NonNegative(x))
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u32::deserialize(d)?;
+        if n == 0 {
+            return Err(serde::de::Error::custom("0 is not a whole number above zero"));
+        }
+        Ok(Count(n))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonProfile {
+    model: Name,
+    profile: Name,
+    batch: Count,
+    latency_ms: Positive,
+    throughput: Positive,
+    processes: Option<Count>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonWorkload {
+    model: Name,
+    rate: NonNegative,
+    slo_ms: Positive,
+}
+
+#[derive(Deserialize)]
+struct JsonDocument<P, W> {
+    profiles: Option<Vec<P>>,
+    workload: Option<Vec<W>>,
+}
+
+fn parse_json_section<R, T>(
+    file: &str,
+    text: &str,
+    section: &str,
+    to_row: impl Fn(R, SourceLoc) -> T,
+) -> Result<Vec<T>, InputErrors>
+where
+    R: for<'de> Deserialize<'de>,
+{
+    let json_error = |e: serde_json::Error| InputError {
+        file: file.to_string(),
+        line: Some(e.line() as u64),
+        column: Some(format!("character {}", e.column())),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        hint: Some(format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields of contract.md")),
+    };
+    let rows: Option<Vec<R>> = if section == "profiles" {
+        serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text).map_err(json_error)?.profiles
+    } else {
+        serde_json::from_str::<JsonDocument<serde::de::IgnoredAny, R>>(text).map_err(json_error)?.workload
+    };
+    let Some(rows) = rows else {
+        return Err(InputError {
+            file: file.to_string(),
+            line: Some(1),
+            column: None,
+            message: format!("the document has no \"{section}\" array"),
+            hint: Some(format!("put the rows under the key \"{section}\"")),
+        }
+        .into());
+    };
+    let lines = json_array_item_lines(text, section);
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| to_row(r, SourceLoc { file: file.to_string(), line: lines.get(i).copied().unwrap_or(1) }))
+        .collect())
+}
+
+/// The line on which each element of the top-level array `key` starts. Only called on text
+/// serde_json has already accepted, so a simple scan that honours strings is enough.
+fn json_array_item_lines(text: &str, key: &str) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let mut line = 1u64;
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last_string = String::new();
+    let mut current = String::new();
+    let mut pending_key: Option<String> = None;
+    let mut in_target = false;
+    let mut expect_item = false;
+    for ch in text.chars() {
+        if ch == '\n' {
+            line += 1;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+                current.push(ch);
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+                last_string = std::mem::take(&mut current);
+            } else {
+                current.push(ch);
+            }
+            continue;
+        }
+        if in_target && depth == 2 && expect_item && !ch.is_whitespace() && ch != ']' {
+            lines.push(line);
+            expect_item = false;
+        }
+        match ch {
+            '"' => in_string = true,
+            ':' if depth == 1 => pending_key = Some(std::mem::take(&mut last_string)),
+            '[' | '{' => {
+                depth += 1;
+                if depth == 2 && ch == '[' && pending_key.as_deref() == Some(key) {
+                    in_target = true;
+                    expect_item = true;
+                }
+            }
+            ']' | '}' => {
+                if depth == 2 && in_target {
+                    in_target = false;
+                }
+                depth -= 1;
+            }
+            ',' if depth == 2 && in_target => expect_item = true,
+            ',' if depth == 1 => pending_key = None,
+            _ => {}
+        }
+    }
+    lines
+}

@@ -1,0 +1,107 @@
+//! The rows migplan reads, where each came from, and the errors that point back at them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a row came from: the file name as the user gave it and the 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceLoc {
+    pub file: String,
+    pub line: u64,
+}
+
+impl fmt::Display for SourceLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One measurement: `model` on `profile` at `batch` (with `processes` MPS processes) has
+/// this latency and total throughput.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileRow {
+    pub model: String,
+    /// The profile as written: a full name (`3g.20gb`) or a short form (`3g`).
+    pub profile: String,
+    pub batch: u32,
+    pub latency_ms: f64,
+    pub throughput: f64,
+    pub processes: u32,
+    pub loc: SourceLoc,
+}
+
+/// One model to plan for: the rate it must serve and its latency SLO.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadRow {
+    pub model: String,
+    pub rate: f64,
+    pub slo_ms: f64,
+    pub loc: SourceLoc,
+}
+
+/// A problem with the input, located as precisely as the format allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl InputError {
+    pub fn at(loc: &SourceLoc, column: Option<&str>, message: impl Into<String>) -> Self {
+        InputError {
+            file: loc.file.clone(),
+            line: Some(loc.line),
+            column: column.map(str::to_string),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column `{column}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All the problems found in one input, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<InputError> for InputErrors {
+    fn from(e: InputError) -> Self {
+        InputErrors(vec![e])
+    }
+}

@@ -1,0 +1,106 @@
+//! The readers against small texts: every column, every kind of bad value, both formats.
+
+use std::fmt;
+
+use super::*;
+
+fn first_error<T: fmt::Debug>(r: Result<T, InputErrors>) -> InputError {
+    r.expect_err("expected an input error").0.into_iter().next().unwrap()
+}
+
+#[test]
+fn reads_profiles_in_any_column_order_and_case() {
+    let text = "Throughput,MODEL,profile,batch,latency_ms\n1350,bert,2g,16,12.5\n";
+    let rows = parse_profiles("p.csv", text).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].model, "bert");
+    assert_eq!(rows[0].profile, "2g");
+    assert_eq!(rows[0].batch, 16);
+    assert_eq!(rows[0].processes, 1);
+    assert_eq!(rows[0].throughput, 1350.0);
+    assert_eq!(rows[0].loc, SourceLoc { file: "p.csv".into(), line: 2 });
+}
+
+#[test]
+fn reads_processes_column() {
+    let text = "model,profile,batch,latency_ms,throughput,processes\nbert,3g,8,20,900,3\nbert,3g,8,20,900,\n";
+    let rows = parse_profiles("p.csv", text).unwrap();
+    assert_eq!(rows[0].processes, 3);
+    assert_eq!(rows[1].processes, 1);
+}
+
+#[test]
+fn missing_column_is_named() {
+    let e = first_error(parse_profiles("p.csv", "model,profile,batch,throughput\nbert,1g,1,10\n"));
+    assert_eq!(e.line, Some(1));
+    assert_eq!(e.column.as_deref(), Some("latency_ms"));
+    assert!(e.to_string().contains("latency_ms"), "{e}");
+}
+
+#[test]
+fn bad_number_names_line_and_column() {
+    let text = "model,profile,batch,latency_ms,throughput\nbert,1g,1,10,100\nbert,2g,1,fast,100\n";
+    let e = first_error(parse_profiles("p.csv", text));
+    assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("latency_ms")));
+    assert!(e.message.contains("fast"));
+}
+
+#[test]
+fn zero_batch_negative_rate_and_empty_model_are_rejected() {
+    let e = first_error(parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,1g,0,10,100\n"));
+    assert_eq!(e.column.as_deref(), Some("batch"));
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,-3,100\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")));
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\n,3,100\n"));
+    assert_eq!(e.column.as_deref(), Some("model"));
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,3,0\n"));
+    assert_eq!(e.column.as_deref(), Some("slo_ms"));
+}
+
+#[test]
+fn ragged_row_names_its_line() {
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,3,100\nresnet,5\n"));
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("fields"), "{e}");
+}
+
+#[test]
+fn every_bad_row_is_reported() {
+    let errs = parse_workload("w.csv", "model,rate,slo_ms\na,x,1\nb,1,1\nc,1,y\n").unwrap_err();
+    assert_eq!(errs.0.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2), Some(4)]);
+}
+
+#[test]
+fn empty_table_is_an_error() {
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\n"));
+    assert!(e.message.contains("no data rows"));
+}
+
+#[test]
+fn json_rows_keep_their_lines() {
+    let text = "{\n \"workload\": [\n  {\"model\": \"bert\", \"rate\": 10, \"slo_ms\": 100},\n\n  {\"model\": \"r,[\\\"x\", \"rate\": 5, \"slo_ms\": 50}\n ],\n \"profiles\": []\n}\n";
+    let rows = parse_workload("w.json", text).unwrap();
+    assert_eq!(rows.iter().map(|r| r.loc.line).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(rows[1].model, "r,[\"x");
+    assert!(parse_profiles("w.json", text).unwrap().is_empty());
+}
+
+#[test]
+fn json_bad_value_names_line() {
+    let text = "{\"profiles\": [\n {\"model\": \"bert\", \"profile\": \"1g\", \"batch\": 1, \"latency_ms\": -2, \"throughput\": 5}\n]}";
+    let e = first_error(parse_profiles("p.json", text));
+    assert_eq!(e.line, Some(2));
+    assert!(e.message.contains("not a positive number"), "{e}");
+}
+
+#[test]
+fn json_without_section_is_an_error() {
+    let e = first_error(parse_workload("w.json", "{\"profiles\": []}"));
+    assert!(e.message.contains("\"workload\""));
+}
+
+#[test]
+fn json_unknown_field_is_an_error() {
+    let e = first_error(parse_workload("w.json", "{\"workload\": [{\"model\": \"a\", \"rate\": 1, \"slo\": 2}]}"));
+    assert!(e.message.contains("slo"), "{e}");
+}

@@ -1,0 +1,198 @@
+//! What every search runs under: the budget, the seed, the cancel flag, the observer, and the
+//! best deployment so far.
+//!
+//! As in argmin, a solver only knows how to search; the [`Control`] it is handed owns the
+//! clock and the decision to stop, and tells the observer about every improvement. No code
+//! in `solve/` reads the clock or the cancel flag except through it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::plan::Termination;
+use crate::solve::deployment::Deployment;
+
+/// What a run is doing when the observer hears from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Computing the lower bound.
+    Bounding,
+    /// A better deployment was found.
+    Improved,
+    /// The lower bound rose.
+    BoundRaised,
+    /// The run is over, for this reason.
+    Stopped(Termination),
+}
+
+impl Phase {
+    /// A few words for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phase::Bounding => "bounding",
+            Phase::Improved => "improved",
+            Phase::BoundRaised => "bound raised",
+            Phase::Stopped(t) => t.as_str(),
+        }
+    }
+}
+
+/// What an observer hears: sent at start, on every improvement, and at the end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub solver: &'static str,
+    /// GPUs in the best deployment so far, once there is one.
+    pub best_gpus: Option<usize>,
+    /// The proven lower bound.
+    pub lower_bound: usize,
+    pub elapsed_ms: u64,
+    pub iterations: u64,
+    pub phase: Phase,
+    /// The best deployment so far, so that an observer can show it, or keep it when it stops
+    /// the run from outside (a browser terminating its worker).
+    pub best: Option<Deployment>,
+}
+
+/// The limits of one run. `None` means no limit of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Budget {
+    pub time_limit: Option<Duration>,
+    pub max_iterations: Option<u64>,
+}
+
+/// Handed to a solver: budget, seed, cancel flag and observer.
+pub struct Control<'a> {
+    solver: &'static str,
+    started: Instant,
+    budget: Budget,
+    seed: u64,
+    iterations: u64,
+    cancel: &'a AtomicBool,
+    observer: &'a mut dyn FnMut(&Progress),
+    best: Option<Deployment>,
+    lower_bound: usize,
+}
+
+impl<'a> Control<'a> {
+    pub fn new(
+        solver: &'static str,
+        budget: Budget,
+        seed: u64,
+        cancel: &'a AtomicBool,
+        observer: &'a mut dyn FnMut(&Progress),
+    ) -> Self {
+        Control {
+            solver,
+            started: Instant::now(),
+            budget,
+            seed,
+            iterations: 0,
+            cancel,
+            observer,
+            best: None,
+            lower_bound: 0,
+        }
+    }
+
+    /// A control for a sub-search with `share` of what is left of this one's budget, the
+    /// same seed, bound, cancel flag and observer, and no best deployment yet: for a solver
+    /// that runs another one before its own search.
+    pub fn child(&mut self, share: f64) -> Control<'_> {
+        let budget = Budget {
+            time_limit: self.remaining().map(|t| t.mul_f64(share)),
+            max_iterations: self
+                .budget
+                .max_iterations
+                .map(|m| (m.saturating_sub(self.iterations) as f64 * share) as u64),
+        };
+        Control {
+            solver: self.solver,
+            started: Instant::now(),
+            budget,
+            seed: self.seed,
+            iterations: 0,
+            cancel: self.cancel,
+            observer: &mut *self.observer,
+            best: None,
+            lower_bound: self.lower_bound,
+        }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Time left before the time limit, if there is one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.budget.time_limit.map(|t| t.saturating_sub(self.elapsed()))
+    }
+
+    pub fn lower_bound(&self) -> usize {
+        self.lower_bound
+    }
+
+    pub fn best_gpus(&self) -> Option<usize> {
+        self.best.as_ref().map(Deployment::gpu_count)
+    }
+
+    /// Why the run must stop now, if it must. Solvers call this between steps.
+    pub fn stop_reason(&self) -> Option<Termination> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Some(Termination::Cancelled);
+        }
+        if self.best_gpus().is_some_and(|b| b <= self.lower_bound) {
+            return Some(Termination::Optimal);
+        }
+        if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
+            return Some(Termination::IterationLimit);
+        }
+        if self.budget.time_limit.is_some_and(|t| self.elapsed() >= t) {
+            return Some(Termination::TimeLimit);
+        }
+        None
+    }
+
+    /// Counts one iteration of the solver's main loop.
+    pub fn tick(&mut self) {
+        self.iterations += 1;
+    }
+
+    /// Tells the observer what the run is doing.
+    pub fn report(&mut self, phase: Phase) {
+        let progress = Progress {
+            solver: self.solver,
+            best_gpus: self.best_gpus(),
+            lower_bound: self.lower_bound,
+            elapsed_ms: self.elapsed().as_millis() as u64,
+            iterations: self.iterations,
+            phase,
+            best: self.best.clone(),
+        };
+        (self.observer)(&progress);
+    }
+
+    /// Records a valid deployment; the observer hears of it when it has fewer GPUs than the
+    /// best so far.
+    pub fn offer(&mut self, deployment: &Deployment) -> bool {
+        if self.best_gpus().is_some_and(|b| b <= deployment.gpu_count()) {
+            return false;
+        }
+        self.best = Some(deployment.clone().normalized());
+        self.report(Phase::Improved);
+        true
+    }
+
+    pub fn raise_lower_bound(&mut self, bound: usize) {
+        if bound > self.lower_bound {
+            self.lower_bound = bound;
+            self.report(Phase::BoundRaised);
+        }
+    }
+}

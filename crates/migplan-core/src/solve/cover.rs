@@ -1,0 +1,159 @@
+//! The cheapest integer cover of one model's rate, for given per-profile prices.
+//!
+//! A cover is a count of instances per profile whose summed capacity reaches the rate. With
+//! prices from the relaxation's duals this is the pricing problem of column generation; with
+//! other prices it answers "how would this model best be served". It is a small integer
+//! knapsack-cover problem, solved exactly by depth-first search with an LP bound.
+
+use crate::problem::{covers, Problem};
+
+/// Instance counts indexed like the GPU's profiles.
+pub type Cover = Vec<u32>;
+
+struct Item {
+    profile: usize,
+    capacity: f64,
+    price: f64,
+}
+
+struct Search<'a> {
+    items: &'a [Item],
+    rate: f64,
+    counts: Vec<u32>,
+    best_cost: f64,
+    best: Option<Vec<u32>>,
+}
+
+impl Search<'_> {
+    fn visit(&mut self, i: usize, served: f64, cost: f64) {
+        if covers(served, self.rate) {
+            if cost < self.best_cost - 1e-12 {
+                self.best_cost = cost;
+                self.best = Some(self.counts.clone());
+            }
+            return;
+        }
+        let Some(item) = self.items.get(i) else {
+            return;
+        };
+        let missing = self.rate - served;
+        // Items are sorted by price per unit of throughput, so this item is the cheapest
+        // way to buy what is missing: an LP bound on every completion from here.
+        if cost + missing * item.price / item.capacity >= self.best_cost - 1e-12 {
+            return;
+        }
+        let most = crate::problem::instances_needed(missing, item.capacity) as u32;
+        for k in (0..=most).rev() {
+            self.counts[i] = k;
+            self.visit(i + 1, served + k as f64 * item.capacity, cost + k as f64 * item.price);
+        }
+        self.counts[i] = 0;
+    }
+}
+
+/// The cheapest cover of model `s` at `prices` (indexed like the GPU's profiles), and its
+/// cost. Among covers of equal cost it prefers the profiles that give the most throughput per
+/// compute slice. `None` only when the model has no usable profile.
+pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Cover, f64)> {
+    let rate = problem.models[s].rate;
+    let mut cover = vec![0u32; problem.gpu.profiles.len()];
+    if rate <= 0.0 {
+        return Some((cover, 0.0));
+    }
+    let mut items: Vec<Item> = problem
+        .usable_profiles
+        .iter()
+        .filter_map(|&p| {
+            let c = problem.capacity[s][p]?;
+            Some(Item { profile: p, capacity: c.throughput, price: prices[p] })
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let compute = |p: usize| problem.gpu.profiles[p].compute as f64;
+    items.sort_by(|a, b| {
+        (a.price / a.capacity)
+            .total_cmp(&(b.price / b.capacity))
+            .then((compute(a.profile) / a.capacity).total_cmp(&(compute(b.profile) / b.capacity)))
+    });
+    let mut search = Search { items: &items, rate, counts: vec![0; items.len()], best_cost: f64::INFINITY, best: None };
+    search.visit(0, 0.0, 0.0);
+    let counts = search.best?;
+    for (item, k) in items.iter().zip(counts) {
+        cover[item.profile] = k;
+    }
+    Some((cover, search.best_cost))
+}
+
+/// Cost of a cover at `prices`.
+pub fn cost(cover: &[u32], prices: &[f64]) -> f64 {
+    cover.iter().zip(prices).map(|(&k, &p)| k as f64 * p).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::catalog::gpu;
+    use crate::problem::{Capacity, Model};
+
+    fn problem(rate: f64, caps: &[(&str, f64)]) -> Problem {
+        let g = gpu("a100-40gb").unwrap();
+        let mut row = vec![None; g.profiles.len()];
+        for &(name, t) in caps {
+            row[g.profile(name).unwrap()] = Some(Capacity { throughput: t, batch: 1, processes: 1, latency_ms: 1.0 });
+        }
+        Problem::from_capacity(g, vec![Model { name: "m".into(), rate, slo_ms: 10.0 }], vec![row])
+    }
+
+    fn brute_force(p: &Problem, prices: &[f64]) -> f64 {
+        let usable: Vec<usize> = p.usable_profiles.clone();
+        let mut best = f64::INFINITY;
+        let mut counts = vec![0u32; usable.len()];
+        loop {
+            let served: f64 =
+                usable.iter().zip(&counts).map(|(&q, &k)| k as f64 * p.capacity[0][q].unwrap().throughput).sum();
+            if covers(served, p.models[0].rate) {
+                best = best.min(usable.iter().zip(&counts).map(|(&q, &k)| k as f64 * prices[q]).sum());
+            }
+            let mut i = 0;
+            loop {
+                if i == counts.len() {
+                    return best;
+                }
+                counts[i] += 1;
+                if counts[i] <= 12 {
+                    break;
+                }
+                counts[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn matches_brute_force() {
+        let p = problem(2300.0, &[("1g.5gb", 310.0), ("2g.10gb", 640.0), ("3g.20gb", 900.0), ("7g.40gb", 2000.0)]);
+        let g = &p.gpu;
+        for prices in [[0.14, 0.28, 0.43, 1.0], [0.1, 0.3, 0.3, 0.7], [0.0, 0.5, 0.2, 1.0], [0.2, 0.2, 0.2, 0.2]] {
+            let mut full = vec![0.0; g.profiles.len()];
+            for (name, price) in ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"].iter().zip(prices) {
+                full[g.profile(name).unwrap()] = price;
+            }
+            let (cover, c) = cheapest_cover(&p, 0, &full).unwrap();
+            assert!((c - brute_force(&p, &full)).abs() < 1e-9, "{prices:?}");
+            assert!((cost(&cover, &full) - c).abs() < 1e-9);
+            let served: f64 =
+                cover.iter().enumerate().map(|(q, &k)| k as f64 * p.capacity[0][q].map_or(0.0, |c| c.throughput)).sum();
+            assert!(covers(served, 2300.0));
+        }
+    }
+
+    #[test]
+    fn free_profiles_prefer_throughput_per_slice() {
+        let p = problem(1000.0, &[("1g.5gb", 300.0), ("7g.40gb", 1000.0)]);
+        let (cover, c) = cheapest_cover(&p, 0, &vec![0.0; p.gpu.profiles.len()]).unwrap();
+        assert_eq!(c, 0.0);
+        assert_eq!(cover[p.gpu.profile("1g.5gb").unwrap()], 4);
+    }
+}

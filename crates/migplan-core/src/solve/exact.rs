@@ -1,0 +1,120 @@
+//! The exact planner: the relaxation's bound, and integer plans that try to meet it.
+//!
+//! Each model takes one of the covers the relaxation generated; the chosen instances are
+//! packed into the fewest layouts ([`crate::pack`]). The relaxation's master solution is
+//! integral for all but a few models (a basic solution has at most one fractional model
+//! per profile row), so the search starts from its rounding and then tries the fractional
+//! models' alternatives jointly. A plan that meets the bound is proven optimal; otherwise
+//! the best plan and the remaining gap are reported when the budget runs out.
+
+use std::time::Duration;
+
+use crate::plan::Termination;
+use crate::problem::{covers, Model, Problem};
+use crate::solve::control::Control;
+use crate::solve::deployment::served;
+use crate::solve::deployment::{Deployment, GpuConfig};
+use crate::solve::executor::{Solver, SolverResult};
+use crate::solve::pack::pack;
+use crate::solve::relaxation::{relax, Relaxation};
+
+#[derive(Debug, Default)]
+pub struct Exact;
+
+/// How many joint choices of the fractional models' covers to try before moving on: past a
+/// few thousand the odometer rarely finds a better plan than the rounding did.
+const MAX_COMBINATIONS: usize = 4096;
+/// The packing's integer search rarely needs more than milliseconds; a second caps one stuck
+/// packing so the planner keeps trying other choices.
+const PACK_TIME_LIMIT: Duration = Duration::from_secs(1);
+
+impl Solver for Exact {
+    fn name(&self) -> &'static str {
+        "exact"
+    }
+
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
+        let models = problem.models.len();
+        let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+        let mut best = plan_for_choice(problem, relaxation, &choice, ctl);
+        ctl.offer(&best);
+
+        let fractional: Vec<usize> = (0..models).filter(|&s| relaxation.weights[s].len() > 1).collect();
+        let mut odometer = vec![0usize; fractional.len()];
+        let mut tried = 1;
+        while tried < MAX_COMBINATIONS && advance(&mut odometer, &fractional, relaxation) {
+            if let Some(reason) = ctl.stop_reason() {
+                return SolverResult { deployment: best, termination: reason };
+            }
+            ctl.tick();
+            tried += 1;
+            for (&s, &k) in fractional.iter().zip(&odometer) {
+                choice[s] = relaxation.weights[s][k].0;
+            }
+            let candidate = plan_for_choice(problem, relaxation, &choice, ctl);
+            if candidate.gpu_count() < best.gpu_count() {
+                best = candidate;
+                ctl.offer(&best);
+            }
+        }
+        let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
+        SolverResult { deployment: best, termination }
+    }
+}
+
+/// Steps the odometer over the fractional models' positive-weight columns.
+fn advance(odometer: &mut [usize], fractional: &[usize], relaxation: &Relaxation) -> bool {
+    for (digit, &s) in odometer.iter_mut().zip(fractional) {
+        *digit += 1;
+        if *digit < relaxation.weights[s].len() {
+            return true;
+        }
+        *digit = 0;
+    }
+    false
+}
+
+/// Packs the instances of one cover per model into GPUs.
+fn plan_for_choice(problem: &Problem, relaxation: &Relaxation, choice: &[usize], ctl: &Control) -> Deployment {
+    let instances: Vec<Vec<usize>> = choice
+        .iter()
+        .enumerate()
+        .map(|(s, &c)| relaxation.columns[s][c].iter().map(|&k| k as usize).collect())
+        .collect();
+    let mut wanted = vec![0u32; problem.gpu.profiles.len()];
+    for cover in &instances {
+        for (p, &k) in cover.iter().enumerate() {
+            wanted[p] += k as u32;
+        }
+    }
+    let limit = ctl.remaining().unwrap_or(PACK_TIME_LIMIT).min(PACK_TIME_LIMIT);
+    let layout_counts = pack(problem, &wanted, limit);
+    Deployment::from_counts(problem, &layout_counts, &instances)
+        .expect("a packing offers at least the wanted instances of every profile")
+}
+
+/// Adds the GPUs the exact planner's first rounding picks for whatever demand `gpus` leave
+/// unserved: an optimal-in-practice refill of a partial deployment.
+pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Control) {
+    let served = served(problem, gpus);
+    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
+    if short.is_empty() {
+        return;
+    }
+    let residual = Problem {
+        gpu: problem.gpu.clone(),
+        models: short
+            .iter()
+            .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
+            .collect(),
+        capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
+        usable_profiles: problem.usable_profiles.clone(),
+        layouts: problem.layouts.clone(),
+    };
+    let relaxation = relax(&residual, ctl);
+    let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+    for mut g in plan_for_choice(&residual, &relaxation, &choice, ctl).gpus {
+        g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
+        gpus.push(g);
+    }
+}

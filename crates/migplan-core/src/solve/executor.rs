@@ -1,0 +1,48 @@
+//! The one interface every solver implements, and the executor that runs one: bound first,
+//! then the search under a [`Control`], then the plan JSON of its best deployment.
+
+use std::sync::atomic::AtomicBool;
+
+use crate::plan::{Plan, SolverInfo, Termination};
+use crate::problem::Problem;
+use crate::solve::control::{Budget, Control, Phase, Progress};
+use crate::solve::deployment::Deployment;
+use crate::solve::relaxation::{relax, Relaxation};
+
+/// What a solver returns: its best deployment (always valid) and why it stopped.
+#[derive(Debug, Clone)]
+pub struct SolverResult {
+    pub deployment: Deployment,
+    pub termination: Termination,
+}
+
+/// An anytime planner. It must hold a valid deployment from its first offer on, and return
+/// its best one whenever `ctl.stop_reason()` says to stop.
+pub trait Solver {
+    fn name(&self) -> &'static str;
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult;
+}
+
+/// Plans `problem` with `solver`: computes the lower bound, runs the solver within the
+/// budget, and returns its best plan.
+pub fn execute(
+    problem: &Problem,
+    solver: &mut dyn Solver,
+    budget: Budget,
+    seed: u64,
+    cancel: &AtomicBool,
+    observer: &mut dyn FnMut(&Progress),
+) -> Plan {
+    let mut ctl = Control::new(solver.name(), budget, seed, cancel, observer);
+    ctl.report(Phase::Bounding);
+    let relaxation = relax(problem, &ctl);
+    ctl.raise_lower_bound(relaxation.lower_bound);
+    let result = solver.solve(problem, &relaxation, &mut ctl);
+    let deployment = result.deployment.normalized();
+    let termination =
+        if deployment.gpu_count() <= ctl.lower_bound() { Termination::Optimal } else { result.termination };
+    ctl.report(Phase::Stopped(termination));
+    let info =
+        SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
+    deployment.to_plan(problem, ctl.lower_bound(), info)
+}

@@ -1,0 +1,173 @@
+//! The per-model integer relaxation: the lower bound every plan is measured against.
+//!
+//! The exact model (method.md) counts `y_L` GPUs per layout and `z_sp` instances per model
+//! and profile. Keeping each model's `z_s` an integer cover but letting the `y` be
+//! fractional gives a bound far tighter than the plain LP. Its Dantzig-Wolfe master has one
+//! column per (model, cover); we solve its *dual* by cutting planes:
+//!
+//! ```text
+//! max  sum_s mu_s
+//! s.t. sum_p count(L,p) * price_p <= 1      for every layout L
+//!      mu_s <= sum_p cover_p * price_p       for every generated cover of s
+//!      price >= 0
+//! ```
+//!
+//! The separation problem is the cheapest cover of each model at the current prices
+//! ([`crate::cover`]). The dual is solved rather than the master because the LP crate does not
+//! expose dual values. At any prices that fit every layout, `sum_s cheapest_cover_cost(s)` is
+//! a valid lower bound (weak duality), so the bound is proven even if the loop is stopped
+//! early; at convergence it equals the relaxation's optimum.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
+
+use crate::problem::{instances_needed, Problem};
+use crate::solve::control::Control;
+use crate::solve::cover::{cheapest_cover, cost, Cover};
+use crate::solve::lp::{ceil_bound, supply_terms};
+
+#[derive(Debug, Clone)]
+pub struct Relaxation {
+    /// The best proven bound, rounded up: no plan uses fewer GPUs.
+    pub lower_bound: usize,
+    /// Covers generated per model.
+    pub columns: Vec<Vec<Cover>>,
+    /// The master's fractional solution over those columns: per model, (column, weight).
+    pub weights: Vec<Vec<(usize, f64)>>,
+}
+
+/// Column generation converges in a few dozen rounds on every workload we measured; the cap
+/// only guards against cycling in floating point.
+const MAX_ROUNDS: usize = 500;
+/// Relative slack before a cover counts as pricing out, so round-off never adds columns.
+const PRICING_TOLERANCE: f64 = 1e-9;
+
+/// Computes the relaxation, stopping early (with a still valid bound) when `ctl` says so.
+pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
+    let n_profiles = problem.gpu.profiles.len();
+    let models = problem.models.len();
+    let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
+    // Start from every single-profile cover and the cover at prices proportional to compute.
+    let by_compute: Vec<f64> =
+        problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
+    for (s, cols) in columns.iter_mut().enumerate() {
+        for &p in &problem.usable_profiles {
+            if let Some(c) = problem.capacity[s][p] {
+                let mut cover = vec![0; n_profiles];
+                cover[p] = instances_needed(problem.models[s].rate, c.throughput) as u32;
+                push_new(cols, cover);
+            }
+        }
+        if let Some((cover, _)) = cheapest_cover(problem, s, &by_compute) {
+            push_new(cols, cover);
+        }
+    }
+
+    let mut best_value = 0.0f64;
+    for _ in 0..MAX_ROUNDS {
+        let Some((prices, mu)) = solve_dual(problem, &columns) else {
+            break;
+        };
+        let mut bound = 0.0;
+        let mut added = false;
+        for s in 0..models {
+            let Some((cover, c)) = cheapest_cover(problem, s, &prices) else {
+                continue;
+            };
+            bound += c;
+            if c < mu[s] - PRICING_TOLERANCE * mu[s].max(1.0) {
+                added |= push_new(&mut columns[s], cover);
+            }
+        }
+        best_value = best_value.max(bound);
+        if !added {
+            break;
+        }
+        if ctl.stop_reason().is_some() {
+            break;
+        }
+    }
+    let weights = solve_master(problem, &columns);
+    Relaxation { lower_bound: ceil_bound(best_value), columns, weights }
+}
+
+fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {
+    if columns.contains(&cover) {
+        return false;
+    }
+    columns.push(cover);
+    true
+}
+
+/// Solves the restricted dual. Returns prices scaled so that every layout costs at most one
+/// GPU exactly (the LP meets its rows only within a tolerance), and each model's `mu`.
+fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut lp = Lp::new(OptimizationDirection::Maximize);
+    let mut price_vars: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
+    for &p in &problem.usable_profiles {
+        price_vars[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
+    }
+    let mu: Vec<Variable> = columns.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
+    for layout in &problem.layouts {
+        let row: Vec<(Variable, f64)> = price_vars
+            .iter()
+            .zip(&layout.counts)
+            .filter_map(|(v, &k)| Some(((*v)?, k as f64)))
+            .filter(|&(_, k)| k > 0.0)
+            .collect();
+        lp.add_constraint(row.as_slice(), ComparisonOp::Le, 1.0);
+    }
+    for (s, cols) in columns.iter().enumerate() {
+        for cover in cols {
+            let mut row = vec![(mu[s], 1.0)];
+            row.extend(
+                price_vars
+                    .iter()
+                    .zip(cover)
+                    .filter_map(|(v, &k)| Some(((*v)?, -(k as f64))))
+                    .filter(|&(_, k)| k != 0.0),
+            );
+            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+        }
+    }
+    let solution = lp.solve().ok()?.into_solution().ok()?;
+    let mut prices: Vec<f64> = price_vars.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0))).collect();
+    let worst = problem.layouts.iter().map(|l| cost(&l.counts, &prices)).fold(1.0, f64::max);
+    prices.iter_mut().for_each(|p| *p /= worst);
+    let mu = mu.iter().map(|&v| solution.var_value(v)).collect();
+    Some((prices, mu))
+}
+
+/// Solves the restricted master over the generated columns for its fractional solution.
+fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> Vec<Vec<(usize, f64)>> {
+    let mut lp = Lp::new(OptimizationDirection::Minimize);
+    let y: Vec<Variable> = problem.layouts.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
+    let lambda: Vec<Vec<Variable>> =
+        columns.iter().map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect()).collect();
+    for vars in &lambda {
+        let row: Vec<(Variable, f64)> = vars.iter().map(|&v| (v, 1.0)).collect();
+        lp.add_constraint(row.as_slice(), ComparisonOp::Eq, 1.0);
+    }
+    for &p in &problem.usable_profiles {
+        let mut row = supply_terms(problem, &y, p);
+        for (cols, vars) in columns.iter().zip(&lambda) {
+            row.extend(cols.iter().zip(vars).filter(|(c, _)| c[p] > 0).map(|(c, &v)| (v, -(c[p] as f64))));
+        }
+        lp.add_constraint(row.as_slice(), ComparisonOp::Ge, 0.0);
+    }
+    let Some(solution) = lp.solve().ok().and_then(|o| o.into_solution().ok()) else {
+        // Should the LP fail, fall back to each model's first column.
+        return columns.iter().map(|_| vec![(0, 1.0)]).collect();
+    };
+    lambda
+        .iter()
+        .map(|vars| {
+            let mut w: Vec<(usize, f64)> =
+                vars.iter().enumerate().map(|(c, &v)| (c, solution.var_value(v))).filter(|&(_, x)| x > 1e-9).collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1));
+            if w.is_empty() {
+                w.push((0, 1.0));
+            }
+            w
+        })
+        .collect()
+}

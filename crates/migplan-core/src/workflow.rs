@@ -1,0 +1,244 @@
+//! What the command line and the browser worker call: plan a workload, or plan a move, and
+//! pass the result through the independent checkers before handing it over. A plan or a
+//! move that fails its check is an error, never a result.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::plan::{validate, Violation};
+use crate::check::transition::check_transition;
+use crate::hardware::spec::GpuSpec;
+use crate::moves::exchange::{plan_transition, Demand};
+use crate::moves::near::Near;
+use crate::plan::transition::Transition;
+use crate::plan::{Plan, SolverInfo, Termination};
+use crate::problem::input::{InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+use crate::problem::Problem;
+use crate::solve::control::{Phase, Progress};
+use crate::solve::executor::execute;
+use crate::solve::registry::RunOptions;
+
+/// Why a workflow gave no result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// The inputs have problems, each located.
+    Inputs(InputErrors),
+    /// A plan the user gave does not serve its workload on its GPU.
+    PlanRejected { what: String, violations: Vec<Violation> },
+    /// A plan migplan made fails the checker: a bug.
+    PlannerBug { violations: Vec<Violation> },
+    /// A move migplan planned fails the move checker: a bug.
+    MoveBug { problems: Vec<String> },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |items: Vec<String>| items.iter().map(|v| format!("\n  - {v}")).collect::<String>();
+        match self {
+            Refusal::Inputs(errors) => write!(f, "{errors}"),
+            Refusal::PlanRejected { what, violations } => write!(
+                f,
+                "{what} does not serve its workload:{}\n  hint: give the plan and the workload it was made for",
+                list(violations.iter().map(Violation::to_string).collect())
+            ),
+            Refusal::PlannerBug { violations } => write!(
+                f,
+                "the planner produced a plan that fails validation (a bug; please report it with your inputs):{}",
+                list(violations.iter().map(Violation::to_string).collect())
+            ),
+            Refusal::MoveBug { problems } => write!(
+                f,
+                "the planned move fails its own check (a bug; please report it with your plans):{}",
+                list(problems.clone())
+            ),
+        }
+    }
+}
+
+impl From<InputErrors> for Refusal {
+    fn from(e: InputErrors) -> Self {
+        Refusal::Inputs(e)
+    }
+}
+
+/// Hears every progress report of a run, with the best plan (or move) so far whenever it
+/// improved, already checked.
+pub type Watch<'a, T> = &'a mut dyn FnMut(&Progress, Option<T>);
+
+/// Plans `workload` on `gpu` and checks the plan.
+pub fn plan(
+    gpu: &GpuSpec,
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    options: &RunOptions,
+    cancel: &AtomicBool,
+    mut watch: Option<Watch<Plan>>,
+) -> Result<Plan, Refusal> {
+    let problem = Problem::build(gpu, profiles, workload)?;
+    let mut observer = |p: &Progress| {
+        if let Some(watch) = watch.as_mut() {
+            let best = improved(p, &problem, options.solver.name(), options.seed)
+                .filter(|plan| validate(gpu, profiles, workload, plan).is_empty());
+            watch(p, best);
+        }
+    };
+    let plan = crate::solve::registry::run(&problem, options, cancel, &mut observer);
+    let violations = validate(gpu, profiles, workload, &plan);
+    if !violations.is_empty() {
+        return Err(Refusal::PlannerBug { violations });
+    }
+    Ok(plan)
+}
+
+/// The best plan so far as JSON, when `progress` reports an improvement.
+fn improved(progress: &Progress, problem: &Problem, solver: &str, seed: u64) -> Option<Plan> {
+    let best = progress.best.as_ref().filter(|_| progress.phase == Phase::Improved)?;
+    let info = SolverInfo {
+        name: solver.to_string(),
+        seed,
+        elapsed_ms: progress.elapsed_ms,
+        termination: Termination::Running,
+    };
+    Some(best.to_plan(problem, progress.lower_bound, info))
+}
+
+/// What a model must keep at every step of a move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Floor {
+    pub model: String,
+    pub floor: f64,
+}
+
+/// A planned and checked move from a running plan to a target plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    pub running: Plan,
+    pub target: Plan,
+    pub transition: Transition,
+    /// Per model, min(old demand, new demand): what the move keeps after every step.
+    pub floors: Vec<Floor>,
+}
+
+/// Where a move goes.
+pub enum Target<'a> {
+    /// A plan the user already has, and the demand it serves (without it, the plan's own
+    /// model list).
+    Plan(&'a Plan, Option<&'a [WorkloadRow]>),
+    /// New demand: planned first, near the running plan.
+    Workload(&'a [WorkloadRow]),
+}
+
+/// What a move starts from and where it goes.
+pub struct MoveRequest<'a> {
+    pub gpu: &'a GpuSpec,
+    pub profiles: &'a [ProfileRow],
+    pub running: &'a Plan,
+    /// The demand the running plan serves; without it, the running plan's own model list.
+    pub running_workload: Option<&'a [WorkloadRow]>,
+    pub target: Target<'a>,
+    /// How a target workload is planned: the solver that plans it from scratch (the move
+    /// planner then looks for a plan as small that keeps more running instances), the
+    /// budget for both, and the seed.
+    pub options: RunOptions,
+}
+
+/// Checks both plans, plans the target when only its workload is given (near the running
+/// plan), then the move, and checks the move by replaying it.
+pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, mut watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
+    let MoveRequest { gpu, profiles, running, .. } = *request;
+    let running_workload = workload_or_models(request.running_workload, running);
+    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
+    let (target, target_workload) = match request.target {
+        Target::Plan(target, workload) => {
+            let workload = workload_or_models(workload, target);
+            check_given(gpu, profiles, &workload, target, "the target plan")?;
+            (target.clone(), workload)
+        }
+        Target::Workload(workload) => {
+            let problem = Problem::build(gpu, profiles, workload)?;
+            let mut near = Near { from: running, scratch: request.options.solver };
+            let mut observer = |p: &Progress| {
+                if let Some(watch) = watch.as_mut() {
+                    let best = improved(p, &problem, "near", request.options.seed)
+                        .filter(|plan| validate(gpu, profiles, workload, plan).is_empty())
+                        .and_then(|plan| move_to(gpu, running, &running_workload, plan, workload).ok());
+                    watch(p, best);
+                }
+            };
+            let options = &request.options;
+            let target = execute(&problem, &mut near, options.budget, options.seed, cancel, &mut observer);
+            let violations = validate(gpu, profiles, workload, &target);
+            if !violations.is_empty() {
+                return Err(Refusal::PlannerBug { violations });
+            }
+            (target, workload.to_vec())
+        }
+    };
+    move_to(gpu, running, &running_workload, target, &target_workload)
+}
+
+/// The checked move from `running` to `target`.
+fn move_to(
+    gpu: &GpuSpec,
+    running: &Plan,
+    running_workload: &[WorkloadRow],
+    target: Plan,
+    target_workload: &[WorkloadRow],
+) -> Result<Move, Refusal> {
+    let demands = demands(running_workload, target_workload);
+    let transition = plan_transition(gpu, running, &target, &demands);
+    let floors = Demand::floors(&demands);
+    let problems = check_transition(gpu, running, &target, &floors, &transition, usize::MAX);
+    if !problems.is_empty() {
+        return Err(Refusal::MoveBug { problems });
+    }
+    let floors = floors.into_iter().map(|(model, floor)| Floor { model, floor }).collect();
+    Ok(Move { running: running.clone(), target, transition, floors })
+}
+
+fn check_given(
+    gpu: &GpuSpec,
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: &Plan,
+    what: &str,
+) -> Result<(), Refusal> {
+    let violations = validate(gpu, profiles, workload, plan);
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::PlanRejected { what: what.to_string(), violations })
+    }
+}
+
+/// The workload given, or else the rates and SLOs the plan itself lists.
+fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<WorkloadRow> {
+    match workload {
+        Some(w) => w.to_vec(),
+        None => plan
+            .models
+            .iter()
+            .map(|m| WorkloadRow {
+                model: m.model.clone(),
+                rate: m.rate,
+                slo_ms: m.slo_ms,
+                loc: SourceLoc { file: "the plan's model list".into(), line: 0 },
+            })
+            .collect(),
+    }
+}
+
+/// Each model's demand before and after (a model missing from one side has rate 0 there).
+fn demands(old: &[WorkloadRow], new: &[WorkloadRow]) -> Vec<Demand> {
+    let mut models: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for w in old {
+        models.entry(&w.model).or_default().0 = w.rate;
+    }
+    for w in new {
+        models.entry(&w.model).or_default().1 = w.rate;
+    }
+    models.into_iter().map(|(m, (o, n))| Demand { model: m.to_string(), old_rate: o, new_rate: n }).collect()
+}

@@ -1,0 +1,291 @@
+//! The page's one state and the reducer that owns it (as in Yew's function_todomvc).
+//! Inputs, the last plan and the last move are saved to localStorage after every change.
+
+mod inputs;
+mod table;
+#[cfg(test)]
+mod tests;
+
+#[cfg(target_arch = "wasm32")]
+use std::rc::Rc;
+
+use migplan_core::plan::Plan;
+use migplan_core::problem::input::InputError;
+use migplan_core::solve::control::Phase;
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{PlannedMove, Status};
+
+pub use inputs::{parse_errors, Inputs, Source};
+pub use table::{workload_cells, workload_text};
+
+#[cfg(target_arch = "wasm32")]
+const STORAGE_KEY: &str = "migplan.state.v1";
+
+/// One point of the best-GPU-count-over-time chart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProgressPoint {
+    pub elapsed_ms: u64,
+    pub gpus: usize,
+}
+
+/// Where a run in the worker stands: a solve, or the planning of a move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Run {
+    pub running: bool,
+    pub phase: Option<Phase>,
+    pub elapsed_ms: u64,
+    pub lower_bound: Option<usize>,
+    pub points: Vec<ProgressPoint>,
+    /// A note on how the last run ended (cancelled, failed).
+    pub note: Option<String>,
+}
+
+impl Run {
+    fn started() -> Run {
+        Run { running: true, ..Run::default() }
+    }
+
+    fn heard(&mut self, status: Status) {
+        self.phase = Some(status.phase);
+        self.elapsed_ms = status.elapsed_ms;
+        self.lower_bound = Some(status.lower_bound);
+        if let Some(gpus) = status.best_gpus {
+            self.point(status.elapsed_ms, gpus);
+        }
+    }
+
+    fn point(&mut self, elapsed_ms: u64, gpus: usize) {
+        if self.points.last().is_none_or(|p| p.gpus != gpus) {
+            self.points.push(ProgressPoint { elapsed_ms, gpus });
+        }
+    }
+
+    /// What the status line says while the run goes on.
+    pub fn describe(&self, what: &str) -> String {
+        let phase = self.phase.map_or("starting", Phase::describe);
+        format!("{what}: {phase} ({:.1} s)", self.elapsed_ms as f64 / 1000.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MoveInputs {
+    /// An uploaded running plan; without one, the last plan is the running one.
+    pub running: Option<Source>,
+    pub spare: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub inputs: Inputs,
+    #[serde(default)]
+    pub move_inputs: MoveInputs,
+    #[serde(default)]
+    pub planned_move: Option<PlannedMove>,
+    #[serde(default)]
+    pub move_run: Run,
+    pub plan: Option<Plan>,
+    /// The inputs the plan was made from, to tell when it is out of date.
+    pub plan_inputs: Option<Inputs>,
+    pub run: Run,
+    /// Problems found in the inputs: parse errors at once, the rest when solving.
+    pub errors: Vec<InputError>,
+}
+
+impl State {
+    pub fn new(inputs: Inputs) -> State {
+        let errors = parse_errors(&inputs);
+        State {
+            inputs,
+            move_inputs: MoveInputs { running: None, spare: "0".into() },
+            planned_move: None,
+            move_run: Run::default(),
+            plan: None,
+            plan_inputs: None,
+            run: Run::default(),
+            errors,
+        }
+    }
+
+    /// The saved state, or the example on a first visit (`true`: nothing was saved).
+    #[cfg(target_arch = "wasm32")]
+    pub fn load() -> (State, bool) {
+        use gloo_storage::Storage;
+        let saved: Option<State> = gloo_storage::LocalStorage::get(STORAGE_KEY).ok();
+        match saved {
+            Some(mut s) => {
+                // A run cannot survive a reload.
+                s.run.running = false;
+                s.move_run.running = false;
+                (s, false)
+            }
+            None => (State::new(Inputs::example()), true),
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn save(&self) {
+        use gloo_storage::Storage;
+        let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, self);
+    }
+
+    pub fn plan_is_current(&self) -> bool {
+        self.plan_inputs.as_ref() == Some(&self.inputs)
+    }
+
+    /// True while the worker plans or moves: one run at a time.
+    pub fn busy(&self) -> bool {
+        self.run.running || self.move_run.running
+    }
+
+    /// The running plan a move starts from: the uploaded one, else the last plan.
+    pub fn running_plan(&self) -> Result<Option<Plan>, String> {
+        match &self.move_inputs.running {
+            Some(source) => serde_json::from_str(&source.text).map(Some).map_err(|e| {
+                format!(
+                    "{}, line {}, column {}: not a plan: {}",
+                    source.name,
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                )
+            }),
+            None => Ok(self.plan.clone()),
+        }
+    }
+}
+
+pub enum Action {
+    SetGpu(String),
+    SetProfiles(Source),
+    SetWorkload(Source),
+    SetSolver(String),
+    SetTimeLimit(String),
+    SetSeed(String),
+    LoadExample,
+    Started,
+    Progress {
+        status: Status,
+        plan: Option<Plan>,
+    },
+    Done(Plan),
+    /// The worker refused the inputs (a solve or a move).
+    Failed(Vec<InputError>),
+    Cancelled,
+    /// The worker could not start or crashed.
+    WorkerError(String),
+    SetRunningPlan(Option<Source>),
+    SetSpare(String),
+    MoveStarted,
+    MoveProgress {
+        status: Status,
+        planned: Option<PlannedMove>,
+    },
+    MoveDone(PlannedMove),
+    MoveCancelled,
+    Clear,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(self.after(action))
+    }
+}
+
+impl State {
+    /// The state after `action`: the whole of the page's logic, free of the browser.
+    pub fn after(&self, action: Action) -> State {
+        let mut s = self.clone();
+        let inputs_changed =
+            matches!(action, Action::SetGpu(_) | Action::SetProfiles(_) | Action::SetWorkload(_) | Action::LoadExample);
+        match action {
+            Action::SetGpu(gpu) => s.inputs.gpu = gpu,
+            Action::SetProfiles(source) => s.inputs.profiles = source,
+            Action::SetWorkload(source) => s.inputs.workload = source,
+            Action::SetSolver(solver) => s.inputs.solver = solver,
+            Action::SetTimeLimit(t) => s.inputs.time_limit_s = t,
+            Action::SetSeed(seed) => s.inputs.seed = seed,
+            Action::LoadExample => s.inputs = Inputs::example(),
+            Action::Started => {
+                s.run = Run::started();
+                s.errors = parse_errors(&s.inputs);
+            }
+            Action::Progress { status, plan } => {
+                s.run.heard(status);
+                if let Some(plan) = plan {
+                    s.plan = Some(plan);
+                    s.plan_inputs = Some(s.inputs.clone());
+                }
+            }
+            Action::Done(plan) => {
+                s.run.running = false;
+                s.run.phase = Some(Phase::Stopped(plan.solver.termination));
+                s.run.elapsed_ms = plan.solver.elapsed_ms;
+                s.run.lower_bound = Some(plan.bound.lower);
+                s.run.point(plan.solver.elapsed_ms, plan.gpu_count);
+                s.plan = Some(plan);
+                s.plan_inputs = Some(s.inputs.clone());
+                s.errors.clear();
+            }
+            Action::SetRunningPlan(source) => s.move_inputs.running = source,
+            Action::SetSpare(spare) => s.move_inputs.spare = spare,
+            Action::MoveStarted => {
+                s.move_run = Run::started();
+                s.planned_move = None;
+                s.errors = parse_errors(&s.inputs);
+            }
+            Action::MoveProgress { status, planned } => {
+                s.move_run.heard(status);
+                if planned.is_some() {
+                    s.planned_move = planned;
+                }
+            }
+            Action::MoveDone(planned) => {
+                s.move_run.running = false;
+                s.move_run.phase = Some(Phase::Stopped(planned.planned.target.solver.termination));
+                s.planned_move = Some(planned);
+            }
+            Action::Failed(errors) => {
+                let note = Some("the inputs have problems: see the list under the inputs".to_string());
+                for run in [&mut s.run, &mut s.move_run] {
+                    if run.running {
+                        run.running = false;
+                        run.note = note.clone();
+                    }
+                }
+                s.errors = errors;
+            }
+            Action::Cancelled => {
+                s.run.running = false;
+                s.run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
+                s.run.note = Some(match &s.plan {
+                    Some(p) if s.plan_is_current() => {
+                        format!("cancelled: kept the best plan found, {} GPUs", p.gpu_count)
+                    }
+                    _ => "cancelled before a plan was found".into(),
+                });
+            }
+            Action::MoveCancelled => {
+                s.move_run.running = false;
+                s.move_run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
+                s.move_run.note = Some(match &s.planned_move {
+                    Some(m) => format!("cancelled: kept the best move found, to {} GPUs", m.planned.target.gpu_count),
+                    None => "cancelled before a move was found".into(),
+                });
+            }
+            Action::WorkerError(message) => {
+                let run = if s.move_run.running { &mut s.move_run } else { &mut s.run };
+                run.running = false;
+                run.note = Some(message);
+            }
+            Action::Clear => s = State::new(Inputs::example()),
+        }
+        if inputs_changed {
+            s.errors = parse_errors(&s.inputs);
+        }
+        s
+    }
+}

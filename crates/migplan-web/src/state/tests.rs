@@ -1,0 +1,77 @@
+//! The reducer and the table helpers, natively.
+
+use migplan_core::plan::Plan;
+use migplan_core::problem::input::parse_workload;
+
+use super::*;
+
+#[test]
+fn cells_round_trip_and_keep_bad_values() {
+    let rows = workload_cells("Model,Rate,SLO_ms\nbert,900,60\nresnet,lots,30\n").unwrap();
+    assert_eq!(rows[1], ["resnet".to_string(), "lots".into(), "30".into()]);
+    let text = workload_text(&rows);
+    assert_eq!(workload_cells(&text).unwrap(), rows);
+    assert!(parse_workload("w.csv", &text).is_err());
+}
+
+fn plan_for(inputs: &Inputs) -> Plan {
+    let mut plan = None;
+    crate::planning::handle(
+        &crate::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
+        &mut |m| {
+            if let crate::protocol::WorkerMessage::Done { plan: p } = m {
+                plan = Some(p);
+            }
+        },
+    );
+    plan.unwrap()
+}
+
+#[test]
+fn a_plan_is_current_until_an_input_changes() {
+    let s = State::new(Inputs::example()).after(Action::Started);
+    assert!(s.run.running);
+    let plan = plan_for(&s.inputs);
+    let s = s.after(Action::Done(plan));
+    assert!(!s.run.running && s.plan_is_current());
+    let s = s.after(Action::SetSeed("9".into()));
+    assert!(!s.plan_is_current());
+    assert!(s.plan.is_some(), "the old plan stays on screen");
+}
+
+#[test]
+fn cancel_keeps_the_streamed_plan_and_says_so() {
+    let s = State::new(Inputs::example()).after(Action::Started);
+    let plan = plan_for(&s.inputs);
+    let status = Status { best_gpus: Some(plan.gpu_count), lower_bound: 1, elapsed_ms: 5, phase: Phase::Improved };
+    let s = s.after(Action::Progress { status, plan: Some(plan.clone()) });
+    let s = s.after(Action::Cancelled);
+    assert!(!s.run.running);
+    assert_eq!(s.plan.as_ref().map(|p| p.gpu_count), Some(plan.gpu_count));
+    assert!(s.run.note.as_deref().unwrap().contains("kept the best plan"));
+    assert_eq!(s.run.points.len(), 1);
+}
+
+#[test]
+fn a_bad_upload_is_kept_and_its_errors_shown() {
+    let s = State::new(Inputs::example())
+        .after(Action::SetWorkload(Source { name: "w.csv".into(), text: "model,rate,slo_ms\na,x,1\n".into() }));
+    assert_eq!(s.inputs.workload.text, "model,rate,slo_ms\na,x,1\n");
+    assert_eq!((s.errors[0].line, s.errors[0].column.as_deref()), (Some(2), Some("rate")));
+    let s = s.after(Action::Clear);
+    assert!(s.errors.is_empty());
+    assert_eq!(s.inputs, Inputs::example());
+}
+
+#[test]
+fn state_survives_a_json_round_trip() {
+    let s = State::new(Inputs::example());
+    let s = s.after(Action::Done(plan_for(&s.inputs)));
+    let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back, s);
+}
+
+#[test]
+fn json_workload_has_no_cells() {
+    assert_eq!(workload_cells("{\"workload\": []}"), None);
+}
