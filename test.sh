@@ -18,6 +18,9 @@ if ! [ -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
 
+echo "== module layers: no import cycles, no import against the flow"
+python3 scripts/check-layers.py
+
 echo "== the core builds for wasm32"
 cargo build --locked -p migplan-core --target wasm32-unknown-unknown
 
