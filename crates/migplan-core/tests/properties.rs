@@ -13,11 +13,11 @@ use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{run, RunOptions, SolverKind};
 use proptest::prelude::*;
 
-/// A random instance: per service, a rate and a throughput per plain profile (or none).
+/// A random instance: per model, a rate and a throughput per plain profile (or none).
 #[derive(Debug, Clone)]
 struct Instance {
     gpu: &'static str,
-    services: Vec<(f64, Vec<Option<f64>>)>,
+    models: Vec<(f64, Vec<Option<f64>>)>,
 }
 
 fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
@@ -26,7 +26,7 @@ fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
     let loc = SourceLoc { file: "generated".into(), line: 1 };
     let mut profiles = Vec::new();
     let mut workload = Vec::new();
-    for (s, (rate, caps)) in inst.services.iter().enumerate() {
+    for (s, (rate, caps)) in inst.models.iter().enumerate() {
         let model = format!("m{s}");
         for (name, cap) in plain.iter().zip(caps) {
             if let Some(t) = cap {
@@ -46,9 +46,9 @@ fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
     (profiles, workload)
 }
 
-fn instance(max_services: usize, max_rate: f64) -> impl Strategy<Value = Instance> {
+fn instance(max_models: usize, max_rate: f64) -> impl Strategy<Value = Instance> {
     prop_oneof![Just(("a100-40gb", 5usize)), Just(("a30-24gb", 3usize))].prop_flat_map(move |(gpu, n_plain)| {
-        let service = (
+        let model = (
             1.0..max_rate,
             100.0..1000.0f64,
             0.5..1.0f64,
@@ -66,7 +66,7 @@ fn instance(max_services: usize, max_rate: f64) -> impl Strategy<Value = Instanc
                     .collect();
                 (rate.round(), caps)
             });
-        proptest::collection::vec(service, 1..=max_services).prop_map(move |services| Instance { gpu, services })
+        proptest::collection::vec(model, 1..=max_models).prop_map(move |models| Instance { gpu, models })
     })
 }
 
@@ -100,7 +100,7 @@ fn legal_multisets(g: &GpuSpec, profiles: &[usize]) -> Vec<Vec<u32>> {
 }
 
 /// The fewest GPUs for the instance, by trying every multiset of `n` GPU layouts for
-/// n = 1, 2, ... and every way of handing their instances to services.
+/// n = 1, 2, ... and every way of handing their instances to models.
 fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
     let plain: Vec<usize> = (0..g.profiles.len()).filter(|&p| g.profiles[p].kind == ProfileKind::Plain).collect();
     let legal = legal_multisets(g, &plain);
@@ -108,11 +108,11 @@ fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
         .iter()
         .filter(|m| !legal.iter().any(|o| o != *m && o.iter().zip(m.iter()).all(|(a, b)| a >= b)))
         .collect();
-    fn can_serve(services: &[(f64, Vec<Option<f64>>)], plain: &[usize], slots: &mut Vec<u32>) -> bool {
-        let Some(((rate, caps), rest)) = services.split_first() else {
+    fn can_serve(models: &[(f64, Vec<Option<f64>>)], plain: &[usize], slots: &mut Vec<u32>) -> bool {
+        let Some(((rate, caps), rest)) = models.split_first() else {
             return true;
         };
-        // Try every way of taking instances for this service within the slots left.
+        // Try every way of taking instances for this model within the slots left.
         fn take(
             i: usize,
             need: f64,
@@ -154,7 +154,7 @@ fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
                     *s += c;
                 }
             }
-            if can_serve(&inst.services, &plain, &mut slots) {
+            if can_serve(&inst.models, &plain, &mut slots) {
                 return Some(n);
             }
             // Next non-decreasing sequence of layout indices.
@@ -222,7 +222,7 @@ fn brute_force_knows_four_plus_three() {
     // 4g and 3g share a GPU since driver R510: one GPU serves both.
     let inst = Instance {
         gpu: "a100-40gb",
-        services: vec![
+        models: vec![
             (500.0, vec![None, None, None, Some(500.0), Some(800.0)]),
             (400.0, vec![None, None, Some(400.0), None, Some(800.0)]),
         ],
