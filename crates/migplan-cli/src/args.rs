@@ -1,13 +1,16 @@
 //! What the commands share: reading their arguments (GPU, input files, plans) and the
 //! failure they report.
 
+use std::io::{ErrorKind, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use clap::ValueEnum;
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
-use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::problem::input::limits::TIME_LIMIT_S;
+use migplan_core::problem::input::{decode, parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::solve::registry::SolverKind;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,7 +41,8 @@ pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
 }
 
 pub fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+    let bytes = std::fs::read(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    Ok(decode(&path.display().to_string(), &bytes)?)
 }
 
 /// Reads a plan as `migplan plan --format json` writes it.
@@ -58,4 +62,32 @@ pub fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>,
     let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
     let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
     Ok((profile_rows, workload_rows))
+}
+
+/// `--time-limit`: seconds within the documented range (README.md, Limits).
+pub fn parse_time_limit(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    TIME_LIMIT_S
+        .check(seconds)
+        .map(Duration::from_secs_f64)
+        .map_err(|e| format!("{e}; give {}", TIME_LIMIT_S.describe()))
+}
+
+/// Writes `text` to standard output. A reader that went away (a closed pipe, as with
+/// `| head`) is no error for a command line tool: the command stops quietly with success.
+pub fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// `print!` through [`print`], returning its failure to the caller. Declared with
+/// `#[macro_use]` first in main.rs, so every command's module has it.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::args::print(&format!($($arg)*))?
+    };
 }

@@ -12,7 +12,7 @@ use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{self, RunOptions, SolverKind};
 use migplan_core::workflow::{self, plan_move, MoveRequest, Target};
 
-use crate::args::{find_gpu, parse_solver, Failure};
+use crate::args::{find_gpu, parse_solver, parse_time_limit, Failure};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -27,15 +27,24 @@ pub struct BenchArgs {
     #[arg(long, value_delimiter = ',', default_value = "greedy,ga,mcts,mig-serving,exact", value_parser = parse_solver)]
     solvers: Vec<SolverKind>,
     /// Time limit per solver run, in seconds.
-    #[arg(long, default_value_t = 10.0)]
-    time_limit: f64,
+    #[arg(long, default_value = "10", value_parser = parse_time_limit)]
+    time_limit: Duration,
 }
 
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
     let gpu = find_gpu(&args.gpu)?;
-    println!(
-        "{:>6} {:>4} {:<12} {:>6} {:>6} {:>8} {:>6} {:>7} {:>9} {:<10}",
-        "models", "seed", "solver", "GPUs", "bound", "gap", "whole", "saving", "ms", "stopped"
+    out!(
+        "{:>6} {:>4} {:<12} {:>6} {:>6} {:>8} {:>6} {:>7} {:>9} {:<10}\n",
+        "models",
+        "seed",
+        "solver",
+        "GPUs",
+        "bound",
+        "gap",
+        "whole",
+        "saving",
+        "ms",
+        "stopped"
     );
     for &n in &args.models {
         for seed in 1..=args.seeds {
@@ -44,7 +53,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             for &kind in &args.solvers {
                 let options = RunOptions {
                     solver: kind,
-                    budget: Budget { time_limit: Some(Duration::from_secs_f64(args.time_limit)), max_iterations: None },
+                    budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
                     seed,
                 };
                 let plan = registry::run(&problem, &options, &AtomicBool::new(false), &mut |_| {});
@@ -55,8 +64,8 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                 });
                 let gap = 100.0 * (plan.gpu_count - plan.bound.lower.min(plan.gpu_count)) as f64
                     / plan.bound.lower.max(1) as f64;
-                println!(
-                    "{:>6} {:>4} {:<12} {:>6} {:>6} {:>7.2}% {:>6} {:>7} {:>9} {:<10}{}",
+                out!(
+                    "{:>6} {:>4} {:<12} {:>6} {:>6} {:>7.2}% {:>6} {:>7} {:>9} {:<10}{}\n",
                     n,
                     seed,
                     kind.name(),
@@ -87,8 +96,8 @@ pub struct BenchTransitionArgs {
 
 pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
     let gpu = find_gpu(&args.gpu)?;
-    println!(
-        "{:>6} {:<15} {:>4} {:>9} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}",
+    out!(
+        "{:>6} {:<15} {:>4} {:>9} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}\n",
         "models",
         "change",
         "seed",
@@ -126,13 +135,13 @@ pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
                 let planned = match planned {
                     Ok(planned) => planned,
                     Err(refusal) => {
-                        println!("{n:>6} {:<15} {seed:>4}  INVALID: {refusal}", change.name());
+                        out!("{n:>6} {:<15} {seed:>4}  INVALID: {refusal}\n", change.name());
                         continue;
                     }
                 };
                 let (to, t) = (&planned.target, &planned.transition);
-                println!(
-                    "{:>6} {:<15} {:>4} {:>4}->{:<4} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}",
+                out!(
+                    "{:>6} {:<15} {:>4} {:>4}->{:<4} {:>9} {:>7} {:>6} {:>6} | {:>13} {:>13} {:>13} {:>6}\n",
                     n,
                     change.name(),
                     seed,

@@ -1,10 +1,12 @@
 //! `migplan`: the planner on the command line (contract.md).
 
+#[macro_use]
 mod args;
 mod bench;
 mod report;
 mod transition;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -15,11 +17,12 @@ use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
 
-use crate::args::{find_gpu, parse_solver, read_inputs, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_solver, parse_time_limit, read_inputs, read_plan, Failure, Format};
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
@@ -55,8 +58,8 @@ enum Command {
         #[arg(long, default_value = "auto", value_parser = parse_solver)]
         solver: SolverKind,
         /// Stop searching after this many seconds and return the best plan found.
-        #[arg(long, default_value_t = 10.0)]
-        time_limit: f64,
+        #[arg(long, default_value = "10", value_parser = parse_time_limit)]
+        time_limit: Duration,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, value_enum, default_value = "table")]
@@ -87,8 +90,9 @@ enum Command {
     Generate {
         #[arg(long, default_value = "a100-40gb")]
         gpu: String,
-        #[arg(long, default_value_t = 50)]
-        models: usize,
+        /// How many models, 1 to 100000.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        models: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Folder to write profiles.csv and workload.csv into; created if missing.
@@ -102,7 +106,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("error: {message}");
+            let _ = writeln!(std::io::stderr(), "error: {message}");
             ExitCode::from(2)
         }
     }
@@ -113,8 +117,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Gpus { format } => {
             let gpus = catalog::all_gpus();
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&gpus)?),
-                Format::Table => print!("{}", report::gpus_table(&gpus)),
+                Format::Json => out!("{}\n", serde_json::to_string_pretty(&gpus)?),
+                Format::Table => out!("{}", report::gpus_table(&gpus)),
             }
         }
         Command::Layouts { gpu, format } => {
@@ -131,22 +135,19 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                                 .collect()
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&json)?);
+                    out!("{}\n", serde_json::to_string_pretty(&json)?);
                 }
-                Format::Table => print!("{}", report::layouts_table(&gpu, &layouts)),
+                Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
         Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out } => {
             let gpu = find_gpu(&gpu)?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
-            if !(time_limit.is_finite() && time_limit > 0.0) {
-                return Err(Failure(format!("--time-limit {time_limit} must be a positive number of seconds")));
+            for note in notes(&gpu, &profile_rows) {
+                let _ = writeln!(std::io::stderr(), "note: {note}");
             }
-            let options = RunOptions {
-                solver,
-                budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
-                seed,
-            };
+            let options =
+                RunOptions { solver, budget: Budget { time_limit: Some(time_limit), max_iterations: None }, seed };
             let plan = workflow::plan(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
             let text = match format {
                 Format::Json => render(&plan, ExportFormat::Json),
@@ -156,7 +157,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Some(path) => {
                     std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?
                 }
-                None => print!("{text}"),
+                None => out!("{text}"),
             }
         }
         Command::Validate { gpu, profiles, workload, plan } => {
@@ -164,13 +165,19 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
             let plan = read_plan(&plan)?;
             let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
+            let claim = format!(
+                "bound.lower {} is the solver's claim: validate checks that it is consistent with the plan \
+                 (at most its GPU count, and proven_optimal only when equal), not that it is proven\n",
+                plan.bound.lower
+            );
             if violations.is_empty() {
-                println!("valid: {} GPUs serve all {} models", plan.gpus.len(), workload_rows.len());
+                out!("valid: {} GPUs serve all {} models\n{claim}", plan.gpus.len(), workload_rows.len());
             } else {
-                println!("invalid: {} problem{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+                out!("invalid: {} problem{}\n", violations.len(), if violations.len() == 1 { "" } else { "s" });
                 for v in &violations {
-                    println!("  - {v}");
+                    out!("  - {v}\n");
                 }
+                out!("{claim}");
                 return Ok(ExitCode::from(1));
             }
         }
@@ -179,7 +186,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
-            let generated = migplan_core::problem::generate::synthetic(&gpu, models, seed);
+            let generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);
             let write = |name: &str, text: String| {
                 let path = out_dir.join(name);
                 std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))

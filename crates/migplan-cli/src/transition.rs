@@ -12,7 +12,7 @@ use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{plan_move, MoveRequest, Target};
 
-use crate::args::{find_gpu, read, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_time_limit, read, read_plan, Failure, Format};
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -37,8 +37,8 @@ pub struct TransitionArgs {
     #[arg(long, default_value_t = 0)]
     spare: usize,
     /// Time to plan --workload-to, in seconds.
-    #[arg(long, default_value_t = 10.0)]
-    time_limit: f64,
+    #[arg(long, default_value = "10", value_parser = parse_time_limit)]
+    time_limit: Duration,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     #[arg(long, value_enum, default_value = "table")]
@@ -71,10 +71,7 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         target,
         options: RunOptions {
             solver: SolverKind::Auto,
-            budget: Budget {
-                time_limit: Some(Duration::from_secs_f64(args.time_limit.max(0.1))),
-                max_iterations: None,
-            },
+            budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
             seed: args.seed,
         },
     };
@@ -90,8 +87,8 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         )));
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&transition)?),
-        Format::Table => print!("{}", table(&transition)),
+        Format::Json => out!("{}\n", serde_json::to_string_pretty(&transition)?),
+        Format::Table => out!("{}", table(&transition)),
     }
     Ok(ExitCode::SUCCESS)
 }

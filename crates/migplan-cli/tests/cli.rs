@@ -1,33 +1,10 @@
 //! The `migplan` binary as scripts use it: exit codes, JSON shapes and error messages.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::process::Output;
 
-fn example(name: &str) -> String {
-    root().join("static/examples").join(name).display().to_string()
-}
-
-fn migplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migplan")).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("migplan-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{example, migplan, scratch, stderr, stdout};
 
 fn plan_example(extra: &[&str]) -> serde_json::Value {
     let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));

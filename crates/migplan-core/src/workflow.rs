@@ -28,6 +28,9 @@ pub enum Refusal {
     Inputs(InputErrors),
     /// A plan the user gave does not serve its workload on its GPU.
     PlanRejected { what: String, violations: Vec<Violation> },
+    /// A plan given for a move leaves out the throughput of instances that serve a model:
+    /// the move's floors cannot be kept without it.
+    Unmeasured { what: String, instances: Vec<String> },
     /// A plan migplan made fails the checker: a bug.
     PlannerBug { violations: Vec<Violation> },
     /// A move migplan planned fails the move checker: a bug.
@@ -43,6 +46,15 @@ impl fmt::Display for Refusal {
                 f,
                 "{what} does not serve its workload:{}\n  hint: give the plan and the workload it was made for",
                 list(violations.iter().map(Violation::to_string).collect())
+            ),
+            Refusal::Unmeasured { what, instances } => write!(
+                f,
+                "{what} does not state the throughput of {} instance{} ({}{}): a move needs each \
+                 instance's throughput\n  hint: give the plan JSON that `migplan plan --format json` writes",
+                instances.len(),
+                if instances.len() == 1 { "" } else { "s" },
+                instances.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if instances.len() > 5 { ", ..." } else { "" }
             ),
             Refusal::PlannerBug { violations } => write!(
                 f,
@@ -189,7 +201,8 @@ fn move_to(
     target_workload: &[WorkloadRow],
 ) -> Result<Move, Refusal> {
     let demands = demands(running_workload, target_workload);
-    let transition = plan_transition(gpu, running, &target, &demands);
+    let transition = plan_transition(gpu, running, &target, &demands)
+        .map_err(|problem| Refusal::MoveBug { problems: vec![problem] })?;
     let floors = Demand::floors(&demands);
     let problems = check_transition(gpu, running, &target, &floors, &transition, usize::MAX);
     if !problems.is_empty() {
@@ -199,6 +212,8 @@ fn move_to(
     Ok(Move { running: running.clone(), target, transition, floors })
 }
 
+/// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
+/// every serving instance's throughput.
 fn check_given(
     gpu: &GpuSpec,
     profiles: &[ProfileRow],
@@ -207,11 +222,20 @@ fn check_given(
     what: &str,
 ) -> Result<(), Refusal> {
     let violations = validate(gpu, profiles, workload, plan);
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::PlanRejected { what: what.to_string(), violations })
+    if !violations.is_empty() {
+        return Err(Refusal::PlanRejected { what: what.to_string(), violations });
     }
+    let unmeasured: Vec<String> = plan
+        .gpus
+        .iter()
+        .flat_map(|g| g.instances.iter().map(move |i| (g.id, i)))
+        .filter(|(_, i)| i.model.is_some() && i.throughput.is_none())
+        .map(|(id, i)| format!("GPU {id} slot {}", i.start))
+        .collect();
+    if !unmeasured.is_empty() {
+        return Err(Refusal::Unmeasured { what: what.to_string(), instances: unmeasured });
+    }
+    Ok(())
 }
 
 /// The workload given, or else the rates and SLOs the plan itself lists.

@@ -5,18 +5,23 @@
 //! instance's throughput from the profile rows themselves (not from `Problem`'s capacity
 //! table). It reports every violation it finds, not just the first.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use crate::hardware::spec::{GpuSpec, ProfileKind};
-use crate::plan::{Plan, PlanInstance};
+use crate::plan::{Plan, PlanInstance, PlanModel};
 use crate::problem::input::{ProfileRow, WorkloadRow};
+
+/// The largest GPU id a plan may use: far more GPUs than any cluster, small enough that a
+/// move can number the GPUs it adds after it.
+pub const MAX_GPU_ID: usize = 1_000_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
     WrongGpu { plan: String, expected: String },
     GpuCountMismatch { stated: usize, actual: usize },
     DuplicateGpuId { gpu: usize },
+    GpuIdTooLarge { gpu: usize },
     UnknownProfile { gpu: usize, profile: String },
     IllegalStart { gpu: usize, profile: String, start: u8, legal: Vec<u8> },
     Overlap { gpu: usize, first: String, second: String },
@@ -40,6 +45,7 @@ impl fmt::Display for Violation {
                 write!(f, "gpu_count says {stated} but the plan lists {actual} GPUs")
             }
             DuplicateGpuId { gpu } => write!(f, "GPU id {gpu} appears more than once"),
+            GpuIdTooLarge { gpu } => write!(f, "GPU id {gpu} is above {MAX_GPU_ID}, the largest a plan may use"),
             UnknownProfile { gpu, profile } => write!(f, "GPU {gpu}: `{profile}` is not a profile of this GPU"),
             IllegalStart { gpu, profile, start, legal } => {
                 write!(f, "GPU {gpu}: {profile} cannot start at memory slot {start} (legal starts: {legal:?})")
@@ -71,7 +77,7 @@ impl fmt::Display for Violation {
                 write!(f, "bound.lower is {lower}, above the plan's own {count} GPUs")
             }
             FalseOptimalClaim { lower, count } => {
-                write!(f, "bound.proven_optimal is true but the bound {lower} is below the {count} GPUs used")
+                write!(f, "bound.proven_optimal is true but the bound {lower} is not the {count} GPUs used")
             }
         }
     }
@@ -88,20 +94,30 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
     }
     let mut ids = HashSet::new();
     let mut served: BTreeMap<&str, f64> = BTreeMap::new();
+    // Lookups by name through maps, so checking stays linear in the plan and the rows.
+    let demand: HashMap<&str, &WorkloadRow> = workload.iter().map(|w| (w.model.as_str(), w)).collect();
+    let mut rows_of: HashMap<&str, Vec<&ProfileRow>> = HashMap::new();
+    for row in profiles {
+        rows_of.entry(row.model.as_str()).or_default().push(row);
+    }
     for g in &plan.gpus {
         if !ids.insert(g.id) {
             found.push(Violation::DuplicateGpuId { gpu: g.id });
+        }
+        if g.id > MAX_GPU_ID {
+            found.push(Violation::GpuIdTooLarge { gpu: g.id });
         }
         check_layout(gpu, g.id, &g.instances, &mut found);
         for inst in &g.instances {
             let Some(model) = inst.model.as_deref() else {
                 continue;
             };
-            let Some(w) = workload.iter().find(|w| w.model == model) else {
+            let Some(&w) = demand.get(model) else {
                 found.push(Violation::UnknownModel { gpu: g.id, model: model.to_string() });
                 continue;
             };
-            let measured = measured_throughput(gpu, profiles, w, &inst.profile, inst.batch, inst.processes);
+            let rows = rows_of.get(model).map_or(&[][..], Vec::as_slice);
+            let measured = measured_throughput(gpu, rows, w, &inst.profile, inst.batch, inst.processes);
             let Some(measured) = measured else {
                 found.push(Violation::NoRowWithinSlo {
                     gpu: g.id,
@@ -129,12 +145,13 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
             *served.entry(model).or_default() += counted;
         }
     }
+    let stated: HashMap<&str, &PlanModel> = plan.models.iter().map(|m| (m.model.as_str(), m)).collect();
     for w in workload {
         let capacity = served.get(w.model.as_str()).copied().unwrap_or(0.0);
         if capacity < w.rate * (1.0 - 1e-9) {
             found.push(Violation::UnderCapacity { model: w.model.clone(), capacity, rate: w.rate });
         }
-        if let Some(m) = plan.models.iter().find(|m| m.model == w.model) {
+        if let Some(m) = stated.get(w.model.as_str()) {
             if (m.capacity - capacity).abs() > 1e-6 * capacity.max(1.0) {
                 found.push(Violation::StatedCapacityWrong {
                     model: w.model.clone(),
@@ -196,7 +213,7 @@ fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mu
 /// within the model's SLO, matching batch and processes where the plan gives them.
 fn measured_throughput(
     gpu: &GpuSpec,
-    profiles: &[ProfileRow],
+    rows: &[&ProfileRow],
     w: &WorkloadRow,
     profile: &str,
     batch: Option<u32>,
@@ -210,9 +227,8 @@ fn measured_throughput(
                     && written.eq_ignore_ascii_case(&format!("{}g", p.compute))
             })
     };
-    profiles
-        .iter()
-        .filter(|r| r.model == w.model && names_profile(&r.profile) && r.latency_ms <= w.slo_ms)
+    rows.iter()
+        .filter(|r| names_profile(&r.profile) && r.latency_ms <= w.slo_ms)
         .filter(|r| batch.is_none_or(|b| r.batch == b) && processes.is_none_or(|p| r.processes == p))
         .map(|r| r.throughput)
         .max_by(f64::total_cmp)

@@ -135,3 +135,10 @@ fn catches_bound_claims_and_wrong_gpu() {
     plan.gpu = "h100-80gb".into();
     assert!(check(&plan).iter().any(|v| matches!(v, Violation::WrongGpu { .. })));
 }
+
+#[test]
+fn catches_a_gpu_id_too_large_to_number_after() {
+    let mut plan = good_plan();
+    plan.gpus[1].id = usize::MAX;
+    assert!(check(&plan).iter().any(|v| matches!(v, Violation::GpuIdTooLarge { .. })));
+}

@@ -99,13 +99,18 @@ pub fn check_transition(
                     if !spec.starts.contains(start) {
                         problems.push(format!("step {n}: GPU {id}: {profile} cannot start at slot {start}"));
                     }
-                    let end = start + spec.memory_slots;
+                    let end = *start as u16 + spec.memory_slots as u16;
                     let mut compute = spec.compute as u32;
                     let mut same = 1;
                     for other in instances.iter() {
-                        let o =
-                            gpu.profiles.iter().find(|p| p.name == other.profile).expect("live profiles were checked");
-                        if *start < other.start + o.memory_slots && other.start < end {
+                        let Some(o) = gpu.profiles.iter().find(|p| p.name == other.profile) else {
+                            problems.push(format!(
+                                "step {n}: GPU {id} runs `{}`, not a profile of {}",
+                                other.profile, gpu.id
+                            ));
+                            continue;
+                        };
+                        if (*start as u16) < other.start as u16 + o.memory_slots as u16 && (other.start as u16) < end {
                             problems.push(format!(
                                 "step {n}: GPU {id}: {profile}@{start} overlaps the live {}@{}",
                                 other.profile, other.start

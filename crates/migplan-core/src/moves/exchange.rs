@@ -148,7 +148,7 @@ pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
 }
 
 /// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
-pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Transition {
+pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Result<Transition, String> {
     // 1. Match target GPUs to running GPUs by the instances they share.
     let weight = shared(from, to);
     let chosen = assignment(&weight);
@@ -205,6 +205,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
     // 2-3. Exchange, borrowing spare GPUs when stuck.
     let mut spares: Vec<usize> = Vec::new();
     let mut temporaries: Vec<(usize, PlanInstance)> = Vec::new();
+    let mut copied: Vec<(usize, PlanInstance)> = Vec::new();
     while !creates.is_empty() || !deletes.is_empty() {
         let mut progressed = false;
         let mut step = Vec::new();
@@ -258,11 +259,20 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
         }
         // Stuck: every instance still to go on the first waiting create's GPU is capacity its
         // model cannot lose yet. Run a copy of each on a spare GPU; then it can go.
-        let gpu = creates.first().map(|c| c.0).expect("deletes only wait for capacity that pending creates bring");
+        // Each blocker is copied at most once; one that is still in the way after its copy
+        // runs means the plans do not fit together (the target serves less than the floor).
+        let Some(gpu) = creates.first().map(|c| c.0) else {
+            return Err(stuck_deletes(&deletes));
+        };
         let blockers: Vec<PlanInstance> = deletes.iter().filter(|(g, _)| *g == gpu).map(|(_, i)| i.clone()).collect();
-        assert!(!blockers.is_empty(), "a waiting create is blocked by instances still to be deleted");
+        if blockers.is_empty() || blockers.iter().any(|b| copied.contains(&(gpu, b.clone()))) {
+            return Err(stuck_deletes(&deletes));
+        }
         for b in blockers {
-            let spec = world.gpu.profiles.iter().find(|p| p.name == b.profile).expect("plan profiles are valid");
+            let b = b.clone();
+            let Some(spec) = world.gpu.profiles.iter().find(|p| p.name == b.profile) else {
+                return Err(format!("`{}` is not a profile of {}", b.profile, world.gpu.id));
+            };
             let placed = spares.iter().find_map(|&s| {
                 spec.starts
                     .iter()
@@ -282,6 +292,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
             };
             world.apply(vec![Action::create(spare, &copy)]);
             temporaries.push((spare, copy));
+            copied.push((gpu, b));
         }
     }
 
@@ -290,7 +301,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
     world.apply(spares.iter().chain(&drained).map(|&gpu| Action::RemoveGpu { gpu }).collect());
 
     let instances = |p: &Plan| p.gpus.iter().map(|g| g.instances.len()).sum::<usize>();
-    Transition {
+    Ok(Transition {
         spare_used: world.peak.saturating_sub(from.gpus.len().max(to.gpus.len())),
         touched_gpus: world.touched.len(),
         instances_created: world.created,
@@ -302,7 +313,20 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
         },
         steps: world.steps,
         target_gpu_ids,
-    }
+    })
+}
+
+/// Why deletes are stuck: the models whose instances cannot go without dropping below
+/// their floor.
+fn stuck_deletes(deletes: &[(usize, PlanInstance)]) -> String {
+    let mut models: Vec<&str> = deletes.iter().filter_map(|(_, i)| i.model.as_deref()).collect();
+    models.sort_unstable();
+    models.dedup();
+    format!(
+        "the move cannot delete the instances of {} without dropping below min(old, new) demand: \
+         the target plan or the instances' stated throughputs do not add up",
+        models.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// True when `capacity` still serves `floor`, allowing for rounding in running sums.

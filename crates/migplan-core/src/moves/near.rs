@@ -50,7 +50,7 @@ impl Solver for Near<'_> {
         rest.offer(&incremental);
         let mut candidates = vec![incremental.clone()];
         if incremental.gpu_count() > scratch.gpu_count() {
-            let mut population = Population::new(problem, GeneticParams::default(), rest.seed(), vec![incremental]);
+            let mut population = Population::new(problem, GeneticParams::default(), vec![incremental], &rest);
             rest.offer(population.best());
             while rest.stop_reason().is_none() && population.best_gpus() > scratch.gpu_count() {
                 rest.tick();

@@ -3,9 +3,13 @@
 
 pub mod generate;
 pub mod input;
+pub mod notes;
+
+use std::collections::HashMap;
 
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 
 /// How a model runs best on one profile within its SLO.
@@ -37,6 +41,36 @@ pub struct Problem {
     pub layouts: Vec<Layout>,
 }
 
+/// The most instances one model may need: past this the rate or the throughput is almost
+/// certainly in the wrong unit, and the searches would only grow.
+pub const MAX_INSTANCES_PER_MODEL: usize = 100_000;
+/// The most instances a whole workload may need (about 150,000 GPUs of 7 slices).
+pub const MAX_INSTANCES: usize = 1_000_000;
+
+/// Each profile's best row of a model within `slo_ms`: the highest throughput, ties to the
+/// smaller batch.
+fn best_per_profile(gpu: &GpuSpec, rows: &[(&ProfileRow, usize)], slo_ms: f64) -> Vec<Option<Capacity>> {
+    let mut best: Vec<Option<Capacity>> = vec![None; gpu.profiles.len()];
+    for &(row, p) in rows {
+        if row.latency_ms > slo_ms {
+            continue;
+        }
+        let better = match best[p] {
+            None => true,
+            Some(b) => row.throughput > b.throughput || (row.throughput == b.throughput && row.batch < b.batch),
+        };
+        if better {
+            best[p] = Some(Capacity {
+                throughput: row.throughput,
+                batch: row.batch,
+                processes: row.processes,
+                latency_ms: row.latency_ms,
+            });
+        }
+    }
+    best
+}
+
 /// Relative slack when comparing summed throughput with a rate, so that float rounding in a
 /// sum never turns an exact cover into a shortfall.
 pub const RATE_TOLERANCE: f64 = 1e-9;
@@ -51,10 +85,15 @@ impl Problem {
     /// reports every row or model that cannot be used, with where it came from.
     pub fn build(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
         let mut errors = Vec::new();
-        let mut resolved = Vec::with_capacity(profiles.len());
+        // Rows by model, each with its profile resolved: one pass, so building stays linear.
+        let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
+        let mut resolved: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut measured: Vec<&str> = Vec::new();
         for row in profiles {
-            match gpu.resolve_profile(&row.profile) {
-                Some(p) => resolved.push((row, p)),
+            measured.push(&row.model);
+            let profile = *resolved.entry(row.profile.as_str()).or_insert_with(|| gpu.resolve_profile(&row.profile));
+            match profile {
+                Some(p) => rows_of.entry(row.model.as_str()).or_default().push((row, p)),
                 None => errors.push(
                     InputError::at(
                         &row.loc,
@@ -70,40 +109,27 @@ impl Problem {
                 ),
             }
         }
+        measured.sort_unstable();
+        measured.dedup();
         let mut models = Vec::with_capacity(workload.len());
         let mut capacity = Vec::with_capacity(workload.len());
-        for (i, w) in workload.iter().enumerate() {
-            if let Some(first) = workload[..i].iter().find(|o| o.model == w.model) {
+        let mut first_row: HashMap<&str, &WorkloadRow> = HashMap::new();
+        let mut instances_at_least = 0usize;
+        for w in workload {
+            if let Some(first) = first_row.insert(w.model.as_str(), w) {
+                first_row.insert(w.model.as_str(), first);
                 errors.push(
                     InputError::at(&w.loc, Some("model"), format!("model `{}` appears twice in the workload", w.model))
                         .with_hint(format!("it is first listed on line {}; merge the two rows", first.loc.line)),
                 );
                 continue;
             }
-            let rows: Vec<&(&ProfileRow, usize)> = resolved.iter().filter(|(r, _)| r.model == w.model).collect();
-            let mut best: Vec<Option<Capacity>> = vec![None; gpu.profiles.len()];
-            for &&(row, p) in &rows {
-                if row.latency_ms > w.slo_ms {
-                    continue;
-                }
-                let better = match best[p] {
-                    None => true,
-                    Some(b) => row.throughput > b.throughput || (row.throughput == b.throughput && row.batch < b.batch),
-                };
-                if better {
-                    best[p] = Some(Capacity {
-                        throughput: row.throughput,
-                        batch: row.batch,
-                        processes: row.processes,
-                        latency_ms: row.latency_ms,
-                    });
-                }
-            }
+            let rows = rows_of.get(w.model.as_str()).map_or(&[][..], Vec::as_slice);
+            let best = best_per_profile(gpu, rows, w.slo_ms);
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
-                let any_rows = profiles.iter().any(|r| r.model == w.model);
-                let error = if !any_rows {
+                let error = if measured.binary_search(&w.model.as_str()).is_err() {
                     InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
-                        .with_hint(similar_models(&w.model, profiles))
+                        .with_hint(similar_models(&w.model, &measured))
                 } else if let Some((fastest, _)) = rows.iter().min_by(|a, b| a.0.latency_ms.total_cmp(&b.0.latency_ms))
                 {
                     InputError::at(
@@ -122,6 +148,25 @@ impl Problem {
                 errors.push(error);
                 continue;
             }
+            let fastest = best.iter().flatten().map(|c| c.throughput).fold(0.0, f64::max);
+            let needed = if w.rate > 0.0 { instances_needed(w.rate, fastest) } else { 0 };
+            if needed > MAX_INSTANCES_PER_MODEL {
+                errors.push(
+                    InputError::at(
+                        &w.loc,
+                        Some("rate"),
+                        format!(
+                            "`{}` needs at least {needed} instances at its best {}/s each: more than the \
+                             {MAX_INSTANCES_PER_MODEL} migplan plans for one model",
+                            w.model,
+                            readable(fastest)
+                        ),
+                    )
+                    .with_hint("check the units: rate and throughput are both requests per second"),
+                );
+                continue;
+            }
+            instances_at_least += needed;
             models.push(Model { name: w.model.clone(), rate: w.rate, slo_ms: w.slo_ms });
             capacity.push(best);
         }
@@ -132,6 +177,19 @@ impl Problem {
                 column: None,
                 message: "the workload is empty".into(),
                 hint: Some("list at least one model with its rate and SLO".into()),
+            });
+        }
+        if instances_at_least > MAX_INSTANCES {
+            let file = workload.first().map_or(String::new(), |w| w.loc.file.clone());
+            errors.push(InputError {
+                file,
+                line: None,
+                column: Some("rate".into()),
+                message: format!(
+                    "the workload needs at least {instances_at_least} instances: more than the {MAX_INSTANCES} \
+                     migplan plans at once"
+                ),
+                hint: Some("plan it in parts, or check that the rates are requests per second".into()),
             });
         }
         if !errors.is_empty() {
@@ -162,7 +220,7 @@ impl Problem {
                 let c = caps[whole]?;
                 Some(instances_needed(s.rate, c.throughput))
             })
-            .sum()
+            .try_fold(0usize, |total, n| Some(total.saturating_add(n?)))
     }
 }
 
@@ -183,10 +241,8 @@ fn short_forms(gpu: &GpuSpec) -> String {
     sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
 }
 
-fn similar_models(model: &str, profiles: &[ProfileRow]) -> String {
-    let mut known: Vec<&str> = profiles.iter().map(|r| r.model.as_str()).collect();
-    known.sort_unstable();
-    known.dedup();
+/// A hint for a model with no rows: the measured models whose names contain it or it theirs.
+fn similar_models(model: &str, known: &[&str]) -> String {
     let lower = model.to_ascii_lowercase();
     let close: Vec<&str> = known
         .iter()
@@ -200,8 +256,10 @@ fn similar_models(model: &str, profiles: &[ProfileRow]) -> String {
         format!("did you mean {}?", close.join(" or "))
     } else if known.is_empty() {
         "the profiles file has no rows".to_string()
-    } else {
+    } else if known.len() <= 10 {
         format!("the profiles cover {}", known.join(", "))
+    } else {
+        format!("the profiles cover {} and {} more", known[..10].join(", "), known.len() - 10)
     }
 }
 

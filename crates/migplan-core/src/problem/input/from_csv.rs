@@ -1,10 +1,13 @@
 //! The CSV forms of the profiles and the workload: header by name, every bad field reported
 //! with its line and column.
 
+use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
 const PROFILE_COLUMNS: [&str; 5] = ["model", "profile", "batch", "latency_ms", "throughput"];
 const WORKLOAD_COLUMNS: [&str; 3] = ["model", "rate", "slo_ms"];
+/// Columns read when present.
+const OPTIONAL_COLUMNS: [&str; 1] = ["processes"];
 
 pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
     let table = CsvTable::read(file, text, &PROFILE_COLUMNS, "model,profile,batch,latency_ms,throughput[,processes]")?;
@@ -14,8 +17,8 @@ pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputE
             model: r.name("model")?,
             profile: r.name("profile")?,
             batch: r.count("batch")?,
-            latency_ms: r.positive("latency_ms")?,
-            throughput: r.positive("throughput")?,
+            latency_ms: r.ranged("latency_ms", &MILLISECONDS)?,
+            throughput: r.ranged("throughput", &THROUGHPUT)?,
             processes: match processes {
                 Some(_) if r.field("processes").is_empty() => 1,
                 Some(_) => r.count("processes")?,
@@ -31,8 +34,8 @@ pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, Input
     table.rows(|r| {
         Ok(WorkloadRow {
             model: r.name("model")?,
-            rate: r.non_negative("rate")?,
-            slo_ms: r.positive("slo_ms")?,
+            rate: r.ranged("rate", &RATE)?,
+            slo_ms: r.ranged("slo_ms", &MILLISECONDS)?,
             loc: r.loc(),
         })
     })
@@ -68,6 +71,19 @@ impl CsvTable {
         };
         let headers: Vec<String> =
             reader.headers().map_err(csv_error)?.iter().map(|h| h.to_ascii_lowercase()).collect();
+        for (i, h) in headers.iter().enumerate() {
+            let read = required.contains(&h.as_str()) || OPTIONAL_COLUMNS.contains(&h.as_str());
+            if let Some(first) = headers[..i].iter().position(|o| o == h && read) {
+                return Err(InputError {
+                    file: file.to_string(),
+                    line: Some(1),
+                    column: Some(h.clone()),
+                    message: format!("column `{h}` appears twice (columns {} and {})", first + 1, i + 1),
+                    hint: Some("keep one of them: migplan would not know which to read".into()),
+                }
+                .into());
+            }
+        }
         let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
             return Err(InputError {
@@ -163,27 +179,22 @@ impl CsvRow<'_> {
         }
     }
 
-    fn positive(&self, column: &str) -> Result<f64, InputError> {
+    fn ranged(&self, column: &str, range: &Range) -> Result<f64, InputError> {
         let x = self.number(column)?;
-        if x <= 0.0 {
-            return Err(self.error(column, format!("{x} is not above zero"), "this must be a positive number"));
-        }
-        Ok(x)
-    }
-
-    fn non_negative(&self, column: &str) -> Result<f64, InputError> {
-        let x = self.number(column)?;
-        if x < 0.0 {
-            return Err(self.error(column, format!("{x} is negative"), "use 0 or more"));
-        }
-        Ok(x)
+        range.check(x).map_err(|message| {
+            self.error(column, message, &format!("{column} must be {} (README.md, Limits)", range.describe()))
+        })
     }
 
     fn count(&self, column: &str) -> Result<u32, InputError> {
         let v = self.field(column);
         match v.parse::<u32>() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => Err(self.error(column, format!("`{v}` is not a whole number above zero"), "write 1, 2, 3, ...")),
+            Ok(n) if COUNT.check(n as f64).is_ok() => Ok(n),
+            _ => Err(self.error(
+                column,
+                format!("`{v}` is not a whole number {}", COUNT.describe()),
+                "write 1, 2, 3, ...",
+            )),
         }
     }
 }

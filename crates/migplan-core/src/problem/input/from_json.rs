@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 
+use crate::problem::input::limits::{COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
 pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
@@ -17,20 +18,29 @@ pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputE
 }
 
 pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
-    parse_json_section(file, text, "workload", |row: JsonWorkload, loc| WorkloadRow {
+    let rows = parse_json_section(file, text, "workload", |row: JsonWorkload, loc| WorkloadRow {
         model: row.model.0,
         rate: row.rate.0,
         slo_ms: row.slo_ms.0,
         loc,
-    })
+    })?;
+    if rows.is_empty() {
+        return Err(InputError {
+            file: file.to_string(),
+            line: Some(1),
+            column: Some("workload".into()),
+            message: "the workload is empty".into(),
+            hint: Some("list at least one model with its rate and SLO".into()),
+        }
+        .into());
+    }
+    Ok(rows)
 }
 
 // JSON rows. Each field type checks its own value while it is read, so serde_json reports
 // the line and column of a bad value itself.
 
 struct Name(String);
-struct Positive(f64);
-struct NonNegative(f64);
 struct Count(u32);
 
 impl<'de> Deserialize<'de> for Name {
@@ -43,33 +53,29 @@ impl<'de> Deserialize<'de> for Name {
     }
 }
 
-impl<'de> Deserialize<'de> for Positive {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let x = f64::deserialize(d)?;
-        if !(x.is_finite() && x > 0.0) {
-            return Err(serde::de::Error::custom(format!("{x} is not a positive number")));
+/// A number of the given range, checked while it is read.
+macro_rules! ranged {
+    ($name:ident, $range:expr, $field:literal) => {
+        struct $name(f64);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let x = f64::deserialize(d)?;
+                $range.check(x).map($name).map_err(|e| serde::de::Error::custom(format!("`{}`: {e}", $field)))
+            }
         }
-        Ok(Positive(x))
-    }
+    };
 }
 
-impl<'de> Deserialize<'de> for NonNegative {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let x = f64::deserialize(d)?;
-        if !(x.is_finite() && x >= 0.0) {
-            return Err(serde::de::Error::custom(format!("{x} is negative")));
-        }
-        Ok(NonNegative(x))
-    }
-}
+ranged!(Rate, RATE, "rate");
+ranged!(Throughput, THROUGHPUT, "throughput");
+ranged!(LatencyMs, MILLISECONDS, "latency_ms");
+ranged!(SloMs, MILLISECONDS, "slo_ms");
 
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = u32::deserialize(d)?;
-        if n == 0 {
-            return Err(serde::de::Error::custom("0 is not a whole number above zero"));
-        }
-        Ok(Count(n))
+        COUNT.check(n as f64).map(|_| Count(n)).map_err(serde::de::Error::custom)
     }
 }
 
@@ -79,8 +85,8 @@ struct JsonProfile {
     model: Name,
     profile: Name,
     batch: Count,
-    latency_ms: Positive,
-    throughput: Positive,
+    latency_ms: LatencyMs,
+    throughput: Throughput,
     processes: Option<Count>,
 }
 
@@ -88,8 +94,8 @@ struct JsonProfile {
 #[serde(deny_unknown_fields)]
 struct JsonWorkload {
     model: Name,
-    rate: NonNegative,
-    slo_ms: Positive,
+    rate: Rate,
+    slo_ms: SloMs,
 }
 
 #[derive(Deserialize)]

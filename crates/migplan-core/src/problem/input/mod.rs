@@ -6,6 +6,7 @@
 
 mod from_csv;
 mod from_json;
+pub mod limits;
 mod rows;
 
 pub use rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
@@ -14,8 +15,32 @@ fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
+/// The text without a leading byte-order mark, which editors on Windows like to write.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// A file's bytes as text: UTF-8 with or without a byte-order mark, else an error that names
+/// the line of the first byte that is not UTF-8.
+pub fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(without_bom(text).to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            Err(InputError {
+                file: file.to_string(),
+                line: Some(line),
+                column: None,
+                message: format!("byte {} is not UTF-8 text", e.valid_up_to() + 1),
+                hint: Some("save the file as UTF-8 (CSV UTF-8 in a spreadsheet's Save As)".into()),
+            })
+        }
+    }
+}
+
 /// Reads profile rows from CSV or JSON text (JSON when the text starts with `{`).
 pub fn parse_profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
+    let text = without_bom(text);
     if looks_like_json(text) {
         from_json::profiles(file, text)
     } else {
@@ -25,6 +50,7 @@ pub fn parse_profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputEr
 
 /// Reads workload rows from CSV or JSON text (JSON when the text starts with `{`).
 pub fn parse_workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
+    let text = without_bom(text);
     if looks_like_json(text) {
         from_json::workload(file, text)
     } else {

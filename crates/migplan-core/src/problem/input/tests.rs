@@ -90,7 +90,7 @@ fn json_bad_value_names_line() {
     let text = "{\"profiles\": [\n {\"model\": \"bert\", \"profile\": \"1g\", \"batch\": 1, \"latency_ms\": -2, \"throughput\": 5}\n]}";
     let e = first_error(parse_profiles("p.json", text));
     assert_eq!(e.line, Some(2));
-    assert!(e.message.contains("not a positive number"), "{e}");
+    assert!(e.message.contains("`latency_ms`: -2 is not above 0"), "{e}");
 }
 
 #[test]
@@ -103,4 +103,49 @@ fn json_without_section_is_an_error() {
 fn json_unknown_field_is_an_error() {
     let e = first_error(parse_workload("w.json", "{\"workload\": [{\"model\": \"a\", \"rate\": 1, \"slo\": 2}]}"));
     assert!(e.message.contains("slo"), "{e}");
+}
+
+#[test]
+fn a_column_given_twice_is_an_error_naming_both() {
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms,rate\nbert,3,100,4\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(1), Some("rate")));
+    assert!(e.message.contains("columns 2 and 4"), "{e}");
+    // Columns migplan does not read may repeat.
+    assert!(parse_workload("w.csv", "model,rate,slo_ms,note,note\nbert,3,100,a,b\n").is_ok());
+}
+
+#[test]
+fn numbers_outside_their_range_are_refused_with_the_range() {
+    let e = first_error(parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,1g,1,10,1e308\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("throughput")));
+    assert!(e.message.contains("at most 1e9"), "{e}");
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,1e12,100\n"));
+    assert_eq!(e.column.as_deref(), Some("rate"));
+    let e =
+        first_error(parse_workload("w.json", "{\"workload\": [{\"model\": \"a\", \"rate\": 1e12, \"slo_ms\": 5}]}"));
+    assert!(e.message.contains("`rate`"), "{e}");
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored_in_both_formats() {
+    let rows =
+        parse_workload("w.json", "\u{feff}{\"workload\": [{\"model\": \"a\", \"rate\": 1, \"slo_ms\": 5}]}").unwrap();
+    assert_eq!(rows[0].model, "a");
+    let rows = parse_workload("w.csv", "\u{feff}model,rate,slo_ms\na,1,5\n").unwrap();
+    assert_eq!(rows[0].rate, 1.0);
+    assert_eq!(decode("w.csv", b"\xef\xbb\xbfmodel").unwrap(), "model");
+}
+
+#[test]
+fn text_that_is_not_utf8_names_its_line() {
+    let e = decode("w.csv", b"model,rate,slo_ms\nb\xe9rt,1,5\n").unwrap_err();
+    assert_eq!((e.file.as_str(), e.line), ("w.csv", Some(2)));
+    assert!(e.message.contains("not UTF-8"), "{e}");
+}
+
+#[test]
+fn an_empty_json_workload_names_its_file() {
+    let e = first_error(parse_workload("w.json", "{\"workload\": []}"));
+    assert_eq!(e.file, "w.json");
+    assert!(e.message.contains("empty"), "{e}");
 }

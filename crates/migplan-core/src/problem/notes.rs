@@ -1,0 +1,126 @@
+//! What is accepted but worth a word: rows that repeat a measurement with other figures, and
+//! profile names that mean something else on another GPU. Said once each, never an error.
+
+use std::collections::HashMap;
+
+use crate::hardware::catalog::all_gpus;
+use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::problem::input::{InputError, ProfileRow};
+
+/// The notes on `profiles` read for `gpu`.
+pub fn notes(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
+    let mut notes = Vec::new();
+    notes.extend(repeated_measurements(profiles));
+    notes.extend(names_of_another_gpu(gpu, profiles));
+    notes
+}
+
+/// One note when rows repeat a model, profile, batch and processes with other figures:
+/// fine for operating points (concurrency levels), but the user should know the best
+/// row within the SLO is the one used.
+fn repeated_measurements(profiles: &[ProfileRow]) -> Option<InputError> {
+    let mut first: HashMap<(&str, String, u32, u32), &ProfileRow> = HashMap::new();
+    let mut conflicts: Vec<(&ProfileRow, &ProfileRow)> = Vec::new();
+    for row in profiles {
+        let key = (row.model.as_str(), row.profile.to_ascii_lowercase(), row.batch, row.processes);
+        match first.get(&key) {
+            Some(earlier) if (earlier.latency_ms, earlier.throughput) != (row.latency_ms, row.throughput) => {
+                conflicts.push((earlier, row));
+            }
+            Some(_) => {}
+            None => {
+                first.insert(key, row);
+            }
+        }
+    }
+    let &(earlier, later) = conflicts.first()?;
+    Some(
+        InputError::at(
+            &later.loc,
+            None,
+            format!(
+                "{} row{} repeat a model, profile, batch and processes with other figures (first: `{}` on {} at \
+                 batch {}, lines {} and {})",
+                conflicts.len(),
+                if conflicts.len() == 1 { "" } else { "s" },
+                later.model,
+                later.profile,
+                later.batch,
+                earlier.loc.line,
+                later.loc.line
+            ),
+        )
+        .with_hint("fine for operating points such as concurrency levels: each model uses the best row within its SLO"),
+    )
+}
+
+/// A note for each profile name that is a variant (double memory, `+me`) on `gpu` but the
+/// plain profile of another GPU: `1g.10gb` is A100-40GB's double-memory 1g and A100-80GB's
+/// plain 1g, so rows measured on the 80GB card would plan the wrong instance here.
+fn names_of_another_gpu(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
+    let others = all_gpus();
+    let mut seen: Vec<String> = Vec::new();
+    let mut notes = Vec::new();
+    for row in profiles {
+        let name = row.profile.to_ascii_lowercase();
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let Some(here) = gpu.profiles.iter().find(|p| p.name.eq_ignore_ascii_case(&name)) else { continue };
+        if here.kind == ProfileKind::Plain {
+            continue;
+        }
+        let plain_elsewhere: Vec<&str> = others
+            .iter()
+            .filter(|g| g.id != gpu.id)
+            .filter(|g| g.profiles.iter().any(|p| p.kind == ProfileKind::Plain && p.name.eq_ignore_ascii_case(&name)))
+            .map(|g| g.id)
+            .collect();
+        if !plain_elsewhere.is_empty() {
+            notes.push(
+                InputError::at(
+                    &row.loc,
+                    Some("profile"),
+                    format!(
+                        "`{}` is a {} variant on {} ({} memory slots) but the plain {}g of {}",
+                        row.profile,
+                        if here.kind == ProfileKind::DoubleMemory { "double-memory" } else { "media" },
+                        gpu.id,
+                        here.memory_slots,
+                        here.compute,
+                        plain_elsewhere.join(", ")
+                    ),
+                )
+                .with_hint(format!("if these rows were measured on {}, plan for that GPU", plain_elsewhere[0])),
+            );
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::catalog::gpu;
+    use crate::problem::input::parse_profiles;
+
+    #[test]
+    fn repeated_measurements_are_noted_once_with_their_lines() {
+        let text = "model,profile,batch,latency_ms,throughput\nbert,3g,16,20,700\nbert,3g,16,25,760\nbert,3g,16,30,790\nbert,3g,16,20,700\n";
+        let notes = notes(&gpu("a100-40gb").unwrap(), &parse_profiles("p.csv", text).unwrap());
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].message.starts_with("2 rows repeat"), "{}", notes[0]);
+        assert!(notes[0].message.contains("lines 2 and 3"), "{}", notes[0]);
+    }
+
+    #[test]
+    fn an_80gb_plain_name_on_a_40gb_gpu_is_noted() {
+        let text = "model,profile,batch,latency_ms,throughput\nbert,1g.10gb,16,20,700\n";
+        let rows = parse_profiles("p.csv", text).unwrap();
+        let notes = notes(&gpu("a100-40gb").unwrap(), &rows);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].message.contains("a100-80gb"), "{}", notes[0]);
+        assert!(super::notes(&gpu("a100-80gb").unwrap(), &rows).is_empty());
+    }
+}
