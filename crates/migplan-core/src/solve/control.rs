@@ -159,6 +159,13 @@ impl<'a> Control<'a> {
         None
     }
 
+    /// True when the run is cancelled or past its time limit: what long inner loops check, so
+    /// that they finish their work quickly instead (an iteration budget only counts the main
+    /// loop, which checks [`Control::stop_reason`]).
+    pub fn out_of_time(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed) || self.budget.time_limit.is_some_and(|t| self.elapsed() >= t)
+    }
+
     /// Counts one iteration of the solver's main loop.
     pub fn tick(&mut self) {
         self.iterations += 1;

@@ -43,9 +43,18 @@ impl Search<'_> {
             return;
         }
         let most = crate::problem::instances_needed(missing, item.capacity) as u32;
+        let next_unit_price = self.items.get(i + 1).map(|next| next.price / next.capacity);
         for k in (0..=most).rev() {
+            let (served, cost) = (served + k as f64 * item.capacity, cost + k as f64 * item.price);
+            // With fewer of this item, the rest must come from dearer ones: once the LP bound
+            // of what remains prunes a count, it prunes every smaller count too.
+            if let Some(unit) = next_unit_price {
+                if !covers(served, self.rate) && cost + (self.rate - served) * unit >= self.best_cost - 1e-12 {
+                    break;
+                }
+            }
             self.counts[i] = k;
-            self.visit(i + 1, served + k as f64 * item.capacity, cost + k as f64 * item.price);
+            self.visit(i + 1, served, cost);
         }
         self.counts[i] = 0;
     }

@@ -76,11 +76,12 @@ pub struct Population<'p> {
 
 impl<'p> Population<'p> {
     /// Seeds the population with `initial` plans plus randomized greedy variants.
-    pub fn new(problem: &'p Problem, params: GeneticParams, seed: u64, initial: Vec<Deployment>) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    pub fn new(problem: &'p Problem, params: GeneticParams, initial: Vec<Deployment>, ctl: &Control) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(ctl.seed());
         let mut members: Vec<Individual> = initial.into_iter().map(|d| Individual::new(problem, d)).collect();
-        while members.len() < params.population.max(2) {
-            let d = repair(problem, Vec::new(), params.noise, &mut rng);
+        // Out of time, a smaller population (at least the plans given, or one) will do.
+        while members.len() < params.population.max(2) && (members.is_empty() || !ctl.out_of_time()) {
+            let d = repair(problem, Vec::new(), params.noise, &mut rng, ctl);
             members.push(Individual::new(problem, d));
         }
         let mut population = Population { problem, params, rng, members };
@@ -159,6 +160,9 @@ impl<'p> Population<'p> {
     pub fn generation(&mut self, ctl: &Control) -> bool {
         let before = (self.members[0].gpus, self.members[0].surplus);
         for _ in 0..self.params.population {
+            if ctl.out_of_time() {
+                break;
+            }
             let child = self.child(ctl);
             self.members.push(child);
         }
@@ -185,9 +189,9 @@ impl Solver for Genetic {
     }
 
     fn solve(&mut self, problem: &Problem, _relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
-        let greedy = greedy_deployment(problem);
+        let greedy = greedy_deployment(problem, ctl);
         ctl.offer(&greedy);
-        let mut population = Population::new(problem, self.params, ctl.seed(), vec![greedy]);
+        let mut population = Population::new(problem, self.params, vec![greedy], ctl);
         ctl.offer(population.best());
         for _ in 0..self.params.generations {
             if let Some(reason) = ctl.stop_reason() {

@@ -17,9 +17,9 @@ use crate::solve::relaxation::Relaxation;
 pub struct Greedy;
 
 /// The greedy deployment. Deterministic: no noise, so the seed does not matter.
-pub fn greedy_deployment(problem: &Problem) -> Deployment {
+pub fn greedy_deployment(problem: &Problem, ctl: &Control) -> Deployment {
     let mut gpus = Vec::new();
-    complete(problem, &mut gpus, 0.0, &mut ChaCha8Rng::seed_from_u64(0));
+    complete(problem, &mut gpus, 0.0, &mut ChaCha8Rng::seed_from_u64(0), ctl);
     drop_redundant(problem, &mut gpus);
     Deployment { gpus }
 }
@@ -30,7 +30,7 @@ impl Solver for Greedy {
     }
 
     fn solve(&mut self, problem: &Problem, _relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
-        let deployment = greedy_deployment(problem);
+        let deployment = greedy_deployment(problem, ctl);
         ctl.offer(&deployment);
         ctl.tick();
         SolverResult { deployment, termination: ctl.stop_reason().unwrap_or(Termination::Finished) }

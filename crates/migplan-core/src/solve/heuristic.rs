@@ -23,6 +23,7 @@
 use rand::{Rng, RngExt};
 
 use crate::problem::{covers, Problem};
+use crate::solve::control::Control;
 use crate::solve::deployment::{add_config, served, Deployment, GpuConfig};
 
 /// At most this many distinct models share one GPU.
@@ -163,10 +164,15 @@ pub fn candidates(problem: &Problem, weights: &[f64], noise: f64, rng: &mut impl
 }
 
 /// Adds GPUs, each the best-scoring configuration, until every model is served.
-/// With `noise` above 0 the choices are randomized (for GA and MCTS rollouts).
-pub fn complete(problem: &Problem, gpus: &mut Vec<GpuConfig>, noise: f64, rng: &mut impl Rng) {
+/// With `noise` above 0 the choices are randomized (for GA and MCTS rollouts). When `ctl`
+/// runs out of time, the rest is served at once by [`fill_quickly`], so the deployment is
+/// always complete.
+pub fn complete(problem: &Problem, gpus: &mut Vec<GpuConfig>, noise: f64, rng: &mut impl Rng, ctl: &Control) {
     let mut served = served(problem, gpus);
     loop {
+        if ctl.out_of_time() {
+            return fill_quickly(problem, gpus, &served);
+        }
         let weights = outstanding(problem, &served);
         if weights.iter().all(|&w| w <= 0.0) {
             return;
@@ -181,16 +187,65 @@ pub fn complete(problem: &Problem, gpus: &mut Vec<GpuConfig>, noise: f64, rng: &
     }
 }
 
-/// Drops GPUs whose every model stays served without them, least useful first.
+/// Serves what `served` leaves outstanding without searching, in time linear in the
+/// instances it adds: each model on its profile with the most throughput per compute slice,
+/// in GPUs of the layout with the most instances of that profile. A plan of last resort
+/// when time runs out, valid and quick, seldom small.
+pub fn fill_quickly(problem: &Problem, gpus: &mut Vec<GpuConfig>, served: &[f64]) {
+    for (m, model) in problem.models.iter().enumerate() {
+        let missing = model.rate - served[m];
+        if missing <= 0.0 || covers(served[m], model.rate) {
+            continue;
+        }
+        let per_slice =
+            |p: usize| problem.capacity[m][p].map_or(0.0, |c| c.throughput / problem.gpu.profiles[p].compute as f64);
+        let Some(&p) = problem.usable_profiles.iter().max_by(|&&a, &&b| per_slice(a).total_cmp(&per_slice(b))) else {
+            continue;
+        };
+        let Some(capacity) = problem.capacity[m][p] else { continue };
+        let Some(layout) = (0..problem.layouts.len()).max_by_key(|&l| problem.layouts[l].counts[p]) else { continue };
+        let mut left = crate::problem::instances_needed(missing, capacity.throughput);
+        while left > 0 {
+            let models = problem.layouts[layout]
+                .placements
+                .iter()
+                .map(|pl| {
+                    (pl.profile == p && left > 0).then(|| {
+                        left -= 1;
+                        m
+                    })
+                })
+                .collect();
+            gpus.push(GpuConfig { layout, models });
+        }
+    }
+}
+
+/// Drops GPUs without which every model stays served, last first (nothing when some model
+/// is short already). Only the models on a GPU are looked at, so this is linear in the
+/// instances.
 pub fn drop_redundant(problem: &Problem, gpus: &mut Vec<GpuConfig>) {
     let mut served = served(problem, gpus);
+    if !all_served(problem, &served) {
+        return;
+    }
     let mut i = gpus.len();
     while i > 0 {
         i -= 1;
-        let mut without = served.clone();
-        add_config(problem, &gpus[i], &mut without, -1.0);
-        if all_served(problem, &without) {
-            served = without;
+        let mut here: Vec<(usize, f64)> = Vec::new();
+        for (pl, m) in problem.layouts[gpus[i].layout].placements.iter().zip(&gpus[i].models) {
+            if let Some(m) = *m {
+                let t = problem.capacity[m][pl.profile].map_or(0.0, |c| c.throughput);
+                match here.iter_mut().find(|(other, _)| *other == m) {
+                    Some((_, sum)) => *sum += t,
+                    None => here.push((m, t)),
+                }
+            }
+        }
+        if here.iter().all(|&(m, t)| covers(served[m] - t, problem.models[m].rate)) {
+            for &(m, t) in &here {
+                served[m] -= t;
+            }
             gpus.swap_remove(i);
             i = i.min(gpus.len());
         }
@@ -198,9 +253,15 @@ pub fn drop_redundant(problem: &Problem, gpus: &mut Vec<GpuConfig>) {
 }
 
 /// Turns any set of GPUs into a valid deployment: drop what only adds surplus, then refill.
-pub fn repair(problem: &Problem, mut gpus: Vec<GpuConfig>, noise: f64, rng: &mut impl Rng) -> Deployment {
+pub fn repair(
+    problem: &Problem,
+    mut gpus: Vec<GpuConfig>,
+    noise: f64,
+    rng: &mut impl Rng,
+    ctl: &Control,
+) -> Deployment {
     drop_redundant(problem, &mut gpus);
-    complete(problem, &mut gpus, noise, rng);
+    complete(problem, &mut gpus, noise, rng, ctl);
     drop_redundant(problem, &mut gpus);
     Deployment { gpus }
 }

@@ -97,9 +97,9 @@ impl<'p> Search<'p> {
     }
 
     /// Rolls out from `prefix`; keeps the plan if it is the best so far. Returns its GPUs.
-    fn rollout(&mut self, prefix: &[GpuConfig]) -> usize {
+    fn rollout(&mut self, prefix: &[GpuConfig], ctl: &Control) -> usize {
         let mut gpus = prefix.to_vec();
-        complete(self.problem, &mut gpus, self.params.rollout_noise, &mut self.rng);
+        complete(self.problem, &mut gpus, self.params.rollout_noise, &mut self.rng, ctl);
         drop_redundant(self.problem, &mut gpus);
         let n = gpus.len();
         if n < self.best.gpu_count() {
@@ -123,7 +123,7 @@ impl<'p> Search<'p> {
                     return false;
                 }
                 ctl.tick();
-                self.simulate(&mut tree, &committed);
+                self.simulate(&mut tree, &committed, ctl);
                 ctl.offer(&self.best);
             }
             let Some(&next) = tree[0].children.iter().max_by_key(|&&c| tree[c].visits) else { return true };
@@ -131,7 +131,7 @@ impl<'p> Search<'p> {
         }
     }
 
-    fn simulate(&mut self, tree: &mut Vec<Node>, committed: &[GpuConfig]) {
+    fn simulate(&mut self, tree: &mut Vec<Node>, committed: &[GpuConfig], ctl: &Control) {
         let mut path = vec![0usize];
         let mut state = committed.to_vec();
         let mut served_now = served(self.problem, &state);
@@ -168,7 +168,7 @@ impl<'p> Search<'p> {
                 path.push(id);
             }
         }
-        let gpus = self.rollout(&state);
+        let gpus = self.rollout(&state, ctl);
         let reward = self.reward(gpus);
         for &n in &path {
             tree[n].visits += 1;
@@ -188,7 +188,7 @@ impl Solver for Mcts {
     }
 
     fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
-        let greedy = greedy_deployment(problem);
+        let greedy = greedy_deployment(problem, ctl);
         ctl.offer(&greedy);
         let mut search = Search::new(problem, self.params, ctl.seed(), relaxation.lower_bound, greedy);
         for _ in 0..self.params.passes {

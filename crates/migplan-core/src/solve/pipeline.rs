@@ -62,11 +62,11 @@ impl MigServing {
         ctl: &mut Control,
         start: Vec<Deployment>,
     ) -> SolverResult {
-        let greedy = greedy_deployment(problem);
+        let greedy = greedy_deployment(problem, ctl);
         ctl.offer(&greedy);
         let mut initial = start;
         initial.push(greedy.clone());
-        let mut population = Population::new(problem, self.params.genetic, ctl.seed(), initial);
+        let mut population = Population::new(problem, self.params.genetic, initial, ctl);
         ctl.offer(population.best());
         let mut search =
             Search::new(problem, self.params.mcts, ctl.seed() ^ MCTS_SEED_SALT, relaxation.lower_bound, greedy);

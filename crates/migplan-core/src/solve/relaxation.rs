@@ -18,6 +18,8 @@
 //! a valid lower bound (weak duality), so the bound is proven even if the loop is stopped
 //! early; at convergence it equals the relaxation's optimum.
 
+use std::time::Duration;
+
 use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
 
 use crate::problem::{instances_needed, Problem};
@@ -40,12 +42,19 @@ pub struct Relaxation {
 const MAX_ROUNDS: usize = 500;
 /// Relative slack before a cover counts as pricing out, so round-off never adds columns.
 const PRICING_TOLERANCE: f64 = 1e-9;
+/// The share of the time left that the bound may take: the rest is for finding plans. Only
+/// tens of thousands of models come near it.
+const RELAX_SHARE: f64 = 0.5;
 
-/// Computes the relaxation, stopping early (with a still valid bound) when `ctl` says so.
+/// Computes the relaxation, stopping early (with a still valid bound) when `ctl` says so or
+/// its share of the time is spent.
 pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
+    let deadline = ctl.remaining().map(|left| ctl.elapsed() + left.mul_f64(RELAX_SHARE));
+    let time_left = || deadline.map(|d| d.saturating_sub(ctl.elapsed()));
     let n_profiles = problem.gpu.profiles.len();
     let models = problem.models.len();
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
+    let mut initial_bound = 0.0;
     // Start from every single-profile cover and the cover at prices proportional to compute.
     let by_compute: Vec<f64> =
         problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
@@ -57,14 +66,21 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
                 push_new(cols, cover);
             }
         }
-        if let Some((cover, _)) = cheapest_cover(problem, s, &by_compute) {
+        if let Some((cover, cost)) = cheapest_cover(problem, s, &by_compute) {
             push_new(cols, cover);
+            initial_bound += cost;
         }
     }
 
-    let mut best_value = 0.0f64;
+    // Every layout costs at most one GPU at prices proportional to compute, so the cheapest
+    // covers at those prices already prove a bound, before any LP is solved.
+    let mut best_value = initial_bound;
+    let mut best_prices = by_compute;
     for _ in 0..MAX_ROUNDS {
-        let Some((prices, mu)) = solve_dual(problem, &columns) else {
+        if ctl.out_of_time() || time_left().is_some_and(|t| t.is_zero()) {
+            break;
+        }
+        let Some((prices, mu)) = solve_dual(problem, &columns, time_left()) else {
             break;
         };
         let mut bound = 0.0;
@@ -78,7 +94,10 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
                 added |= push_new(&mut columns[s], cover);
             }
         }
-        best_value = best_value.max(bound);
+        if bound > best_value {
+            best_value = bound;
+            best_prices = prices;
+        }
         if !added {
             break;
         }
@@ -86,7 +105,18 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
             break;
         }
     }
-    let weights = solve_master(problem, &columns);
+    let weights = solve_master(problem, &columns, time_left()).unwrap_or_else(|| {
+        // Without the master's solution, each model takes its column cheapest at the prices
+        // that proved the bound: what a master solution mostly does anyway.
+        columns
+            .iter()
+            .map(|cols| {
+                let cheapest = (0..cols.len())
+                    .min_by(|&a, &b| cost(&cols[a], &best_prices).total_cmp(&cost(&cols[b], &best_prices)));
+                vec![(cheapest.unwrap_or(0), 1.0)]
+            })
+            .collect()
+    });
     Relaxation { lower_bound: ceil_bound(best_value), columns, weights }
 }
 
@@ -100,8 +130,11 @@ fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {
 
 /// Solves the restricted dual. Returns prices scaled so that every layout costs at most one
 /// GPU exactly (the LP meets its rows only within a tolerance), and each model's `mu`.
-fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Vec<f64>)> {
+fn solve_dual(problem: &Problem, columns: &[Vec<Cover>], time_limit: Option<Duration>) -> Option<(Vec<f64>, Vec<f64>)> {
     let mut lp = Lp::new(OptimizationDirection::Maximize);
+    if let Some(t) = time_limit {
+        lp.set_time_limit(t);
+    }
     let mut price_vars: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
     for &p in &problem.usable_profiles {
         price_vars[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
@@ -137,9 +170,17 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>]) -> Option<(Vec<f64>, Ve
     Some((prices, mu))
 }
 
-/// Solves the restricted master over the generated columns for its fractional solution.
-fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> Vec<Vec<(usize, f64)>> {
+/// Solves the restricted master over the generated columns for its fractional solution;
+/// `None` when the LP fails or runs out of time.
+fn solve_master(
+    problem: &Problem,
+    columns: &[Vec<Cover>],
+    time_limit: Option<Duration>,
+) -> Option<Vec<Vec<(usize, f64)>>> {
     let mut lp = Lp::new(OptimizationDirection::Minimize);
+    if let Some(t) = time_limit {
+        lp.set_time_limit(t);
+    }
     let y: Vec<Variable> = problem.layouts.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
     let lambda: Vec<Vec<Variable>> =
         columns.iter().map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect()).collect();
@@ -154,11 +195,8 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> Vec<Vec<(usize, f6
         }
         lp.add_constraint(row.as_slice(), ComparisonOp::Ge, 0.0);
     }
-    let Some(solution) = lp.solve().ok().and_then(|o| o.into_solution().ok()) else {
-        // Should the LP fail, fall back to each model's first column.
-        return columns.iter().map(|_| vec![(0, 1.0)]).collect();
-    };
-    lambda
+    let solution = lp.solve().ok().and_then(|o| o.into_solution().ok())?;
+    let weights = lambda
         .iter()
         .map(|vars| {
             let mut w: Vec<(usize, f64)> =
@@ -169,5 +207,6 @@ fn solve_master(problem: &Problem, columns: &[Vec<Cover>]) -> Vec<Vec<(usize, f6
             }
             w
         })
-        .collect()
+        .collect();
+    Some(weights)
 }
