@@ -36,7 +36,7 @@ proptest! {
         let (profiles, old, new) = demand_change(&g, models, seed, change);
         let (from, to) = (plan(&profiles, &old, seed), plan(&profiles, &new, seed + 1));
         let demands = Demand::from_plans(&from, &to);
-        let t = plan_transition(&g, &from, &to, &demands);
+        let t = plan_transition(&g, &from, &to, &demands).unwrap();
         let problems = check_transition(&g, &from, &to, &Demand::floors(&demands), &t, t.spare_used);
         prop_assert!(problems.is_empty(), "{}: {problems:?}", change.name());
         prop_assert!(t.instances_created <= t.naive.instances_created + 2 * t.spare_used * 7);
@@ -71,7 +71,7 @@ fn repartitioning_a_full_gpu_borrows_one_spare() {
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 1000.0)]], 1000.0);
     let to = hand_plan(&[&[("4g.20gb", 0, "a", 600.0), ("3g.20gb", 4, "a", 450.0)]], 1000.0);
     let demands = Demand::from_plans(&from, &to);
-    let t = plan_transition(&g, &from, &to, &demands);
+    let t = plan_transition(&g, &from, &to, &demands).unwrap();
     assert_eq!(t.spare_used, 1);
     assert!(check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 1).is_empty());
     let with_none = check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 0);
@@ -91,7 +91,7 @@ fn unchanged_instances_stay_put() {
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 600.0)], &[("3g.20gb", 0, "a", 450.0)]], 1000.0);
     let to = hand_plan(&[&[("3g.20gb", 0, "a", 450.0)], &[("7g.40gb", 0, "a", 600.0)]], 1000.0);
     let demands = Demand::from_plans(&from, &to);
-    let t = plan_transition(&g, &from, &to, &demands);
+    let t = plan_transition(&g, &from, &to, &demands).unwrap();
     assert_eq!((t.instances_created, t.instances_deleted, t.touched_gpus), (0, 0, 0));
     assert_eq!(t.target_gpu_ids, vec![1, 0]);
     assert!(check_transition(&g, &from, &to, &Demand::floors(&demands), &t, 0).is_empty());
@@ -103,7 +103,7 @@ fn the_checker_catches_a_floor_violation_and_a_wrong_end_state() {
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 1000.0)]], 1000.0);
     let to = hand_plan(&[&[("4g.20gb", 0, "a", 600.0), ("3g.20gb", 4, "a", 450.0)]], 1000.0);
     let demands = Demand::from_plans(&from, &to);
-    let mut t = plan_transition(&g, &from, &to, &demands);
+    let mut t = plan_transition(&g, &from, &to, &demands).unwrap();
     // Drain and rebuild in place: the 7g goes first, so `a` drops to nothing.
     t.steps = vec![
         migplan_core::plan::transition::Step { actions: vec![Action::Delete { gpu: 0, start: 0 }] },
