@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_profiles, parse_workload, InputError, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::{Budget, Progress};
-use migplan_core::solve::registry::{RunOptions, SolverKind, DEFAULT_TIME_LIMIT};
+use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
 
 use crate::protocol::{PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
@@ -78,15 +79,35 @@ fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
             return Err(Box::new(WorkerMessage::Failed { errors }));
         }
     };
-    let time_limit = if request.time_limit_s.is_finite() && request.time_limit_s > 0.0 {
-        Duration::from_secs_f64(request.time_limit_s)
-    } else {
-        DEFAULT_TIME_LIMIT
+    let field = |name: &str, message: String, hint: String| {
+        Box::new(WorkerMessage::Failed {
+            errors: vec![InputError {
+                file: String::new(),
+                line: None,
+                column: Some(name.into()),
+                message,
+                hint: Some(hint),
+            }],
+        })
     };
+    let typed = request.time_limit_s.trim();
+    let time_limit = typed
+        .parse::<f64>()
+        .map_err(|_| format!("`{typed}` is not a number"))
+        .and_then(|s| TIME_LIMIT_S.check(s))
+        .map_err(|e| field("time limit", e, format!("give seconds, {}", TIME_LIMIT_S.describe())))?;
+    let typed = request.seed.trim();
+    let seed = typed.parse::<u64>().map_err(|_| {
+        field(
+            "seed",
+            format!("`{typed}` is not a whole number"),
+            "give 0, 1, 2, ... (the same seed gives the same plan)".into(),
+        )
+    })?;
     let options = RunOptions {
         solver,
-        budget: Budget { time_limit: Some(time_limit), max_iterations: None },
-        seed: request.seed,
+        budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
+        seed,
     };
     Ok(Prepared { gpu, profiles, workload, options })
 }
@@ -145,8 +166,8 @@ mod tests {
             workload_name: "workload.csv".into(),
             workload_text: workload.into(),
             solver: "mig-serving".into(),
-            time_limit_s: 5.0,
-            seed: 1,
+            time_limit_s: "5".into(),
+            seed: "1".into(),
         }
     }
 
@@ -197,6 +218,19 @@ mod tests {
         assert!(!transition.steps.is_empty());
         let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
         assert_eq!(bert.floor, 900.0);
+    }
+
+    #[test]
+    fn a_time_limit_or_seed_out_of_range_fails_naming_the_field() {
+        for (time_limit, seed, field) in [("1e20", "1", "time limit"), ("inf", "1", "time limit"), ("5", "-3", "seed")]
+        {
+            let mut messages = Vec::new();
+            let mut r = request(crate::examples::A100_WORKLOAD);
+            (r.time_limit_s, r.seed) = (time_limit.into(), seed.into());
+            handle(&Request::Plan(r), &mut |m| messages.push(m));
+            let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+            assert_eq!(errors[0].column.as_deref(), Some(field), "{errors:?}");
+        }
     }
 
     #[test]

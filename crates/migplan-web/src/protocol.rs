@@ -20,8 +20,9 @@ pub struct PlanRequest {
     pub workload_name: String,
     pub workload_text: String,
     pub solver: String,
-    pub time_limit_s: f64,
-    pub seed: u64,
+    /// As the user typed them: the worker checks them like every other input.
+    pub time_limit_s: String,
+    pub seed: String,
 }
 
 /// Plan the move from a running plan to the plan of a new workload.

@@ -25,8 +25,7 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// What the worker is asked to plan; a half-typed time limit or seed falls back to the
-    /// defaults.
+    /// What the worker is asked to plan, fields as typed: the worker checks them.
     pub fn request(&self) -> PlanRequest {
         PlanRequest {
             gpu: self.gpu.clone(),
@@ -35,8 +34,8 @@ impl Inputs {
             workload_name: self.workload.name.clone(),
             workload_text: self.workload.text.clone(),
             solver: self.solver.clone(),
-            time_limit_s: self.time_limit_s.trim().parse().unwrap_or(10.0),
-            seed: self.seed.trim().parse().unwrap_or(1),
+            time_limit_s: self.time_limit_s.clone(),
+            seed: self.seed.clone(),
         }
     }
 
