@@ -3,7 +3,7 @@
 //! swapped columns, hostile field values, hostile JSON numbers, duplicated GPU ids, instances
 //! at illegal starts, ...), each run through parsing, planning, validation and move planning.
 //!
-//! No case may panic and none may take longer than `CASE_LIMIT`. Each case runs on a thread
+//! No case may panic and none may take longer than `case_limit()` (5 s). Each case runs on a thread
 //! of its own so that a hang is reported (with its seed and mutation) instead of hanging the
 //! test; a hung thread is leaked, and after `MAX_HUNG` of them the run stops.
 //!
@@ -35,8 +35,11 @@ use serde_json::Value;
 const PROFILES: &str = include_str!("../../../static/examples/a100-40gb-profiles.csv");
 const WORKLOAD: &str = include_str!("../../../static/examples/a100-40gb-workload.csv");
 
-/// The longest any single case may take.
-const CASE_LIMIT: Duration = Duration::from_secs(5);
+/// The longest any single case may take (`MIGPLAN_MUTATION_LIMIT_MS` shortens it to explore).
+fn case_limit() -> Duration {
+    let ms = std::env::var("MIGPLAN_MUTATION_LIMIT_MS").ok().and_then(|v| v.parse().ok());
+    Duration::from_millis(ms.unwrap_or(5000))
+}
 /// Hung threads keep spinning; past this many the run stops and reports.
 const MAX_HUNG: usize = 2;
 /// Cases per test of the CSV inputs (each may plan) and of the plan JSON (each checks and
@@ -123,9 +126,10 @@ fn run_case(case: impl FnOnce(&AtomicBool) -> &'static str + Send + 'static) -> 
             let _ = tx.send(result);
         })
         .expect("a thread starts");
-    match rx.recv_timeout(CASE_LIMIT) {
-        Ok(Ok(tally)) if started.elapsed() <= CASE_LIMIT => (Outcome::Done, tally),
-        Ok(Ok(_)) => (Outcome::Failed(format!("took {:.1?} (limit {CASE_LIMIT:?})", started.elapsed())), "slow"),
+    let limit = case_limit();
+    match rx.recv_timeout(limit) {
+        Ok(Ok(tally)) if started.elapsed() <= limit => (Outcome::Done, tally),
+        Ok(Ok(_)) => (Outcome::Failed(format!("took {:.1?} (limit {limit:?})", started.elapsed())), "slow"),
         Ok(Err(panic)) => (Outcome::Failed(panic), "panic"),
         Err(_) => {
             cancel.store(true, Ordering::Relaxed);
