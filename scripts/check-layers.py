@@ -163,7 +163,7 @@ def main():
                         problems.append(f"migplan-web: panel {name(m)} imports panel {name(t)}")
     for f in sorted(ROOT.glob("crates/*/src/**/*.rs")) + sorted(ROOT.glob("crates/*/tests/*.rs")):
         lines = f.read_text().split("\n")
-        if len(lines) > MAX_LINES and "longer than" not in "\n".join(lines[:6]):
+        if len(lines) > MAX_LINES and f"longer than {MAX_LINES} lines" not in "\n".join(lines[:8]):
             problems.append(f"{f.relative_to(ROOT)}: {len(lines)} lines; split it, or say at its top why it is longer than {MAX_LINES}")
     for p in problems:
         print(p)

@@ -1,3 +1,6 @@
+//! This file is longer than 350 lines because the harness (threads, timeouts, replay) and
+//! the mutations it runs are one tool: split, neither part is readable alone.
+//!
 //! A bounded mutation test: the bundled example inputs and a plan made from them, mutated a
 //! few thousand times with a seeded generator (byte flips, deleted and duplicated lines,
 //! swapped columns, hostile field values, hostile JSON numbers, duplicated GPU ids, instances
