@@ -9,18 +9,26 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = path.join(root, "dist");
+export const dist = path.join(root, "dist");
 export const migplan = path.join(root, "target/release/migplan");
 
 const types = {
   ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css",
-  ".json": "application/json", ".csv": "text/csv", ".png": "image/png",
+  ".json": "application/json", ".csv": "text/csv", ".png": "image/png", ".svg": "image/svg+xml",
 };
 
-/** Serves the built site; resolves to { url, close }. */
+/**
+ * Serves the built site; resolves to { url, close, replace }. `replace(path, body)` serves
+ * `body` for that path instead of the built file (a new deploy), `replace(path)` undoes it.
+ */
 export async function serve() {
+  const replaced = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
+    const body = replaced.get(url.pathname);
+    if (body !== undefined) {
+      return res.writeHead(200, { "content-type": types[path.extname(url.pathname)] ?? "application/octet-stream" }).end(body);
+    }
     let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dist)) return res.writeHead(403).end();
     if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
@@ -32,7 +40,11 @@ export async function serve() {
     }
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => server.close(),
+    replace: (pathname, body) => (body === undefined ? replaced.delete(pathname) : replaced.set(pathname, body)),
+  };
 }
 
 export async function launch() {

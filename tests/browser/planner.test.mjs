@@ -1,9 +1,10 @@
 // The web app end to end in headless Chromium, against the native CLI as the reference.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile, mkdir, readFile } from "node:fs/promises";
+import { writeFile, mkdir, readFile, readdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import path from "node:path";
-import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, dist, upload, solvedForInputs, movePlanned } from "./harness.mjs";
 
 let site, browser;
 before(async () => {
@@ -23,7 +24,32 @@ async function freshPage(viewport = { width: 1280, height: 800 }) {
   page.on("request", (r) => {
     if (!r.url().startsWith(site.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) errors.push(`request left the page: ${r.url()}`);
   });
+  // Nothing the page, its worker or the service worker loads may be missing.
+  context.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
+  });
+  // The page's own files all pass its Content-Security-Policy.
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
   return { context, page, errors };
+}
+
+/** The example's GPU count by the CLI. */
+function exampleCount() {
+  const example = path.join(root, "static/examples");
+  return cliPlan(path.join(example, "a100-40gb-profiles.csv"), path.join(example, "a100-40gb-workload.csv")).gpu_count;
+}
+
+/** The cache names that start with "migplan", each with the paths of what it holds. */
+function migplanCaches(page) {
+  return page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith("migplan"));
+    return Promise.all(names.map(async (name) => ({
+      name,
+      paths: (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname.replace(/^\//, "")),
+    })));
+  });
 }
 
 test("a first visit plans the bundled example and draws every GPU", async () => {
@@ -231,4 +257,139 @@ test("planning a move streams progress, and cancel keeps the best move so far", 
   assert.ok(await page.isEnabled("[data-testid=plan-move]"));
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("the built page carries a strict Content-Security-Policy, plans under it, and blocks other origins", async () => {
+  const html = await readFile(path.join(dist, "index.html"), "utf8");
+  const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/g)];
+  assert.equal(metas.length, 1, "one CSP meta");
+  const policy = Object.fromEntries(metas[0][1].split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(policy["default-src"], ["'none'"]);
+  assert.ok(policy["script-src"].includes("'self'") && policy["script-src"].includes("'wasm-unsafe-eval'"));
+  assert.ok(!policy["script-src"].includes("'unsafe-inline'"), "no inline scripts but the hashed ones");
+  assert.ok(!metas[0][1].includes("'unsafe-eval'"));
+  assert.deepEqual(policy["connect-src"], ["'self'"]);
+  // Every inline script (Trunk's loader) is named by its hash, and ours is a file now.
+  const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1]));
+  assert.ok(inline.length >= 1, "Trunk's loader is inline");
+  for (const [, , body] of inline) {
+    assert.ok(policy["script-src"].includes(`'sha256-${createHash("sha256").update(body).digest("base64")}'`), "inline script hashed");
+    assert.ok(!/serviceWorker/.test(body), "the service worker registration is not inline");
+  }
+
+  const { context, page, errors } = await freshPage();
+  await page.goto(site.url);
+  assert.equal(await settledCount(page), exampleCount());
+  // The favicon is there, so no first visit logs a 404.
+  const icon = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector("link[rel=icon]").href);
+    return { status: r.status, type: r.headers.get("content-type") };
+  });
+  assert.deepEqual(icon, { status: 200, type: "image/svg+xml" });
+  assert.deepEqual(errors, [], "no CSP error for the page's own files, nothing missing");
+
+  // A request to another origin is refused by the policy, and so is an injected inline script.
+  const blocked = await page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => violations.push({ directive: e.effectiveDirective, uri: e.blockedURI }));
+    const fetched = await fetch("http://example.invalid/").then(() => "sent", () => "refused");
+    const script = document.createElement("script");
+    script.textContent = "window.injected = true;";
+    document.head.appendChild(script);
+    await new Promise((r) => setTimeout(r, 500));
+    return { fetched, injected: window.injected === true, violations };
+  });
+  assert.equal(blocked.fetched, "refused");
+  assert.equal(blocked.injected, false, "an inline script without its hash does not run");
+  assert.ok(blocked.violations.some((v) => v.directive === "connect-src" && v.uri.startsWith("http://example.invalid")), JSON.stringify(blocked.violations));
+  assert.ok(blocked.violations.some((v) => v.directive === "script-src-elem" && v.uri === "inline"), JSON.stringify(blocked.violations));
+  // The page still plans after that.
+  await page.fill("[data-testid=seed]", "3");
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  assert.equal(await settledCount(page), exampleCount());
+  await context.close();
+});
+
+test("the service worker keeps this build's files, worker included by hashed names, in one versioned cache", async () => {
+  const files = await readdir(dist);
+  const workerJs = files.filter((f) => /^worker-[0-9a-f]{16}\.js$/.test(f));
+  const workerWasm = files.filter((f) => /^worker-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  assert.equal(workerJs.length, 1, files.join(" "));
+  assert.equal(workerWasm.length, 1, files.join(" "));
+  assert.ok(!files.includes("worker.js") && !files.includes("worker_bg.wasm"), "no unhashed worker files");
+  const loader = await readFile(path.join(dist, "worker-loader.js"), "utf8");
+  assert.ok(loader.includes(`"./${workerJs[0]}"`) && loader.includes(`"./${workerWasm[0]}"`), loader);
+  const version = (await readFile(path.join(dist, "sw.js"), "utf8")).match(/const VERSION = "([0-9a-f]{16})";/)?.[1];
+  assert.ok(version, "sw.js carries the build version");
+
+  const { context, page, errors } = await freshPage();
+  // A cache left by the old service worker, and one that is not migplan's.
+  await context.addInitScript(() => {
+    if (!sessionStorage.getItem("seeded")) {
+      sessionStorage.setItem("seeded", "1");
+      caches.open("migplan-v1").then((c) => c.put("./old.js", new Response("old")));
+      caches.open("someone-else").then((c) => c.put("./theirs.js", new Response("theirs")));
+    }
+  });
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.waitForFunction(() => document.documentElement.dataset.offlineReady === "true", null, { timeout: 30000 });
+  const cached = await migplanCaches(page);
+  assert.deepEqual(cached.map((c) => c.name), [`migplan-${version}`], "exactly one migplan cache, this build's");
+  for (const f of [workerJs[0], workerWasm[0], "worker-loader.js", "index.html", ""]) {
+    assert.ok(cached[0].paths.includes(f), `${f || "the page"} is cached`);
+  }
+  assert.ok(await page.evaluate(() => caches.has("someone-else")), "other caches are left alone");
+
+  // A new deploy: its service worker replaces the cache with one of the new version.
+  const newVersion = "0123456789abcdef";
+  site.replace("/sw.js", (await readFile(path.join(dist, "sw.js"), "utf8")).replace(version, newVersion));
+  try {
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await page.waitForFunction(async (name) => {
+      const names = (await caches.keys()).filter((n) => n.startsWith("migplan"));
+      return names.length === 1 && names[0] === name;
+    }, `migplan-${newVersion}`, { timeout: 30000, polling: 200 });
+  } finally {
+    site.replace("/sw.js");
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a browser that will not save shows a warning until a save works, and the page still plans", async () => {
+  const { context, page, errors } = await freshPage();
+  await context.addInitScript(() => {
+    window.refuseStorage = true;
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (...args) {
+      if (window.refuseStorage) throw new DOMException("Setting the value exceeded the quota.", "QuotaExceededError");
+      return setItem.apply(this, args);
+    };
+  });
+  await page.goto(site.url);
+  assert.equal(await settledCount(page), exampleCount());
+  const banner = await page.textContent("[data-testid=save-error]");
+  assert.match(banner, /could not be saved in this browser \(the browser's storage for this site is full\)/);
+  assert.match(banner, /will not survive a reload\. Download the plan JSON to keep it\./);
+  assert.equal(await page.evaluate(() => localStorage.getItem("migplan.state.v1")), null);
+  // Storage works again: the next change is saved and the warning goes.
+  await page.evaluate(() => { window.refuseStorage = false; });
+  await page.fill("[data-testid=seed]", "9");
+  await page.waitForSelector("[data-testid=save-error]", { state: "detached" });
+  assert.match(await page.evaluate(() => localStorage.getItem("migplan.state.v1")), /"seed":"9"/);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Storage disabled altogether (the browser throws on reading localStorage): same warning.
+  const denied = await freshPage();
+  await denied.context.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", { get() { throw new DOMException("Access is denied.", "SecurityError"); } });
+  });
+  await denied.page.goto(site.url);
+  assert.equal(await settledCount(denied.page), exampleCount());
+  assert.match(await denied.page.textContent("[data-testid=save-error]"), /\(the browser does not let this site store data\)/);
+  assert.deepEqual(denied.errors, []);
+  await denied.context.close();
 });

@@ -15,6 +15,19 @@ fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
     talk(Request::Plan(state.inputs.request()), dispatch, worker);
 }
 
+/// The warning that the inputs are not saved, while saving fails.
+fn save_banner(error: Option<&str>) -> Html {
+    let Some(reason) = error else { return html! {} };
+    html! {
+        <div class="errors save-error" role="alert" data-testid="save-error">
+            { format!(
+                "Your inputs could not be saved in this browser ({reason}): they will not survive a reload. \
+                 Download the plan JSON to keep it."
+            ) }
+        </div>
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let loaded = use_memo((), |_| State::load());
@@ -23,9 +36,11 @@ pub fn app() -> Html {
         use_reducer(move || loaded.0.clone())
     };
     let worker = use_mut_ref(|| None::<WorkerClient>);
+    // Why the last save failed, if it did: shown until a save succeeds again.
+    let save_error = use_state_eq(|| None::<String>);
     {
-        let state = state.clone();
-        use_effect_with((*state).clone(), |s| s.save());
+        let save_error = save_error.clone();
+        use_effect_with((*state).clone(), move |s| save_error.set(s.save().err()));
     }
     {
         // A first visit plans the bundled example at once.
@@ -53,6 +68,7 @@ pub fn app() -> Html {
                 <h1>{ "migplan" }</h1>
                 <p>{ "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page." }</p>
             </header>
+            { save_banner(save_error.as_deref()) }
             <main>
                 <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
                 <Results state={state.clone()} />

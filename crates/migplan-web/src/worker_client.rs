@@ -1,11 +1,14 @@
 //! The page's side of the planning worker: spawn, send one request, hear its messages,
 //! terminate on cancel.
 //!
-//! Trunk builds the worker as a no-modules script (`worker.js` + `worker_bg.wasm`);
-//! `worker-loader.js` (from `web/`) loads it. A file rather than a blob script, so that the
-//! service worker serves it offline. We talk to it directly over `web_sys::Worker`
-//! rather than through gloo-worker because cancel must stop a worker that is busy in a
-//! synchronous solve: only `Worker::terminate` does that.
+//! Trunk builds the worker as a no-modules script (`worker.js` + `worker_bg.wasm`), which
+//! `scripts/post-build.py` renames with their content hash; `worker-loader.js` (from `web/`,
+//! its stable name, rewritten by the hook to the hashed names) loads it. A file rather than a
+//! blob script, so that the service worker serves it offline and the CSP allows it.
+//!
+//! We talk to it directly over `web_sys::Worker` rather than through gloo-worker because
+//! cancel must stop a worker that is busy in a synchronous solve: only `Worker::terminate`
+//! does that.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -2,6 +2,7 @@
 //! Inputs, the last plan and the last move are saved to localStorage after every change.
 
 mod inputs;
+mod storage;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -18,9 +19,6 @@ use crate::protocol::{PlannedMove, Status};
 
 pub use inputs::{parse_errors, Inputs, Source};
 pub use table::{workload_cells, workload_text};
-
-#[cfg(target_arch = "wasm32")]
-const STORAGE_KEY: &str = "migplan.state.v1";
 
 /// One point of the best-GPU-count-over-time chart.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -110,9 +108,7 @@ impl State {
     /// The saved state, or the example on a first visit (`true`: nothing was saved).
     #[cfg(target_arch = "wasm32")]
     pub fn load() -> (State, bool) {
-        use gloo_storage::Storage;
-        let saved: Option<State> = gloo_storage::LocalStorage::get(STORAGE_KEY).ok();
-        match saved {
+        match storage::load().and_then(|text| serde_json::from_str::<State>(&text).ok()) {
             Some(mut s) => {
                 // A run cannot survive a reload.
                 s.run.running = false;
@@ -123,10 +119,11 @@ impl State {
         }
     }
 
+    /// Saves the state in the browser (localStorage); the error says why it could not be
+    /// (storage full, storage disabled), for the page to tell the user.
     #[cfg(target_arch = "wasm32")]
-    pub fn save(&self) {
-        use gloo_storage::Storage;
-        let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, self);
+    pub fn save(&self) -> Result<(), String> {
+        storage::save(&serde_json::to_string(self).map_err(|e| e.to_string())?)
     }
 
     pub fn plan_is_current(&self) -> bool {

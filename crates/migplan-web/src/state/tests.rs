@@ -75,3 +75,15 @@ fn state_survives_a_json_round_trip() {
 fn json_workload_has_no_cells() {
     assert_eq!(workload_cells("{\"workload\": []}"), None);
 }
+
+#[test]
+fn a_refused_save_is_told_in_words() {
+    use super::storage::failure_reason;
+    assert_eq!(
+        failure_reason("QuotaExceededError", "Setting the value exceeded the quota."),
+        "the browser's storage for this site is full"
+    );
+    assert_eq!(failure_reason("SecurityError", "Access is denied"), "the browser does not let this site store data");
+    assert_eq!(failure_reason("Error", "boom"), "boom");
+    assert_eq!(failure_reason("", ""), "the browser refused to store them");
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Trunk post_build hook (Trunk.toml): finishes the staged site before Trunk moves it to dist/.
+
+Trunk runs it after it has written every asset and index.html to TRUNK_STAGING_DIR. It
+
+1. renames the planning worker, which Trunk writes under fixed names (worker.js and
+   worker_bg.wasm), to names carrying their content hash, and points worker-loader.js (the
+   stable name the page starts) at them, so a worker never mixes files of two builds;
+2. adds the sha256 of every inline script of index.html (Trunk's module loader) to
+   script-src of the Content-Security-Policy meta written in web/index.html, so no inline
+   script runs without being named (Trunk.toml turns off `trunk serve`'s live-reload script,
+   whose text Trunk changes after this hook, when it serves the page);
+3. writes the build version (a hash of every built file) and the list of files into sw.js:
+   the service worker caches them under a cache named after the version.
+
+Any surprise (a file or marker missing) fails the build rather than shipping a half-done site.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+
+def fail(message):
+    print(f"post-build: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def replace_once(text, old, new, where):
+    if text.count(old) != 1:
+        fail(f"expected exactly one {old!r} in {where}")
+    return text.replace(old, new)
+
+
+def hash_worker(stage):
+    js, wasm = stage / "worker.js", stage / "worker_bg.wasm"
+    if not js.is_file() or not wasm.is_file():
+        fail("Trunk did not write worker.js and worker_bg.wasm")
+    digest = hashlib.sha256(js.read_bytes() + b"\0" + wasm.read_bytes()).hexdigest()[:16]
+    new_js, new_wasm = f"worker-{digest}.js", f"worker-{digest}_bg.wasm"
+    js.rename(stage / new_js)
+    wasm.rename(stage / new_wasm)
+    loader = stage / "worker-loader.js"
+    text = loader.read_text(encoding="utf-8")
+    text = replace_once(text, '"./worker.js"', f'"./{new_js}"', "worker-loader.js")
+    text = replace_once(text, '"./worker_bg.wasm"', f'"./{new_wasm}"', "worker-loader.js")
+    loader.write_text(text, encoding="utf-8")
+    return new_js, new_wasm
+
+
+INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+CSP_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+
+
+def hash_inline_scripts(stage):
+    index = stage / "index.html"
+    html = index.read_text(encoding="utf-8")
+    hashes = []
+    for match in INLINE_SCRIPT.finditer(html):
+        if re.search(r"\bsrc\s*=", match.group(1), re.IGNORECASE):
+            continue
+        digest = base64.b64encode(hashlib.sha256(match.group(2).encode("utf-8")).digest()).decode()
+        source = f"'sha256-{digest}'"
+        if source not in hashes:
+            hashes.append(source)
+    metas = CSP_META.findall(html)
+    if len(metas) != 1:
+        fail("index.html must hold exactly one Content-Security-Policy meta")
+    directives = [d.strip() for d in metas[0][1].split(";") if d.strip()]
+    script_src = [i for i, d in enumerate(directives) if d.split()[0] == "script-src"]
+    if len(script_src) != 1:
+        fail("the Content-Security-Policy must have one script-src")
+    if "'unsafe-inline'" in directives[script_src[0]] or "'unsafe-eval'" in directives[script_src[0]]:
+        fail("script-src must not allow 'unsafe-inline' or 'unsafe-eval'")
+    directives[script_src[0]] = " ".join([directives[script_src[0]], *hashes])
+    html = CSP_META.sub(lambda m: m.group(1) + "; ".join(directives) + m.group(3), html)
+    index.write_text(html, encoding="utf-8")
+    return hashes
+
+
+def write_service_worker(stage):
+    sw = stage / "sw.js"
+    files = sorted(
+        p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file() and p != sw
+    )
+    version = hashlib.sha256()
+    for name in files:
+        version.update(name.encode("utf-8") + b"\0" + (stage / name).read_bytes() + b"\0")
+    version = version.hexdigest()[:16]
+    # "./" is the page itself, as a browser asks for it; index.html is the same file.
+    urls = ["./", *files]
+    text = sw.read_text(encoding="utf-8")
+    text = replace_once(text, 'const VERSION = "unbuilt";', f"const VERSION = {json.dumps(version)};", "sw.js")
+    text = replace_once(text, "const FILES = [];", f"const FILES = {json.dumps(urls)};", "sw.js")
+    sw.write_text(text, encoding="utf-8")
+    return version, len(urls)
+
+
+def main():
+    staging = os.environ.get("TRUNK_STAGING_DIR")
+    if not staging:
+        fail("TRUNK_STAGING_DIR is not set: run this as Trunk's post_build hook (trunk build)")
+    stage = Path(staging)
+    worker = hash_worker(stage)
+    hashes = hash_inline_scripts(stage)
+    version, count = write_service_worker(stage)
+    print(f"post-build: worker {worker[0]}, {len(hashes)} inline script hash(es), cache migplan-{version} of {count} files")
+
+
+if __name__ == "__main__":
+    main()
