@@ -26,8 +26,9 @@ CORE_LAYERS = {
     "export": ["hardware", "plan"],
     "workflow": None,  # the top: may import everything
 }
-# The only core module that reads the clock or the cancel flag.
-CLOCK_READERS = {"solve::control"}
+# The core modules that read the clock or the cancel flag: Control, for every search, and
+# workflow, which times the phases around them.
+CLOCK_READERS = {"solve::control", "workflow"}
 # Panels of the page never import one another (Yew's todomvc: one reducer, small components).
 WEB_PANELS = {"inputs", "results", "moves"}
 # A file past this many lines usually holds two rooms; a longer one says why at its top.

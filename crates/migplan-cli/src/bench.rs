@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 use migplan_core::check::plan::validate;
-use migplan_core::problem::generate::{demand_change, synthetic, Change};
+use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
+use migplan_core::problem::input::{parse_profiles, parse_workload};
 use migplan_core::problem::Problem;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{self, RunOptions, SolverKind};
@@ -29,10 +30,17 @@ pub struct BenchArgs {
     /// Time limit per solver run, in seconds.
     #[arg(long, default_value = "10", value_parser = parse_time_limit)]
     time_limit: Duration,
+    /// Instead of comparing solvers: plan one generated workload of each of these sizes with
+    /// the first solver given (seed 1) and print each phase's time, natively.
+    #[arg(long, value_delimiter = ',')]
+    scale: Vec<usize>,
 }
 
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
     let gpu = find_gpu(&args.gpu)?;
+    if !args.scale.is_empty() {
+        return run_scale(&gpu, &args);
+    }
     out!(
         "{:>6} {:>4} {:<12} {:>6} {:>6} {:>8} {:>6} {:>7} {:>9} {:<10}\n",
         "models",
@@ -158,6 +166,51 @@ pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// Each phase's time on generated workloads of growing size: parsing the CSV text, building
+/// the problem, the bound, the search, validation.
+fn run_scale(gpu: &migplan_core::hardware::spec::GpuSpec, args: &BenchArgs) -> Result<(), Failure> {
+    out!(
+        "{:>7} {:>7} {:>7} {:>9} {:>8} {:>8} {:>9} {:>9} {:>10} {:>9}\n",
+        "models",
+        "GPUs",
+        "bound",
+        "parse ms",
+        "build ms",
+        "bound ms",
+        "search ms",
+        "check ms",
+        "total ms",
+        "stopped"
+    );
+    let solver = args.solvers.first().copied().unwrap_or(SolverKind::Auto);
+    for &n in &args.scale {
+        let generated = synthetic(gpu, n, 1);
+        let (profiles_text, workload_text) = (profiles_csv(&generated.profiles), workload_csv(&generated.workload));
+        let started = std::time::Instant::now();
+        let profiles = parse_profiles("profiles.csv", &profiles_text)?;
+        let workload = parse_workload("workload.csv", &workload_text)?;
+        let parse_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let options =
+            RunOptions { solver, budget: Budget { time_limit: Some(args.time_limit), max_iterations: None }, seed: 1 };
+        let (plan, t) = workflow::plan_timed(gpu, &profiles, &workload, &options, &AtomicBool::new(false), None)?;
+        let total = parse_ms + t.build_ms + t.bound_ms + t.search_ms + t.validate_ms;
+        out!(
+            "{:>7} {:>7} {:>7} {:>9.0} {:>8.0} {:>8.0} {:>9.0} {:>9.0} {:>10.0} {:>9}\n",
+            n,
+            plan.gpu_count,
+            plan.bound.lower,
+            parse_ms,
+            t.build_ms,
+            t.bound_ms,
+            t.search_ms,
+            t.validate_ms,
+            total,
+            plan.solver.termination.as_str()
+        );
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use migplan_core::check::plan::validate;
@@ -67,6 +67,10 @@ enum Command {
         /// Write the plan here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print how long each phase took (parse, build, bound, search, validate, write) to
+        /// standard error.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Check a plan against the GPU's rules and the workload; exits 1 when it is invalid.
     Validate {
@@ -140,15 +144,19 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out } => {
+        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out, verbose } => {
             let gpu = find_gpu(&gpu)?;
+            let parsing = Instant::now();
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
             for note in notes(&gpu, &profile_rows) {
                 let _ = writeln!(std::io::stderr(), "note: {note}");
             }
             let options =
                 RunOptions { solver, budget: Budget { time_limit: Some(time_limit), max_iterations: None }, seed };
-            let plan = workflow::plan(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
+            let (plan, times) =
+                workflow::plan_timed(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
+            let writing = Instant::now();
             let text = match format {
                 Format::Json => render(&plan, ExportFormat::Json),
                 Format::Table => report::plan_table(&plan),
@@ -158,6 +166,18 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                     std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?
                 }
                 None => out!("{text}"),
+            }
+            if verbose {
+                let t = times;
+                let write_ms = writing.elapsed().as_secs_f64() * 1000.0;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "phases (ms): parse {parse_ms:.0}, build {:.0}, bound {:.0}, search {:.0}, validate {:.0}, write {write_ms:.0}",
+                    t.build_ms,
+                    t.bound_ms,
+                    t.search_ms,
+                    t.validate_ms
+                );
             }
         }
         Command::Validate { gpu, profiles, workload, plan } => {

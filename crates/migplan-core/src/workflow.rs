@@ -7,6 +7,7 @@ use std::fmt;
 use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
+use web_time::Instant;
 
 use crate::check::plan::{validate, Violation};
 use crate::check::transition::check_transition;
@@ -87,10 +88,40 @@ pub fn plan(
     workload: &[WorkloadRow],
     options: &RunOptions,
     cancel: &AtomicBool,
-    mut watch: Option<Watch<Plan>>,
+    watch: Option<Watch<Plan>>,
 ) -> Result<Plan, Refusal> {
+    plan_timed(gpu, profiles, workload, options, cancel, watch).map(|(plan, _)| plan)
+}
+
+/// How long each phase of planning took, in milliseconds: what `--verbose` and the
+/// benchmarks print.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseTimes {
+    pub build_ms: f64,
+    pub bound_ms: f64,
+    pub search_ms: f64,
+    pub validate_ms: f64,
+}
+
+/// [`plan`], and how long each phase took.
+pub fn plan_timed(
+    gpu: &GpuSpec,
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    options: &RunOptions,
+    cancel: &AtomicBool,
+    mut watch: Option<Watch<Plan>>,
+) -> Result<(Plan, PhaseTimes), Refusal> {
+    let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
     let problem = Problem::build(gpu, profiles, workload)?;
+    let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
+    let solving = Instant::now();
+    let mut searching: Option<Instant> = None;
     let mut observer = |p: &Progress| {
+        if p.phase == Phase::Searching {
+            searching = Some(Instant::now());
+        }
         if let Some(watch) = watch.as_mut() {
             let best = improved(p, &problem, options.solver.name(), options.seed)
                 .filter(|plan| validate(gpu, profiles, workload, plan).is_empty());
@@ -98,11 +129,15 @@ pub fn plan(
         }
     };
     let plan = crate::solve::registry::run(&problem, options, cancel, &mut observer);
+    let searching = searching.unwrap_or(solving);
+    (times.bound_ms, times.search_ms) = (searching.duration_since(solving).as_secs_f64() * 1000.0, ms(searching));
+    let validating = Instant::now();
     let violations = validate(gpu, profiles, workload, &plan);
+    times.validate_ms = ms(validating);
     if !violations.is_empty() {
         return Err(Refusal::PlannerBug { violations });
     }
-    Ok(plan)
+    Ok((plan, times))
 }
 
 /// The best plan so far as JSON, when `progress` reports an improvement.

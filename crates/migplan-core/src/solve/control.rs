@@ -20,6 +20,8 @@ use crate::solve::deployment::Deployment;
 pub enum Phase {
     /// Computing the lower bound.
     Bounding,
+    /// The bound is known; the solver searches.
+    Searching,
     /// A better deployment was found.
     Improved,
     /// The lower bound rose.
@@ -33,6 +35,7 @@ impl Phase {
     pub fn describe(self) -> &'static str {
         match self {
             Phase::Bounding => "bounding",
+            Phase::Searching => "searching",
             Phase::Improved => "improved",
             Phase::BoundRaised => "bound raised",
             Phase::Stopped(t) => t.as_str(),

@@ -37,6 +37,7 @@ pub fn execute(
     ctl.report(Phase::Bounding);
     let relaxation = relax(problem, &ctl);
     ctl.raise_lower_bound(relaxation.lower_bound);
+    ctl.report(Phase::Searching);
     let result = solver.solve(problem, &relaxation, &mut ctl);
     let deployment = result.deployment.normalized();
     let termination =
