@@ -12,6 +12,7 @@ const STORAGE_KEY: &str = "migplan.state.v1";
 
 /// Why the browser refused to store the state, in words for the page, from the name and
 /// message of the exception it threw.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn failure_reason(name: &str, message: &str) -> String {
     match name {
         "QuotaExceededError" => "the browser's storage for this site is full".into(),
