@@ -64,6 +64,9 @@ test("a first visit plans the bundled example and draws every GPU", async () => 
   const drawn = await page.$$eval("[data-testid=plan-gpus] .instance", (els) => els.length);
   assert.ok(drawn >= pictures.length);
   assert.match(await page.textContent("[data-testid=bound]"), /proven optimal|lower bound/);
+  // How long each phase took in the worker, as numbers the benchmark reads.
+  const phases = await page.$eval("[data-testid=phases]", (e) => ({ ...e.dataset }));
+  for (const phase of ["build", "bound", "search", "validate"]) assert.ok(Number(phases[phase]) >= 0, JSON.stringify(phases));
   assert.deepEqual(errors, []);
   await mkdir(path.join(root, "target/screenshots"), { recursive: true });
   await page.screenshot({ path: path.join(root, "target/screenshots/desktop-1280x800.png"), fullPage: false });

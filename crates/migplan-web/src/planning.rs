@@ -119,9 +119,9 @@ fn handle_plan(request: &PlanRequest, emit: &mut dyn FnMut(WorkerMessage)) {
     };
     let mut watch = |progress: &Progress, plan| emit(WorkerMessage::Progress { status: status(progress), plan });
     let planned =
-        workflow::plan(&p.gpu, &p.profiles, &p.workload, &p.options, &AtomicBool::new(false), Some(&mut watch));
+        workflow::plan_timed(&p.gpu, &p.profiles, &p.workload, &p.options, &AtomicBool::new(false), Some(&mut watch));
     emit(match planned {
-        Ok(plan) => WorkerMessage::Done { plan },
+        Ok((plan, phases)) => WorkerMessage::Done { plan, phases },
         Err(refusal) => refused(refusal),
     });
 }
@@ -175,7 +175,8 @@ mod tests {
     fn example_request_streams_progress_then_a_plan() {
         let mut messages = Vec::new();
         handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        let Some(WorkerMessage::Done { plan }) = messages.last() else { panic!("{messages:?}") };
+        let Some(WorkerMessage::Done { plan, phases }) = messages.last() else { panic!("{messages:?}") };
+        assert!(phases.bound_ms >= 0.0 && phases.build_ms >= 0.0);
         assert!(plan.gpu_count > 0);
         let improvements: Vec<&Plan> = messages
             .iter()
@@ -203,7 +204,7 @@ mod tests {
     fn a_transition_request_moves_the_example_to_higher_demand() {
         let mut messages = Vec::new();
         handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        let Some(WorkerMessage::Done { plan: running }) = messages.pop() else { panic!() };
+        let Some(WorkerMessage::Done { plan: running, .. }) = messages.pop() else { panic!() };
         let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
         let mut messages = Vec::new();
         let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: 0 };

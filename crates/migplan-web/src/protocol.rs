@@ -9,7 +9,7 @@
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
-use migplan_core::workflow::Move;
+use migplan_core::workflow::{Move, PhaseTimes};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,9 +62,23 @@ pub struct PlannedMove {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerMessage {
     Ready,
-    Progress { status: Status, plan: Option<Plan> },
-    Done { plan: Plan },
-    MoveProgress { status: Status, planned: Option<PlannedMove> },
-    MoveDone { planned: PlannedMove },
-    Failed { errors: Vec<InputError> },
+    Progress {
+        status: Status,
+        plan: Option<Plan>,
+    },
+    /// The plan, and how long each phase took in the worker.
+    Done {
+        plan: Plan,
+        phases: PhaseTimes,
+    },
+    MoveProgress {
+        status: Status,
+        planned: Option<PlannedMove>,
+    },
+    MoveDone {
+        planned: PlannedMove,
+    },
+    Failed {
+        errors: Vec<InputError>,
+    },
 }

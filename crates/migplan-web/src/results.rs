@@ -36,6 +36,14 @@ pub fn results(props: &ResultsProps) -> Html {
         <section class="results">
             <h2>{ "Plan" }</h2>
             <p class={classes!("status", run.running.then_some("running"))} data-testid="status">{ status }</p>
+            if let (Some(t), false) = (run.phases, run.running) {
+                <p class="muted phases" data-testid="phases"
+                    data-build={format!("{:.1}", t.build_ms)} data-bound={format!("{:.1}", t.bound_ms)}
+                    data-search={format!("{:.1}", t.search_ms)} data-validate={format!("{:.1}", t.validate_ms)}>
+                    { format!("in the browser: build {:.0} ms, bound {:.0} ms, search {:.0} ms, check {:.0} ms",
+                        t.build_ms, t.bound_ms, t.search_ms, t.validate_ms) }
+                </p>
+            }
             { match &state.plan {
                 Some(plan) => html! {
                     <>

@@ -32,7 +32,7 @@ pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
         let dispatch = dispatch.clone();
         move |message| match message {
             WorkerMessage::Progress { status, plan } => dispatch.dispatch(Action::Progress { status, plan }),
-            WorkerMessage::Done { plan } => dispatch.dispatch(Action::Done(plan)),
+            WorkerMessage::Done { plan, phases } => dispatch.dispatch(Action::Done(plan, phases)),
             WorkerMessage::MoveProgress { status, planned } => {
                 dispatch.dispatch(Action::MoveProgress { status, planned })
             }

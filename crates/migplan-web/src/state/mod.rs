@@ -15,6 +15,8 @@ use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
 use serde::{Deserialize, Serialize};
 
+use migplan_core::workflow::PhaseTimes;
+
 use crate::protocol::{PlannedMove, Status};
 
 pub use inputs::{parse_errors, Inputs, Source};
@@ -37,6 +39,9 @@ pub struct Run {
     pub points: Vec<ProgressPoint>,
     /// A note on how the last run ended (cancelled, failed).
     pub note: Option<String>,
+    /// How long each phase of the last finished solve took in the worker.
+    #[serde(default)]
+    pub phases: Option<PhaseTimes>,
 }
 
 impl Run {
@@ -165,7 +170,7 @@ pub enum Action {
         status: Status,
         plan: Option<Plan>,
     },
-    Done(Plan),
+    Done(Plan, PhaseTimes),
     /// The worker refused the inputs (a solve or a move).
     Failed(Vec<InputError>),
     Cancelled,
@@ -217,8 +222,9 @@ impl State {
                     s.plan_inputs = Some(s.inputs.clone());
                 }
             }
-            Action::Done(plan) => {
+            Action::Done(plan, phases) => {
                 s.run.running = false;
+                s.run.phases = Some(phases);
                 s.run.phase = Some(Phase::Stopped(plan.solver.termination));
                 s.run.elapsed_ms = plan.solver.elapsed_ms;
                 s.run.lower_bound = Some(plan.bound.lower);

@@ -19,7 +19,7 @@ fn plan_for(inputs: &Inputs) -> Plan {
     crate::planning::handle(
         &crate::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
         &mut |m| {
-            if let crate::protocol::WorkerMessage::Done { plan: p } = m {
+            if let crate::protocol::WorkerMessage::Done { plan: p, .. } = m {
                 plan = Some(p);
             }
         },
@@ -32,7 +32,7 @@ fn a_plan_is_current_until_an_input_changes() {
     let s = State::new(Inputs::example()).after(Action::Started);
     assert!(s.run.running);
     let plan = plan_for(&s.inputs);
-    let s = s.after(Action::Done(plan));
+    let s = s.after(Action::Done(plan, PhaseTimes::default()));
     assert!(!s.run.running && s.plan_is_current());
     let s = s.after(Action::SetSeed("9".into()));
     assert!(!s.plan_is_current());
@@ -66,7 +66,7 @@ fn a_bad_upload_is_kept_and_its_errors_shown() {
 #[test]
 fn state_survives_a_json_round_trip() {
     let s = State::new(Inputs::example());
-    let s = s.after(Action::Done(plan_for(&s.inputs)));
+    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
     let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(back, s);
 }
