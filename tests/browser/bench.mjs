@@ -54,7 +54,7 @@ for (const solver of ["auto", "greedy", "mig-serving"]) {
 console.log("models  phase      native ms  browser ms  ratio");
 for (const models of [1000, 3000]) {
   const files = await generated(models, 1);
-  const run = spawnSync(migplan, ["plan", "--gpu", "a100-40gb", "--profiles", files.profiles, "--workload", files.workload, "--verbose", "--format", "json"], { encoding: "utf8" });
+  const run = spawnSync(migplan, ["plan", "--gpu", "a100-40gb", "--profiles", files.profiles, "--workload", files.workload, "--verbose", "--out", path.join(files.dir, "plan.json")], { encoding: "utf8" });
   const native = Object.fromEntries([...run.stderr.matchAll(/(build|bound|search|validate) (\d+)/g)].map((m) => [m[1], Number(m[2])]));
   const context = await browser.newContext();
   const page = await context.newPage();
