@@ -1,7 +1,8 @@
 //! Planning: the lower bound and the solvers that search for plans meeting it.
 //!
 //! Layers, bottom up: [`control`] (budget, seed, cancel, observer) and [`deployment`] (the
-//! solvers' working form); [`lp`], [`cover`], [`relaxation`] and [`pack`] (the integer
+//! solvers' working form); [`lp`], [`cover`], [`relaxation`] (with [`price_search`] for
+//! large problems) and [`pack`] (the integer
 //! model's pieces); [`executor`] (the `Solver` trait and running one); the solvers
 //! ([`exact`], [`heuristic`], [`greedy`], [`ga`], [`mcts`], [`pipeline`]); and on top the
 //! [`registry`] of solvers a user picks by name.
@@ -18,5 +19,6 @@ pub mod lp;
 pub mod mcts;
 pub mod pack;
 pub mod pipeline;
+pub mod price_search;
 pub mod registry;
 pub mod relaxation;

@@ -26,6 +26,7 @@ use crate::problem::{instances_needed, Problem};
 use crate::solve::control::Control;
 use crate::solve::cover::{cheapest_cover, cost, Cover};
 use crate::solve::lp::{ceil_bound, supply_terms};
+use crate::solve::price_search::search_prices;
 
 #[derive(Debug, Clone)]
 pub struct Relaxation {
@@ -45,6 +46,10 @@ const PRICING_TOLERANCE: f64 = 1e-9;
 /// The share of the time left that the bound may take: the rest is for finding plans. Only
 /// tens of thousands of models come near it.
 const RELAX_SHARE: f64 = 0.5;
+/// Past this many models the disaggregated dual LP (a row per model and cover) takes seconds
+/// per solve and cannot be interrupted: the price search ([`crate::solve::price_search`])
+/// proves the bound instead, with one cover per model.
+const LARGE_PROBLEM: usize = 1000;
 
 /// Computes the relaxation, stopping early (with a still valid bound) when `ctl` says so or
 /// its share of the time is spent.
@@ -53,11 +58,19 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
     let time_left = || deadline.map(|d| d.saturating_sub(ctl.elapsed()));
     let n_profiles = problem.gpu.profiles.len();
     let models = problem.models.len();
+    // Prices proportional to compute make every layout cost at most one GPU (a layout uses at
+    // most all the slices), so they are a valid start for either method.
+    let by_compute: Vec<f64> =
+        problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
+    if models > LARGE_PROBLEM {
+        let found = search_prices(problem, by_compute, ctl, deadline);
+        let weights = vec![vec![(0, 1.0)]; models];
+        let columns = found.covers.into_iter().map(|c| vec![c]).collect();
+        return Relaxation { lower_bound: ceil_bound(found.value), columns, weights };
+    }
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
     let mut initial_bound = 0.0;
     // Start from every single-profile cover and the cover at prices proportional to compute.
-    let by_compute: Vec<f64> =
-        problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
     for (s, cols) in columns.iter_mut().enumerate() {
         for &p in &problem.usable_profiles {
             if let Some(c) = problem.capacity[s][p] {
@@ -72,8 +85,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
         }
     }
 
-    // Every layout costs at most one GPU at prices proportional to compute, so the cheapest
-    // covers at those prices already prove a bound, before any LP is solved.
+    // The cheapest covers at those prices already prove a bound, before any LP is solved.
     let mut best_value = initial_bound;
     let mut best_prices = by_compute;
     for _ in 0..MAX_ROUNDS {
