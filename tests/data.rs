@@ -3,6 +3,7 @@
 //! Reads ../shared/data (MIGPerf, ParvaGPU) where it sits beside the checkout, as in CI; a
 //! clone without it skips those tests and says so.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -22,7 +23,12 @@ fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: {} is missing; the published measurements sit beside CI's checkout", dir.display());
+        // Straight to standard error, past the test harness's capture, so the skip shows.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {} is missing; the published measurements sit beside CI's checkout",
+            dir.display()
+        );
         None
     }
 }
