@@ -2,7 +2,7 @@
 //! planner: placement rules come straight from the catalog, capacities from the two plans,
 //! floors from the caller as plain numbers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::hardware::spec::GpuSpec;
 use crate::plan::transition::{Action, Transition};
@@ -48,12 +48,16 @@ pub fn check_transition(
         })
         .collect();
     // Capacities an instance may claim: those the two plans measured for its model and profile.
+    let mut measured: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+    for i in from.gpus.iter().chain(&to.gpus).flat_map(|g| &g.instances) {
+        if let Some(m) = i.model.as_deref() {
+            measured.entry((m, i.profile.as_str())).or_default().push(i.throughput.unwrap_or(0.0));
+        }
+    }
     let known = |model: &str, profile: &str, throughput: f64| {
-        from.gpus.iter().chain(&to.gpus).flat_map(|g| &g.instances).any(|i| {
-            i.model.as_deref() == Some(model)
-                && i.profile == profile
-                && (i.throughput.unwrap_or(0.0) - throughput).abs() <= 1e-9 * throughput.max(1.0)
-        })
+        measured
+            .get(&(model, profile))
+            .is_some_and(|ts| ts.iter().any(|t| (t - throughput).abs() <= 1e-9 * throughput.max(1.0)))
     };
     let mut peak = live.len();
     let (mut created, mut deleted) = (0, 0);

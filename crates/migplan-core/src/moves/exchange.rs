@@ -1,8 +1,8 @@
 //! Moving a running cluster from one plan to the next without any model dropping below
 //! what it needs: the MIG-serving controller's exchange-and-compact.
 //!
-//! 1. **Match.** Each target GPU is assigned to a running GPU (Hungarian method, maximizing
-//!    the instances both already share), so that unchanged instances stay where they are.
+//! 1. **Match.** Each target GPU is assigned to a running GPU ([`crate::moves::matching`],
+//!    maximizing the instances both already share), so that unchanged instances stay where they are.
 //!    Unmatched target GPUs are added; unmatched running GPUs are drained and removed.
 //! 2. **Exchange.** Steps alternate: create every target instance whose slots are free, then
 //!    delete every obsolete instance whose model keeps at least `min(old, new)` demand
@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::hardware::spec::GpuSpec;
-use crate::moves::assignment::assignment;
+use crate::moves::matching::match_gpus;
 use crate::plan::transition::{Action, NaiveMove, Step, Transition};
 use crate::plan::{Plan, PlanInstance};
 
@@ -129,39 +129,22 @@ impl World<'_> {
     }
 }
 
-/// Instances each target GPU shares with each running GPU.
-fn shared(from: &Plan, to: &Plan) -> Vec<Vec<i64>> {
-    to.gpus
-        .iter()
-        .map(|t| {
-            let target: BTreeSet<Key> = t.instances.iter().map(key).collect();
-            from.gpus.iter().map(|o| o.instances.iter().filter(|i| target.contains(&key(i))).count() as i64).collect()
-        })
-        .collect()
-}
-
-/// How many instances can stay where they are when moving from `from` to `to`.
-pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
-    let weight = shared(from, to);
-    let chosen = assignment(&weight);
-    chosen.iter().enumerate().map(|(t, &o)| weight[t].get(o).copied().unwrap_or(0) as usize).sum()
-}
-
 /// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
 pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Result<Transition, String> {
     // 1. Match target GPUs to running GPUs by the instances they share.
-    let weight = shared(from, to);
-    let chosen = assignment(&weight);
     let mut next_id = from.gpus.iter().map(|g| g.id + 1).max().unwrap_or(0);
     let mut target_gpu_ids = Vec::with_capacity(to.gpus.len());
     let mut matched_old = BTreeSet::new();
-    for &col in &chosen {
-        if col < from.gpus.len() {
-            target_gpu_ids.push(from.gpus[col].id);
-            matched_old.insert(col);
-        } else {
-            target_gpu_ids.push(next_id);
-            next_id += 1;
+    for chosen in match_gpus(from, to) {
+        match chosen {
+            Some(r) => {
+                target_gpu_ids.push(from.gpus[r].id);
+                matched_old.insert(r);
+            }
+            None => {
+                target_gpu_ids.push(next_id);
+                next_id += 1;
+            }
         }
     }
 
@@ -169,7 +152,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
         gpu,
         live: from.gpus.iter().map(|g| (g.id, g.instances.clone())).collect(),
         capacity: BTreeMap::new(),
-        floors: demands.iter().map(|d| (d.model.clone(), d.floor())).collect(),
+        floors: Demand::floors(demands),
         steps: Vec::new(),
         peak: from.gpus.len(),
         touched: BTreeSet::new(),

@@ -2,7 +2,7 @@
 //! keeps the most running instances in place. A solver like the others, so it reports
 //! progress, keeps a best plan and stops on cancel or at the end of its budget.
 
-use crate::moves::exchange::instances_kept;
+use crate::moves::matching::instances_kept;
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::Problem;
 use crate::solve::control::Control;
@@ -60,10 +60,7 @@ impl Solver for Near<'_> {
             }
             candidates.push(population.best().clone());
         }
-        let termination = match rest.stop_reason() {
-            Some(Termination::Cancelled) => Termination::Cancelled,
-            _ => Termination::Finished,
-        };
+        let termination = rest.stop_reason().unwrap_or(Termination::Finished);
         let info = SolverInfo { name: String::new(), seed: 0, elapsed_ms: 0, termination };
         let kept = |d: &Deployment| instances_kept(self.from, &d.to_plan(problem, 0, info.clone()));
         let deployment = candidates

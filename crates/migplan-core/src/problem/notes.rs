@@ -1,7 +1,7 @@
 //! What is accepted but worth a word: rows that repeat a measurement with other figures, and
 //! profile names that mean something else on another GPU. Said once each, never an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::hardware::catalog::all_gpus;
 use crate::hardware::spec::{GpuSpec, ProfileKind};
@@ -59,14 +59,13 @@ fn repeated_measurements(profiles: &[ProfileRow]) -> Option<InputError> {
 /// plain 1g, so rows measured on the 80GB card would plan the wrong instance here.
 fn names_of_another_gpu(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
     let others = all_gpus();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut notes = Vec::new();
     for row in profiles {
         let name = row.profile.to_ascii_lowercase();
-        if seen.contains(&name) {
+        if !seen.insert(name.clone()) {
             continue;
         }
-        seen.push(name.clone());
         let Some(here) = gpu.profiles.iter().find(|p| p.name.eq_ignore_ascii_case(&name)) else { continue };
         if here.kind == ProfileKind::Plain {
             continue;

@@ -76,6 +76,9 @@ pub struct Control<'a> {
     cancel: &'a AtomicBool,
     observer: &'a mut dyn FnMut(&Progress),
     best: Option<Deployment>,
+    /// A sub-search's offers only reach the observer when they beat this many GPUs: the
+    /// best its parent already holds, so progress never goes backwards.
+    to_beat: Option<usize>,
     lower_bound: usize,
 }
 
@@ -96,30 +99,35 @@ impl<'a> Control<'a> {
             cancel,
             observer,
             best: None,
+            to_beat: None,
             lower_bound: 0,
         }
     }
 
     /// A control for a sub-search with `share` of what is left of this one's budget, the
-    /// same seed, bound, cancel flag and observer, and no best deployment yet: for a solver
-    /// that runs another one before its own search.
+    /// same clock, seed, bound, cancel flag and observer, and no best deployment of its own
+    /// yet (the observer only hears of deployments better than this one's best): for a
+    /// solver that runs another one before its own search. Its iterations count in its own
+    /// budget only.
     pub fn child(&mut self, share: f64) -> Control<'_> {
         let budget = Budget {
-            time_limit: self.remaining().map(|t| t.mul_f64(share)),
+            time_limit: self.remaining().map(|t| self.elapsed() + t.mul_f64(share)),
             max_iterations: self
                 .budget
                 .max_iterations
                 .map(|m| (m.saturating_sub(self.iterations) as f64 * share) as u64),
         };
+        let to_beat = self.best_gpus().into_iter().chain(self.to_beat).min();
         Control {
             solver: self.solver,
-            started: Instant::now(),
+            started: self.started,
             budget,
             seed: self.seed,
             iterations: 0,
             cancel: self.cancel,
             observer: &mut *self.observer,
             best: None,
+            to_beat,
             lower_bound: self.lower_bound,
         }
     }
@@ -195,7 +203,9 @@ impl<'a> Control<'a> {
             return false;
         }
         self.best = Some(deployment.clone().normalized());
-        self.report(Phase::Improved);
+        if self.to_beat.is_none_or(|b| deployment.gpu_count() < b) {
+            self.report(Phase::Improved);
+        }
         true
     }
 

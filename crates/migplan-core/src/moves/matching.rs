@@ -1,0 +1,132 @@
+//! Which running GPU each target GPU becomes, so that the most instances stay where they are.
+//!
+//! GPUs identical in the two plans are matched first: no assignment keeps more (for target
+//! `t` and running `r` equal, `|t ∩ r'| + |t' ∩ t| - |t| <= |t' ∩ r'|`, so swapping them
+//! into a pair never loses). The rest are weighted by the instances they share, found
+//! through an index rather than by comparing every pair, and matched by the Hungarian
+//! method while they are few, greedily by weight when a move changes hundreds of GPUs (the
+//! cubic method would take seconds there). Targets left over take leftover running GPUs;
+//! past those they are new GPUs.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::moves::assignment::assignment;
+use crate::plan::{Plan, PlanInstance};
+
+/// Past this many changed GPUs on either side, the greedy matching replaces the Hungarian one.
+const HUNGARIAN_UP_TO: usize = 300;
+
+type Key<'a> = (&'a str, u8, Option<&'a str>);
+
+fn key(i: &PlanInstance) -> Key<'_> {
+    (i.profile.as_str(), i.start, i.model.as_deref())
+}
+
+fn gpu_key(instances: &[PlanInstance]) -> Vec<Key<'_>> {
+    let mut k: Vec<Key> = instances.iter().map(key).collect();
+    k.sort_unstable();
+    k
+}
+
+/// For each GPU of `to` (by index), the index of the GPU of `from` it becomes, or `None` for
+/// a GPU to add.
+pub fn match_gpus(from: &Plan, to: &Plan) -> Vec<Option<usize>> {
+    let mut chosen: Vec<Option<usize>> = vec![None; to.gpus.len()];
+    let mut identical: HashMap<Vec<Key>, VecDeque<usize>> = HashMap::new();
+    for (r, g) in from.gpus.iter().enumerate() {
+        identical.entry(gpu_key(&g.instances)).or_default().push_back(r);
+    }
+    let mut taken = vec![false; from.gpus.len()];
+    for (t, g) in to.gpus.iter().enumerate() {
+        if let Some(r) = identical.get_mut(&gpu_key(&g.instances)).and_then(VecDeque::pop_front) {
+            chosen[t] = Some(r);
+            taken[r] = true;
+        }
+    }
+    let targets: Vec<usize> = (0..to.gpus.len()).filter(|&t| chosen[t].is_none()).collect();
+    let running: Vec<usize> = (0..from.gpus.len()).filter(|&r| !taken[r]).collect();
+    // Shared instances between the rest, through an index from instance to running GPUs.
+    let mut holders: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (column, &r) in running.iter().enumerate() {
+        for i in &from.gpus[r].instances {
+            holders.entry(key(i)).or_default().push(column);
+        }
+    }
+    let weights: Vec<HashMap<usize, i64>> = targets
+        .iter()
+        .map(|&t| {
+            let mut shared: HashMap<usize, i64> = HashMap::new();
+            for i in &to.gpus[t].instances {
+                for &column in holders.get(&key(i)).map_or(&[][..], Vec::as_slice) {
+                    *shared.entry(column).or_default() += 1;
+                }
+            }
+            shared
+        })
+        .collect();
+    let pairs: Vec<Option<usize>> = if targets.len().max(running.len()) <= HUNGARIAN_UP_TO {
+        let dense: Vec<Vec<i64>> =
+            weights.iter().map(|w| (0..running.len()).map(|c| w.get(&c).copied().unwrap_or(0)).collect()).collect();
+        assignment(&dense).into_iter().map(|c| (c < running.len()).then_some(c)).collect()
+    } else {
+        greedy(&weights, running.len())
+    };
+    let mut free: VecDeque<usize> = VecDeque::new();
+    let mut used = vec![false; running.len()];
+    for (row, pair) in pairs.iter().enumerate() {
+        if let Some(c) = *pair {
+            chosen[targets[row]] = Some(running[c]);
+            used[c] = true;
+        }
+    }
+    free.extend((0..running.len()).filter(|&c| !used[c]));
+    for (row, pair) in pairs.iter().enumerate() {
+        if pair.is_none() {
+            chosen[targets[row]] = free.pop_front().map(|c| running[c]);
+        }
+    }
+    chosen
+}
+
+/// Pairs rows with columns by descending shared weight, each at most once.
+fn greedy(weights: &[HashMap<usize, i64>], columns: usize) -> Vec<Option<usize>> {
+    let mut edges: Vec<(i64, usize, usize)> =
+        weights.iter().enumerate().flat_map(|(row, w)| w.iter().map(move |(&c, &n)| (n, row, c))).collect();
+    edges.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut pairs = vec![None; weights.len()];
+    let mut used = vec![false; columns];
+    for (_, row, c) in edges {
+        if pairs[row].is_none() && !used[c] {
+            pairs[row] = Some(c);
+            used[c] = true;
+        }
+    }
+    pairs
+}
+
+/// How many instances stay where they are when `from` becomes `to` under [`match_gpus`].
+pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
+    match_gpus(from, to)
+        .iter()
+        .enumerate()
+        .filter_map(|(t, r)| Some((t, (*r)?)))
+        .map(|(t, r)| {
+            let mut theirs: HashMap<Key, usize> = HashMap::new();
+            for i in &from.gpus[r].instances {
+                *theirs.entry(key(i)).or_default() += 1;
+            }
+            to.gpus[t]
+                .instances
+                .iter()
+                .filter(|i| {
+                    theirs.get_mut(&key(i)).is_some_and(|n| {
+                        *n > 0 && {
+                            *n -= 1;
+                            true
+                        }
+                    })
+                })
+                .count()
+        })
+        .sum()
+}
