@@ -73,6 +73,14 @@ pub fn parse_time_limit(text: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e}; give {}", TIME_LIMIT_S.describe()))
 }
 
+/// A count of generated models: 1 to 100,000, as `generate --models` takes.
+pub fn parse_models(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a whole number of models from 1 to 100000")),
+    }
+}
+
 /// Writes `text` to standard output. A reader that went away (a closed pipe, as with
 /// `| head`) is no error for a command line tool: the command stops quietly with success.
 pub fn print(text: &str) -> Result<(), Failure> {

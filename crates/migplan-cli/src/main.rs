@@ -58,7 +58,7 @@ enum Command {
         #[arg(long, default_value = "auto", value_parser = parse_solver)]
         solver: SolverKind,
         /// Stop searching after this many seconds and return the best plan found.
-        #[arg(long, default_value = "10", value_parser = parse_time_limit)]
+        #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
         time_limit: Duration,
         #[arg(long, default_value_t = 1)]
         seed: u64,

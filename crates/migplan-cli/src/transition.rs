@@ -37,7 +37,7 @@ pub struct TransitionArgs {
     #[arg(long, default_value_t = 0)]
     spare: usize,
     /// Time to plan --workload-to, in seconds.
-    #[arg(long, default_value = "10", value_parser = parse_time_limit)]
+    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
     time_limit: Duration,
     #[arg(long, default_value_t = 1)]
     seed: u64,

@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{example, migplan, scratch, stderr, stdout};
@@ -23,7 +23,7 @@ fn refuses(args: &[&str], says: &str) -> String {
     err
 }
 
-fn write(dir: &PathBuf, name: &str, text: impl AsRef<[u8]>) -> String {
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.display().to_string()
@@ -41,11 +41,11 @@ fn example_plan() -> serde_json::Value {
 fn a_huge_or_infinite_time_limit_is_refused_with_the_range() {
     let (p, w) = example_inputs();
     for limit in ["1e20", "inf", "-1", "0", "soon"] {
-        let limit = format!("--time-limit={limit}");
-        let args = ["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, &limit];
+        let args = ["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--time-limit", limit];
         refuses(&args, "--time-limit");
     }
     refuses(&["bench", "--models", "5", "--seeds", "1", "--time-limit", "1e20"], "at most 1e6 s");
+    refuses(&["bench", "--models", "0"], "from 1 to 100000");
     let dir = scratch("edges-time");
     let plan = write(&dir, "plan.json", example_plan().to_string());
     refuses(
@@ -68,8 +68,14 @@ fn a_huge_or_infinite_time_limit_is_refused_with_the_range() {
 
 #[test]
 fn a_closed_pipe_ends_the_command_quietly() {
+    // A plan of 150 models is far larger than a pipe's 64 KiB buffer, so writing it hits the
+    // closed pipe.
+    let dir = scratch("edges-pipe");
+    let d = dir.display().to_string();
+    assert!(migplan(&["generate", "--models", "150", "--seed", "2", "--out-dir", &d]).status.success());
+    let (p, w) = (dir.join("profiles.csv").display().to_string(), dir.join("workload.csv").display().to_string());
     let mut child = Command::new(env!("CARGO_BIN_EXE_migplan"))
-        .args(["gpus", "--format", "json"])
+        .args(["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

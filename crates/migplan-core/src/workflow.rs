@@ -45,7 +45,7 @@ impl fmt::Display for Refusal {
             Refusal::Inputs(errors) => write!(f, "{errors}"),
             Refusal::PlanRejected { what, violations } => write!(
                 f,
-                "{what} does not serve its workload:{}\n  hint: give the plan and the workload it was made for",
+                "{what} fails its check:{}\n  hint: give a plan migplan wrote for this GPU, with the workload it serves",
                 list(violations.iter().map(Violation::to_string).collect())
             ),
             Refusal::Unmeasured { what, instances } => write!(

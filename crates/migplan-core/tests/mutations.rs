@@ -30,7 +30,7 @@ use migplan_core::plan::Plan;
 use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, MoveRequest, Target};
+use migplan_core::workflow::{self, MoveRequest, Refusal, Target};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use serde_json::Value;
@@ -78,6 +78,15 @@ fn base() -> Arc<Base> {
     let plan_json = serde_json::to_string_pretty(&plan).expect("a plan serializes");
     let grown = workload.iter().map(|w| WorkloadRow { rate: w.rate * 4.0 / 3.0, ..w.clone() }).collect();
     Arc::new(Base { gpu, profiles, workload, plan, plan_json, grown })
+}
+
+/// A refusal is fine for a mutated input; a plan or move that fails its own check is a bug,
+/// reported like a panic.
+fn no_bug<T>(result: Result<T, Refusal>) -> Result<T, Refusal> {
+    if let Err(bug @ (Refusal::PlannerBug { .. } | Refusal::MoveBug { .. })) = &result {
+        panic!("{bug}");
+    }
+    result
 }
 
 // ---- Running one case: panics caught with their location, hangs timed out. ----
@@ -527,7 +536,7 @@ fn mutated_profiles_never_panic_or_hang() {
         let base = base.clone();
         let case = move |cancel: &AtomicBool| {
             let Ok(profiles) = parse_profiles("profiles.csv", &text) else { return "parse error" };
-            match workflow::plan(&base.gpu, &profiles, &base.workload, &options(), cancel, None) {
+            match no_bug(workflow::plan(&base.gpu, &profiles, &base.workload, &options(), cancel, None)) {
                 Ok(_) => "planned",
                 Err(_) => "refused",
             }
@@ -544,7 +553,7 @@ fn mutated_workloads_never_panic_or_hang() {
         let base = base.clone();
         let case = move |cancel: &AtomicBool| {
             let Ok(workload) = parse_workload("workload.csv", &text) else { return "parse error" };
-            match workflow::plan(&base.gpu, &base.profiles, &workload, &options(), cancel, None) {
+            match no_bug(workflow::plan(&base.gpu, &base.profiles, &workload, &options(), cancel, None)) {
                 Ok(_) => "planned",
                 Err(_) => "refused",
             }
@@ -573,7 +582,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Plan(&plan, workload),
                 options: options(),
             };
-            let forth = workflow::plan_move(&forth, cancel, None).is_ok();
+            let forth = no_bug(workflow::plan_move(&forth, cancel, None)).is_ok();
             let back = MoveRequest {
                 gpu: &base.gpu,
                 profiles: &base.profiles,
@@ -582,7 +591,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Plan(&base.plan, workload),
                 options: options(),
             };
-            let back = workflow::plan_move(&back, cancel, None).is_ok();
+            let back = no_bug(workflow::plan_move(&back, cancel, None)).is_ok();
             // And from the mutated plan to new demand, planned near it.
             let grow = MoveRequest {
                 gpu: &base.gpu,
@@ -592,7 +601,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Workload(&base.grown),
                 options: options(),
             };
-            let _ = workflow::plan_move(&grow, cancel, None);
+            let _ = no_bug(workflow::plan_move(&grow, cancel, None));
             match (valid, forth, back) {
                 (true, true, true) => "valid, moved both ways",
                 (false, false, false) => "invalid, refused",

@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::plan::{Plan, PlanInstance, PlanModel};
+use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::{ProfileRow, WorkloadRow};
 
 /// The largest GPU id a plan may use: far more GPUs than any cluster, small enough that a
@@ -18,22 +19,88 @@ pub const MAX_GPU_ID: usize = 1_000_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
-    WrongGpu { plan: String, expected: String },
-    GpuCountMismatch { stated: usize, actual: usize },
-    DuplicateGpuId { gpu: usize },
-    GpuIdTooLarge { gpu: usize },
-    UnknownProfile { gpu: usize, profile: String },
-    IllegalStart { gpu: usize, profile: String, start: u8, legal: Vec<u8> },
-    Overlap { gpu: usize, first: String, second: String },
-    ComputeOverBudget { gpu: usize, used: u32, total: u8 },
-    TooManyInstances { gpu: usize, profile: String, count: u32, max: u8 },
-    UnknownModel { gpu: usize, model: String },
-    NoRowWithinSlo { gpu: usize, model: String, profile: String, batch: Option<u32>, processes: Option<u32> },
-    ThroughputOverstated { gpu: usize, model: String, profile: String, stated: f64, measured: f64 },
-    UnderCapacity { model: String, capacity: f64, rate: f64 },
-    StatedCapacityWrong { model: String, stated: f64, actual: f64 },
-    BoundAboveCount { lower: usize, count: usize },
-    FalseOptimalClaim { lower: usize, count: usize },
+    WrongGpu {
+        plan: String,
+        expected: String,
+    },
+    GpuCountMismatch {
+        stated: usize,
+        actual: usize,
+    },
+    DuplicateGpuId {
+        gpu: usize,
+    },
+    GpuIdTooLarge {
+        gpu: usize,
+    },
+    /// A number of the plan outside the range migplan reads (README.md, Limits).
+    OutOfRange {
+        place: String,
+        field: &'static str,
+        problem: String,
+    },
+    UnknownProfile {
+        gpu: usize,
+        profile: String,
+    },
+    IllegalStart {
+        gpu: usize,
+        profile: String,
+        start: u8,
+        legal: Vec<u8>,
+    },
+    Overlap {
+        gpu: usize,
+        first: String,
+        second: String,
+    },
+    ComputeOverBudget {
+        gpu: usize,
+        used: u32,
+        total: u8,
+    },
+    TooManyInstances {
+        gpu: usize,
+        profile: String,
+        count: u32,
+        max: u8,
+    },
+    UnknownModel {
+        gpu: usize,
+        model: String,
+    },
+    NoRowWithinSlo {
+        gpu: usize,
+        model: String,
+        profile: String,
+        batch: Option<u32>,
+        processes: Option<u32>,
+    },
+    ThroughputOverstated {
+        gpu: usize,
+        model: String,
+        profile: String,
+        stated: f64,
+        measured: f64,
+    },
+    UnderCapacity {
+        model: String,
+        capacity: f64,
+        rate: f64,
+    },
+    StatedCapacityWrong {
+        model: String,
+        stated: f64,
+        actual: f64,
+    },
+    BoundAboveCount {
+        lower: usize,
+        count: usize,
+    },
+    FalseOptimalClaim {
+        lower: usize,
+        count: usize,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -46,6 +113,7 @@ impl fmt::Display for Violation {
             }
             DuplicateGpuId { gpu } => write!(f, "GPU id {gpu} appears more than once"),
             GpuIdTooLarge { gpu } => write!(f, "GPU id {gpu} is above {MAX_GPU_ID}, the largest a plan may use"),
+            OutOfRange { place, field, problem } => write!(f, "{place}: `{field}` {problem}"),
             UnknownProfile { gpu, profile } => write!(f, "GPU {gpu}: `{profile}` is not a profile of this GPU"),
             IllegalStart { gpu, profile, start, legal } => {
                 write!(f, "GPU {gpu}: {profile} cannot start at memory slot {start} (legal starts: {legal:?})")
@@ -85,10 +153,11 @@ impl fmt::Display for Violation {
 
 /// Checks `plan` for the GPU, profile rows and workload it claims to serve.
 pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
-    let mut found = Vec::new();
+    // A plan for another GPU fails on every instance for the same reason: say it once.
     if !plan.gpu.eq_ignore_ascii_case(gpu.id) {
-        found.push(Violation::WrongGpu { plan: plan.gpu.clone(), expected: gpu.id.to_string() });
+        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: gpu.id.to_string() }];
     }
+    let mut found = numbers_out_of_range(plan);
     if plan.gpu_count != plan.gpus.len() {
         found.push(Violation::GpuCountMismatch { stated: plan.gpu_count, actual: plan.gpus.len() });
     }
@@ -166,6 +235,33 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
     }
     if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() {
         found.push(Violation::FalseOptimalClaim { lower: plan.bound.lower, count: plan.gpus.len() });
+    }
+    found
+}
+
+/// Every number of the plan checked against the ranges the readers use, so a negative or
+/// absurd throughput is named as such rather than as a capacity shortfall.
+fn numbers_out_of_range(plan: &Plan) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let mut check = |place: String, field: &'static str, value: Option<f64>, range: &Range| {
+        if let Some(Err(problem)) = value.map(|v| range.check(v)) {
+            found.push(Violation::OutOfRange { place, field, problem });
+        }
+    };
+    for g in &plan.gpus {
+        for i in &g.instances {
+            let place = format!("GPU {} slot {}", g.id, i.start);
+            check(place.clone(), "throughput", i.throughput, &THROUGHPUT);
+            check(place.clone(), "batch", i.batch.map(f64::from), &COUNT);
+            check(place, "processes", i.processes.map(f64::from), &COUNT);
+        }
+    }
+    for m in &plan.models {
+        let place = format!("model `{}`", m.model);
+        check(place.clone(), "rate", Some(m.rate), &RATE);
+        check(place.clone(), "slo_ms", Some(m.slo_ms), &MILLISECONDS);
+        let capacity = Range { min: 0.0, min_allowed: true, max: f64::MAX, unit: "requests/s" };
+        check(place, "capacity", Some(m.capacity), &capacity);
     }
     found
 }

@@ -142,3 +142,16 @@ fn catches_a_gpu_id_too_large_to_number_after() {
     plan.gpus[1].id = usize::MAX;
     assert!(check(&plan).iter().any(|v| matches!(v, Violation::GpuIdTooLarge { .. })));
 }
+
+#[test]
+fn numbers_out_of_range_are_named_and_another_gpus_plan_is_said_once() {
+    let mut plan = good_plan();
+    plan.gpus[0].instances[0].throughput = Some(-1.0);
+    plan.models[0].rate = f64::INFINITY;
+    let v = check(&plan);
+    assert!(v.iter().any(|v| matches!(v, Violation::OutOfRange { field: "throughput", .. })), "{v:?}");
+    assert!(v.iter().any(|v| matches!(v, Violation::OutOfRange { field: "rate", .. })), "{v:?}");
+    let mut plan = good_plan();
+    plan.gpu = "a100-80gb".into();
+    assert_eq!(check(&plan).len(), 1);
+}

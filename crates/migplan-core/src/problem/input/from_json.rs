@@ -118,7 +118,7 @@ where
         line: Some(e.line() as u64),
         column: Some(format!("character {}", e.column())),
         message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-        hint: Some(format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields of contract.md")),
+        hint: Some(format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields README.md lists")),
     };
     let rows: Option<Vec<R>> = if section == "profiles" {
         serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text).map_err(json_error)?.profiles
