@@ -1,7 +1,7 @@
 //! The results: summary, progress chart, a picture of every GPU, the per-model table and
 //! downloads.
 
-use migplan_core::export::{render, ExportFormat};
+use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::plan::{Plan, PlanGpu};
 use yew::prelude::*;
@@ -212,13 +212,13 @@ fn downloads(props: &PlanProps) -> Html {
     let json = {
         let plan = props.plan.clone();
         Callback::from(move |_: MouseEvent| {
-            download(&format!("migplan-{}.json", plan.gpu), "application/json", &render(&plan, ExportFormat::Json));
+            download(&format!("migplan-{}.json", plan.gpu), "application/json", &render(&plan, &ExportOptions::default(), ExportFormat::Json));
         })
     };
     let csv = {
         let plan = props.plan.clone();
         Callback::from(move |_: MouseEvent| {
-            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &render(&plan, ExportFormat::Csv))
+            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &render(&plan, &ExportOptions::default(), ExportFormat::Csv))
         })
     };
     html! {
