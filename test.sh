@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of migplan. Installs what is missing on a fresh machine: the web toolchain
-# (scripts/web-tools.sh), HiGHS's Python package (the reference optimum), Debian's Chromium
+# (scripts/web-tools.sh), HiGHS's Python package (the reference optimum), kubernetes-validate
+# (the exported manifests against the Kubernetes schemas), Debian's Chromium
 # (browser tests) and playwright-core from npm (drives Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,12 @@ source scripts/web-tools.sh
 if ! python3 -c 'import highspy' 2>/dev/null; then
   python3 -m pip install --quiet --root-user-action=ignore highspy
 fi
+# The Kubernetes schemas ship inside the package (offline); crates/migplan-core/tests/exports.rs
+# runs it on the exported manifests, and fails without it since MIGPLAN_REQUIRE_VALIDATOR is set.
+if ! command -v kubernetes-validate >/dev/null || ! kubernetes-validate --version | grep -q '1\.37\.0'; then
+  python3 -m pip install --quiet --root-user-action=ignore kubernetes-validate==1.37.0
+fi
+export MIGPLAN_REQUIRE_VALIDATOR=1
 if ! [ -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "the browser tests need Debian's chromium: run 'apt-get install chromium' as root" >&2

@@ -2,7 +2,7 @@
 //! failure they report.
 
 use std::io::{ErrorKind, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ValueEnum;
@@ -90,6 +90,17 @@ pub fn print(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// Writes `text` to `path`, or to standard output when there is none.
+pub fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?
+        }
+        None => print(text)?,
+    }
+    Ok(())
 }
 
 /// `print!` through [`print`], returning its failure to the caller. Declared with

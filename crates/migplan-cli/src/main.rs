@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod export;
 mod report;
 mod transition;
 
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use migplan_core::check::plan::validate;
-use migplan_core::export::{render, ExportFormat};
+use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
 use migplan_core::problem::notes::notes;
@@ -22,7 +23,7 @@ use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
 
-use crate::args::{find_gpu, parse_solver, parse_time_limit, read_inputs, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_solver, parse_time_limit, read_inputs, read_plan, write_out, Failure, Format};
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
@@ -62,8 +63,11 @@ enum Command {
         time_limit: Duration,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// table, json, or any format of `migplan export`.
         #[arg(long, value_enum, default_value = "table")]
-        format: Format,
+        format: PlanFormat,
+        #[command(flatten)]
+        deploy: export::DeployArgs,
         /// Write the plan here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -86,6 +90,9 @@ enum Command {
     /// Plan the steps that move a running plan to a new one, never dropping a model below
     /// min(old, new) demand.
     Transition(transition::TransitionArgs),
+    /// Write a plan as a mig-parted config, GPU Operator ConfigMap, Kubernetes Deployments,
+    /// CSV or SVG, after checking its layouts against its GPU.
+    Export(export::ExportArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
     /// Move between plans for generated demand changes and compare with drain and rebuild.
@@ -144,7 +151,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out, verbose } => {
+        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, deploy, out, verbose } => {
+            deploy.options().check_range().map_err(Failure)?;
             let gpu = find_gpu(&gpu)?;
             let parsing = Instant::now();
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
@@ -158,15 +166,11 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 workflow::plan_timed(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
             let writing = Instant::now();
             let text = match format {
-                Format::Json => render(&plan, ExportFormat::Json),
-                Format::Table => report::plan_table(&plan),
+                PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &deploy),
+                PlanFormat::Json => render(&plan, &ExportOptions::default(), ExportFormat::Json),
+                PlanFormat::Export(written) => export::export(&plan, "the plan", written.format(), &deploy)?,
             };
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?
-                }
-                None => out!("{text}"),
-            }
+            write_out(out.as_ref(), &text)?;
             if verbose {
                 let t = times;
                 let write_ms = writing.elapsed().as_secs_f64() * 1000.0;
@@ -201,6 +205,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Export(args) => export::run_export(args)?,
         Command::Transition(args) => return transition::run_transition(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
@@ -218,4 +223,35 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `migplan plan --format`: the terminal table, or any format `migplan export` writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PlanFormat {
+    Table,
+    Json,
+    Export(export::Written),
+}
+
+impl clap::ValueEnum for PlanFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        use export::Written::*;
+        &[
+            PlanFormat::Table,
+            PlanFormat::Json,
+            PlanFormat::Export(MigParted),
+            PlanFormat::Export(GpuOperator),
+            PlanFormat::Export(K8s),
+            PlanFormat::Export(Csv),
+            PlanFormat::Export(Svg),
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            PlanFormat::Table => Some(clap::builder::PossibleValue::new("table")),
+            PlanFormat::Json => Some(clap::builder::PossibleValue::new("json")),
+            PlanFormat::Export(w) => w.to_possible_value(),
+        }
+    }
 }

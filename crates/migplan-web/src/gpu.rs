@@ -5,11 +5,8 @@ use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::PlanGpu;
 use yew::prelude::*;
 
-/// A stable colour per model name.
-pub fn model_color(model: &str) -> String {
-    let hash = model.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
-    format!("hsl({}, 62%, {}%)", hash % 360, 48 + (hash / 360) % 14)
-}
+/// A stable colour per model name: the core's, so the SVG download has the page's colours.
+pub use migplan_core::export::svg::model_color;
 
 #[derive(Properties, PartialEq)]
 pub struct GpuPictureProps {

@@ -1,12 +1,13 @@
-//! The results: summary, progress chart, a picture of every GPU, the per-model table and
-//! downloads.
+//! The results: summary, progress chart, a picture of every GPU with the node grouping and
+//! the downloads beside it, the per-model table.
 
-use migplan_core::export::{render, ExportFormat};
 use migplan_core::hardware::catalog;
 use migplan_core::plan::{Plan, PlanGpu};
 use yew::prelude::*;
 
+use crate::deploy::Deploy;
 use crate::gpu::{model_color, GpuPicture};
+use crate::state::Action;
 use crate::state::{ProgressPoint, State};
 
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,10 @@ pub fn results(props: &ResultsProps) -> Html {
     } else {
         "no plan yet: press Solve".into()
     };
+    let on_gpus_per_node = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |n: String| dispatch.dispatch(Action::SetGpusPerNode(n)))
+    };
     html! {
         <section class="results">
             <h2>{ "Plan" }</h2>
@@ -56,9 +61,12 @@ pub fn results(props: &ResultsProps) -> Html {
                         }
                         <Summary plan={plan.clone()} />
                         <Chart points={run.points.clone()} bound={run.lower_bound} running={run.running} />
-                        <GpuPictures plan={plan.clone()} />
+                        <div class="gpus-and-nodes">
+                            <GpuPictures plan={plan.clone()} />
+                            <Deploy plan={plan.clone()} gpus_per_node={state.gpus_per_node.clone()}
+                                options={state.export_options()} on_gpus_per_node={on_gpus_per_node.clone()} />
+                        </div>
                         <ModelTable plan={plan.clone()} />
-                        <Downloads plan={plan.clone()} />
                     </>
                 },
                 None => html! { <Chart points={run.points.clone()} bound={run.lower_bound} running={run.running} /> },
@@ -193,48 +201,5 @@ fn model_table(props: &PlanProps) -> Html {
                 }) }
             </tbody>
         </table>
-    }
-}
-
-fn download(name: &str, mime: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(a) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-#[function_component(Downloads)]
-fn downloads(props: &PlanProps) -> Html {
-    let json = {
-        let plan = props.plan.clone();
-        Callback::from(move |_: MouseEvent| {
-            download(&format!("migplan-{}.json", plan.gpu), "application/json", &render(&plan, ExportFormat::Json));
-        })
-    };
-    let csv = {
-        let plan = props.plan.clone();
-        Callback::from(move |_: MouseEvent| {
-            download(&format!("migplan-{}.csv", plan.gpu), "text/csv", &render(&plan, ExportFormat::Csv))
-        })
-    };
-    html! {
-        <div class="downloads">
-            <span>{ "Download the plan: " }</span>
-            <button data-testid="download-json" onclick={json}>{ "JSON" }</button>
-            <button data-testid="download-csv" onclick={csv}>{ "CSV (one row per instance)" }</button>
-            <span class="muted">{ "Deployment formats (mig-parted, Kubernetes) will come here." }</span>
-        </div>
     }
 }

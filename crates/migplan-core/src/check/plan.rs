@@ -151,8 +151,10 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks `plan` for the GPU, profile rows and workload it claims to serve.
-pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
+/// Checks what a deployment needs, with no workload: the plan is for `gpu`, its numbers are
+/// in range, its GPU count and ids are consistent, and every GPU's layout keeps the
+/// catalog's placement rules. What `migplan export` checks before it writes a config.
+pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
     // A plan for another GPU fails on every instance for the same reason: say it once.
     if !plan.gpu.eq_ignore_ascii_case(gpu.id) {
         return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: gpu.id.to_string() }];
@@ -162,13 +164,6 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
         found.push(Violation::GpuCountMismatch { stated: plan.gpu_count, actual: plan.gpus.len() });
     }
     let mut ids = HashSet::new();
-    let mut served: BTreeMap<&str, f64> = BTreeMap::new();
-    // Lookups by name through maps, so checking stays linear in the plan and the rows.
-    let demand: HashMap<&str, &WorkloadRow> = workload.iter().map(|w| (w.model.as_str(), w)).collect();
-    let mut rows_of: HashMap<&str, Vec<&ProfileRow>> = HashMap::new();
-    for row in profiles {
-        rows_of.entry(row.model.as_str()).or_default().push(row);
-    }
     for g in &plan.gpus {
         if !ids.insert(g.id) {
             found.push(Violation::DuplicateGpuId { gpu: g.id });
@@ -177,6 +172,25 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
             found.push(Violation::GpuIdTooLarge { gpu: g.id });
         }
         check_layout(gpu, g.id, &g.instances, &mut found);
+    }
+    found
+}
+
+/// Checks `plan` for the GPU, profile rows and workload it claims to serve: [`layouts`], then
+/// every instance's model, throughput and every model's capacity.
+pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
+    let mut found = layouts(gpu, plan);
+    if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
+        return found;
+    }
+    let mut served: BTreeMap<&str, f64> = BTreeMap::new();
+    // Lookups by name through maps, so checking stays linear in the plan and the rows.
+    let demand: HashMap<&str, &WorkloadRow> = workload.iter().map(|w| (w.model.as_str(), w)).collect();
+    let mut rows_of: HashMap<&str, Vec<&ProfileRow>> = HashMap::new();
+    for row in profiles {
+        rows_of.entry(row.model.as_str()).or_default().push(row);
+    }
+    for g in &plan.gpus {
         for inst in &g.instances {
             let Some(model) = inst.model.as_deref() else {
                 continue;

@@ -222,3 +222,36 @@ fn solve_master(
         .collect();
     Some(weights)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::problem::Problem;
+    use crate::hardware::catalog::gpu;
+    use crate::problem::generate::synthetic;
+    use crate::solve::control::Budget;
+    use crate::solve::lp::ceil_bound;
+    use crate::solve::price_search::search_prices;
+
+    #[test]
+    fn the_price_search_proves_the_bound_the_dual_lp_proves() {
+        let g = gpu("a100-40gb").unwrap();
+        let cancel = AtomicBool::new(false);
+        for seed in 1..=6 {
+            let generated = synthetic(&g, 40, seed);
+            let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+            let mut observer = |_: &crate::solve::control::Progress| {};
+            let ctl = Control::new("test", Budget::default(), seed, &cancel, &mut observer);
+            let by_compute: Vec<f64> = g.profiles.iter().map(|p| p.compute as f64 / g.compute_slices as f64).collect();
+            let found = search_prices(&problem, by_compute, &ctl, None);
+            assert_eq!(ceil_bound(found.value), relax(&problem, &ctl).lower_bound, "seed {seed}");
+            // Every layout costs at most one GPU at the proving prices.
+            for layout in &problem.layouts {
+                let cost: f64 = layout.counts.iter().zip(&found.prices).map(|(&k, &p)| k as f64 * p).sum();
+                assert!(cost <= 1.0 + 1e-9, "seed {seed}: a layout costs {cost}");
+            }
+        }
+    }
+}

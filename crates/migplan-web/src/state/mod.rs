@@ -10,6 +10,7 @@ mod tests;
 #[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
+use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
@@ -93,6 +94,13 @@ pub struct State {
     pub run: Run,
     /// Problems found in the inputs: parse errors at once, the rest when solving.
     pub errors: Vec<InputError>,
+    /// GPUs per node for the deployment downloads and the node grouping, as typed.
+    #[serde(default = "default_gpus_per_node")]
+    pub gpus_per_node: String,
+}
+
+fn default_gpus_per_node() -> String {
+    ExportOptions::default().gpus_per_node.to_string()
 }
 
 impl State {
@@ -107,7 +115,18 @@ impl State {
             plan_inputs: None,
             run: Run::default(),
             errors,
+            gpus_per_node: default_gpus_per_node(),
         }
+    }
+
+    /// The options of the deployment downloads, or why the GPUs per node are not usable.
+    pub fn export_options(&self) -> Result<ExportOptions, String> {
+        let gpus_per_node = self.gpus_per_node.trim().parse().map_err(|_| {
+            format!("GPUs per node: `{}` is not a whole number from 1 to {MAX_GPUS_PER_NODE}", self.gpus_per_node)
+        })?;
+        let options = ExportOptions { gpus_per_node, ..ExportOptions::default() };
+        options.check_range()?;
+        Ok(options)
     }
 
     /// The saved state, or the example on a first visit (`true`: nothing was saved).
@@ -164,6 +183,7 @@ pub enum Action {
     SetSolver(String),
     SetTimeLimit(String),
     SetSeed(String),
+    SetGpusPerNode(String),
     LoadExample,
     Started,
     Progress {
@@ -210,6 +230,7 @@ impl State {
             Action::SetSolver(solver) => s.inputs.solver = solver,
             Action::SetTimeLimit(t) => s.inputs.time_limit_s = t,
             Action::SetSeed(seed) => s.inputs.seed = seed,
+            Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
             Action::Started => {
                 s.run = Run::started();

@@ -87,3 +87,19 @@ fn a_refused_save_is_told_in_words() {
     assert_eq!(failure_reason("Error", "boom"), "boom");
     assert_eq!(failure_reason("", ""), "the browser refused to store them");
 }
+
+#[test]
+fn gpus_per_node_is_kept_checked_and_defaults_for_old_saves() {
+    let s = State::new(Inputs::example());
+    assert_eq!(s.export_options().unwrap().gpus_per_node, 8);
+    let s = s.after(Action::SetGpusPerNode("4".into()));
+    assert_eq!(s.export_options().unwrap().gpus_per_node, 4);
+    let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back.gpus_per_node, "4");
+    for bad in ["0", "1025", "x", "2.5"] {
+        assert!(s.after(Action::SetGpusPerNode(bad.into())).export_options().is_err(), "{bad}");
+    }
+    let mut old = serde_json::to_value(&s).unwrap();
+    old.as_object_mut().unwrap().remove("gpus_per_node");
+    assert_eq!(serde_json::from_value::<State>(old).unwrap().gpus_per_node, "8");
+}

@@ -1,0 +1,118 @@
+//! `migplan export`: a plan in a deployment format (mig-parted, GPU Operator, Kubernetes),
+//! CSV or SVG, after checking its layouts against the GPU it claims. The options are shared
+//! with `migplan plan --format`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use migplan_core::check::plan::layouts;
+use migplan_core::export::{nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
+use migplan_core::hardware::catalog;
+use migplan_core::plan::Plan;
+
+use crate::args::{read_plan, write_out, Failure};
+
+/// What `--format` of `migplan export` takes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Written {
+    MigParted,
+    GpuOperator,
+    K8s,
+    Csv,
+    Svg,
+    Json,
+}
+
+impl Written {
+    pub fn format(self) -> ExportFormat {
+        match self {
+            Written::MigParted => ExportFormat::MigParted,
+            Written::GpuOperator => ExportFormat::GpuOperator,
+            Written::K8s => ExportFormat::K8s,
+            Written::Csv => ExportFormat::Csv,
+            Written::Svg => ExportFormat::Svg,
+            Written::Json => ExportFormat::Json,
+        }
+    }
+}
+
+/// How the plan's GPUs sit in nodes and what the manifests run.
+#[derive(Args, Clone)]
+pub struct DeployArgs {
+    /// GPUs per node (1 to 1024); nodes with the same layouts share one mig-parted config.
+    #[arg(long, default_value_t = 8)]
+    pub gpus_per_node: usize,
+    /// Node names, comma-separated, one per node in order (default node-1, node-2, ..).
+    #[arg(long, value_delimiter = ',')]
+    pub node_names: Vec<String>,
+    /// Container image for the Deployments; `{model}` becomes the model's name.
+    #[arg(long, default_value = DEFAULT_IMAGE)]
+    pub image: String,
+}
+
+impl DeployArgs {
+    pub fn options(&self) -> ExportOptions {
+        ExportOptions {
+            gpus_per_node: self.gpus_per_node,
+            node_names: self.node_names.iter().map(|n| n.trim().to_string()).collect(),
+            image: self.image.clone(),
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The plan JSON (`migplan plan --format json`).
+    #[arg(long)]
+    pub plan: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: Written,
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// The plan in `format`, once its layouts and the options have been checked. `source` names
+/// the plan in messages.
+pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployArgs) -> Result<String, Failure> {
+    let gpu = catalog::gpu(&plan.gpu).ok_or_else(|| {
+        Failure(format!(
+            "{source}: `gpu`: unknown GPU `{}`\n  hint: a plan names one of {}",
+            plan.gpu,
+            catalog::gpu_ids().join(", ")
+        ))
+    })?;
+    let violations = layouts(&gpu, plan);
+    if !violations.is_empty() {
+        let lines: Vec<String> = violations.iter().map(|v| format!("{source}: {v}")).collect();
+        return Err(Failure(format!(
+            "{}\n  hint: only a plan whose layouts the {} allows can be deployed; `migplan validate` checks it all",
+            lines.join("\n"),
+            gpu.name
+        )));
+    }
+    let options = deploy.options();
+    options.check(plan).map_err(Failure)?;
+    Ok(render(plan, &options, format))
+}
+
+/// One line on how the plan's GPUs sit in nodes.
+pub fn node_summary(plan: &Plan, deploy: &DeployArgs) -> String {
+    let n = nodes::assign(plan, &deploy.options());
+    format!(
+        "{} node{} of {} GPUs, {} distinct node config{} (migplan export --format mig-parted)\n",
+        n.nodes.len(),
+        if n.nodes.len() == 1 { "" } else { "s" },
+        n.gpus_per_node,
+        n.configs.len(),
+        if n.configs.len() == 1 { "" } else { "s" }
+    )
+}
+
+pub fn run_export(args: ExportArgs) -> Result<(), Failure> {
+    let plan = read_plan(&args.plan)?;
+    let text = export(&plan, &args.plan.display().to_string(), args.format.format(), &args.deploy)?;
+    write_out(args.out.as_ref(), &text)
+}

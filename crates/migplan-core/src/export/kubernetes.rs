@@ -1,0 +1,125 @@
+//! Kubernetes Deployments for a plan: one per model and instance kind (profile, batch, MPS
+//! processes), `replicas` = that many instances, each pod asking for one MIG device of its
+//! profile as the GPU Operator's *mixed* strategy names it (`nvidia.com/mig-<profile>`).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::export::options::{dns_label, ExportOptions};
+use crate::plan::Plan;
+
+/// One kind of instance the plan runs a model on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InstanceKind {
+    pub model: String,
+    pub profile: String,
+    pub batch: Option<u32>,
+    pub processes: u32,
+}
+
+/// Every kind of instance serving a model, with how many instances of it the plan has.
+/// Idle instances serve nothing and get no Deployment.
+pub fn instance_kinds(plan: &Plan) -> BTreeMap<InstanceKind, usize> {
+    let mut kinds = BTreeMap::new();
+    for g in &plan.gpus {
+        for i in &g.instances {
+            let Some(model) = &i.model else { continue };
+            let kind = InstanceKind {
+                model: model.clone(),
+                profile: i.profile.clone(),
+                batch: i.batch,
+                processes: i.processes.unwrap_or(1),
+            };
+            *kinds.entry(kind).or_default() += 1;
+        }
+    }
+    kinds
+}
+
+/// The Deployments, as one multi-document YAML stream.
+pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
+    let kinds = instance_kinds(plan);
+    let mut names: Vec<String> = Vec::new();
+    let mut documents = Vec::new();
+    for (kind, replicas) in &kinds {
+        let mut base = format!("{}-{}", kind.model, kind.profile);
+        if let Some(b) = kind.batch {
+            base += &format!("-b{b}");
+        }
+        if kind.processes > 1 {
+            base += &format!("-p{}", kind.processes);
+        }
+        let mut name = dns_label(&base);
+        let mut n = 2;
+        while names.contains(&name) {
+            name = dns_label(&format!("{base}-{n}"));
+            n += 1;
+        }
+        names.push(name.clone());
+        documents.push(deployment(plan, options, kind, *replicas, &name));
+    }
+    let mut text = format!(
+        "# migplan: {} Deployment{} for {} x {} (GPU Operator mixed strategy: one MIG device per pod).\n\
+         # Replace the image ({}) with your server's; BATCH_SIZE and MPS_PROCESSES say how it must run.\n",
+        documents.len(),
+        if documents.len() == 1 { "" } else { "s" },
+        plan.gpus.len(),
+        plan.gpu,
+        options.image
+    );
+    for (i, doc) in documents.iter().enumerate() {
+        if i > 0 {
+            text.push_str("---\n");
+        }
+        text.push_str(&yaml_serde::to_string(doc).expect("a Deployment always serializes"));
+    }
+    text
+}
+
+fn deployment(plan: &Plan, options: &ExportOptions, kind: &InstanceKind, replicas: usize, name: &str) -> Value {
+    let model_label = dns_label(&kind.model);
+    let image = options.image.replace("{model}", &model_label);
+    let resource = format!("nvidia.com/mig-{}", kind.profile);
+    let mut env = vec![json!({"name": "MODEL_NAME", "value": kind.model})];
+    let mut annotations = json!({
+        "migplan/model": kind.model,
+        "migplan/gpu": plan.gpu,
+        "migplan/profile": kind.profile,
+    });
+    if let Some(b) = kind.batch {
+        env.push(json!({"name": "BATCH_SIZE", "value": b.to_string()}));
+        annotations["migplan/batch"] = json!(b.to_string());
+    }
+    if kind.processes > 1 {
+        env.push(json!({"name": "MPS_PROCESSES", "value": kind.processes.to_string()}));
+        annotations["migplan/mps-processes"] = json!(format!(
+            "{} MPS processes share each {} instance: run {} server processes per pod (the plan's throughput counts them all)",
+            kind.processes, kind.profile, kind.processes
+        ));
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": name,
+            "labels": {"app.kubernetes.io/name": model_label, "app.kubernetes.io/managed-by": "migplan"},
+            "annotations": annotations,
+        },
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name, "app.kubernetes.io/name": model_label}},
+                "spec": {
+                    "containers": [{
+                        "name": "server",
+                        "image": image,
+                        "env": env,
+                        "resources": {"limits": {resource: 1}},
+                    }],
+                },
+            },
+        },
+    })
+}

@@ -1,0 +1,188 @@
+//! The plan's GPUs assigned to nodes of `gpus_per_node` GPUs, so that nodes with the same
+//! layouts share one mig-parted config.
+//!
+//! mig-parted takes counts per device, not placements, so a GPU's layout here is the count of
+//! each profile on it, idle instances included. The plan needs ceil(GPUs / per node) nodes.
+//! Two orders are tried and the one with fewer distinct node configs kept (ties: the first):
+//! *uniform first* (as many full nodes of one layout as possible, then the rest in layout
+//! order) and *balanced* (the same share of every layout on every node, then the rest). Both
+//! are pure functions of the plan and the options; neither is a proof of the fewest configs.
+
+use std::collections::BTreeMap;
+
+use crate::export::options::ExportOptions;
+use crate::plan::{Plan, PlanGpu};
+
+/// Profile name to count, idle instances included: what mig-parted is told for one GPU.
+pub type Counts = BTreeMap<String, u32>;
+
+/// Which GPUs of a node an entry applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Devices {
+    /// Every GPU of the node: only for a full node whose GPUs all have one layout.
+    All,
+    /// Device indices on the node, each below the GPUs per node.
+    List(Vec<usize>),
+}
+
+/// One entry of a mig-parted config: these devices get these profile counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceEntry {
+    pub devices: Devices,
+    pub counts: Counts,
+}
+
+/// A named mig-parted config, shared by every node with the same entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeConfig {
+    pub name: String,
+    pub entries: Vec<DeviceEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The node's name: from the options, or a placeholder `node-N`.
+    pub name: String,
+    /// The name of its config in [`Nodes::configs`].
+    pub config: String,
+    /// The plan GPU ids on this node; device index `i` is `gpus[i]`.
+    pub gpus: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nodes {
+    pub gpus_per_node: usize,
+    pub nodes: Vec<Node>,
+    pub configs: Vec<NodeConfig>,
+}
+
+/// The profile counts of one GPU.
+pub fn counts(gpu: &PlanGpu) -> Counts {
+    let mut counts = Counts::new();
+    for i in &gpu.instances {
+        *counts.entry(i.profile.clone()).or_default() += 1;
+    }
+    counts
+}
+
+/// The stable readable name of the `index`-th config: `migplan-a` .. `migplan-z`,
+/// `migplan-aa`, `migplan-ab`, ..
+pub fn config_name(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    format!("migplan-{}", String::from_utf8(letters).expect("ASCII letters"))
+}
+
+/// Assigns the plan's GPUs to nodes.
+pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
+    let per_node = options.gpus_per_node.max(1);
+    // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
+    let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
+    for (position, g) in plan.gpus.iter().enumerate() {
+        let c = counts(g);
+        match layouts.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, members)) => members.push(position),
+            None => layouts.push((c, vec![position])),
+        }
+    }
+    let uniform = uniform_first(&layouts, per_node);
+    let balanced = balanced(&layouts, per_node, plan.gpus.len().div_ceil(per_node));
+    let score = |nodes: &[Vec<usize>]| distinct_configs(plan, nodes, per_node).len();
+    let chosen = if score(&balanced) < score(&uniform) { balanced } else { uniform };
+    let mut configs: Vec<NodeConfig> = Vec::new();
+    let mut nodes = Vec::new();
+    for (i, members) in chosen.iter().enumerate() {
+        let node_entries = node_entries(plan, members, per_node);
+        let config = match configs.iter().find(|c| c.entries == node_entries) {
+            Some(c) => c.name.clone(),
+            None => {
+                let name = config_name(configs.len());
+                configs.push(NodeConfig { name: name.clone(), entries: node_entries });
+                name
+            }
+        };
+        let name = options.node_names.get(i).cloned().unwrap_or_else(|| format!("node-{}", i + 1));
+        nodes.push(Node { name, config, gpus: members.iter().map(|&p| plan.gpus[p].id).collect() });
+    }
+    Nodes { gpus_per_node: per_node, nodes, configs }
+}
+
+/// Full nodes of one layout first, then the rest in layout order.
+fn uniform_first(layouts: &[(Counts, Vec<usize>)], per_node: usize) -> Vec<Vec<usize>> {
+    let mut nodes = Vec::new();
+    let mut rest = Vec::new();
+    for (_, members) in layouts {
+        let full = members.len() / per_node * per_node;
+        nodes.extend(members[..full].chunks(per_node).map(<[usize]>::to_vec));
+        rest.extend_from_slice(&members[full..]);
+    }
+    nodes.extend(rest.chunks(per_node).map(<[usize]>::to_vec));
+    nodes
+}
+
+/// Every node gets the same share of each layout; what is left fills the nodes in order.
+fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize) -> Vec<Vec<usize>> {
+    if node_count == 0 {
+        return Vec::new();
+    }
+    let mut nodes = vec![Vec::new(); node_count];
+    let mut rest = Vec::new();
+    for (_, members) in layouts {
+        let share = members.len() / node_count;
+        for (n, node) in nodes.iter_mut().enumerate() {
+            node.extend_from_slice(&members[n * share..(n + 1) * share]);
+        }
+        rest.extend_from_slice(&members[node_count * share..]);
+    }
+    let mut rest = rest.into_iter();
+    for node in &mut nodes {
+        while node.len() < per_node {
+            match rest.next() {
+                Some(p) => node.push(p),
+                None => break,
+            }
+        }
+    }
+    debug_assert!(rest.next().is_none(), "ceil(GPUs / per node) nodes hold every GPU");
+    // Keep each node's GPUs grouped by layout, in layout order.
+    let order: BTreeMap<usize, usize> =
+        layouts.iter().enumerate().flat_map(|(k, (_, members))| members.iter().map(move |&p| (p, k))).collect();
+    for node in &mut nodes {
+        node.sort_by_key(|p| (order[p], *p));
+    }
+    nodes
+}
+
+fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> Vec<Vec<DeviceEntry>> {
+    let mut distinct: Vec<Vec<DeviceEntry>> = Vec::new();
+    for members in nodes {
+        let entries = node_entries(plan, members, per_node);
+        if !distinct.contains(&entries) {
+            distinct.push(entries);
+        }
+    }
+    distinct
+}
+
+/// The entries of one node: one per layout, with the device indices holding it; `all` when
+/// the node is full and of one layout.
+fn node_entries(plan: &Plan, members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
+    let mut entries: Vec<DeviceEntry> = Vec::new();
+    for (device, &p) in members.iter().enumerate() {
+        let c = counts(&plan.gpus[p]);
+        match entries.iter_mut().find(|e| e.counts == c) {
+            Some(DeviceEntry { devices: Devices::List(list), .. }) => list.push(device),
+            _ => entries.push(DeviceEntry { devices: Devices::List(vec![device]), counts: c }),
+        }
+    }
+    if members.len() == per_node && entries.len() == 1 {
+        entries[0].devices = Devices::All;
+    }
+    entries
+}

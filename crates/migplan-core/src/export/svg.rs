@@ -1,0 +1,123 @@
+//! The plan's GPUs as a standalone SVG: the picture the page draws (memory slots, each
+//! instance at its start and width, coloured by model, idle ones dashed), one row per GPU,
+//! for docs and slides. Each instance is a `<g class="instance">` with a `<title>` tooltip.
+
+use std::fmt::Write;
+
+use crate::hardware::catalog;
+use crate::plan::Plan;
+
+/// A stable colour per model name; the page uses the same.
+pub fn model_color(model: &str) -> String {
+    let hash = model.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+    format!("hsl({}, 62%, {}%)", hash % 360, 48 + (hash / 360) % 14)
+}
+
+/// `text` safe inside SVG text and attributes.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const WIDTH: f64 = 760.0;
+const LABEL: f64 = 70.0;
+const ROW: f64 = 40.0;
+const TOP: f64 = 34.0;
+
+/// The SVG picture of `plan`.
+pub fn svg(plan: &Plan) -> String {
+    let spec = catalog::gpu(&plan.gpu);
+    let slots = spec.as_ref().map_or(8, |g| g.memory_slots) as f64;
+    let size_of = |profile: &str| {
+        spec.as_ref().and_then(|g| g.profiles.iter().find(|p| p.name == profile)).map_or(1, |p| p.memory_slots) as f64
+    };
+    let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
+    models.sort_unstable();
+    let legend_rows = models.len().div_ceil(4) + 1;
+    let height = TOP + ROW * plan.gpus.len() as f64 + 20.0 * legend_rows as f64 + 16.0;
+    let slot_w = (WIDTH - LABEL - 10.0) / slots;
+    let instances: usize = plan.gpus.iter().map(|g| g.instances.len()).sum();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="system-ui, sans-serif" font-size="11" data-gpus="{}" data-instances="{instances}">"#,
+        plan.gpus.len()
+    );
+    let _ = writeln!(
+        s,
+        r#"<title>{}</title><rect width="100%" height="100%" fill="white"/>"#,
+        escape(&format!("migplan: {} x {}", plan.gpus.len(), plan.gpu))
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="8" y="20" font-size="14" font-weight="bold">{}</text>"#,
+        escape(&format!("{} x {} ({} instances; solver {})", plan.gpus.len(), plan.gpu, instances, plan.solver.name))
+    );
+    for (row, g) in plan.gpus.iter().enumerate() {
+        let y = TOP + ROW * row as f64;
+        let _ = writeln!(s, r#"<g class="gpu" data-gpu="{}">"#, g.id);
+        let _ = writeln!(s, r#"<text x="8" y="{:.1}">GPU {}</text>"#, y + ROW / 2.0 + 4.0, g.id);
+        let _ = writeln!(
+            s,
+            r##"<rect x="{LABEL}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#f4f4f4" stroke="#999"/>"##,
+            slot_w * slots,
+            ROW - 6.0
+        );
+        for i in &g.instances {
+            let x = LABEL + slot_w * i.start as f64;
+            let w = slot_w * size_of(&i.profile) - 2.0;
+            let (fill, dash, label, tip) = match &i.model {
+                Some(m) => (
+                    model_color(m),
+                    "",
+                    m.clone(),
+                    format!(
+                        "{m} on {} at slot {}: batch {}, {} process(es), {:.1} req/s",
+                        i.profile,
+                        i.start,
+                        i.batch.map_or("?".into(), |b| b.to_string()),
+                        i.processes.unwrap_or(1),
+                        i.throughput.unwrap_or(0.0)
+                    ),
+                ),
+                None => (
+                    "white".into(),
+                    r#" stroke-dasharray="4 3""#,
+                    "idle".into(),
+                    format!("idle {} at slot {}", i.profile, i.start),
+                ),
+            };
+            let _ = writeln!(
+                s,
+                r##"<g class="instance" data-profile="{}" data-start="{}" data-model="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{fill}" stroke="#333"{dash}/><text x="{:.1}" y="{:.1}" font-size="10">{}</text><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold">{}</text></g>"##,
+                escape(&i.profile),
+                i.start,
+                escape(i.model.as_deref().unwrap_or("")),
+                escape(&tip),
+                x + 1.0,
+                y + 1.0,
+                ROW - 8.0,
+                x + 4.0,
+                y + 13.0,
+                escape(&i.profile),
+                x + 4.0,
+                y + 27.0,
+                escape(&label),
+            );
+        }
+        s.push_str("</g>\n");
+    }
+    let legend_y = TOP + ROW * plan.gpus.len() as f64 + 12.0;
+    let swatches = models.iter().map(|m| (model_color(m), m.to_string())).chain([("white".into(), "idle".into())]);
+    for (k, (color, name)) in swatches.enumerate() {
+        let (x, y) = (8.0 + 185.0 * (k % 4) as f64, legend_y + 20.0 * (k / 4) as f64);
+        let _ = writeln!(
+            s,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="12" height="12" fill="{color}" stroke="#333"/><text x="{:.1}" y="{:.1}">{}</text>"##,
+            x + 16.0,
+            y + 10.0,
+            escape(&name)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}

@@ -1,0 +1,148 @@
+use super::nodes::{assign, config_name, Devices};
+use super::*;
+use crate::plan::{Baseline, Bound, PlanGpu, PlanInstance, SolverInfo, Termination};
+
+fn instance(profile: &str, start: u8, model: Option<&str>) -> PlanInstance {
+    PlanInstance {
+        profile: profile.into(),
+        start,
+        model: model.map(String::from),
+        batch: model.map(|_| 8),
+        processes: model.map(|_| 1),
+        throughput: model.map(|_| 100.0),
+    }
+}
+
+/// A plan of `a` GPUs of layout A (3g+3g) and `b` of layout B (4g+2g+1g, one idle 1g).
+fn plan(a: usize, b: usize) -> Plan {
+    let mut gpus = Vec::new();
+    for id in 0..a + b {
+        let instances = if id < a {
+            vec![instance("3g.20gb", 0, Some("bert")), instance("3g.20gb", 4, Some("bert"))]
+        } else {
+            vec![instance("4g.20gb", 0, Some("gpt")), instance("2g.10gb", 4, Some("bert")), instance("1g.5gb", 6, None)]
+        };
+        gpus.push(PlanGpu { id, instances });
+    }
+    Plan {
+        gpu: "a100-40gb".into(),
+        gpu_count: a + b,
+        gpus,
+        models: vec![],
+        bound: Bound { lower: 1, proven_optimal: false },
+        baseline: Baseline { whole_gpus: None },
+        solver: SolverInfo { name: "test".into(), seed: 1, elapsed_ms: 0, termination: Termination::Finished },
+    }
+}
+
+fn options(per_node: usize) -> ExportOptions {
+    ExportOptions { gpus_per_node: per_node, ..ExportOptions::default() }
+}
+
+#[test]
+fn config_names_are_stable_and_readable() {
+    assert_eq!(config_name(0), "migplan-a");
+    assert_eq!(config_name(25), "migplan-z");
+    assert_eq!(config_name(26), "migplan-aa");
+    assert_eq!(config_name(27), "migplan-ab");
+}
+
+#[test]
+fn full_nodes_of_one_layout_use_all() {
+    let nodes = assign(&plan(16, 0), &options(8));
+    assert_eq!(nodes.nodes.len(), 2);
+    assert_eq!(nodes.configs.len(), 1);
+    assert_eq!(nodes.configs[0].entries.len(), 1);
+    assert_eq!(nodes.configs[0].entries[0].devices, Devices::All);
+    assert!(nodes.nodes.iter().all(|n| n.config == "migplan-a"));
+}
+
+#[test]
+fn balanced_nodes_share_one_config_where_uniform_would_need_two() {
+    // 12 A + 4 B on 8-GPU nodes: two nodes of 6 A + 2 B share one config.
+    let nodes = assign(&plan(12, 4), &options(8));
+    assert_eq!(nodes.nodes.len(), 2);
+    assert_eq!(nodes.configs.len(), 1, "{nodes:?}");
+    let entries = &nodes.configs[0].entries;
+    assert_eq!(entries[0].devices, Devices::List(vec![0, 1, 2, 3, 4, 5]));
+    assert_eq!(entries[1].devices, Devices::List(vec![6, 7]));
+}
+
+#[test]
+fn uniform_first_when_it_makes_fewer_configs() {
+    // 17 A + 1 B on 8-GPU nodes: two full A nodes ("all") and one node of 1 A + 1 B.
+    let nodes = assign(&plan(17, 1), &options(8));
+    assert_eq!(nodes.nodes.len(), 3);
+    assert_eq!(nodes.configs.len(), 2);
+    let last = &nodes.configs[1];
+    assert_eq!(last.entries.len(), 2);
+    assert!(last.entries.iter().all(|e| matches!(&e.devices, Devices::List(l) if l.len() == 1)));
+}
+
+#[test]
+fn a_partly_filled_node_lists_its_devices() {
+    let nodes = assign(&plan(3, 0), &options(8));
+    assert_eq!(nodes.nodes.len(), 1);
+    assert_eq!(nodes.configs[0].entries[0].devices, Devices::List(vec![0, 1, 2]));
+}
+
+#[test]
+fn every_gpu_lands_on_exactly_one_node_with_devices_below_the_node_size() {
+    for (a, b) in [(0, 0), (1, 0), (5, 3), (9, 9), (20, 7), (3, 30)] {
+        for per_node in [1, 2, 3, 4, 8] {
+            let p = plan(a, b);
+            let nodes = assign(&p, &options(per_node));
+            assert_eq!(nodes.nodes.len(), (a + b).div_ceil(per_node));
+            let mut ids: Vec<usize> = nodes.nodes.iter().flat_map(|n| n.gpus.clone()).collect();
+            ids.sort_unstable();
+            assert_eq!(ids, (0..a + b).collect::<Vec<_>>());
+            for c in &nodes.configs {
+                for e in &c.entries {
+                    if let Devices::List(list) = &e.devices {
+                        assert!(list.iter().all(|&d| d < per_node));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn options_are_checked() {
+    let p = plan(9, 0);
+    assert!(options(8).check(&p).is_ok());
+    assert!(options(0).check(&p).is_err());
+    assert!(options(MAX_GPUS_PER_NODE + 1).check(&p).is_err());
+    let one_name = ExportOptions { node_names: vec!["a".into()], ..options(8) };
+    assert!(one_name.check(&p).unwrap_err().contains("2 nodes"));
+    let bad_name = ExportOptions { node_names: vec!["a".into(), "B_1".into()], ..options(8) };
+    assert!(bad_name.check(&p).is_err());
+    let names = ExportOptions { node_names: vec!["gpu-a".into(), "gpu-b.example".into()], ..options(8) };
+    assert!(names.check(&p).is_ok());
+    assert!(render(&p, &names, ExportFormat::GpuOperator).contains("kubectl label node gpu-b.example"));
+}
+
+#[test]
+fn formats_round_trip_their_names() {
+    for f in ExportFormat::ALL {
+        assert_eq!(ExportFormat::parse(f.name()), Some(f));
+    }
+}
+
+#[test]
+fn model_names_become_dns_labels() {
+    use super::options::dns_label;
+    assert_eq!(dns_label("BERT_base/v2"), "bert-base-v2");
+    assert_eq!(dns_label("__"), "model");
+    let long = dns_label(&"x".repeat(100));
+    assert!(long.len() <= 63 && long != dns_label(&"x".repeat(101)));
+}
+
+#[test]
+fn svg_draws_every_instance_and_escapes_names() {
+    let mut p = plan(2, 1);
+    p.gpus[0].instances[0].model = Some("<b&b>".into());
+    let text = render(&p, &ExportOptions::default(), ExportFormat::Svg);
+    assert_eq!(text.matches(r#"<g class="instance""#).count(), 7);
+    assert!(text.contains("&lt;b&amp;b&gt;") && !text.contains("<b&b>"));
+}

@@ -1,0 +1,113 @@
+//! Deploying the plan: GPUs per node, which of the plan's GPUs share a node and its
+//! mig-parted config, and a download of the plan in every format of core `export::render`
+//! (the same text `migplan export` writes). Shown by the results panel beside its GPUs.
+
+use migplan_core::export::{nodes, render, ExportFormat, ExportOptions};
+use migplan_core::plan::Plan;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DeployProps {
+    pub plan: Plan,
+    /// GPUs per node as typed.
+    pub gpus_per_node: AttrValue,
+    /// The options, or why the GPUs per node are not usable.
+    pub options: Result<ExportOptions, String>,
+    pub on_gpus_per_node: Callback<String>,
+}
+
+fn label(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Json => "JSON",
+        ExportFormat::Csv => "CSV (one row per instance)",
+        ExportFormat::MigParted => "mig-parted config",
+        ExportFormat::GpuOperator => "GPU Operator ConfigMap",
+        ExportFormat::K8s => "Kubernetes Deployments",
+        ExportFormat::Svg => "SVG picture",
+    }
+}
+
+/// Whether `format` depends on the node options.
+fn uses_nodes(format: ExportFormat) -> bool {
+    matches!(format, ExportFormat::MigParted | ExportFormat::GpuOperator)
+}
+
+fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[function_component(Deploy)]
+pub fn deploy(props: &DeployProps) -> Html {
+    let on_input = {
+        let cb = props.on_gpus_per_node.clone();
+        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let grouping = match &props.options {
+        Err(e) => html! { <p class="errors" data-testid="nodes-error">{ e.clone() }</p> },
+        Ok(options) => {
+            let n = nodes::assign(&props.plan, options);
+            html! {
+                <>
+                    <p data-testid="node-summary">{ format!(
+                        "{} node{} of {} GPUs, {} distinct node config{}: label each node with its config",
+                        n.nodes.len(), if n.nodes.len() == 1 { "" } else { "s" }, n.gpus_per_node,
+                        n.configs.len(), if n.configs.len() == 1 { "" } else { "s" }
+                    ) }</p>
+                    <table class="nodes" data-testid="nodes">
+                        <thead><tr><th>{ "node" }</th><th>{ "config" }</th><th>{ "plan GPUs, as devices 0, 1, .." }</th></tr></thead>
+                        <tbody>
+                            { for n.nodes.iter().map(|node| html! {
+                                <tr data-testid="node">
+                                    <td>{ node.name.clone() }</td>
+                                    <td><code>{ node.config.clone() }</code></td>
+                                    <td>{ node.gpus.iter().map(usize::to_string).collect::<Vec<_>>().join(", ") }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </>
+            }
+        }
+    };
+    let button = |format: ExportFormat| {
+        let plan = props.plan.clone();
+        let options = props.options.clone().unwrap_or_default();
+        let disabled = uses_nodes(format) && props.options.is_err();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            download(&format.file_name(&plan.gpu), format.mime(), &render(&plan, &options, format))
+        });
+        html! {
+            <button data-testid={format!("download-{}", format.name())} {onclick} {disabled}>{ label(format) }</button>
+        }
+    };
+    html! {
+        <div class="deploy" data-testid="deploy">
+            <h3>{ "Nodes" }</h3>
+            <label>{ "GPUs per node " }
+                <input data-testid="gpus-per-node" type="number" min="1" max="1024" step="1"
+                    value={props.gpus_per_node.clone()} oninput={on_input} />
+            </label>
+            { grouping }
+            <div class="downloads">
+                <span>{ "Download the plan: " }</span>
+                { for ExportFormat::ALL.into_iter().map(button) }
+            </div>
+        </div>
+    }
+}
