@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod import;
 mod report;
 mod transition;
 
@@ -17,6 +18,7 @@ use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
@@ -49,9 +51,13 @@ enum Command {
     Plan {
         #[arg(long)]
         gpu: String,
-        /// Profiles CSV or JSON: model,profile,batch,latency_ms,throughput[,processes].
-        #[arg(long)]
-        profiles: PathBuf,
+        /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
+        /// any file `migplan import` reads; may be given several times.
+        #[arg(long, required = true)]
+        profiles: Vec<PathBuf>,
+        /// The latency percentile the SLO applies to, where a profiles file has several.
+        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
+        latency: Percentile,
         /// Workload CSV or JSON: model,rate,slo_ms.
         #[arg(long)]
         workload: PathBuf,
@@ -72,8 +78,10 @@ enum Command {
     Validate {
         #[arg(long)]
         gpu: String,
-        #[arg(long)]
-        profiles: PathBuf,
+        #[arg(long, required = true)]
+        profiles: Vec<PathBuf>,
+        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
+        latency: Percentile,
         #[arg(long)]
         workload: PathBuf,
         #[arg(long)]
@@ -82,6 +90,9 @@ enum Command {
     /// Plan the steps that move a running plan to a new one, never dropping a model below
     /// min(old, new) demand.
     Transition(transition::TransitionArgs),
+    /// Convert profiler output (perf_analyzer, Model Analyzer, MIGPerf, ParvaGPU) into a
+    /// profiles CSV, reporting every row it skips and why.
+    Import(import::ImportArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
     /// Move between plans for generated demand changes and compare with drain and rebuild.
@@ -140,9 +151,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, out } => {
+        Command::Plan { gpu, profiles, latency, workload, solver, time_limit, seed, format, out } => {
             let gpu = find_gpu(&gpu)?;
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             for note in notes(&gpu, &profile_rows) {
                 let _ = writeln!(std::io::stderr(), "note: {note}");
             }
@@ -160,9 +171,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 None => out!("{text}"),
             }
         }
-        Command::Validate { gpu, profiles, workload, plan } => {
+        Command::Validate { gpu, profiles, latency, workload, plan } => {
             let gpu = find_gpu(&gpu)?;
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             let plan = read_plan(&plan)?;
             let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
             let claim = format!(
@@ -182,6 +193,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             }
         }
         Command::Transition(args) => return transition::run_transition(args),
+        Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {

@@ -152,6 +152,12 @@ fn detect(table: &Table) -> Option<Format> {
         Some(Format::Migperf)
     } else if table.has_all(Format::Parvagpu.signature()) {
         Some(Format::Parvagpu)
+    } else if table.headers.iter().all(|h| h.is_empty())
+        || ["profile", "latency_ms"].iter().any(|c| table.column(c).is_some())
+    {
+        // An empty file, or migplan's own header with a column missing: its reader says
+        // exactly what is wrong.
+        Some(Format::Migplan)
     } else {
         None
     }

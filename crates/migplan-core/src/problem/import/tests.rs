@@ -29,6 +29,9 @@ fn formats_are_recognised_by_their_header() {
     assert_eq!(detected("Mig instance,Batch size,Workload Number,Throughput,Latency\n"), Some(Format::Parvagpu));
     assert_eq!(detected("model,profile,batch,latency_ms,throughput\n"), Some(Format::Migplan));
     assert_eq!(detected("Model,GPU UUID,GPU Memory Usage (MB)\n"), None);
+    // migplan's own header with a column missing goes to its reader, which names the column.
+    let e = import("p.csv", "model,profile,batch,latency_ms\nm,3g,1,5\n", &options()).unwrap_err().to_string();
+    assert!(e.contains("lacks column throughput"), "{e}");
 }
 
 #[test]
