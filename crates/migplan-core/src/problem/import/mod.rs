@@ -163,6 +163,15 @@ fn detect(table: &Table) -> Option<Format> {
     }
 }
 
+/// The format a file's header shows, if migplan knows it (for the page's file table).
+pub fn detect_format(file: &str, text: &str) -> Option<Format> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return Some(Format::Migplan);
+    }
+    detect(&Table::read(file, text).ok()?)
+}
+
 fn unrecognised(table: &Table) -> InputErrors {
     let expected: Vec<String> =
         Format::ALL.iter().map(|f| format!("{}: {}", f.name(), f.signature().join(", "))).collect();
