@@ -2,19 +2,16 @@
 //! failure they report.
 
 use std::io::{ErrorKind, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use clap::ValueEnum;
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
-use migplan_core::problem::import::Percentile;
+use migplan_core::problem::input::decode;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
-use migplan_core::problem::input::{decode, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::solve::registry::SolverKind;
-
-use crate::import::{plan_options, read_profiles};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -59,18 +56,6 @@ pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
             e.to_string().split(" at line ").next().unwrap_or_default()
         ))
     })
-}
-
-/// The profiles (any format `migplan import` reads, several files merged) and the workload.
-pub fn read_inputs(
-    profiles: &[PathBuf],
-    workload: &Path,
-    gpu: &GpuSpec,
-    latency: Percentile,
-) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
-    let profile_rows = read_profiles(profiles, &plan_options(gpu, latency), false)?;
-    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
-    Ok((profile_rows, workload_rows))
 }
 
 /// `--time-limit`: seconds within the documented range (README.md, Limits).

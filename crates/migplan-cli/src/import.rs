@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::import::{self, parvagpu, Format, Given, ImportOptions, Percentile};
-use migplan_core::problem::input::ProfileRow;
+use migplan_core::problem::input::{parse_workload, ProfileRow, WorkloadRow};
 
 use crate::args::{find_gpu, read, Failure};
 
@@ -140,4 +140,16 @@ pub fn run_import(args: ImportArgs) -> Result<ExitCode, Failure> {
         note(&format!("{}: ParvaGPU scenario {k}: {} models", out.display(), workload.len()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The profiles (any format `migplan import` reads, several files merged) and the workload.
+pub fn read_inputs(
+    profiles: &[PathBuf],
+    workload: &Path,
+    gpu: &GpuSpec,
+    latency: Percentile,
+) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
+    let profile_rows = read_profiles(profiles, &plan_options(gpu, latency), false)?;
+    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
+    Ok((profile_rows, workload_rows))
 }

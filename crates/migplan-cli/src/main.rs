@@ -24,7 +24,8 @@ use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
 
-use crate::args::{find_gpu, parse_solver, parse_time_limit, read_inputs, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, Failure, Format};
+use crate::import::read_inputs;
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]

@@ -3,10 +3,10 @@
 //! (`..._MIG_profile_19.csv`), or a `mig_profile` column (a name such as `3g.40gb`, or an
 //! id). Latency is read as milliseconds per batch, throughput as samples/s.
 
-use super::perf_analyzer::not_given;
-use super::table::{checked_row, field, number, whole, Table};
+use super::options::{Format, Given};
+use super::report::Imported;
+use super::table::{checked_row, field, not_given, number, whole, Table};
 use super::units::{milliseconds, profile_of_nvidia_id};
-use super::{Format, Given, Imported};
 use crate::hardware::spec::GpuSpec;
 use crate::problem::input::{InputError, InputErrors};
 

@@ -4,10 +4,10 @@
 //! MIG profile the run was made on is not in the file: the user or the file name gives it.
 //! Rows of several models run together (`"resnet50,vgg19"`) are skipped.
 
-use super::perf_analyzer::not_given;
-use super::table::{checked_row, field, number, whole, Table};
+use super::options::{Format, Given, Percentile};
+use super::report::Imported;
+use super::table::{checked_row, field, not_given, number, whole, Table};
 use super::units::milliseconds;
-use super::{Format, Given, Imported, Percentile};
 use crate::problem::input::InputErrors;
 
 const EXPECTED: &str = "Model, Batch, Throughput (infer/sec), p99 Latency (ms) (or p50/p90/p95), as in \

@@ -7,9 +7,10 @@
 //! line, one column per model in the alphabetical order of the profile files, `N/A` for a
 //! model absent, no header) become a workload with [`scenario`].
 
+use super::options::{Format, Given};
+use super::report::Imported;
 use super::table::{checked_row, number, whole, Table};
 use super::units::{per_process_to_instance, profile_of_slices, seconds_to_ms};
-use super::{Format, Given, Imported};
 use crate::hardware::spec::GpuSpec;
 use crate::problem::input::limits::{MILLISECONDS, RATE};
 use crate::problem::input::{InputError, InputErrors, SourceLoc, WorkloadRow};

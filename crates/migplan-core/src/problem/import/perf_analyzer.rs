@@ -4,31 +4,17 @@
 //! `Concurrency` or `Request Rate`; `Inferences/Second` is the throughput (samples/s);
 //! `pNN latency` columns are microseconds. Every row is an operating point.
 
-use super::table::{checked_row, number, Table};
+use super::options::{Format, Given, Percentile};
+use super::report::Imported;
+use super::table::{checked_row, not_given, number, Table};
 use super::units::microseconds_to_ms;
-use super::{Format, Given, Imported, Percentile};
-use crate::problem::input::{InputError, InputErrors};
+use crate::problem::input::InputErrors;
 
 const EXPECTED: &str = "Concurrency or Request Rate, Inferences/Second, p50 latency, p90 latency, p95 latency, \
                         p99 latency (perf_analyzer -f)";
 
 /// perf_analyzer's own default batch size (`-b`).
 const DEFAULT_BATCH: u32 = 1;
-
-/// The error for a file that does not say what it measured.
-pub(super) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
-    InputError {
-        file: table.file.clone(),
-        line: None,
-        column: None,
-        message: format!("the file does not say which {what} it measured"),
-        hint: Some(format!(
-            "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \
-             (on the page: the {what} field of the file's row)"
-        )),
-    }
-    .into()
-}
 
 pub(super) fn import(table: &Table, given: &Given, latency: Percentile) -> Result<Imported, InputErrors> {
     let format = "perf_analyzer";

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Format;
+use super::options::Format;
 use crate::problem::input::{ProfileRow, SourceLoc};
 
 /// A row left out, where it is and why.

@@ -61,6 +61,21 @@ impl Table {
     }
 }
 
+/// The error for a file that does not say what it measured.
+pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
+    InputError {
+        file: table.file.clone(),
+        line: None,
+        column: None,
+        message: format!("the file does not say which {what} it measured"),
+        hint: Some(format!(
+            "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \
+             (on the page: the {what} field of the file's row)"
+        )),
+    }
+    .into()
+}
+
 /// The text of column `i` of a record, or why there is none.
 pub(crate) fn field<'r>(record: &'r csv::StringRecord, i: usize, name: &str) -> Result<&'r str, String> {
     match record.get(i) {
