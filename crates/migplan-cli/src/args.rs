@@ -9,8 +9,8 @@ use clap::ValueEnum;
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
+use migplan_core::problem::input::decode;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
-use migplan_core::problem::input::{decode, parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::solve::registry::SolverKind;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,12 +56,6 @@ pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
             e.to_string().split(" at line ").next().unwrap_or_default()
         ))
     })
-}
-
-pub fn read_inputs(profiles: &Path, workload: &Path) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
-    let profile_rows = parse_profiles(&profiles.display().to_string(), &read(profiles)?)?;
-    let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
-    Ok((profile_rows, workload_rows))
 }
 
 /// `--time-limit`: seconds within the documented range (README.md, Limits).

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod export;
+mod import;
 mod report;
 mod transition;
 
@@ -18,12 +19,14 @@ use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
 
-use crate::args::{find_gpu, parse_solver, parse_time_limit, read_inputs, read_plan, write_out, Failure, Format};
+use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, write_out, Failure, Format};
+use crate::import::read_inputs;
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
@@ -50,9 +53,13 @@ enum Command {
     Plan {
         #[arg(long)]
         gpu: String,
-        /// Profiles CSV or JSON: model,profile,batch,latency_ms,throughput[,processes].
-        #[arg(long)]
-        profiles: PathBuf,
+        /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
+        /// any file `migplan import` reads; may be given several times.
+        #[arg(long, required = true)]
+        profiles: Vec<PathBuf>,
+        /// The latency percentile the SLO applies to, where a profiles file has several.
+        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
+        latency: Percentile,
         /// Workload CSV or JSON: model,rate,slo_ms.
         #[arg(long)]
         workload: PathBuf,
@@ -80,8 +87,10 @@ enum Command {
     Validate {
         #[arg(long)]
         gpu: String,
-        #[arg(long)]
-        profiles: PathBuf,
+        #[arg(long, required = true)]
+        profiles: Vec<PathBuf>,
+        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
+        latency: Percentile,
         #[arg(long)]
         workload: PathBuf,
         #[arg(long)]
@@ -93,6 +102,9 @@ enum Command {
     /// Write a plan as a mig-parted config, GPU Operator ConfigMap, Kubernetes Deployments,
     /// CSV or SVG, after checking its layouts against its GPU.
     Export(export::ExportArgs),
+    /// Convert profiler output (perf_analyzer, Model Analyzer, MIGPerf, ParvaGPU) into a
+    /// profiles CSV, reporting every row it skips and why.
+    Import(import::ImportArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
     /// Move between plans for generated demand changes and compare with drain and rebuild.
@@ -151,11 +163,11 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan { gpu, profiles, workload, solver, time_limit, seed, format, deploy, out, verbose } => {
+        Command::Plan { gpu, profiles, latency, workload, solver, time_limit, seed, format, deploy, out, verbose } => {
             deploy.options().check_range().map_err(Failure)?;
             let gpu = find_gpu(&gpu)?;
             let parsing = Instant::now();
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
             for note in notes(&gpu, &profile_rows) {
                 let _ = writeln!(std::io::stderr(), "note: {note}");
@@ -184,9 +196,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 );
             }
         }
-        Command::Validate { gpu, profiles, workload, plan } => {
+        Command::Validate { gpu, profiles, latency, workload, plan } => {
             let gpu = find_gpu(&gpu)?;
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             let plan = read_plan(&plan)?;
             let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
             let claim = format!(
@@ -207,6 +219,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         }
         Command::Export(args) => export::run_export(args)?,
         Command::Transition(args) => return transition::run_transition(args),
+        Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {

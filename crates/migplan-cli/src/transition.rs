@@ -7,19 +7,24 @@ use std::time::Duration;
 
 use clap::Args;
 use migplan_core::plan::transition::{Action, Transition};
-use migplan_core::problem::input::{parse_profiles, parse_workload, WorkloadRow};
+use migplan_core::problem::import::Percentile;
+use migplan_core::problem::input::{parse_workload, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{plan_move, MoveRequest, Target};
 
 use crate::args::{find_gpu, parse_time_limit, read, read_plan, Failure, Format};
+use crate::import::{plan_options, read_profiles};
 
 #[derive(Args)]
 pub struct TransitionArgs {
     #[arg(long)]
     gpu: String,
-    #[arg(long)]
-    profiles: PathBuf,
+    /// Profiles in any format `migplan import` reads; may be given several times.
+    #[arg(long, required = true)]
+    profiles: Vec<PathBuf>,
+    #[arg(long, default_value = "p99", value_parser = crate::import::parse_latency)]
+    latency: Percentile,
     /// The running plan (JSON, as `migplan plan --format json` writes it).
     #[arg(long)]
     from: PathBuf,
@@ -54,7 +59,7 @@ fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Fai
 
 pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let gpu = find_gpu(&args.gpu)?;
-    let profiles = parse_profiles(&args.profiles.display().to_string(), &read(&args.profiles)?)?;
+    let profiles = read_profiles(&args.profiles, &plan_options(&gpu, args.latency), false)?;
     let from = read_plan(&args.from)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
     let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;

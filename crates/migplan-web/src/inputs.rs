@@ -2,11 +2,13 @@
 //! problems found in them, the solver settings and the buttons that start and stop a solve.
 
 use migplan_core::hardware::catalog;
+use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::registry::SolverKind;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::profile_table::ProfileTable;
 use crate::state::{workload_cells, workload_text, Action, Source, State};
 use crate::worker_client::Dispatch;
 
@@ -24,17 +26,26 @@ enum FileKind {
     Workload,
 }
 
-fn read_file(file: File, dispatch: Dispatch, kind: FileKind) {
-    let make = match kind {
-        FileKind::Profiles => Action::SetProfiles,
-        FileKind::Workload => Action::SetWorkload,
-    };
+/// Reads the files chosen or dropped together, then hands them over in one action: all of
+/// them as the profiles files, the first as the workload.
+fn read_files(files: web_sys::FileList, dispatch: Dispatch, kind: FileKind) {
+    let files: Vec<File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    if files.is_empty() {
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
-        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(text) => dispatch.dispatch(make(Source { name, text: text.as_string().unwrap_or_default() })),
-            Err(_) => dispatch.dispatch(Action::WorkerError(format!("could not read {name}"))),
+        let mut sources = Vec::new();
+        for file in files {
+            let name = file.name();
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => sources.push(Source { name, text: text.as_string().unwrap_or_default() }),
+                Err(_) => return dispatch.dispatch(Action::WorkerError(format!("could not read {name}"))),
+            }
         }
+        dispatch.dispatch(match kind {
+            FileKind::Profiles => Action::SetProfiles(sources),
+            FileKind::Workload => Action::SetWorkload(sources.swap_remove(0)),
+        });
     });
 }
 
@@ -42,8 +53,8 @@ fn read_file(file: File, dispatch: Dispatch, kind: FileKind) {
 struct FileDropProps {
     label: AttrValue,
     testid: AttrValue,
-    source: Source,
-    rows: Option<usize>,
+    /// What the input holds now, in words.
+    summary: String,
     dispatch: Dispatch,
     kind: FileKind,
 }
@@ -56,8 +67,8 @@ fn file_drop(props: &FileDropProps) -> Html {
         let (dispatch, kind) = (props.dispatch.clone(), props.kind);
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), kind);
+            if let Some(files) = input.files() {
+                read_files(files, dispatch.clone(), kind);
             }
             input.set_value("");
         })
@@ -67,8 +78,8 @@ fn file_drop(props: &FileDropProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             over.set(false);
-            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), kind);
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                read_files(files, dispatch.clone(), kind);
             }
         })
     };
@@ -83,17 +94,20 @@ fn file_drop(props: &FileDropProps) -> Html {
         let over = over.clone();
         Callback::from(move |_: DragEvent| over.set(false))
     };
-    let summary = match props.rows {
-        Some(n) => format!("{} ({n} rows)", props.source.name),
-        None => props.source.name.to_string(),
+    let multiple = props.kind == FileKind::Profiles;
+    let hint = if multiple {
+        "choose or drop one or more files: migplan CSV or JSON, perf_analyzer, Model Analyzer, MIGPerf, ParvaGPU"
+    } else {
+        "choose or drop a CSV or JSON file"
     };
     html! {
         <label class={classes!("drop", (*over).then_some("over"))}
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <span class="drop-label">{ props.label.clone() }</span>
-            <span class="drop-file">{ summary }</span>
-            <span class="drop-hint">{ "choose or drop a CSV or JSON file" }</span>
-            <input type="file" accept=".csv,.json,text/csv,application/json" data-testid={props.testid.clone()} onchange={on_change} />
+            <span class="drop-file">{ props.summary.clone() }</span>
+            <span class="drop-hint">{ hint }</span>
+            <input type="file" accept=".csv,.json,text/csv,application/json" multiple={multiple}
+                data-testid={props.testid.clone()} onchange={on_change} />
         </label>
     }
 }
@@ -142,9 +156,22 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
             }
         })
     };
-    let profile_rows =
-        i.profiles.text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count().checked_sub(1);
+    let on_latency = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatch.dispatch(Action::SetLatency(Percentile::parse(&value).unwrap_or_default()))
+        })
+    };
+    let profiles_summary = match i.profiles.as_slice() {
+        [one] => one.name.clone(),
+        files => format!("{} files", files.len()),
+    };
     let cells = workload_cells(&i.workload.text);
+    let workload_summary = match &cells {
+        Some(rows) => format!("{} ({} rows)", i.workload.name, rows.len()),
+        None => i.workload.name.clone(),
+    };
     html! {
         <section class="inputs">
             <h2>{ "Inputs" }</h2>
@@ -158,9 +185,18 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     }) }
                 </select>
             </label>
-            <FileDrop label="Profiles" testid="profiles-input" source={i.profiles.clone()} rows={profile_rows}
+            <FileDrop label="Profiles" testid="profiles-input" summary={profiles_summary}
                 dispatch={dispatch.clone()} kind={FileKind::Profiles} />
-            <FileDrop label="Workload" testid="workload-input" source={i.workload.clone()} rows={cells.as_ref().map(Vec::len)}
+            <ProfileTable files={i.profiles.clone()} gpu={i.gpu.clone()} latency={i.latency} dispatch={dispatch.clone()} />
+            <label class="field small">
+                <span>{ "SLO applies to latency" }</span>
+                <select data-testid="latency-select" onchange={on_latency}>
+                    { for Percentile::ALL.iter().map(|p| html! {
+                        <option value={p.name()} selected={*p == i.latency}>{ p.name() }</option>
+                    }) }
+                </select>
+            </label>
+            <FileDrop label="Workload" testid="workload-input" summary={workload_summary}
                 dispatch={dispatch.clone()} kind={FileKind::Workload} />
             { match cells {
                 Some(rows) => html! { <WorkloadTable rows={rows} name={i.workload.name.clone()} dispatch={dispatch.clone()} /> },

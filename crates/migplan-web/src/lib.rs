@@ -3,6 +3,7 @@
 
 pub mod examples;
 pub mod planning;
+pub mod profile_files;
 pub mod protocol;
 pub mod state;
 
@@ -16,6 +17,8 @@ pub mod gpu;
 pub mod inputs;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
+#[cfg(target_arch = "wasm32")]
+pub mod profile_table;
 #[cfg(target_arch = "wasm32")]
 pub mod results;
 #[cfg(target_arch = "wasm32")]

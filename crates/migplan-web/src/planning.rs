@@ -8,11 +8,12 @@ use std::time::Duration;
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
-use migplan_core::problem::input::{parse_profiles, parse_workload, InputError, ProfileRow, WorkloadRow};
+use migplan_core::problem::input::{parse_workload, InputError, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::{Budget, Progress};
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
 
+use crate::profile_files;
 use crate::protocol::{PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
@@ -69,7 +70,7 @@ fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
     let Some(solver) = SolverKind::parse(&request.solver) else {
         return Err(Box::new(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list")));
     };
-    let profiles = parse_profiles(&request.profiles_name, &request.profiles_text);
+    let profiles = profile_files::import_all(&request.profiles, &request.gpu, request.latency).map(|(rows, _)| rows);
     let workload = parse_workload(&request.workload_name, &request.workload_text);
     let (profiles, workload) = match (profiles, workload) {
         (Ok(p), Ok(w)) => (p, w),
@@ -157,12 +158,13 @@ mod tests {
     use migplan_core::workflow::Move;
 
     use super::*;
+    use crate::profile_files::ProfileFile;
 
     fn request(workload: &str) -> PlanRequest {
         PlanRequest {
             gpu: "a100-40gb".into(),
-            profiles_name: "profiles.csv".into(),
-            profiles_text: crate::examples::A100_PROFILES.into(),
+            profiles: vec![ProfileFile::new("profiles.csv", crate::examples::A100_PROFILES)],
+            latency: Default::default(),
             workload_name: "workload.csv".into(),
             workload_text: workload.into(),
             solver: "mig-serving".into(),

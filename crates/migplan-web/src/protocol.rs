@@ -7,16 +7,22 @@
 //! received. Every plan and move in a message has passed migplan's checkers.
 
 use migplan_core::plan::Plan;
+use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
 use migplan_core::workflow::{Move, PhaseTimes};
 use serde::{Deserialize, Serialize};
 
+use crate::profile_files::ProfileFile;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRequest {
     pub gpu: String,
-    pub profiles_name: String,
-    pub profiles_text: String,
+    /// Every profiles file as uploaded, with what the user typed in its row: the worker
+    /// imports them, so errors name the file and line.
+    pub profiles: Vec<ProfileFile>,
+    /// The latency percentile the SLO applies to, where a file has several.
+    pub latency: Percentile,
     pub workload_name: String,
     pub workload_text: String,
     pub solver: String,

@@ -2,6 +2,7 @@
 //! profile (the best throughput within its SLO). Built from the rows [`input`] reads.
 
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod notes;
 

@@ -228,9 +228,9 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
-    use crate::problem::Problem;
     use crate::hardware::catalog::gpu;
     use crate::problem::generate::synthetic;
+    use crate::problem::Problem;
     use crate::solve::control::Budget;
     use crate::solve::lp::ceil_bound;
     use crate::solve::price_search::search_prices;

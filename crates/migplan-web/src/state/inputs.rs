@@ -1,9 +1,12 @@
-//! What the user entered: the GPU, the two files (kept verbatim) and the solver settings.
+//! What the user entered: the GPU, the profiles files and the workload (kept verbatim), the
+//! latency percentile and the solver settings.
 
-use migplan_core::problem::input::{parse_profiles, parse_workload, InputError};
+use migplan_core::problem::import::Percentile;
+use migplan_core::problem::input::{parse_workload, InputError};
 use serde::{Deserialize, Serialize};
 
 use crate::examples;
+use crate::profile_files::{import_all, one_or_many, ProfileFile};
 use crate::protocol::PlanRequest;
 
 /// A file's name and text: what the user uploaded or edited, kept verbatim.
@@ -16,7 +19,13 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inputs {
     pub gpu: String,
-    pub profiles: Source,
+    /// Every profiles file, in any format migplan imports; merged for the plan. (Saved
+    /// states of earlier versions hold one file here.)
+    #[serde(deserialize_with = "one_or_many")]
+    pub profiles: Vec<ProfileFile>,
+    /// The latency percentile the SLO applies to, where a profiles file has several.
+    #[serde(default)]
+    pub latency: Percentile,
     pub workload: Source,
     pub solver: String,
     /// As typed, so a half-typed number is not lost.
@@ -29,8 +38,8 @@ impl Inputs {
     pub fn request(&self) -> PlanRequest {
         PlanRequest {
             gpu: self.gpu.clone(),
-            profiles_name: self.profiles.name.clone(),
-            profiles_text: self.profiles.text.clone(),
+            profiles: self.profiles.clone(),
+            latency: self.latency,
             workload_name: self.workload.name.clone(),
             workload_text: self.workload.text.clone(),
             solver: self.solver.clone(),
@@ -42,7 +51,8 @@ impl Inputs {
     pub fn example() -> Inputs {
         Inputs {
             gpu: "a100-40gb".into(),
-            profiles: Source { name: examples::PROFILES_NAME.into(), text: examples::A100_PROFILES.into() },
+            profiles: vec![ProfileFile::new(examples::PROFILES_NAME, examples::A100_PROFILES)],
+            latency: Percentile::default(),
             workload: Source { name: examples::WORKLOAD_NAME.into(), text: examples::A100_WORKLOAD.into() },
             solver: "auto".into(),
             time_limit_s: "10".into(),
@@ -51,10 +61,10 @@ impl Inputs {
     }
 }
 
-/// Parse errors of the two inputs, so they show next to the inputs as soon as a file lands.
+/// Errors of the inputs' files, so they show next to the inputs as soon as a file lands.
 pub fn parse_errors(inputs: &Inputs) -> Vec<InputError> {
     let mut errors = Vec::new();
-    if let Err(e) = parse_profiles(&inputs.profiles.name, &inputs.profiles.text) {
+    if let Err(e) = import_all(&inputs.profiles, &inputs.gpu, inputs.latency) {
         errors.extend(e.0);
     }
     if let Err(e) = parse_workload(&inputs.workload.name, &inputs.workload.text) {

@@ -12,12 +12,14 @@ use std::rc::Rc;
 
 use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
 use migplan_core::plan::Plan;
+use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
 use serde::{Deserialize, Serialize};
 
 use migplan_core::workflow::PhaseTimes;
 
+use crate::profile_files::{FileField, ProfileFile};
 use crate::protocol::{PlannedMove, Status};
 
 pub use inputs::{parse_errors, Inputs, Source};
@@ -178,7 +180,16 @@ impl State {
 
 pub enum Action {
     SetGpu(String),
-    SetProfiles(Source),
+    /// Files chosen or dropped together: they replace the profiles files.
+    SetProfiles(Vec<Source>),
+    /// A field typed in a profiles file's row of the file table.
+    EditProfileFile {
+        index: usize,
+        field: FileField,
+        value: String,
+    },
+    RemoveProfileFile(usize),
+    SetLatency(Percentile),
     SetWorkload(Source),
     SetSolver(String),
     SetTimeLimit(String),
@@ -221,11 +232,32 @@ impl State {
     /// The state after `action`: the whole of the page's logic, free of the browser.
     pub fn after(&self, action: Action) -> State {
         let mut s = self.clone();
-        let inputs_changed =
-            matches!(action, Action::SetGpu(_) | Action::SetProfiles(_) | Action::SetWorkload(_) | Action::LoadExample);
+        let inputs_changed = matches!(
+            action,
+            Action::SetGpu(_)
+                | Action::SetProfiles(_)
+                | Action::EditProfileFile { .. }
+                | Action::RemoveProfileFile(_)
+                | Action::SetLatency(_)
+                | Action::SetWorkload(_)
+                | Action::LoadExample
+        );
         match action {
             Action::SetGpu(gpu) => s.inputs.gpu = gpu,
-            Action::SetProfiles(source) => s.inputs.profiles = source,
+            Action::SetProfiles(sources) => {
+                s.inputs.profiles = sources.into_iter().map(|f| ProfileFile::new(f.name, f.text)).collect()
+            }
+            Action::EditProfileFile { index, field, value } => {
+                if let Some(file) = s.inputs.profiles.get_mut(index) {
+                    file.set(field, value);
+                }
+            }
+            Action::RemoveProfileFile(index) => {
+                if index < s.inputs.profiles.len() {
+                    s.inputs.profiles.remove(index);
+                }
+            }
+            Action::SetLatency(latency) => s.inputs.latency = latency,
             Action::SetWorkload(source) => s.inputs.workload = source,
             Action::SetSolver(solver) => s.inputs.solver = solver,
             Action::SetTimeLimit(t) => s.inputs.time_limit_s = t,

@@ -103,3 +103,34 @@ fn gpus_per_node_is_kept_checked_and_defaults_for_old_saves() {
     old.as_object_mut().unwrap().remove("gpus_per_node");
     assert_eq!(serde_json::from_value::<State>(old).unwrap().gpus_per_node, "8");
 }
+
+#[test]
+fn dropped_profiler_files_are_edited_removed_and_planned_with_their_located_rows() {
+    let pa = "Concurrency,Inferences/Second,p50 latency,p99 latency\n1,3000,2000,3000\n";
+    let s = State::new(Inputs::example()).after(Action::SetProfiles(vec![
+        Source { name: "bert@3g.20gb@b8.csv".into(), text: pa.into() },
+        Source { name: "perf.csv".into(), text: pa.into() },
+    ]));
+    // The second file does not say its model or profile: an error naming it.
+    assert!(s.errors.iter().any(|e| e.file == "perf.csv" && e.message.contains("which model")), "{:?}", s.errors);
+    let s = s.after(Action::EditProfileFile { index: 1, field: FileField::Model, value: "vit".into() });
+    let s = s.after(Action::EditProfileFile { index: 1, field: FileField::Profile, value: "2g".into() });
+    let s = s.after(Action::SetWorkload(Source {
+        name: "w.csv".into(),
+        text: "model,rate,slo_ms\nbert,5000,10\nvit,100,5\n".into(),
+    }));
+    assert_eq!(s.errors, []);
+    let plan = plan_for(&s.inputs);
+    let models: Vec<(&str, &str)> = plan
+        .gpus
+        .iter()
+        .flat_map(|g| &g.instances)
+        .filter_map(|i| Some((i.model.as_deref()?, i.profile.as_str())))
+        .collect();
+    assert!(models.contains(&("vit", "2g.10gb")) && models.contains(&("bert", "3g.20gb")), "{models:?}");
+    let saved: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(saved.inputs.profiles[1].model, "vit");
+    let s = s.after(Action::RemoveProfileFile(0));
+    assert_eq!(s.inputs.profiles.len(), 1);
+    assert!(s.errors.is_empty());
+}

@@ -1,0 +1,136 @@
+//! A profiler's CSV as the importers see it: headers found by name (any case, trimmed),
+//! records with their lines, and the checks every imported row goes through.
+
+use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, THROUGHPUT};
+use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc};
+
+pub(crate) struct Table {
+    pub file: String,
+    /// Header names as written, trimmed.
+    pub headers: Vec<String>,
+    pub records: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    /// Reads the whole text; a malformed CSV is an error that names its line.
+    pub fn read(file: &str, text: &str) -> Result<Table, InputErrors> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let located = |e: csv::Error| InputError {
+            file: file.to_string(),
+            line: e.position().map(|p| p.line()),
+            column: None,
+            message: format!("not a CSV file migplan can read: {e}"),
+            hint: None,
+        };
+        let headers = reader.headers().map_err(located)?.iter().map(|h| h.trim().to_string()).collect();
+        let mut records = Vec::new();
+        for record in reader.records() {
+            records.push(record.map_err(located)?);
+        }
+        Ok(Table { file: file.to_string(), headers, records })
+    }
+
+    /// The index of the column named `name`, in any case.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// True when every one of `names` is a column.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.column(n).is_some())
+    }
+
+    pub fn loc(&self, record: &csv::StringRecord) -> SourceLoc {
+        SourceLoc { file: self.file.clone(), line: record.position().map_or(0, |p| p.line()) }
+    }
+
+    /// The error for a file whose header lacks a column this format needs.
+    pub fn missing(&self, format: &str, column: &str, expected: &str) -> InputErrors {
+        InputError {
+            file: self.file.clone(),
+            line: Some(1),
+            column: Some(column.to_string()),
+            message: format!("this {format} file has no column `{column}`"),
+            hint: Some(format!("expected the columns {expected}; the header has {}", self.headers.join(", "))),
+        }
+        .into()
+    }
+}
+
+/// The error for a file that does not say what it measured.
+pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
+    InputError {
+        file: table.file.clone(),
+        line: None,
+        column: None,
+        message: format!("the file does not say which {what} it measured"),
+        hint: Some(format!(
+            "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \
+             (on the page: the {what} field of the file's row)"
+        )),
+    }
+    .into()
+}
+
+/// The text of column `i` of a record, or why there is none.
+pub(crate) fn field<'r>(record: &'r csv::StringRecord, i: usize, name: &str) -> Result<&'r str, String> {
+    match record.get(i) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!("`{name}` is empty")),
+    }
+}
+
+/// Column `i` as a number.
+pub(crate) fn number(record: &csv::StringRecord, i: usize, name: &str) -> Result<f64, String> {
+    let v = field(record, i, name)?;
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(format!("`{name}` is `{v}`, not a number")),
+    }
+}
+
+/// Column `i` as a whole number (a batch size, a process count, a profile id).
+pub(crate) fn whole(record: &csv::StringRecord, i: usize, name: &str) -> Result<u32, String> {
+    let v = field(record, i, name)?;
+    let x: f64 = v.parse().map_err(|_| format!("`{name}` is `{v}`, not a whole number"))?;
+    if x.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&x) {
+        return Err(format!("`{name}` is `{v}`, not a whole number"));
+    }
+    Ok(x as u32)
+}
+
+fn ranged(what: &str, x: f64, range: &Range) -> Result<f64, String> {
+    range.check(x).map_err(|m| format!("{what} {m} (README.md, Limits)"))
+}
+
+/// A converted row, checked against the ranges every input meets (`input::limits`).
+pub(crate) fn checked_row(
+    model: &str,
+    profile: &str,
+    batch: u32,
+    latency_ms: f64,
+    throughput: f64,
+    processes: u32,
+    loc: SourceLoc,
+) -> Result<ProfileRow, String> {
+    if model.is_empty() {
+        return Err("the model is empty".into());
+    }
+    ranged("batch", f64::from(batch), &COUNT)?;
+    ranged("processes", f64::from(processes), &COUNT)?;
+    let latency_ms = ranged("latency", latency_ms, &MILLISECONDS)?;
+    let throughput = ranged("throughput", throughput, &THROUGHPUT)?;
+    Ok(ProfileRow {
+        model: model.to_string(),
+        profile: profile.to_string(),
+        batch,
+        latency_ms,
+        throughput,
+        processes,
+        loc,
+    })
+}
