@@ -247,12 +247,8 @@ fn error_list(props: &ErrorListProps) -> Html {
             <ul>
                 { for props.errors.iter().take(20).map(|e| html! {
                     <li>
-                        <span class="where">
-                            { e.file.clone() }
-                            { e.line.map(|l| format!(", line {l}")).unwrap_or_default() }
-                            { e.column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default() }
-                        </span>
-                        { ": " }{ e.message.clone() }
+                        <span class="where">{ place(e) }</span>
+                        { e.message.clone() }
                         { for e.hint.iter().map(|h| html! { <div class="hint">{ h.clone() }</div> }) }
                     </li>
                 }) }
@@ -315,5 +311,23 @@ fn workload_table(props: &WorkloadTableProps) -> Html {
             </tbody>
             <tfoot><tr><td colspan="4"><button onclick={on_add}>{ "Add model" }</button></td></tr></tfoot>
         </table>
+    }
+}
+
+/// Where an error is, as "file, line 3, column rate: ", leaving out what it does not know
+/// (a field of the page has no file).
+fn place(e: &InputError) -> String {
+    let parts: Vec<String> = [
+        (!e.file.is_empty()).then(|| e.file.clone()),
+        e.line.map(|l| format!("line {l}")),
+        e.column.as_ref().map(|c| format!("column {c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", parts.join(", "))
     }
 }

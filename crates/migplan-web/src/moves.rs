@@ -69,7 +69,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             let Ok(Some(running)) = running.clone() else { return };
             let dispatch = state.dispatcher();
             dispatch.dispatch(Action::MoveStarted);
-            let spare = state.move_inputs.spare.trim().parse().unwrap_or(0);
+            let spare = state.move_inputs.spare.clone();
             talk(
                 Request::Transition(TransitionRequest { inputs: state.inputs.request(), running, spare }),
                 &dispatch,

@@ -132,7 +132,18 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         Ok(prepared) => prepared,
         Err(message) => return emit(*message),
     };
-    let spare_allowed = request.spare;
+    let typed = request.spare.trim();
+    let Ok(spare_allowed) = typed.parse::<usize>() else {
+        return emit(WorkerMessage::Failed {
+            errors: vec![InputError {
+                file: String::new(),
+                line: None,
+                column: Some("spare GPUs".into()),
+                message: format!("`{typed}` is not a whole number of GPUs"),
+                hint: Some("give 0, 1, 2, ...: how many spare GPUs the move may borrow".into()),
+            }],
+        });
+    };
     let move_request = MoveRequest {
         gpu: &p.gpu,
         profiles: &p.profiles,
@@ -209,7 +220,7 @@ mod tests {
         let Some(WorkerMessage::Done { plan: running, .. }) = messages.pop() else { panic!() };
         let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
         let mut messages = Vec::new();
-        let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: 0 };
+        let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
         handle(&Request::Transition(transition), &mut |m| messages.push(m));
         let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
         let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
@@ -234,6 +245,29 @@ mod tests {
             let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
             assert_eq!(errors[0].column.as_deref(), Some(field), "{errors:?}");
         }
+    }
+
+    #[test]
+    fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_field() {
+        let running = plan_for_example();
+        for spare in ["abc", "-1", "1.5"] {
+            let mut messages = Vec::new();
+            let r = TransitionRequest {
+                inputs: request(crate::examples::A100_WORKLOAD),
+                running: running.clone(),
+                spare: spare.into(),
+            };
+            handle(&Request::Transition(r), &mut |m| messages.push(m));
+            let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+            assert_eq!(errors[0].column.as_deref(), Some("spare GPUs"), "{spare}");
+        }
+    }
+
+    fn plan_for_example() -> Plan {
+        let mut messages = Vec::new();
+        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+        let Some(WorkerMessage::Done { plan, .. }) = messages.pop() else { panic!("{messages:?}") };
+        plan
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub struct TransitionRequest {
     /// The new workload and its profiles, as for a plan.
     pub inputs: PlanRequest,
     pub running: Plan,
-    pub spare: usize,
+    /// Spare GPUs the move may borrow, as the user typed it: the worker checks it.
+    pub spare: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -30,19 +30,6 @@ pub enum Phase {
     Stopped(Termination),
 }
 
-impl Phase {
-    /// A few words for people.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Phase::Bounding => "bounding",
-            Phase::Searching => "searching",
-            Phase::Improved => "improved",
-            Phase::BoundRaised => "bound raised",
-            Phase::Stopped(t) => t.as_str(),
-        }
-    }
-}
-
 /// What an observer hears: sent at start, on every improvement, and at the end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
