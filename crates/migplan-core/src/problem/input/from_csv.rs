@@ -46,6 +46,9 @@ struct CsvTable {
     /// Lower-cased header names, by column index.
     headers: Vec<String>,
     records: Vec<csv::StringRecord>,
+    /// Rows the CSV reader itself refused (a wrong number of fields): reported with the
+    /// conversion errors of the other rows, so a file's every problem shows at once.
+    refused: Vec<InputError>,
 }
 
 impl CsvTable {
@@ -107,10 +110,7 @@ impl CsvTable {
                 Err(e) => errors.push(csv_error(e)),
             }
         }
-        if !errors.is_empty() {
-            return Err(InputErrors(errors));
-        }
-        if records.is_empty() {
+        if records.is_empty() && errors.is_empty() {
             return Err(InputError {
                 file: file.to_string(),
                 line: None,
@@ -120,13 +120,13 @@ impl CsvTable {
             }
             .into());
         }
-        Ok(CsvTable { file: file.to_string(), headers, records })
+        Ok(CsvTable { file: file.to_string(), headers, records, refused: errors })
     }
 
     /// Converts every record, collecting all the errors rather than stopping at the first.
     fn rows<T>(&self, convert: impl Fn(&CsvRow) -> Result<T, InputError>) -> Result<Vec<T>, InputErrors> {
         let mut rows = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors = self.refused.clone();
         for record in &self.records {
             match convert(&CsvRow { table: self, record }) {
                 Ok(row) => rows.push(row),
@@ -134,6 +134,7 @@ impl CsvTable {
             }
         }
         if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
             return Err(InputErrors(errors));
         }
         Ok(rows)

@@ -149,3 +149,10 @@ fn an_empty_json_workload_names_its_file() {
     assert_eq!(e.file, "w.json");
     assert!(e.message.contains("empty"), "{e}");
 }
+
+#[test]
+fn a_ragged_row_and_bad_values_elsewhere_are_reported_together() {
+    let text = "model,rate,slo_ms\na,abc,42\nb,537\n,5,5\nc,1,5\n";
+    let errs = parse_workload("w.csv", text).unwrap_err().0;
+    assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2), Some(3), Some(4)], "{errs:?}");
+}
