@@ -2,7 +2,6 @@
 //! pass the result through the independent checkers before handing it over. A plan or a
 //! move that fails its check is an error, never a result.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 
@@ -235,7 +234,10 @@ fn move_to(
     target: Plan,
     target_workload: &[WorkloadRow],
 ) -> Result<Move, Refusal> {
-    let demands = demands(running_workload, target_workload);
+    let demands = Demand::between(
+        running_workload.iter().map(|r| (r.model.as_str(), r.rate)),
+        target_workload.iter().map(|r| (r.model.as_str(), r.rate)),
+    );
     let transition = plan_transition(gpu, running, &target, &demands)
         .map_err(|problem| Refusal::MoveBug { problems: vec![problem] })?;
     let floors = Demand::floors(&demands);
@@ -288,16 +290,4 @@ fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<Work
             })
             .collect(),
     }
-}
-
-/// Each model's demand before and after (a model missing from one side has rate 0 there).
-fn demands(old: &[WorkloadRow], new: &[WorkloadRow]) -> Vec<Demand> {
-    let mut models: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-    for w in old {
-        models.entry(&w.model).or_default().0 = w.rate;
-    }
-    for w in new {
-        models.entry(&w.model).or_default().1 = w.rate;
-    }
-    models.into_iter().map(|(m, (o, n))| Demand { model: m.to_string(), old_rate: o, new_rate: n }).collect()
 }

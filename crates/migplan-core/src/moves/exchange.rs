@@ -40,16 +40,28 @@ impl Demand {
         self.old_rate.min(self.new_rate)
     }
 
-    /// Demands from the two plans' model lists (a model missing from one has rate 0 there).
-    pub fn from_plans(from: &Plan, to: &Plan) -> Vec<Demand> {
+    /// Each model's demand before and after, from (model, rate) pairs of each side; a model
+    /// missing from one side has rate 0 there.
+    pub fn between<'a>(
+        old: impl IntoIterator<Item = (&'a str, f64)>,
+        new: impl IntoIterator<Item = (&'a str, f64)>,
+    ) -> Vec<Demand> {
         let mut models: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-        for m in &from.models {
-            models.entry(&m.model).or_default().0 = m.rate;
+        for (m, rate) in old {
+            models.entry(m).or_default().0 = rate;
         }
-        for m in &to.models {
-            models.entry(&m.model).or_default().1 = m.rate;
+        for (m, rate) in new {
+            models.entry(m).or_default().1 = rate;
         }
         models.into_iter().map(|(m, (o, n))| Demand { model: m.to_string(), old_rate: o, new_rate: n }).collect()
+    }
+
+    /// Demands from the two plans' model lists.
+    pub fn from_plans(from: &Plan, to: &Plan) -> Vec<Demand> {
+        Demand::between(
+            from.models.iter().map(|m| (m.model.as_str(), m.rate)),
+            to.models.iter().map(|m| (m.model.as_str(), m.rate)),
+        )
     }
 }
 
