@@ -90,10 +90,14 @@ impl ProfileFile {
         Ok(Given { model: text(&self.model), profile: text(&self.profile), batch })
     }
 
+    /// How to read the file: the page's GPU and latency percentile, and what its row says.
+    fn options(&self, gpu: &str, latency: Percentile) -> Result<ImportOptions, InputError> {
+        Ok(ImportOptions { format: None, gpu: catalog::gpu(gpu), latency, given: self.given()? })
+    }
+
     /// The file's rows and report, read with the page's GPU and latency percentile.
     pub fn import(&self, gpu: &str, latency: Percentile) -> Result<Imported, InputErrors> {
-        let options = ImportOptions { format: None, gpu: catalog::gpu(gpu), latency, given: self.given()? };
-        import::import(&self.name, &self.text, &options)
+        import::import(&self.name, &self.text, &self.options(gpu, latency)?)
     }
 }
 
@@ -113,20 +117,21 @@ pub fn import_all(
         }
         .into());
     }
-    let (mut rows, mut reports, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut errors = Vec::new();
+    let mut read = Vec::new();
     for file in files {
-        match file.import(gpu, latency) {
-            Ok(imported) => {
-                rows.extend(imported.rows);
-                reports.push(imported.report);
-            }
-            Err(e) => errors.extend(e.0),
+        match file.options(gpu, latency) {
+            Ok(options) => read.push((file.name.as_str(), file.text.as_str(), options)),
+            Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok((rows, reports))
-    } else {
-        Err(InputErrors(errors))
+    match import::import_all(read) {
+        Ok(imported) if errors.is_empty() => Ok(imported),
+        Ok(_) => Err(InputErrors(errors)),
+        Err(e) => {
+            errors.extend(e.0);
+            Err(InputErrors(errors))
+        }
     }
 }
 
