@@ -8,6 +8,7 @@ pub mod notes;
 
 use std::collections::HashMap;
 
+use crate::hardware::catalog::all_gpus;
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::problem::input::limits::readable;
@@ -90,25 +91,43 @@ impl Problem {
         let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
         let mut resolved: HashMap<&str, Option<usize>> = HashMap::new();
         let mut measured: Vec<&str> = Vec::new();
+        // Rows naming a profile this GPU lacks, by the name they use: one error per name.
+        let mut unknown: Vec<(&str, Vec<&ProfileRow>)> = Vec::new();
         for row in profiles {
             measured.push(&row.model);
             let profile = *resolved.entry(row.profile.as_str()).or_insert_with(|| gpu.resolve_profile(&row.profile));
             match profile {
                 Some(p) => rows_of.entry(row.model.as_str()).or_default().push((row, p)),
-                None => errors.push(
-                    InputError::at(
-                        &row.loc,
-                        Some("profile"),
-                        format!("`{}` is not a MIG profile of {}", row.profile, gpu.id),
-                    )
-                    .with_hint(format!(
-                        "{} has {}; the short forms {} mean its plain profiles",
-                        gpu.id,
-                        gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
-                        short_forms(gpu)
-                    )),
-                ),
+                None => match unknown.iter_mut().find(|(name, _)| *name == row.profile) {
+                    Some((_, rows)) => rows.push(row),
+                    None => unknown.push((&row.profile, vec![row])),
+                },
             }
+        }
+        let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _)| *name));
+        for (name, rows) in &unknown {
+            let lines: Vec<String> = rows.iter().take(5).map(|r| r.loc.line.to_string()).collect();
+            let more = if rows.len() > 5 { format!(" and {} more", rows.len() - 5) } else { String::new() };
+            let message = if rows.len() == 1 {
+                format!("`{name}` is not a MIG profile of {}", gpu.id)
+            } else {
+                format!(
+                    "`{name}` is not a MIG profile of {} ({} rows: lines {}{more})",
+                    gpu.id,
+                    rows.len(),
+                    lines.join(", ")
+                )
+            };
+            let mut hint = format!(
+                "{} has {}; the short forms {} mean its plain profiles",
+                gpu.id,
+                gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+                short_forms(gpu)
+            );
+            if let Some(other) = guess {
+                hint = format!("these profiles are {other}'s: plan for --gpu {other}? ({hint})");
+            }
+            errors.push(InputError::at(&rows[0].loc, Some("profile"), message).with_hint(hint));
         }
         measured.sort_unstable();
         measured.dedup();
@@ -242,6 +261,23 @@ fn short_forms(gpu: &GpuSpec) -> String {
     sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
 }
 
+/// The one other catalog GPU that has every one of `names` as a profile, if exactly one
+/// does: the GPU the rows were most likely measured on.
+fn other_gpu_of<'a>(gpu: &GpuSpec, names: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    let names: Vec<&str> = names.collect();
+    if names.is_empty() {
+        return None;
+    }
+    let fits: Vec<&'static str> = all_gpus()
+        .into_iter()
+        .filter(|g| g.id != gpu.id && names.iter().all(|n| g.profiles.iter().any(|p| p.name.eq_ignore_ascii_case(n))))
+        .map(|g| g.id)
+        .collect();
+    // Profile names are shared by GPUs of one memory size (A100-80GB and H100-80GB): name the
+    // first when they all fit.
+    fits.first().copied()
+}
+
 /// A hint for a model with no rows: the measured models whose names contain it or it theirs.
 fn similar_models(model: &str, known: &[&str]) -> String {
     let lower = model.to_ascii_lowercase();
@@ -324,6 +360,16 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!((errs[0].line, errs[0].column.as_deref()), (Some(2), Some("profile")));
         assert!(errs[0].hint.as_ref().unwrap().contains("3g.20gb"));
+    }
+
+    #[test]
+    fn rows_of_another_gpu_are_one_error_per_profile_naming_that_gpu() {
+        let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.20gb,1,10,100\nbert,3g.20gb,2,12,150\nbert,7g.40gb,1,5,300\n").unwrap();
+        let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
+        let errs = Problem::build(&gpu("a30-24gb").unwrap(), &p, &w).unwrap_err().0;
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].message.contains("2 rows: lines 2, 3"), "{}", errs[0]);
+        assert!(errs[0].hint.as_ref().unwrap().contains("--gpu a100-40gb"), "{}", errs[0]);
     }
 
     #[test]
