@@ -1,0 +1,79 @@
+//! Building problems from small inputs: capacities within SLOs, and every refusal located.
+
+use super::*;
+use crate::hardware::catalog::gpu;
+use crate::problem::input::{parse_profiles, parse_workload};
+
+const PROFILES: &str = "model,profile,batch,latency_ms,throughput\n\
+    bert,1g,8,40,200\nbert,1g,16,90,300\nbert,7g.40gb,16,12,1400\nbert,3g.20gb,16,30,700\n\
+    resnet,7g,32,20,2500\n";
+
+fn problem(workload: &str) -> Result<Problem, InputErrors> {
+    let g = gpu("a100-40gb").unwrap();
+    let p = parse_profiles("p.csv", PROFILES).unwrap();
+    let w = parse_workload("w.csv", workload).unwrap();
+    Problem::build(&g, &p, &w)
+}
+
+#[test]
+fn capacity_is_best_throughput_within_slo() {
+    let pr = problem("model,rate,slo_ms\nbert,1000,50\n").unwrap();
+    let g = &pr.gpu;
+    let one = pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap();
+    assert_eq!((one.throughput, one.batch), (200.0, 8));
+    let pr = problem("model,rate,slo_ms\nbert,1000,100\n").unwrap();
+    assert_eq!(pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap().batch, 16);
+    assert_eq!(pr.usable_profiles.len(), 3);
+    assert_eq!(pr.whole_gpu_baseline(), Some(1));
+}
+
+#[test]
+fn unknown_model_is_named() {
+    let e = problem("model,rate,slo_ms\nber,10,100\n").unwrap_err().0.remove(0);
+    assert_eq!(e.line, Some(2));
+    assert!(e.message.contains("`ber`"), "{e}");
+    assert!(e.hint.unwrap().contains("bert"));
+}
+
+#[test]
+fn slo_too_tight_names_best_latency() {
+    let e = problem("model,rate,slo_ms\nbert,10,5\n").unwrap_err().0.remove(0);
+    assert_eq!(e.column.as_deref(), Some("slo_ms"));
+    assert!(e.message.contains("12 ms"), "{e}");
+    assert!(e.message.contains("p.csv:4"), "{e}");
+}
+
+#[test]
+fn duplicate_model_is_an_error() {
+    let e = problem("model,rate,slo_ms\nbert,10,100\nbert,5,100\n").unwrap_err().0.remove(0);
+    assert_eq!(e.line, Some(3));
+}
+
+#[test]
+fn unknown_profile_names_the_gpu_profiles() {
+    let g = gpu("a100-40gb").unwrap();
+    let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.40gb,1,10,100\n").unwrap();
+    let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
+    let errs = Problem::build(&g, &p, &w).unwrap_err().0;
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].line, errs[0].column.as_deref()), (Some(2), Some("profile")));
+    assert!(errs[0].hint.as_ref().unwrap().contains("3g.20gb"));
+}
+
+#[test]
+fn rows_of_another_gpu_are_one_error_per_profile_naming_that_gpu() {
+    let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.20gb,1,10,100\nbert,3g.20gb,2,12,150\nbert,7g.40gb,1,5,300\n").unwrap();
+    let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
+    let errs = Problem::build(&gpu("a30-24gb").unwrap(), &p, &w).unwrap_err().0;
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].message.contains("2 rows: lines 2, 3"), "{}", errs[0]);
+    assert!(errs[0].hint.as_ref().unwrap().contains("--gpu a100-40gb"), "{}", errs[0]);
+}
+
+#[test]
+fn instances_needed_rounds_up_without_float_noise() {
+    assert_eq!(instances_needed(1000.0, 250.0), 4);
+    assert_eq!(instances_needed(1000.1, 250.0), 5);
+    assert_eq!(instances_needed(0.3, 0.1), 3);
+    assert_eq!(instances_needed(0.0, 5.0), 0);
+}
