@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use crate::plan::Termination;
-use crate::problem::{covers, Model, Problem};
+use crate::problem::{covers, instances_needed, Model, Problem};
 use crate::solve::control::Control;
 use crate::solve::deployment::served;
 use crate::solve::deployment::{Deployment, GpuConfig};
@@ -36,7 +36,8 @@ impl Solver for Exact {
     fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
         let models = problem.models.len();
         let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
-        let mut best = plan_for_choice(problem, relaxation, &choice, ctl);
+        let mut best_instances = instances_of(relaxation, &choice);
+        let mut best = plan_for_instances(problem, &best_instances, ctl);
         ctl.offer(&best);
 
         let fractional: Vec<usize> = (0..models).filter(|&s| relaxation.weights[s].len() > 1).collect();
@@ -51,10 +52,28 @@ impl Solver for Exact {
             for (&s, &k) in fractional.iter().zip(&odometer) {
                 choice[s] = relaxation.weights[s][k].0;
             }
-            let candidate = plan_for_choice(problem, relaxation, &choice, ctl);
+            let instances = instances_of(relaxation, &choice);
+            let candidate = plan_for_instances(problem, &instances, ctl);
             if candidate.gpu_count() < best.gpu_count() {
-                best = candidate;
+                (best, best_instances) = (candidate, instances);
                 ctl.offer(&best);
+            }
+        }
+        // The master's columns can all miss the cover that packs best (one model served by
+        // whole copies of one layout, say 4g+3g twice): try those covers, one model at a time.
+        for s in 0..models {
+            for fill in layout_fills(problem, s) {
+                if tried >= MAX_COMBINATIONS || ctl.stop_reason().is_some() {
+                    break;
+                }
+                tried += 1;
+                let mut instances = best_instances.clone();
+                instances[s] = fill;
+                let candidate = plan_for_instances(problem, &instances, ctl);
+                if candidate.gpu_count() < best.gpu_count() {
+                    (best, best_instances) = (candidate, instances);
+                    ctl.offer(&best);
+                }
             }
         }
         let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
@@ -74,22 +93,49 @@ fn advance(odometer: &mut [usize], fractional: &[usize], relaxation: &Relaxation
     false
 }
 
-/// Packs the instances of one cover per model into GPUs.
-fn plan_for_choice(problem: &Problem, relaxation: &Relaxation, choice: &[usize], ctl: &Control) -> Deployment {
-    let instances: Vec<Vec<usize>> = choice
+/// Each model's instances per profile under `choice` (a column per model).
+fn instances_of(relaxation: &Relaxation, choice: &[usize]) -> Vec<Vec<usize>> {
+    choice.iter().enumerate().map(|(s, &c)| relaxation.columns[s][c].iter().map(|&k| k as usize).collect()).collect()
+}
+
+/// Covers of model `s` by whole copies of one layout, using the instances it can run on:
+/// one per layout that serves it at all.
+fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
+    let rate = problem.models[s].rate;
+    problem
+        .layouts
         .iter()
-        .enumerate()
-        .map(|(s, &c)| relaxation.columns[s][c].iter().map(|&k| k as usize).collect())
-        .collect();
+        .filter_map(|layout| {
+            let usable: Vec<usize> = layout
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| if problem.capacity[s][p].is_some() { k as usize } else { 0 })
+                .collect();
+            let per_copy: f64 = usable
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| k as f64 * problem.capacity[s][p].map_or(0.0, |c| c.throughput))
+                .sum();
+            (per_copy > 0.0 && rate > 0.0).then(|| {
+                let copies = instances_needed(rate, per_copy);
+                usable.iter().map(|&k| k * copies).collect()
+            })
+        })
+        .collect()
+}
+
+/// Packs the given instances per model and profile into GPUs.
+fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control) -> Deployment {
     let mut wanted = vec![0u32; problem.gpu.profiles.len()];
-    for cover in &instances {
+    for cover in instances {
         for (p, &k) in cover.iter().enumerate() {
             wanted[p] += k as u32;
         }
     }
     let limit = ctl.remaining().unwrap_or(PACK_TIME_LIMIT).min(PACK_TIME_LIMIT);
     let layout_counts = pack(problem, &wanted, limit);
-    Deployment::from_counts(problem, &layout_counts, &instances)
+    Deployment::from_counts(problem, &layout_counts, instances)
         .expect("a packing offers at least the wanted instances of every profile")
 }
 
@@ -113,7 +159,7 @@ pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Cont
     };
     let relaxation = relax(&residual, ctl);
     let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
-    for mut g in plan_for_choice(&residual, &relaxation, &choice, ctl).gpus {
+    for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &choice), ctl).gpus {
         g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
         gpus.push(g);
     }
