@@ -18,7 +18,10 @@ fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: {} is missing; the published files sit beside CI's checkout", dir.display());
+        eprint_past_capture(&format!(
+            "skipped: {} is missing; the published files sit beside CI's checkout",
+            dir.display()
+        ));
         None
     }
 }
@@ -150,4 +153,11 @@ fn public_model_analyzer_examples_import() {
     let text = std::fs::read_to_string(&gpu_file).unwrap();
     let e = import("metrics-model-gpu.csv", &text, &options).unwrap_err().to_string();
     assert!(e.contains("does not recognise") && e.contains("Throughput (infer/sec)"), "{e}");
+}
+
+/// Prints straight to standard error, past the test harness's capture, so a skip shows in
+/// every run, not only with --nocapture.
+fn eprint_past_capture(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

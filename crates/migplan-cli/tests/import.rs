@@ -16,7 +16,10 @@ fn parvagpu() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: {} is missing; ParvaGPU's published files sit beside CI's checkout", dir.display());
+        eprint_past_capture(&format!(
+            "skipped: {} is missing; ParvaGPU's published files sit beside CI's checkout",
+            dir.display()
+        ));
         None
     }
 }
@@ -145,4 +148,11 @@ fn parvagpu_scenarios_plan_from_prof_data_in_fewer_gpus_than_parvagpu() {
     assert_eq!(ours, [2, 3, 4, 6, 11, 14]);
     assert_eq!(ours.iter().sum::<usize>(), 40);
     assert_eq!(theirs.iter().sum::<usize>(), 46);
+}
+
+/// Prints straight to standard error, past the test harness's capture, so a skip shows in
+/// every run, not only with --nocapture.
+fn eprint_past_capture(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -199,7 +199,10 @@ fn the_spec_checker_accepts_nvidias_own_configs_and_refuses_broken_ones() {
     assert!(!profile_name_ok("3g 20gb") && profile_name_ok("1c.2g.10gb") && profile_name_ok("1g.24gb+me.all"));
     let dir = root().join("../shared/data/formats/mig_parted_yaml");
     if !dir.is_dir() {
-        println!("skipped: {} is missing; NVIDIA's example configs sit beside CI's checkout", dir.display());
+        eprint_past_capture(&format!(
+            "skipped: {} is missing; NVIDIA's example configs sit beside CI's checkout",
+            dir.display()
+        ));
         return;
     }
     let mut checked = 0;
@@ -227,7 +230,7 @@ fn manifests_pass_the_kubernetes_schemas() {
             std::env::var("MIGPLAN_REQUIRE_VALIDATOR").is_err(),
             "kubernetes-validate is missing: pip install kubernetes-validate (test.sh does)"
         );
-        println!("skipped: kubernetes-validate is not installed (test.sh installs it)");
+        eprint_past_capture("skipped: kubernetes-validate is not installed (test.sh installs it)");
         return;
     }
     let dir = std::env::temp_dir().join(format!("migplan-exports-{}", std::process::id()));
@@ -251,4 +254,11 @@ fn manifests_pass_the_kubernetes_schemas() {
     std::fs::write(&broken, text).unwrap();
     assert!(!validate(&[broken]).status.success());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Prints straight to standard error, past the test harness's capture, so a skip shows in
+/// every run, not only with --nocapture.
+fn eprint_past_capture(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
