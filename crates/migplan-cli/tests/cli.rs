@@ -4,16 +4,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{example, migplan, scratch, stderr, stdout};
-
-fn plan_example(extra: &[&str]) -> serde_json::Value {
-    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
-    let mut args = vec!["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"];
-    args.extend_from_slice(extra);
-    let o = migplan(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_str(&stdout(&o)).expect("plan --format json prints JSON")
-}
+use common::{example, migplan, plan_example, scratch, stderr, stdout};
 
 fn validate_example_plan(name: &str, plan: &serde_json::Value) -> Output {
     let path = scratch(name).join("plan.json");

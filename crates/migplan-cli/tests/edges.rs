@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{example, migplan, scratch, stderr, stdout};
+use common::{example, migplan, plan_example, scratch, stderr, stdout};
 
 fn example_inputs() -> (String, String) {
     (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"))
@@ -29,14 +29,6 @@ fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
     path.display().to_string()
 }
 
-/// The bundled example planned, as JSON.
-fn example_plan() -> serde_json::Value {
-    let (p, w) = example_inputs();
-    let o = migplan(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_str(&stdout(&o)).unwrap()
-}
-
 #[test]
 fn a_huge_or_infinite_time_limit_is_refused_with_the_range() {
     let (p, w) = example_inputs();
@@ -47,7 +39,7 @@ fn a_huge_or_infinite_time_limit_is_refused_with_the_range() {
     refuses(&["bench", "--models", "5", "--seeds", "1", "--time-limit", "1e20"], "at most 1e6 s");
     refuses(&["bench", "--models", "0"], "from 1 to 100000");
     let dir = scratch("edges-time");
-    let plan = write(&dir, "plan.json", example_plan().to_string());
+    let plan = write(&dir, "plan.json", plan_example(&[]).to_string());
     refuses(
         &[
             "transition",
@@ -108,14 +100,14 @@ fn a_full_disk_is_an_error_not_a_panic() {
 fn transition_refuses_plans_for_another_gpu_or_with_unknown_profiles() {
     let dir = scratch("edges-gpu");
     let (p, w) = example_inputs();
-    let mut plan = example_plan();
+    let mut plan = plan_example(&[]);
     plan["gpu"] = serde_json::json!("a100-80gb");
     let other = write(&dir, "other.json", plan.to_string());
     refuses(
         &["transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &other, "--workload-to", &w],
         "not `a100-40gb`",
     );
-    let mut plan = example_plan();
+    let mut plan = plan_example(&[]);
     plan["gpus"][0]["instances"][0]["profile"] = serde_json::json!("3g.40gb");
     let unknown = write(&dir, "unknown.json", plan.to_string());
     refuses(
@@ -128,15 +120,15 @@ fn transition_refuses_plans_for_another_gpu_or_with_unknown_profiles() {
 fn transition_refuses_broken_plans_whether_or_not_workloads_are_given() {
     let dir = scratch("edges-broken");
     let (p, w) = example_inputs();
-    let good = write(&dir, "good.json", example_plan().to_string());
-    let mut duplicate_ids = example_plan();
+    let good = write(&dir, "good.json", plan_example(&[]).to_string());
+    let mut duplicate_ids = plan_example(&[]);
     duplicate_ids["gpus"][1]["id"] = duplicate_ids["gpus"][0]["id"].clone();
-    let mut illegal_start = example_plan();
+    let mut illegal_start = plan_example(&[]);
     illegal_start["gpus"][0]["instances"][0]["start"] = serde_json::json!(7);
-    let mut overlap = example_plan();
+    let mut overlap = plan_example(&[]);
     let first = overlap["gpus"][0]["instances"][0].clone();
     overlap["gpus"][0]["instances"].as_array_mut().unwrap().push(first);
-    let mut duplicated_instance = example_plan();
+    let mut duplicated_instance = plan_example(&[]);
     let copy = duplicated_instance["gpus"][0]["instances"][1].clone();
     duplicated_instance["gpus"][0]["instances"].as_array_mut().unwrap().push(copy);
     for (name, plan, says) in [
@@ -171,7 +163,7 @@ fn transition_refuses_broken_plans_whether_or_not_workloads_are_given() {
 fn a_running_plan_without_throughputs_is_refused_not_looped_on() {
     let dir = scratch("edges-unmeasured");
     let (p, w) = example_inputs();
-    let mut plan = example_plan();
+    let mut plan = plan_example(&[]);
     for g in plan["gpus"].as_array_mut().unwrap() {
         for i in g["instances"].as_array_mut().unwrap() {
             i.as_object_mut().unwrap().remove("throughput");
@@ -236,7 +228,7 @@ fn repeated_measurements_and_another_gpus_names_are_noted_once() {
 fn validate_says_a_bound_is_a_claim_and_catches_an_inconsistent_one() {
     let dir = scratch("edges-bound");
     let (p, w) = example_inputs();
-    let mut plan = example_plan();
+    let mut plan = plan_example(&[]);
     let count = plan["gpu_count"].as_u64().unwrap();
     plan["bound"] = serde_json::json!({"lower": count + 1, "proven_optimal": true});
     let path = write(&dir, "plan.json", plan.to_string());

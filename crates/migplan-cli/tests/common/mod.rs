@@ -29,3 +29,13 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The bundled A100-40GB example planned with `extra` flags, as the plan JSON.
+pub fn plan_example(extra: &[&str]) -> serde_json::Value {
+    let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
+    let mut args = vec!["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = migplan(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("plan --format json prints JSON")
+}
