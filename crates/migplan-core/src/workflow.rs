@@ -123,7 +123,7 @@ pub fn plan_timed(
         }
         if let Some(watch) = watch.as_mut() {
             let best = improved(p, &problem, options.solver.name(), options.seed)
-                .filter(|plan| validate(gpu, profiles, workload, plan).is_empty());
+                .and_then(|plan| checked(gpu, profiles, workload, plan).ok());
             watch(p, best);
         }
     };
@@ -131,12 +131,19 @@ pub fn plan_timed(
     let searching = searching.unwrap_or(solving);
     (times.bound_ms, times.search_ms) = (searching.duration_since(solving).as_secs_f64() * 1000.0, ms(searching));
     let validating = Instant::now();
-    let violations = validate(gpu, profiles, workload, &plan);
+    let plan = checked(gpu, profiles, workload, plan);
     times.validate_ms = ms(validating);
-    if !violations.is_empty() {
-        return Err(Refusal::PlannerBug { violations });
+    Ok((plan?, times))
+}
+
+/// A plan migplan made, once the independent checker has passed it; failing is a bug.
+fn checked(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: Plan) -> Result<Plan, Refusal> {
+    let violations = validate(gpu, profiles, workload, &plan);
+    if violations.is_empty() {
+        Ok(plan)
+    } else {
+        Err(Refusal::PlannerBug { violations })
     }
-    Ok((plan, times))
 }
 
 /// The best plan so far as JSON, when `progress` reports an improvement.
@@ -209,18 +216,14 @@ pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, mut watch: Option<W
             let mut observer = |p: &Progress| {
                 if let Some(watch) = watch.as_mut() {
                     let best = improved(p, &problem, "near", request.options.seed)
-                        .filter(|plan| validate(gpu, profiles, workload, plan).is_empty())
+                        .and_then(|plan| checked(gpu, profiles, workload, plan).ok())
                         .and_then(|plan| move_to(gpu, running, &running_workload, plan, workload).ok());
                     watch(p, best);
                 }
             };
             let options = &request.options;
             let target = execute(&problem, &mut near, options.budget, options.seed, cancel, &mut observer);
-            let violations = validate(gpu, profiles, workload, &target);
-            if !violations.is_empty() {
-                return Err(Refusal::PlannerBug { violations });
-            }
-            (target, workload.to_vec())
+            (checked(gpu, profiles, workload, target)?, workload.to_vec())
         }
     };
     move_to(gpu, running, &running_workload, target, &target_workload)
