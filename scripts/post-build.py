@@ -3,9 +3,9 @@
 
 Trunk runs it after it has written every asset and index.html to TRUNK_STAGING_DIR. It
 
-1. renames the planning worker, which Trunk writes under fixed names (worker.js and
-   worker_bg.wasm), to names carrying their content hash, and points worker-loader.js (the
-   stable name the page starts) at them, so a worker never mixes files of two builds;
+1. points worker-loader.js (the stable name the page starts its planning worker by) at the
+   app's files, which Trunk names with their content hash (app-<hash>.js and
+   app-<hash>_bg.wasm): the worker is the page's own binary, and never mixes two builds;
 2. adds the sha256 of every inline script of index.html (Trunk's module loader) to
    script-src of the Content-Security-Policy meta written in web/index.html, so no inline
    script runs without being named (Trunk.toml turns off `trunk serve`'s live-reload script,
@@ -36,20 +36,17 @@ def replace_once(text, old, new, where):
     return text.replace(old, new)
 
 
-def hash_worker(stage):
-    js, wasm = stage / "worker.js", stage / "worker_bg.wasm"
-    if not js.is_file() or not wasm.is_file():
-        fail("Trunk did not write worker.js and worker_bg.wasm")
-    digest = hashlib.sha256(js.read_bytes() + b"\0" + wasm.read_bytes()).hexdigest()[:16]
-    new_js, new_wasm = f"worker-{digest}.js", f"worker-{digest}_bg.wasm"
-    js.rename(stage / new_js)
-    wasm.rename(stage / new_wasm)
+def point_worker_at_app(stage):
+    scripts = [p.name for p in stage.glob("app-*.js")]
+    binaries = [p.name for p in stage.glob("app-*_bg.wasm")]
+    if len(scripts) != 1 or len(binaries) != 1:
+        fail(f"expected one app-<hash>.js and one app-<hash>_bg.wasm, found {scripts + binaries}")
     loader = stage / "worker-loader.js"
     text = loader.read_text(encoding="utf-8")
-    text = replace_once(text, '"./worker.js"', f'"./{new_js}"', "worker-loader.js")
-    text = replace_once(text, '"./worker_bg.wasm"', f'"./{new_wasm}"', "worker-loader.js")
+    text = replace_once(text, '"./app.js"', f'"./{scripts[0]}"', "worker-loader.js")
+    text = replace_once(text, '"./app_bg.wasm"', f'"./{binaries[0]}"', "worker-loader.js")
     loader.write_text(text, encoding="utf-8")
-    return new_js, new_wasm
+    return scripts[0], binaries[0]
 
 
 INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
@@ -105,10 +102,10 @@ def main():
     if not staging:
         fail("TRUNK_STAGING_DIR is not set: run this as Trunk's post_build hook (trunk build)")
     stage = Path(staging)
-    worker = hash_worker(stage)
+    worker = point_worker_at_app(stage)
     hashes = hash_inline_scripts(stage)
     version, count = write_service_worker(stage)
-    print(f"post-build: worker {worker[0]}, {len(hashes)} inline script hash(es), cache migplan-{version} of {count} files")
+    print(f"post-build: worker runs {worker[0]}, {len(hashes)} inline script hash(es), cache migplan-{version} of {count} files")
 
 
 if __name__ == "__main__":

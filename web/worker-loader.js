@@ -1,5 +1,6 @@
-// Starts the planning worker: Trunk builds it as a no-modules script plus its wasm. The page
-// opens this file by its stable name; scripts/post-build.py rewrites the two names below to
-// the worker's hashed file names, so a worker never mixes files of two builds.
-importScripts("./worker.js");
-wasm_bindgen("./worker_bg.wasm");
+// Starts the planning worker: the page's own wasm binary, loaded in this module worker, where
+// its main sees a worker scope and serves planning requests instead of drawing the page.
+// scripts/post-build.py rewrites the two names below to the binary's hashed file names, so a
+// worker never mixes files of two builds.
+import init from "./app.js";
+init({ module_or_path: "./app_bg.wasm" });

@@ -316,13 +316,13 @@ test("the built page carries a strict Content-Security-Policy, plans under it, a
   await context.close();
 });
 
-test("the service worker keeps this build's files, worker included by hashed names, in one versioned cache", async () => {
+test("the service worker keeps this build's files, the worker's (the app's, by hashed names) included, in one versioned cache", async () => {
   const files = await readdir(dist);
-  const workerJs = files.filter((f) => /^worker-[0-9a-f]{16}\.js$/.test(f));
-  const workerWasm = files.filter((f) => /^worker-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  const workerJs = files.filter((f) => /^app-[0-9a-f]{16}\.js$/.test(f));
+  const workerWasm = files.filter((f) => /^app-[0-9a-f]{16}_bg\.wasm$/.test(f));
   assert.equal(workerJs.length, 1, files.join(" "));
   assert.equal(workerWasm.length, 1, files.join(" "));
-  assert.ok(!files.includes("worker.js") && !files.includes("worker_bg.wasm"), "no unhashed worker files");
+  assert.equal(files.filter((f) => f.endsWith(".wasm")).length, 1, `one wasm binary for the page and its worker: ${files.join(" ")}`);
   const loader = await readFile(path.join(dist, "worker-loader.js"), "utf8");
   assert.ok(loader.includes(`"./${workerJs[0]}"`) && loader.includes(`"./${workerWasm[0]}"`), loader);
   const version = (await readFile(path.join(dist, "sw.js"), "utf8")).match(/const VERSION = "([0-9a-f]{16})";/)?.[1];

@@ -8,7 +8,7 @@ use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
 use crate::state::{Action, State};
-use crate::worker_client::{stop, talk, Dispatch, WorkerClient, WorkerSlot};
+use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 
 fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
     dispatch.dispatch(Action::Started);
@@ -35,7 +35,8 @@ pub fn app() -> Html {
         let loaded = loaded.clone();
         use_reducer(move || loaded.0.clone())
     };
-    let worker = use_mut_ref(|| None::<WorkerClient>);
+    // Started with the page, so its wasm compiles while the user looks at the inputs.
+    let worker = use_mut_ref(standby);
     // Why the last save failed, if it did: shown until a save succeeds again.
     let save_error = use_state_eq(|| None::<String>);
     {

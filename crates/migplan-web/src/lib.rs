@@ -1,5 +1,6 @@
-//! migplan in the browser: a Yew page (`app` binary) and a web worker (`worker` binary)
-//! that runs migplan-core's checked workflow, talking through [`protocol`].
+//! migplan in the browser: one wasm binary (`app`) that is both the Yew page and, started
+//! again in a module worker, the worker that runs migplan-core's checked workflow; the two
+//! talk through [`protocol`].
 
 pub mod examples;
 pub mod planning;
@@ -23,3 +24,5 @@ pub mod profile_table;
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_entry;
