@@ -153,6 +153,22 @@ mod tests {
     }
 
     #[test]
+    fn the_embed_example_page_opens_two_different_states() {
+        let page = include_str!("../../../static/demo/embed.html");
+        let states: Vec<Shared> = page
+            .split("#s=")
+            .skip(1)
+            .map(|rest| decode(&rest[..rest.find('"').unwrap()]).unwrap())
+            .collect();
+        assert_eq!(states.len(), 2);
+        assert_ne!(states[0].inputs.workload, states[1].inputs.workload);
+        for state in &states {
+            assert_eq!(state.inputs.gpu, "a100-40gb");
+            assert!(crate::state::parse_errors(&state.inputs).is_empty());
+        }
+    }
+
+    #[test]
     fn fragments_and_embed_flags() {
         assert_eq!(from_fragment("#s=1.abc"), Some("1.abc"));
         assert_eq!(from_fragment("#embed&s=1.abc"), Some("1.abc"));
