@@ -94,7 +94,7 @@ impl ApiError {
 
 /// The text the core reads for `rows`, and whether its lines are rows of an array (line
 /// `i + 2` is row `i`: the first line opens the array).
-fn as_text(section: &str, rows: &Rows) -> Result<(String, bool), ApiError> {
+fn as_text(section: &str, rows: &Rows) -> Result<(String, bool), Vec<ApiError>> {
     match rows {
         Rows::Text(text) => Ok((text.clone(), false)),
         Rows::Values(serde_json::Value::Array(items)) => {
@@ -102,11 +102,11 @@ fn as_text(section: &str, rows: &Rows) -> Result<(String, bool), ApiError> {
             Ok((format!("{{\"{section}\": [\n{}\n]}}\n", lines.join(",\n")), true))
         }
         Rows::Values(object @ serde_json::Value::Object(_)) => Ok((object.to_string(), false)),
-        Rows::Values(other) => Err(ApiError::plain(
+        Rows::Values(other) => Err(vec![ApiError::plain(
             section,
             format!("{section} must be CSV text, an array of rows or an object with a `{section}` array, not {other}"),
             "pass the file's text, or [{model, ...}, ...]",
-        )),
+        )]),
     }
 }
 
@@ -126,9 +126,9 @@ pub fn gpus() -> Vec<GpuSpec> {
     catalog::all_gpus()
 }
 
-fn find_gpu(id: &str) -> Result<GpuSpec, ApiError> {
+fn find_gpu(id: &str) -> Result<GpuSpec, Vec<ApiError>> {
     catalog::gpu(id).ok_or_else(|| {
-        ApiError::plain("gpu", format!("unknown GPU `{id}`"), &format!("one of: {}", catalog::gpu_ids().join(", ")))
+        vec![ApiError::plain("gpu", format!("unknown GPU `{id}`"), &format!("one of: {}", catalog::gpu_ids().join(", ")))]
     })
 }
 
@@ -140,7 +140,7 @@ pub struct Slot {
 }
 
 /// The maximal layouts of the GPU's plain profiles, as `migplan layouts --format json`.
-pub fn layouts(gpu: &str) -> Result<Vec<Vec<Slot>>, ApiError> {
+pub fn layouts(gpu: &str) -> Result<Vec<Vec<Slot>>, Vec<ApiError>> {
     let gpu = find_gpu(gpu)?;
     Ok(maximal_layouts(&gpu, &plain_profiles(&gpu))
         .iter()
@@ -152,7 +152,7 @@ pub fn layouts(gpu: &str) -> Result<Vec<Vec<Slot>>, ApiError> {
 
 /// The checked plan of `workload`, or every problem found.
 pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<Plan, Vec<ApiError>> {
-    let gpu = find_gpu(&options.gpu).map_err(|e| vec![e])?;
+    let gpu = find_gpu(&options.gpu)?;
     let solver = SolverKind::parse(&options.solver).ok_or_else(|| {
         let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
         vec![ApiError::plain("solver", format!("unknown solver `{}`", options.solver), &format!("one of: {}", names.join(", ")))]
@@ -160,8 +160,8 @@ pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<P
     let time_limit = TIME_LIMIT_S.check(options.time_limit_s).map_err(|e| {
         vec![ApiError::plain("time_limit_s", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))]
     })?;
-    let (profile_text, profile_rows) = as_text("profiles", profiles).map_err(|e| vec![e])?;
-    let (workload_text, workload_rows) = as_text("workload", workload).map_err(|e| vec![e])?;
+    let (profile_text, profile_rows) = as_text("profiles", profiles)?;
+    let (workload_text, workload_rows) = as_text("workload", workload)?;
     let profile_rows_read = parse_profiles("profiles", &profile_text).map_err(|e| located("profiles", profile_rows, e));
     let workload_rows_read = parse_workload("workload", &workload_text).map_err(|e| located("workload", workload_rows, e));
     let (profile_rows_read, workload_rows_read) = match (profile_rows_read, workload_rows_read) {

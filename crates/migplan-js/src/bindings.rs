@@ -42,7 +42,7 @@ pub fn gpus() -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen]
 pub fn layouts(gpu: &str) -> Result<JsValue, JsValue> {
-    api::layouts(gpu).map_err(|e| thrown(&[e])).and_then(|l| to_js(&l))
+    api::layouts(gpu).map_err(|e| thrown(&e)).and_then(|l| to_js(&l))
 }
 
 /// Plans synchronously: call it from a worker (migplan.js does).
