@@ -51,16 +51,16 @@ impl Shared {
         state
     }
 
-    /// The JSON the page offers for download when the link would be too long.
+    /// The JSON the page offers for download when the link would be too long. (Compact and
+    /// read from text, like the saved state: the same serde code serves both in the wasm.)
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
 /// The fragment's value, `<version>.<data>` (without `#s=`).
 pub fn encode(shared: &Shared) -> String {
-    let json = serde_json::to_vec(shared).unwrap_or_default();
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let deflated = miniz_oxide::deflate::compress_to_vec(shared.to_json().as_bytes(), 9);
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
@@ -84,7 +84,8 @@ pub fn decode(value: &str) -> Result<Shared, String> {
         .map_err(|e| format!("this link's plan data is damaged (not base64url: {e}); copy the whole link again"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, 64 << 20)
         .map_err(|_| "this link's plan data is damaged (it does not inflate); copy the whole link again".to_string())?;
-    serde_json::from_slice(&json).map_err(|e| format!("this link's plan data does not describe migplan inputs: {e}"))
+    let json = String::from_utf8(json).map_err(|_| "this link's plan data is not text: it is damaged".to_string())?;
+    serde_json::from_str(&json).map_err(|e| format!("this link's plan data does not describe migplan inputs: {e}"))
 }
 
 /// The share-link value in a fragment like `#s=...&embed`, if there is one.
