@@ -41,6 +41,14 @@ pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
         }
     };
     match share::from_fragment(&hash).map(share::decode) {
+        Some(Ok(shared)) if !embed => {
+            // A reload: the address is the link of the saved inputs, whose plan is kept.
+            let (saved, nothing_saved) = load();
+            if Shared::of(&saved) == shared {
+                return Opening { state: saved, plan_now: nothing_saved, link_error: None, embed };
+            }
+            Opening { state: shared.into_state(), plan_now: true, link_error: None, embed }
+        }
         Some(Ok(shared)) => Opening { state: shared.into_state(), plan_now: true, link_error: None, embed },
         Some(Err(reason)) => {
             let (state, plan_now) = fallback(Box::new(load));
