@@ -45,6 +45,21 @@ test("the API example page computes a plan that passes migplan validate", async 
   await context.close();
 });
 
+test("the planner page's offline cache leaves the JS API out: its visitors do not download it", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.documentElement.dataset.offlineReady === "true", null, { timeout: 60000 });
+  const paths = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith("migplan-"));
+    const cache = await caches.open(names[0]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(paths.some((p) => p.endsWith("index.html")), paths.join(" "));
+  assert.deepEqual(paths.filter((p) => p.includes("/api/") || p.includes("/demo/")), []);
+  await context.close();
+});
+
 test("rows as objects plan too; a bad row is named by its index; an AbortSignal stops a long solve", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -143,6 +143,19 @@ test("the example host page at 360×640: two embedded plans, no horizontal scrol
   await context.close();
 });
 
+test("the embedded planner fits 320 px with no horizontal scroll", async () => {
+  const { context, page, errors } = await freshPage({ width: 320, height: 640 });
+  await page.goto(`${site.url}?embed`);
+  await page.waitForSelector("[data-testid=embed] [data-testid=gpu-count]", { timeout: 60000 });
+  for (const state of ["results", "inputs open"]) {
+    if (state === "inputs open") await page.click("details.embed-inputs > summary");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${state}: ${overflow} px of horizontal scroll`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("an embedded planner leaves the saved inputs of the full page alone", async () => {
   const { context, page } = await freshPage();
   await page.goto(site.url);
