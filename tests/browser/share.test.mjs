@@ -59,6 +59,11 @@ test("a share link opened in a fresh browser reproduces the inputs and the GPU c
   // The address bar is the link, and the history did not grow with each edit.
   const link = page.url();
   assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+  // Copy link puts the same link on the clipboard.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });
+  await page.click("[data-testid=copy-link]");
+  await page.waitForSelector("text=Link copied");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   assert.equal(await page.evaluate(() => history.length), entries);
   assert.deepEqual(errors, []);
   await context.close();
@@ -76,6 +81,9 @@ test("a link of a newer format says why it does not open", async () => {
   await page.goto(`${site.url}#s=9.AAAA`);
   assert.match(await page.textContent("[data-testid=link-error]"), /newer migplan/);
   assert.ok((await settledCount(page)) > 0, "the page still plans the example");
+  const embedded = await context.newPage();
+  await embedded.goto(`${site.url}?embed#s=1.damaged`);
+  assert.match(await embedded.textContent("[data-testid=link-error]"), /damaged/);
   await context.close();
 });
 

@@ -67,7 +67,7 @@ pub fn app() -> Html {
         })
     };
     if loaded.embed {
-        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} /> };
+        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} link_error={loaded.link_error.clone()} /> };
     }
     html! {
         <div class="page">

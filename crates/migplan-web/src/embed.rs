@@ -55,6 +55,8 @@ pub struct EmbedProps {
     pub state: UseReducerHandle<State>,
     pub on_solve: Callback<MouseEvent>,
     pub on_cancel: Callback<MouseEvent>,
+    /// Why the link could not be opened (the example shows instead).
+    pub link_error: Option<String>,
 }
 
 #[function_component(Embed)]
@@ -63,6 +65,11 @@ pub fn embed(props: &EmbedProps) -> Html {
     let link = use_address_follows(&props.state).ok().map(|value| full_link(&value));
     html! {
         <div class="page embed" data-testid="embed">
+            { for props.link_error.as_ref().map(|reason| html! {
+                <div class="errors" role="alert" data-testid="link-error">
+                    { format!("The link could not be opened: {reason}. Showing the example instead.") }
+                </div>
+            }) }
             <Results state={props.state.clone()} />
             <details class="embed-inputs">
                 <summary>{ "Inputs" }</summary>
