@@ -57,7 +57,12 @@ fn default_seed() -> u64 {
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { gpu: default_gpu(), solver: default_solver(), time_limit_s: default_time_limit(), seed: default_seed() }
+        PlanOptions {
+            gpu: default_gpu(),
+            solver: default_solver(),
+            time_limit_s: default_time_limit(),
+            seed: default_seed(),
+        }
     }
 }
 
@@ -74,7 +79,14 @@ pub struct ApiError {
 
 impl ApiError {
     fn plain(column: &str, message: String, hint: &str) -> ApiError {
-        ApiError { file: String::new(), row: None, line: None, column: Some(column.into()), message, hint: Some(hint.into()) }
+        ApiError {
+            file: String::new(),
+            row: None,
+            line: None,
+            column: Some(column.into()),
+            message,
+            hint: Some(hint.into()),
+        }
     }
 
     /// "profiles[2], character 14: ..." or "workload.csv, line 3, rate: ...".
@@ -128,7 +140,11 @@ pub fn gpus() -> Vec<GpuSpec> {
 
 fn find_gpu(id: &str) -> Result<GpuSpec, Vec<ApiError>> {
     catalog::gpu(id).ok_or_else(|| {
-        vec![ApiError::plain("gpu", format!("unknown GPU `{id}`"), &format!("one of: {}", catalog::gpu_ids().join(", ")))]
+        vec![ApiError::plain(
+            "gpu",
+            format!("unknown GPU `{id}`"),
+            &format!("one of: {}", catalog::gpu_ids().join(", ")),
+        )]
     })
 }
 
@@ -145,7 +161,10 @@ pub fn layouts(gpu: &str) -> Result<Vec<Vec<Slot>>, Vec<ApiError>> {
     Ok(maximal_layouts(&gpu, &plain_profiles(&gpu))
         .iter()
         .map(|l| {
-            l.placements.iter().map(|p| Slot { profile: gpu.profiles[p.profile].name.to_string(), start: p.start }).collect()
+            l.placements
+                .iter()
+                .map(|p| Slot { profile: gpu.profiles[p.profile].name.to_string(), start: p.start })
+                .collect()
         })
         .collect())
 }
@@ -155,15 +174,20 @@ pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<P
     let gpu = find_gpu(&options.gpu)?;
     let solver = SolverKind::parse(&options.solver).ok_or_else(|| {
         let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        vec![ApiError::plain("solver", format!("unknown solver `{}`", options.solver), &format!("one of: {}", names.join(", ")))]
+        vec![ApiError::plain(
+            "solver",
+            format!("unknown solver `{}`", options.solver),
+            &format!("one of: {}", names.join(", ")),
+        )]
     })?;
-    let time_limit = TIME_LIMIT_S.check(options.time_limit_s).map_err(|e| {
-        vec![ApiError::plain("time_limit_s", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))]
-    })?;
+    let time_limit = TIME_LIMIT_S
+        .check(options.time_limit_s)
+        .map_err(|e| vec![ApiError::plain("time_limit_s", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))])?;
     let (profile_text, profile_rows) = as_text("profiles", profiles)?;
     let (workload_text, workload_rows) = as_text("workload", workload)?;
     let profile_rows_read = parse_profiles("profiles", &profile_text).map_err(|e| located("profiles", profile_rows, e));
-    let workload_rows_read = parse_workload("workload", &workload_text).map_err(|e| located("workload", workload_rows, e));
+    let workload_rows_read =
+        parse_workload("workload", &workload_text).map_err(|e| located("workload", workload_rows, e));
     let (profile_rows_read, workload_rows_read) = match (profile_rows_read, workload_rows_read) {
         (Ok(p), Ok(w)) => (p, w),
         (p, w) => return Err([p.err(), w.err()].into_iter().flatten().flatten().collect()),
@@ -173,10 +197,10 @@ pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<P
         budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
         seed: options.seed,
     };
-    workflow::plan(&gpu, &profile_rows_read, &workload_rows_read, &run, &AtomicBool::new(false), None).map_err(|refusal| {
-        match refusal {
+    workflow::plan(&gpu, &profile_rows_read, &workload_rows_read, &run, &AtomicBool::new(false), None).map_err(
+        |refusal| match refusal {
             Refusal::Inputs(errors) => located("inputs", false, errors),
             other => vec![ApiError::plain("plan", other.to_string(), "nothing was planned")],
-        }
-    })
+        },
+    )
 }

@@ -8,7 +8,9 @@ use wasm_bindgen::prelude::*;
 use crate::api::{self, ApiError, PlanOptions, Rows};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from(JsError::new(&e.to_string())))
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(JsError::new(&e.to_string())))
 }
 
 /// An `Error` whose message lists the problems, with the problems themselves in `errors`.
@@ -62,6 +64,7 @@ pub fn plan(profiles: JsValue, workload: JsValue, options: JsValue) -> Result<Js
             }])
         })?
     };
-    let plan = api::plan(&rows("profiles", profiles)?, &rows("workload", workload)?, &options).map_err(|e| thrown(&e))?;
+    let plan =
+        api::plan(&rows("profiles", profiles)?, &rows("workload", workload)?, &options).map_err(|e| thrown(&e))?;
     to_js(&plan)
 }

@@ -49,11 +49,15 @@ fn a_bad_row_is_named_by_its_index_and_field() {
 
 #[test]
 fn csv_errors_keep_their_line_and_options_are_checked() {
-    let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Text("model,rate,slo_ms\nbert,lots,60\n".into()), &options())
-        .unwrap_err();
+    let errors =
+        plan(&Rows::Text(PROFILES.into()), &Rows::Text("model,rate,slo_ms\nbert,lots,60\n".into()), &options())
+            .unwrap_err();
     assert_eq!((errors[0].line, errors[0].row, errors[0].column.as_deref()), (Some(2), None, Some("rate")));
     let bad = PlanOptions { gpu: "a100-41gb".into(), ..options() };
-    assert_eq!(plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &bad).unwrap_err()[0].column.as_deref(), Some("gpu"));
+    assert_eq!(
+        plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &bad).unwrap_err()[0].column.as_deref(),
+        Some("gpu")
+    );
     let slow = PlanOptions { time_limit_s: f64::INFINITY, ..options() };
     let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &slow).unwrap_err();
     assert_eq!(errors[0].column.as_deref(), Some("time_limit_s"));

@@ -66,9 +66,8 @@ pub fn encode(shared: &Shared) -> String {
 
 /// The state a fragment value holds, or why it cannot be opened, in words for the page.
 pub fn decode(value: &str) -> Result<Shared, String> {
-    let (version, data) = value
-        .split_once('.')
-        .ok_or("this link's plan data has no version: it is cut short or not a migplan link")?;
+    let (version, data) =
+        value.split_once('.').ok_or("this link's plan data has no version: it is cut short or not a migplan link")?;
     match version.parse::<u32>() {
         Ok(VERSION) => {}
         Ok(v) if v > VERSION => {
@@ -156,11 +155,8 @@ mod tests {
     #[test]
     fn the_embed_example_page_opens_two_different_states() {
         let page = include_str!("../../../static/demo/embed.html");
-        let states: Vec<Shared> = page
-            .split("#s=")
-            .skip(1)
-            .map(|rest| decode(&rest[..rest.find('"').unwrap()]).unwrap())
-            .collect();
+        let states: Vec<Shared> =
+            page.split("#s=").skip(1).map(|rest| decode(&rest[..rest.find('"').unwrap()]).unwrap()).collect();
         assert_eq!(states.len(), 2);
         assert_ne!(states[0].inputs.workload, states[1].inputs.workload);
         for state in &states {

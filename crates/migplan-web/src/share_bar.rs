@@ -29,9 +29,8 @@ fn location() -> Option<web_sys::Location> {
 /// The state a link in the address holds, else the saved one (`load`); an embedded page
 /// without a link shows the example and never reads or writes the saved inputs.
 pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
-    let (search, hash) = location()
-        .map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default()))
-        .unwrap_or_default();
+    let (search, hash) =
+        location().map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default())).unwrap_or_default();
     let embed = share::wants_embed(&search, &hash);
     let fallback = |load: Box<dyn FnOnce() -> (State, bool)>| {
         if embed {
