@@ -32,32 +32,26 @@ pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
     let (search, hash) =
         location().map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default())).unwrap_or_default();
     let embed = share::wants_embed(&search, &hash);
-    let fallback = |load: Box<dyn FnOnce() -> (State, bool)>| {
-        if embed {
-            (State::new(Inputs::example()), true)
-        } else {
-            load()
-        }
+    let (link, link_error) = match share::from_fragment(&hash).map(share::decode) {
+        Some(Ok(shared)) => (Some(shared), None),
+        Some(Err(reason)) => (None, Some(reason)),
+        None => (None, None),
     };
-    match share::from_fragment(&hash).map(share::decode) {
-        Some(Ok(shared)) if !embed => {
+    let (state, plan_now) = match link {
+        Some(shared) if embed => (shared.into_state(), true),
+        Some(shared) => {
             // A reload: the address is the link of the saved inputs, whose plan is kept.
             let (saved, nothing_saved) = load();
             if Shared::of(&saved) == shared {
-                return Opening { state: saved, plan_now: nothing_saved, link_error: None, embed };
+                (saved, nothing_saved)
+            } else {
+                (shared.into_state(), true)
             }
-            Opening { state: shared.into_state(), plan_now: true, link_error: None, embed }
         }
-        Some(Ok(shared)) => Opening { state: shared.into_state(), plan_now: true, link_error: None, embed },
-        Some(Err(reason)) => {
-            let (state, plan_now) = fallback(Box::new(load));
-            Opening { state, plan_now, link_error: Some(reason), embed }
-        }
-        None => {
-            let (state, plan_now) = fallback(Box::new(load));
-            Opening { state, plan_now, link_error: None, embed }
-        }
-    }
+        None if embed => (State::new(Inputs::example()), true),
+        None => load(),
+    };
+    Opening { state, plan_now, link_error, embed }
 }
 
 /// The page's address without query or fragment.
@@ -67,7 +61,7 @@ fn page_address() -> String {
         .unwrap_or_default()
 }
 
-/// The fragment value for `state`, or None when it is too long for a link.
+/// The fragment value of `shared`, or its length when it is too long for a link.
 pub fn link_value(shared: &Shared) -> Result<String, usize> {
     let value = share::encode(shared);
     if value.len() > MAX_LINK_CHARS {
