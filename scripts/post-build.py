@@ -11,7 +11,8 @@ Trunk runs it after it has written every asset and index.html to TRUNK_STAGING_D
    script runs without being named (Trunk.toml turns off `trunk serve`'s live-reload script,
    whose text Trunk changes after this hook, when it serves the page);
 3. writes the build version (a hash of every built file) and the list of files into sw.js:
-   the service worker caches them under a cache named after the version.
+   the service worker caches them under a cache named after the version (all but the JS
+   API and the example pages, which the planner page never loads).
 
 Any surprise (a file or marker missing) fails the build rather than shipping a half-done site.
 """
@@ -79,6 +80,11 @@ def hash_inline_scripts(stage):
     return hashes
 
 
+# What the planner page never loads: the JS API (for other pages; 390 KB gzipped) and the
+# example pages. Not precached, so a visit to the planner does not download them.
+NOT_PRECACHED = ("api/", "demo/")
+
+
 def write_service_worker(stage):
     sw = stage / "sw.js"
     files = sorted(
@@ -89,7 +95,7 @@ def write_service_worker(stage):
         version.update(name.encode("utf-8") + b"\0" + (stage / name).read_bytes() + b"\0")
     version = version.hexdigest()[:16]
     # "./" is the page itself, as a browser asks for it; index.html is the same file.
-    urls = ["./", *files]
+    urls = ["./", *(f for f in files if not f.startswith(NOT_PRECACHED))]
     text = sw.read_text(encoding="utf-8")
     text = replace_once(text, 'const VERSION = "unbuilt";', f"const VERSION = {json.dumps(version)};", "sw.js")
     text = replace_once(text, "const FILES = [];", f"const FILES = {json.dumps(urls)};", "sw.js")

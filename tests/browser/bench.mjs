@@ -16,6 +16,13 @@ for (const f of (await readdir(dist)).filter((f) => f.endsWith(".wasm") || f.end
   console.log(`${f.padEnd(44)} ${(body.length / 1024).toFixed(0).padStart(6)} KiB raw ${(gz / 1024).toFixed(0).padStart(6)} KiB gzip`);
 }
 console.log(`all wasm + js of the site: ${(siteGzip / 1024).toFixed(0)} KiB gzip`);
+// The JS API (dist/api/), loaded only by pages that import it, never by the planner page.
+let apiGzip = 0;
+for (const f of (await readdir(path.join(dist, "api"))).filter((f) => f.endsWith(".wasm") || f.endsWith(".js"))) {
+  const body = await readFile(path.join(dist, "api", f));
+  apiGzip += gzipSync(body, { level: 9 }).length;
+}
+console.log(`the JS API's wasm + js (dist/api): ${(apiGzip / 1024).toFixed(0)} KiB gzip`);
 
 const site = await serve();
 const browser = await launch();

@@ -3,10 +3,12 @@
 
 use yew::prelude::*;
 
+use crate::embed::Embed;
 use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
+use crate::share_bar::{opening, ShareBar};
 use crate::state::{Action, State};
 use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 
@@ -30,22 +32,24 @@ fn save_banner(error: Option<&str>) -> Html {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let loaded = use_memo((), |_| State::load());
+    // A share link in the address wins over the saved inputs (share_bar).
+    let loaded = use_memo((), |_| opening(State::load));
     let state = {
         let loaded = loaded.clone();
-        use_reducer(move || loaded.0.clone())
+        use_reducer(move || loaded.state.clone())
     };
     // Started with the page, so its wasm compiles while the user looks at the inputs.
     let worker = use_mut_ref(standby);
     // Why the last save failed, if it did: shown until a save succeeds again.
     let save_error = use_state_eq(|| None::<String>);
     {
-        let save_error = save_error.clone();
-        use_effect_with((*state).clone(), move |s| save_error.set(s.save().err()));
+        // An embedded planner leaves the inputs saved by the full page alone.
+        let (save_error, embed) = (save_error.clone(), loaded.embed);
+        use_effect_with((*state).clone(), move |s| save_error.set(if embed { None } else { s.save().err() }));
     }
     {
-        // A first visit plans the bundled example at once.
-        let (state, worker, first_visit) = (state.clone(), worker.clone(), loaded.1);
+        // A first visit plans the bundled example at once, and an opened link its inputs.
+        let (state, worker, first_visit) = (state.clone(), worker.clone(), loaded.plan_now);
         use_effect_with((), move |_| {
             if first_visit {
                 start(&state, &state.dispatcher(), &worker);
@@ -63,12 +67,16 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Cancelled);
         })
     };
+    if loaded.embed {
+        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} link_error={loaded.link_error.clone()} /> };
+    }
     html! {
         <div class="page">
             <header>
                 <h1>{ "migplan" }</h1>
                 <p>{ "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page." }</p>
             </header>
+            <ShareBar state={state.clone()} link_error={loaded.link_error.clone()} />
             { save_banner(save_error.as_deref()) }
             <main>
                 <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />

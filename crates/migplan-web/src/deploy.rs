@@ -33,7 +33,7 @@ fn uses_nodes(format: ExportFormat) -> bool {
     matches!(format, ExportFormat::MigParted | ExportFormat::GpuOperator)
 }
 
-fn download(name: &str, mime: &str, text: &str) {
+pub fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();

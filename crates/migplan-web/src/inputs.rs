@@ -141,6 +141,15 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
             dispatch.dispatch(Action::SetSeed(e.target_unchecked_into::<HtmlInputElement>().value()))
         })
     };
+    // The seed stays the fixed one (the same plan every time) until the user asks for
+    // another; a new one comes from the browser's crypto source.
+    let on_new_seed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| match getrandom::u32() {
+            Ok(seed) => dispatch.dispatch(Action::SetSeed(seed.to_string())),
+            Err(e) => dispatch.dispatch(Action::WorkerError(format!("no random seed from the browser: {e}"))),
+        })
+    };
     let on_example = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::LoadExample))
@@ -220,6 +229,8 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     <span>{ "Seed" }</span>
                     <input data-testid="seed" type="number" min="0" step="1" value={i.seed.clone()} oninput={on_seed} />
                 </label>
+                <button data-testid="new-seed" title="draw a random seed: another plan of the same size, maybe a better one"
+                    onclick={on_new_seed} disabled={state.busy()}>{ "New seed" }</button>
             </div>
             <div class="row buttons">
                 <button class="primary" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>

@@ -6,12 +6,15 @@ pub mod examples;
 pub mod planning;
 pub mod profile_files;
 pub mod protocol;
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod deploy;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
@@ -22,6 +25,8 @@ pub mod moves;
 pub mod profile_table;
 #[cfg(target_arch = "wasm32")]
 pub mod results;
+#[cfg(target_arch = "wasm32")]
+pub mod share_bar;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,193 @@
+//! The page's address as its share link: how the page opens (a link's state, the saved one,
+//! or the example; full page or embedded), the address bar kept equal to the current inputs
+//! with `history.replaceState` (no history entry per keystroke), and the bar with "Copy
+//! link", "Embed" (the `<iframe>` snippet) and, when the inputs are too large for a link,
+//! the offer of a JSON download instead. The codec is `share`.
+
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::deploy::download;
+use crate::share::{self, Shared, MAX_LINK_CHARS};
+use crate::state::{Inputs, State};
+
+/// How the page starts.
+pub struct Opening {
+    pub state: State,
+    /// Plan at once: a link was opened, or nothing was saved (the example).
+    pub plan_now: bool,
+    /// Why the link in the address could not be opened.
+    pub link_error: Option<String>,
+    /// The compact layout for an iframe (`?embed` or `#...&embed`).
+    pub embed: bool,
+}
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+/// The state a link in the address holds, else the saved one (`load`); an embedded page
+/// without a link shows the example and never reads or writes the saved inputs.
+pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
+    let (search, hash) =
+        location().map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default())).unwrap_or_default();
+    let embed = share::wants_embed(&search, &hash);
+    let (link, link_error) = match share::from_fragment(&hash).map(share::decode) {
+        Some(Ok(shared)) => (Some(shared), None),
+        Some(Err(reason)) => (None, Some(reason)),
+        None => (None, None),
+    };
+    let (state, plan_now) = match link {
+        Some(shared) if embed => (shared.into_state(), true),
+        Some(shared) => {
+            // A reload: the address is the link of the saved inputs, whose plan is kept.
+            let (saved, nothing_saved) = load();
+            if Shared::of(&saved) == shared {
+                (saved, nothing_saved)
+            } else {
+                (shared.into_state(), true)
+            }
+        }
+        None if embed => (State::new(Inputs::example()), true),
+        None => load(),
+    };
+    Opening { state, plan_now, link_error, embed }
+}
+
+/// The page's address without query or fragment.
+fn page_address() -> String {
+    location()
+        .map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+/// The fragment value of `shared`, or its length when it is too long for a link.
+pub fn link_value(shared: &Shared) -> Result<String, usize> {
+    let value = share::encode(shared);
+    if value.len() > MAX_LINK_CHARS {
+        Err(value.len())
+    } else {
+        Ok(value)
+    }
+}
+
+/// The full page's link for `value`.
+pub fn full_link(value: &str) -> String {
+    format!("{}#s={value}", page_address())
+}
+
+fn iframe_snippet(value: &str) -> String {
+    format!(
+        r#"<iframe src="{}?embed#s={value}" title="migplan: MIG plan" loading="lazy"
+  style="width:100%;max-width:760px;border:0" height="640"></iframe>
+<script>
+  // Sizes each migplan frame to its content: the planner posts its height.
+  addEventListener("message", (e) => {{
+    if (e.data?.type !== "migplan:height") return;
+    for (const f of document.querySelectorAll("iframe"))
+      if (f.contentWindow === e.source) f.height = Math.ceil(e.data.height);
+  }});
+</script>"#,
+        page_address()
+    )
+}
+
+/// Writes the link into the address bar (keeping `?embed` and the rest of the query), or
+/// takes the stale fragment away when the inputs are too large for one.
+fn follow_in_address_bar(value: Option<&str>) {
+    let Some(window) = web_sys::window() else { return };
+    let search = window.location().search().unwrap_or_default();
+    let embed = share::wants_embed("", &window.location().hash().unwrap_or_default());
+    let url = match value {
+        Some(v) if embed => format!("{search}#s={v}&embed"),
+        Some(v) => format!("{search}#s={v}"),
+        None => format!("{}{search}", window.location().pathname().unwrap_or_default()),
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Keeps the address bar equal to the share link of the current inputs.
+#[hook]
+pub fn use_address_follows(state: &State) -> Result<String, usize> {
+    let value = use_memo(Shared::of(state), link_value);
+    use_effect_with(value.clone(), |value| follow_in_address_bar(value.as_ref().as_ref().ok().map(String::as_str)));
+    (*value).clone()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareBarProps {
+    pub state: UseReducerHandle<State>,
+    pub link_error: Option<String>,
+}
+
+#[function_component(ShareBar)]
+pub fn share_bar(props: &ShareBarProps) -> Html {
+    let value = use_address_follows(&props.state);
+    let note = use_state(|| None::<String>);
+    let show_embed = use_state(|| false);
+    let link_error = props.link_error.as_ref().map(|reason| {
+        html! {
+            <div class="errors" role="alert" data-testid="link-error">
+                { format!("The link could not be opened: {reason}. Showing your saved inputs instead.") }
+            </div>
+        }
+    });
+    let value = match value {
+        Ok(value) => value,
+        Err(chars) => {
+            let shared = Shared::of(&props.state);
+            let on_download = Callback::from(move |_: MouseEvent| {
+                download("migplan-inputs.json", "application/json", &shared.to_json())
+            });
+            return html! {
+                <div class="share">
+                    { for link_error }
+                    <div class="errors" role="status" data-testid="link-too-large">
+                        { format!(
+                            "These inputs are too large for a link ({} KB encoded, over {} KB): the address \
+                             does not carry them. Download them as JSON to share them instead.",
+                            chars / 1024, MAX_LINK_CHARS / 1024
+                        ) }
+                        <div><button data-testid="download-inputs" onclick={on_download}>{ "Download inputs (JSON)" }</button></div>
+                    </div>
+                </div>
+            };
+        }
+    };
+    let on_copy = {
+        let (link, note) = (full_link(&value), note.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(window) = web_sys::window() else { return };
+            let copied = window.navigator().clipboard().write_text(&link);
+            let note = note.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                note.set(Some(match wasm_bindgen_futures::JsFuture::from(copied).await {
+                    Ok(_) => "Link copied: it holds every input; no server sees it.".into(),
+                    Err(_) => "The browser refused the clipboard: copy the address bar instead.".into(),
+                }));
+            });
+        })
+    };
+    let on_embed = {
+        let show_embed = show_embed.clone();
+        Callback::from(move |_: MouseEvent| show_embed.set(!*show_embed))
+    };
+    html! {
+        <div class="share">
+            { for link_error }
+            <div class="row">
+                <button data-testid="copy-link" onclick={on_copy}>{ "Copy link" }</button>
+                <button data-testid="embed-button" onclick={on_embed} aria-expanded={show_embed.to_string()}>{ "Embed" }</button>
+                { for note.as_ref().map(|n| html! { <span class="muted" role="status">{ n.clone() }</span> }) }
+            </div>
+            if *show_embed {
+                <label class="field embed-snippet">
+                    <span>{ "Paste this into a page to show this plan there (the script sizes the frame):" }</span>
+                    <textarea readonly=true rows="10" data-testid="embed-snippet" value={iframe_snippet(&value)} />
+                </label>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,112 @@
+// The JS API (dist/api/migplan.js) and its example page, in headless Chromium: the plan it
+// returns passes `migplan validate`; rows as objects, errors, and AbortSignal.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile, readFile } from "node:fs/promises";
+import path from "node:path";
+import { serve, launch, generated, cli, root } from "./harness.mjs";
+
+let site, browser;
+before(async () => {
+  site = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+const example = path.join(root, "static/examples");
+
+/** `migplan validate` on a plan of the bundled example; throws when it fails. */
+async function validated(plan, workload = path.join(example, "a100-40gb-workload.csv")) {
+  const file = path.join(root, "target", `api-plan-${process.pid}.json`);
+  await writeFile(file, JSON.stringify(plan));
+  return cli("validate", "--gpu", "a100-40gb", "--profiles", path.join(example, "a100-40gb-profiles.csv"), "--workload", workload, "--plan", file);
+}
+
+test("the API example page computes a plan that passes migplan validate", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${site.url}demo/api.html`);
+  await page.waitForFunction(() => document.querySelector("[data-testid=api-status]").textContent.startsWith("planned"), null, { timeout: 60000 });
+  const plan = JSON.parse(await page.textContent("[data-testid=api-plan]"));
+  assert.equal(Number(await page.textContent("[data-testid=api-gpu-count]")), plan.gpu_count);
+  assert.equal(plan.gpu, "a100-40gb");
+  await validated(plan);
+  const reference = JSON.parse(cli("plan", "--gpu", "a100-40gb", "--profiles", path.join(example, "a100-40gb-profiles.csv"),
+    "--workload", path.join(example, "a100-40gb-workload.csv"), "--format", "json"));
+  assert.equal(plan.gpu_count, reference.gpu_count);
+  assert.match(await page.textContent("[data-testid=api-layouts]"), /^12 maximal layouts on the A100-40GB/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the planner page's offline cache leaves the JS API out: its visitors do not download it", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.documentElement.dataset.offlineReady === "true", null, { timeout: 60000 });
+  const paths = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith("migplan-"));
+    const cache = await caches.open(names[0]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(paths.some((p) => p.endsWith("index.html")), paths.join(" "));
+  assert.deepEqual(paths.filter((p) => p.includes("/api/") || p.includes("/demo/")), []);
+  await context.close();
+});
+
+test("rows as objects plan too; a bad row is named by its index; an AbortSignal stops a long solve", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}demo/api.html`);
+  const profiles = await readFile(path.join(example, "a100-40gb-profiles.csv"), "utf8");
+  const workloadCsv = await readFile(path.join(example, "a100-40gb-workload.csv"), "utf8");
+  const rows = workloadCsv.trim().split("\n").slice(1).map((l) => {
+    const [model, rate, slo_ms] = l.split(",");
+    return { model, rate: Number(rate), slo_ms: Number(slo_ms) };
+  });
+  const plan = await page.evaluate(async ({ profiles, rows }) => {
+    const api = await import("../api/migplan.js");
+    return api.plan(profiles, rows, { solver: "exact", seed: 7 });
+  }, { profiles, rows });
+  await validated(plan);
+
+  const refused = await page.evaluate(async ({ profiles, rows }) => {
+    const api = await import("../api/migplan.js");
+    rows[2].rate = "lots";
+    try {
+      await api.plan(profiles, rows);
+      return null;
+    } catch (e) {
+      return { message: e.message, errors: e.errors };
+    }
+  }, { profiles, rows });
+  assert.ok(refused, "a bad row must be refused");
+  assert.equal(refused.errors[0].file, "workload");
+  assert.equal(refused.errors[0].row, 2);
+  assert.match(refused.message, /workload\[2\]/);
+
+  const files = await generated(1000, 3);
+  const [bigProfiles, bigWorkload] = await Promise.all([readFile(files.profiles, "utf8"), readFile(files.workload, "utf8")]);
+  const aborted = await page.evaluate(async ({ bigProfiles, bigWorkload }) => {
+    const api = await import("../api/migplan.js");
+    const controller = new AbortController();
+    const t0 = performance.now();
+    const solving = api.plan(bigProfiles, bigWorkload, { solver: "ga", time_limit_s: 60 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    try {
+      await solving;
+      return { settled: "resolved", ms: performance.now() - t0 };
+    } catch (e) {
+      return { settled: e.name, ms: performance.now() - t0 };
+    }
+  }, { bigProfiles, bigWorkload });
+  assert.equal(aborted.settled, "AbortError");
+  assert.ok(aborted.ms < 30000, `aborted after ${aborted.ms} ms of a 60 s solve`);
+  await context.close();
+});
