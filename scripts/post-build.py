@@ -3,8 +3,8 @@
 
 Trunk runs it after it has written every asset and index.html to TRUNK_STAGING_DIR. It
 
-1. points worker-loader.js (the stable name the page starts its planning worker by) at the
-   app's files, which Trunk names with their content hash (app-<hash>.js and
+1. points worker-loader.js (the stable name the page starts its planning worker by) and the
+   JS API's scripts (api/migplan.js, api/plan-worker.js) at the app's files, which Trunk names with their content hash (app-<hash>.js and
    app-<hash>_bg.wasm): the worker is the page's own binary, and never mixes two builds;
 2. adds the sha256 of every inline script of index.html (Trunk's module loader) to
    script-src of the Content-Security-Policy meta written in web/index.html, so no inline
@@ -42,11 +42,13 @@ def point_worker_at_app(stage):
     binaries = [p.name for p in stage.glob("app-*_bg.wasm")]
     if len(scripts) != 1 or len(binaries) != 1:
         fail(f"expected one app-<hash>.js and one app-<hash>_bg.wasm, found {scripts + binaries}")
-    loader = stage / "worker-loader.js"
-    text = loader.read_text(encoding="utf-8")
-    text = replace_once(text, '"./app.js"', f'"./{scripts[0]}"', "worker-loader.js")
-    text = replace_once(text, '"./app_bg.wasm"', f'"./{binaries[0]}"', "worker-loader.js")
-    loader.write_text(text, encoding="utf-8")
+    # The JS API's two scripts load the same binary from one folder down.
+    for name, prefix in [("worker-loader.js", "./"), ("api/migplan.js", "../"), ("api/plan-worker.js", "../")]:
+        loader = stage / name
+        text = loader.read_text(encoding="utf-8")
+        text = replace_once(text, f'"{prefix}app.js"', f'"{prefix}{scripts[0]}"', name)
+        text = replace_once(text, f'"{prefix}app_bg.wasm"', f'"{prefix}{binaries[0]}"', name)
+        loader.write_text(text, encoding="utf-8")
     return scripts[0], binaries[0]
 
 

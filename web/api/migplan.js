@@ -11,11 +11,12 @@
 // each problem ({file, row, line, column, message, hint}). gpus() and layouts() are quick
 // and run on the calling thread.
 
-import init, * as core from "./migplan-js.js";
+// The planner's own binary; scripts/post-build.py writes its hashed names below.
+import init, * as core from "../app.js";
 
 let ready;
 function loaded() {
-  ready ??= init({ module_or_path: new URL("./migplan-js_bg.wasm", import.meta.url) });
+  ready ??= init({ module_or_path: new URL("../app_bg.wasm", import.meta.url) });
   return ready;
 }
 
@@ -39,7 +40,7 @@ function abortReason(signal) {
 export function plan(profiles, workload, options = {}, { signal } = {}) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
-    const worker = new Worker(new URL("./plan-worker.js", import.meta.url), { type: "module" });
+    const worker = new Worker(new URL("./plan-worker.js", import.meta.url), { type: "module", name: "migplan-api" });
     const finish = () => {
       worker.terminate();
       signal?.removeEventListener("abort", onAbort);

@@ -1,8 +1,8 @@
 // One plan() call of migplan.js: plans the request it receives and posts the plan, or the
 // refusal's message and problems (an Error's own fields do not survive postMessage).
-import init, { plan } from "./migplan-js.js";
+import init, { plan } from "../app.js";
 
-const ready = init({ module_or_path: new URL("./migplan-js_bg.wasm", import.meta.url) });
+const ready = init({ module_or_path: new URL("../app_bg.wasm", import.meta.url) });
 
 onmessage = async ({ data }) => {
   await ready;

@@ -1,12 +1,13 @@
-//! migplan's planner as an ES module (wasm-bindgen, target `web`) for pages that want the
-//! numbers without the app: `gpus()`, `layouts(gpu)` and `plan(profiles, workload,
-//! options)`, JS objects in and out through serde-wasm-bindgen. `web/api/migplan.js` wraps
-//! it: `plan` runs in a module worker (`web/api/plan-worker.js`) behind a promise that an
-//! AbortSignal cancels by terminating the worker.
+//! migplan's planner for pages that want the numbers without the app: `gpus()`,
+//! `layouts(gpu)` and `plan(profiles, workload, options)`, JS objects in and out through
+//! serde-wasm-bindgen. The web app's one wasm binary exports them (it links this crate), so
+//! the API costs no second download; `web/api/migplan.js` wraps them: `plan` runs in a
+//! module worker (`web/api/plan-worker.js`) behind a promise that an AbortSignal cancels by
+//! terminating the worker.
 
 pub mod api;
 #[cfg(test)]
 mod tests;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;

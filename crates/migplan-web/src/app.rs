@@ -8,7 +8,7 @@ use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
-use crate::share_bar::{opening, ShareBar};
+use crate::share_bar::{opening, use_address_follows, ShareBar};
 use crate::state::{Action, State};
 use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 
@@ -47,6 +47,7 @@ pub fn app() -> Html {
         let (save_error, embed) = (save_error.clone(), loaded.embed);
         use_effect_with((*state).clone(), move |s| save_error.set(if embed { None } else { s.save().err() }));
     }
+    let link = use_address_follows(&state);
     {
         // A first visit plans the bundled example at once, and an opened link its inputs.
         let (state, worker, first_visit) = (state.clone(), worker.clone(), loaded.plan_now);
@@ -68,7 +69,7 @@ pub fn app() -> Html {
         })
     };
     if loaded.embed {
-        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} link_error={loaded.link_error.clone()} /> };
+        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} link_error={loaded.link_error.clone()} link={link} /> };
     }
     html! {
         <div class="page">
@@ -76,7 +77,7 @@ pub fn app() -> Html {
                 <h1>{ "migplan" }</h1>
                 <p>{ "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page." }</p>
             </header>
-            <ShareBar state={state.clone()} link_error={loaded.link_error.clone()} />
+            <ShareBar state={state.clone()} link={link} link_error={loaded.link_error.clone()} />
             { save_banner(save_error.as_deref()) }
             <main>
                 <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::inputs::InputsPanel;
 use crate::results::Results;
-use crate::share_bar::{full_link, use_address_follows};
+use crate::share_bar::full_link;
 use crate::state::State;
 
 /// The message the host page receives.
@@ -57,12 +57,14 @@ pub struct EmbedProps {
     pub on_cancel: Callback<MouseEvent>,
     /// Why the link could not be opened (the example shows instead).
     pub link_error: Option<String>,
+    /// The inputs' link value (`use_address_follows`), or the size that is too large for one.
+    pub link: Result<String, usize>,
 }
 
 #[function_component(Embed)]
 pub fn embed(props: &EmbedProps) -> Html {
     use_post_height();
-    let link = use_address_follows(&props.state).ok().map(|value| full_link(&value));
+    let link = props.link.as_ref().ok().map(|value| full_link(value));
     html! {
         <div class="page embed" data-testid="embed">
             { for props.link_error.as_ref().map(|reason| html! {

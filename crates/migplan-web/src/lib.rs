@@ -31,3 +31,7 @@ pub mod share_bar;
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;
+
+/// The JS API's exports (`gpus`, `layouts`, `plan`), so that this binary carries them.
+#[cfg(target_arch = "wasm32")]
+pub use migplan_js::bindings as api;

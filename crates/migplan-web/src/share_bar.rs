@@ -108,7 +108,9 @@ fn follow_in_address_bar(value: Option<&str>) {
     }
 }
 
-/// Keeps the address bar equal to the share link of the current inputs.
+/// Keeps the address bar equal to the share link of the current inputs. Called by the page
+/// itself, beside the save, so that a reload never finds a saved state newer than the link in
+/// the address (the link would win, and the last edit be lost).
 #[hook]
 pub fn use_address_follows(state: &State) -> Result<String, usize> {
     let value = use_memo(Shared::of(state), link_value);
@@ -119,12 +121,14 @@ pub fn use_address_follows(state: &State) -> Result<String, usize> {
 #[derive(Properties, PartialEq)]
 pub struct ShareBarProps {
     pub state: UseReducerHandle<State>,
+    /// The inputs' link value (`use_address_follows`), or the size that is too large for one.
+    pub link: Result<String, usize>,
     pub link_error: Option<String>,
 }
 
 #[function_component(ShareBar)]
 pub fn share_bar(props: &ShareBarProps) -> Html {
-    let value = use_address_follows(&props.state);
+    let value = props.link.clone();
     let note = use_state(|| None::<String>);
     let show_embed = use_state(|| false);
     let link_error = props.link_error.as_ref().map(|reason| {

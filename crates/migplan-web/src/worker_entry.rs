@@ -9,7 +9,20 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::planning::handle_text;
 use crate::protocol::WorkerMessage;
 
-/// The scope, when this instance of the binary runs as the planning worker.
+/// The name `web/api/plan-worker.js` starts its worker with: that worker calls the JS API's
+/// `plan` itself and must not answer the page's protocol.
+pub const API_WORKER: &str = "migplan-api";
+
+/// Whether this is the planner's page (`web/index.html` marks its body), not a page that
+/// imported the JS API.
+pub fn is_planner_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.has_attribute("data-migplan-planner"))
+}
+
+/// The scope, when this instance of the binary runs as a worker.
 pub fn worker_scope() -> Option<DedicatedWorkerGlobalScope> {
     js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>().ok()
 }
