@@ -100,6 +100,11 @@ pub struct PhaseTimes {
     pub bound_ms: f64,
     pub search_ms: f64,
     pub validate_ms: f64,
+    /// Making, checking and handing over each best plan so far to the watcher (the page's
+    /// worker streams them; natively nobody watches): apart, so that bound and search are the
+    /// solver's own time wherever it runs.
+    #[serde(default)]
+    pub stream_ms: f64,
 }
 
 /// [`plan`], and how long each phase took.
@@ -117,19 +122,25 @@ pub fn plan_timed(
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
+    // Streaming time while bounding and while searching.
+    let mut streamed = (0.0, 0.0);
     let mut observer = |p: &Progress| {
         if p.phase == Phase::Searching {
             searching = Some(Instant::now());
         }
         if let Some(watch) = watch.as_mut() {
+            let streaming = Instant::now();
             let best = improved(p, &problem, options.solver.name(), options.seed)
                 .and_then(|plan| checked(gpu, profiles, workload, plan).ok());
             watch(p, best);
+            *if searching.is_some() { &mut streamed.1 } else { &mut streamed.0 } += ms(streaming);
         }
     };
     let plan = crate::solve::registry::run(&problem, options, cancel, &mut observer);
     let searching = searching.unwrap_or(solving);
-    (times.bound_ms, times.search_ms) = (searching.duration_since(solving).as_secs_f64() * 1000.0, ms(searching));
+    times.bound_ms = searching.duration_since(solving).as_secs_f64() * 1000.0 - streamed.0;
+    times.search_ms = ms(searching) - streamed.1;
+    times.stream_ms = streamed.0 + streamed.1;
     let validating = Instant::now();
     let plan = checked(gpu, profiles, workload, plan);
     times.validate_ms = ms(validating);
