@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
+use crate::check::fleet::validate_fleet;
 use crate::check::plan::{validate, Violation};
 use crate::check::transition::check_transition;
 use crate::hardware::spec::GpuSpec;
@@ -15,11 +16,12 @@ use crate::moves::exchange::{plan_transition, Demand};
 use crate::moves::near::Near;
 use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
-use crate::problem::input::{InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+use crate::problem::fleet::PricedGpu;
+use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
 use crate::solve::executor::execute;
-use crate::solve::registry::RunOptions;
+use crate::solve::registry::{RunOptions, SolverKind};
 
 /// Why a workflow gave no result.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,11 +111,26 @@ pub fn plan_timed(
     workload: &[WorkloadRow],
     options: &RunOptions,
     cancel: &AtomicBool,
+    watch: Option<Watch<Plan>>,
+) -> Result<(Plan, PhaseTimes), Refusal> {
+    plan_fleet_timed(&[PricedGpu::unit(gpu.clone())], profiles, workload, options, cancel, watch)
+}
+
+/// Plans `workload` on the cheapest mix of the GPU types of `fleet` (each with its cost) and
+/// checks the plan, with each phase's time; one type is [`plan_timed`]. Only the exact
+/// planner prices GPUs: `auto` means it for a mix, and the heuristics are refused.
+pub fn plan_fleet_timed(
+    fleet: &[PricedGpu],
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    options: &RunOptions,
+    cancel: &AtomicBool,
     mut watch: Option<Watch<Plan>>,
 ) -> Result<(Plan, PhaseTimes), Refusal> {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let problem = Problem::build(gpu, profiles, workload)?;
+    let options = &fleet_options(fleet, options)?;
+    let problem = Problem::build_fleet(fleet, profiles, workload)?;
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
@@ -123,7 +140,7 @@ pub fn plan_timed(
         }
         if let Some(watch) = watch.as_mut() {
             let best = improved(p, &problem, options.solver.name(), options.seed)
-                .and_then(|plan| checked(gpu, profiles, workload, plan).ok());
+                .and_then(|plan| checked_fleet(fleet, profiles, workload, plan).ok());
             watch(p, best);
         }
     };
@@ -131,14 +148,46 @@ pub fn plan_timed(
     let searching = searching.unwrap_or(solving);
     (times.bound_ms, times.search_ms) = (searching.duration_since(solving).as_secs_f64() * 1000.0, ms(searching));
     let validating = Instant::now();
-    let plan = checked(gpu, profiles, workload, plan);
+    let plan = checked_fleet(fleet, profiles, workload, plan);
     times.validate_ms = ms(validating);
     Ok((plan?, times))
 }
 
+/// The run options for `fleet`: `auto` is the exact planner on a mix (the heuristics count
+/// GPUs, not cost), and another solver is refused there.
+fn fleet_options(fleet: &[PricedGpu], options: &RunOptions) -> Result<RunOptions, Refusal> {
+    if fleet.len() < 2 {
+        return Ok(*options);
+    }
+    match options.solver {
+        SolverKind::Auto | SolverKind::Exact => Ok(RunOptions { solver: SolverKind::Exact, ..*options }),
+        other => Err(Refusal::Inputs(
+            InputError {
+                file: String::new(),
+                line: None,
+                column: None,
+                message: format!("the `{}` solver plans one GPU type; a mixed fleet is planned exactly", other.name()),
+                hint: Some("use --solver exact (or auto), or give one --gpu".into()),
+            }
+            .into(),
+        )),
+    }
+}
+
 /// A plan migplan made, once the independent checker has passed it; failing is a bug.
 fn checked(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: Plan) -> Result<Plan, Refusal> {
-    let violations = validate(gpu, profiles, workload, &plan);
+    checked_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload, plan)
+}
+
+/// [`checked`] for a plan over the types of `fleet`.
+pub fn checked_fleet(
+    fleet: &[PricedGpu],
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: Plan,
+) -> Result<Plan, Refusal> {
+    let priced: Vec<(&GpuSpec, f64)> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
+    let violations = validate_fleet(&priced, profiles, workload, &plan);
     if violations.is_empty() {
         Ok(plan)
     } else {
@@ -155,7 +204,7 @@ fn improved(progress: &Progress, problem: &Problem, solver: &str, seed: u64) -> 
         elapsed_ms: progress.elapsed_ms,
         termination: Termination::Running,
     };
-    Some(best.to_plan(problem, progress.lower_bound, info))
+    Some(best.to_plan(problem, progress.lower_bound, progress.lower_cost.unwrap_or(0.0), info))
 }
 
 /// What a model must keep at every step of a move.

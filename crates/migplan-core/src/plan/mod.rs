@@ -3,10 +3,13 @@
 
 pub mod transition;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The GPU type; for a mixed fleet the first type considered (each GPU names its own).
     pub gpu: String,
     pub gpu_count: usize,
     pub gpus: Vec<PlanGpu>,
@@ -14,12 +17,29 @@ pub struct Plan {
     pub bound: Bound,
     pub baseline: Baseline,
     pub solver: SolverInfo,
+    /// What the fleet costs, for a plan over several GPU types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanGpu {
     pub id: usize,
+    /// The GPU's type, in a plan over several types; else the plan's `gpu`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<String>,
     pub instances: Vec<PlanInstance>,
+}
+
+/// A mixed fleet's cost, in the unit the user priced GPUs in (1 a GPU by default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// The plan's total: the sum of `per_type`.
+    pub total: f64,
+    /// A proven lower bound on the cost of any plan for this workload on these types.
+    pub lower: f64,
+    /// What the plan spends on each type considered (0 for a type it does not use).
+    pub per_type: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +67,8 @@ pub struct PlanModel {
 pub struct Bound {
     /// A proven lower bound on the GPU count.
     pub lower: usize,
-    /// True only when the plan's GPU count equals `lower`.
+    /// True only when the plan's GPU count equals `lower`; for a mixed fleet, when its cost
+    /// equals `cost.lower`.
     pub proven_optimal: bool,
 }
 

@@ -1,6 +1,8 @@
-//! A planning problem: one GPU type, the models to serve, and each model's capacity on each
-//! profile (the best throughput within its SLO). Built from the rows [`input`] reads.
+//! A planning problem: the GPU types to plan on (one, or a mixed fleet with a cost per type),
+//! the models to serve, and each model's capacity on each profile (the best throughput within
+//! its SLO). Built from the rows [`input`] reads.
 
+pub mod fleet;
 pub mod generate;
 pub mod import;
 pub mod input;
@@ -11,6 +13,7 @@ use std::collections::HashMap;
 use crate::hardware::catalog::all_gpus;
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::problem::fleet::{combine, fleet_layouts, GpuType, PricedGpu};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 
@@ -33,7 +36,12 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Problem {
+    /// The GPU planned on; for a mixed fleet, every type's profiles in turn (see [`fleet`]).
     pub gpu: GpuSpec,
+    /// The GPU types, each with its cost and its block of `gpu.profiles`: one for a single type.
+    pub types: Vec<GpuType>,
+    /// The type of each layout, indexes into `types`.
+    pub layout_type: Vec<usize>,
     pub models: Vec<Model>,
     /// `capacity[s][p]`: model `s` on the GPU's profile `p`, if any row meets the SLO.
     pub capacity: Vec<Vec<Option<Capacity>>>,
@@ -86,26 +94,52 @@ impl Problem {
     /// Resolves profile names against `gpu`, picks each model's best row per profile, and
     /// reports every row or model that cannot be used, with where it came from.
     pub fn build(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
+        Problem::build_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload)
+    }
+
+    /// [`Problem::build`] over several GPU types, each with its cost. A row naming its `gpu`
+    /// belongs to that type alone (and to none when the type is not planned on); a row without
+    /// one belongs to every type that has its profile.
+    pub fn build_fleet(
+        fleet: &[PricedGpu],
+        profiles: &[ProfileRow],
+        workload: &[WorkloadRow],
+    ) -> Result<Problem, InputErrors> {
+        let (combined, types) = combine(fleet);
         let mut errors = Vec::new();
         // Rows by model, each with its profile resolved: one pass, so building stays linear.
         let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
-        let mut resolved: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut resolved: HashMap<(&str, usize), Option<usize>> = HashMap::new();
         let mut measured: Vec<&str> = Vec::new();
-        // Rows naming a profile this GPU lacks, by the name they use: one error per name.
-        let mut unknown: Vec<(&str, Vec<&ProfileRow>)> = Vec::new();
+        // Rows naming a profile their GPU lacks, by the name they use: one error per name.
+        let mut unknown: Vec<(&str, &GpuSpec, Vec<&ProfileRow>)> = Vec::new();
         for row in profiles {
+            let mut planned =
+                types.iter().enumerate().filter(|(_, t)| row.gpu.as_deref().is_none_or(|g| g == t.spec.id));
+            let Some(first) = planned.clone().next() else {
+                continue;
+            };
             measured.push(&row.model);
-            let profile = *resolved.entry(row.profile.as_str()).or_insert_with(|| gpu.resolve_profile(&row.profile));
-            match profile {
-                Some(p) => rows_of.entry(row.model.as_str()).or_default().push((row, p)),
-                None => match unknown.iter_mut().find(|(name, _)| *name == row.profile) {
-                    Some((_, rows)) => rows.push(row),
-                    None => unknown.push((&row.profile, vec![row])),
-                },
+            let mut found = false;
+            for (t, ty) in planned.by_ref() {
+                let profile = *resolved
+                    .entry((row.profile.as_str(), t))
+                    .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + ty.profiles.start));
+                if let Some(p) = profile {
+                    rows_of.entry(row.model.as_str()).or_default().push((row, p));
+                    found = true;
+                }
+            }
+            if !found {
+                match unknown.iter_mut().find(|(name, _, _)| *name == row.profile) {
+                    Some((_, _, rows)) => rows.push(row),
+                    None => unknown.push((&row.profile, &first.1.spec, vec![row])),
+                }
             }
         }
-        let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _)| *name));
-        for (name, rows) in &unknown {
+        let gpu = &types[0].spec;
+        let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _, _)| *name));
+        for (name, gpu, rows) in &unknown {
             let lines: Vec<String> = rows.iter().take(5).map(|r| r.loc.line.to_string()).collect();
             let more = if rows.len() > 5 { format!(" and {} more", rows.len() - 5) } else { String::new() };
             let message = if rows.len() == 1 {
@@ -145,7 +179,7 @@ impl Problem {
                 continue;
             }
             let rows = rows_of.get(w.model.as_str()).map_or(&[][..], Vec::as_slice);
-            let best = best_per_profile(gpu, rows, w.slo_ms);
+            let best = best_per_profile(&combined, rows, w.slo_ms);
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
                 let error = if measured.binary_search(&w.model.as_str()).is_err() {
                     InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
@@ -215,21 +249,63 @@ impl Problem {
         if !errors.is_empty() {
             return Err(InputErrors(errors));
         }
-        Ok(Problem::from_capacity(gpu.clone(), models, capacity))
+        Ok(Problem::from_fleet(combined, types, models, capacity))
     }
 
     /// Builds a problem from capacities already worked out.
     pub fn from_capacity(gpu: GpuSpec, models: Vec<Model>, capacity: Vec<Vec<Option<Capacity>>>) -> Problem {
+        let (combined, types) = combine(&[PricedGpu::unit(gpu)]);
+        Problem::from_fleet(combined, types, models, capacity)
+    }
+
+    fn from_fleet(
+        gpu: GpuSpec,
+        types: Vec<GpuType>,
+        models: Vec<Model>,
+        capacity: Vec<Vec<Option<Capacity>>>,
+    ) -> Problem {
         let usable_profiles: Vec<usize> =
             (0..gpu.profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
-        let layouts = maximal_layouts(&gpu, &usable_profiles);
-        Problem { gpu, models, capacity, usable_profiles, layouts }
+        let (layouts, layout_type) = if types.len() == 1 {
+            let layouts = maximal_layouts(&gpu, &usable_profiles);
+            let layout_type = vec![0; layouts.len()];
+            (layouts, layout_type)
+        } else {
+            fleet_layouts(&types, &usable_profiles, gpu.profiles.len())
+        };
+        Problem { gpu, types, layout_type, models, capacity, usable_profiles, layouts }
+    }
+
+    /// True when the problem plans on more than one GPU type.
+    pub fn is_mixed(&self) -> bool {
+        self.types.len() > 1
+    }
+
+    /// What one GPU of layout `l` costs.
+    pub fn layout_cost(&self, l: usize) -> f64 {
+        self.types[self.layout_type[l]].cost
+    }
+
+    /// The dearest GPU type's cost: a fleet of cost `c` has at least `c / max_cost` GPUs.
+    pub fn max_cost(&self) -> f64 {
+        self.types.iter().map(|t| t.cost).fold(0.0, f64::max)
+    }
+
+    /// The best lower bound on cost that `value` (proven in floating point) gives: when every
+    /// type costs the same, a whole number of GPUs of that cost.
+    pub fn cost_bound(&self, value: f64) -> f64 {
+        let first = self.types[0].cost;
+        if self.types.iter().all(|t| t.cost == first) {
+            first * crate::problem::whole_units(value / first) as f64
+        } else {
+            value
+        }
     }
 
     /// Serving every model on whole-GPU instances only: the paper's baseline. `None` when
     /// some model with demand cannot run on a whole GPU within its SLO.
+    /// On a mixed fleet, each model takes the type whose whole GPUs serve it cheapest.
     pub fn whole_gpu_baseline(&self) -> Option<usize> {
-        let whole = self.gpu.whole_gpu_profile();
         self.models
             .iter()
             .zip(&self.capacity)
@@ -237,11 +313,27 @@ impl Problem {
                 if s.rate <= 0.0 {
                     return Some(0);
                 }
-                let c = caps[whole]?;
-                Some(instances_needed(s.rate, c.throughput))
+                self.types
+                    .iter()
+                    .filter_map(|t| {
+                        let c = caps[t.profiles.start + t.spec.whole_gpu_profile()]?;
+                        let n = instances_needed(s.rate, c.throughput);
+                        Some((n as f64 * t.cost, n))
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, n)| n)
             })
             .try_fold(0usize, |total, n| Some(total.saturating_add(n?)))
     }
+}
+
+/// Slack when rounding a bound proven in floating point up to whole GPUs: an LP optimum of
+/// 6.0000001 is 6 GPUs, not 7.
+const BOUND_ROUNDING: f64 = 1e-6;
+
+/// The smallest whole number at or above a bound proven in floating point.
+pub fn whole_units(value: f64) -> usize {
+    (value - BOUND_ROUNDING).ceil().max(0.0) as usize
 }
 
 /// How many instances of throughput `each` serve `rate`.

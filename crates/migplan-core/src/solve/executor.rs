@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::Problem;
-use crate::solve::control::{Budget, Control, Phase, Progress};
+use crate::solve::control::{Budget, Control, Phase, Pricing, Progress};
 use crate::solve::deployment::Deployment;
 use crate::solve::relaxation::{relax, Relaxation};
 
@@ -37,13 +37,16 @@ pub fn execute(
     ctl.report(Phase::Bounding);
     let relaxation = relax(problem, &ctl);
     ctl.raise_lower_bound(relaxation.lower_bound);
+    if problem.is_mixed() {
+        let layout_costs = (0..problem.layouts.len()).map(|l| problem.layout_cost(l)).collect();
+        ctl.price(Pricing { layout_costs, lower_cost: relaxation.lower_cost });
+    }
     ctl.report(Phase::Searching);
     let result = solver.solve(problem, &relaxation, &mut ctl);
     let deployment = result.deployment.normalized();
-    let termination =
-        if deployment.gpu_count() <= ctl.lower_bound() { Termination::Optimal } else { result.termination };
+    let termination = if ctl.meets_bound(&deployment) { Termination::Optimal } else { result.termination };
     ctl.report(Phase::Stopped(termination));
     let info =
         SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
-    deployment.to_plan(problem, ctl.lower_bound(), info)
+    deployment.to_plan(problem, ctl.lower_bound(), relaxation.lower_cost, info)
 }

@@ -1,0 +1,109 @@
+//! Mixed fleets: two GPU types measured for the same models, planned by cost.
+
+use std::sync::atomic::AtomicBool;
+
+use migplan_core::check::fleet::validate_fleet;
+use migplan_core::check::plan::layouts;
+use migplan_core::hardware::catalog::gpu;
+use migplan_core::plan::{Plan, PlanGpu};
+use migplan_core::problem::fleet::PricedGpu;
+use migplan_core::problem::generate::synthetic;
+use migplan_core::problem::input::{ProfileRow, WorkloadRow};
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::plan_fleet_timed;
+
+/// A generated A100-40GB case, and the same models measured on an H100-80GB at `speedup`
+/// times the throughput (profiles by their short form, which both GPUs share).
+fn two_type_case(models: usize, seed: u64, speedup: f64) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
+    let a100 = gpu("a100-40gb").unwrap();
+    let generated = synthetic(&a100, models, seed);
+    let mut rows = Vec::new();
+    for r in &generated.profiles {
+        let short = r.profile.split('.').next().unwrap().to_string();
+        rows.push(ProfileRow { profile: short.clone(), gpu: Some("a100-40gb".into()), ..r.clone() });
+        let faster = ((r.throughput * speedup) * 100.0).round() / 100.0;
+        rows.push(ProfileRow { profile: short, gpu: Some("h100-80gb".into()), throughput: faster, ..r.clone() });
+    }
+    (rows, generated.workload)
+}
+
+fn fleet(costs: &[(&str, f64)]) -> Vec<PricedGpu> {
+    costs.iter().map(|&(id, cost)| PricedGpu { spec: gpu(id).unwrap(), cost }).collect()
+}
+
+fn plan(fleet: &[PricedGpu], rows: &[ProfileRow], workload: &[WorkloadRow]) -> Plan {
+    let options = RunOptions {
+        solver: SolverKind::Auto,
+        budget: Budget { time_limit: Some(std::time::Duration::from_secs(20)), max_iterations: None },
+        seed: 1,
+    };
+    plan_fleet_timed(fleet, rows, workload, &options, &AtomicBool::new(false), None).unwrap().0
+}
+
+/// The plan's GPUs of one type, as a plan of that type alone.
+fn part(plan: &Plan, id: &str) -> Plan {
+    let gpus: Vec<PlanGpu> =
+        plan.gpus.iter().filter(|g| g.gpu.as_deref() == Some(id)).map(|g| PlanGpu { gpu: None, ..g.clone() }).collect();
+    Plan { gpu: id.to_string(), gpu_count: gpus.len(), gpus, cost: None, ..plan.clone() }
+}
+
+#[test]
+fn a_mix_costs_no_more_than_the_cheaper_single_type_and_each_part_validates() {
+    for seed in 1..=4 {
+        let (rows, workload) = two_type_case(10, seed, 2.3);
+        let costs = [("a100-40gb", 1.0), ("h100-80gb", 2.2)];
+        let mixed = plan(&fleet(&costs), &rows, &workload);
+        let cost = mixed.cost.clone().expect("a mixed plan states its cost");
+        let mut cheapest_single = f64::INFINITY;
+        for (id, price) in costs {
+            let alone = plan(&fleet(&[(id, price)]), &rows, &workload);
+            assert!(alone.cost.is_none(), "one type at its own price is a GPU count");
+            cheapest_single = cheapest_single.min(alone.gpu_count as f64 * price);
+        }
+        assert!(cost.total <= cheapest_single + 1e-9, "seed {seed}: mix {} > single {cheapest_single}", cost.total);
+        assert!(cost.lower <= cost.total + 1e-9, "seed {seed}: bound {} above cost {}", cost.lower, cost.total);
+        assert!(mixed.bound.lower <= mixed.gpu_count);
+        for (id, _) in costs {
+            let spec = gpu(id).unwrap();
+            let alone = part(&mixed, id);
+            assert_eq!(layouts(&spec, &alone), vec![], "seed {seed}: the {id} part");
+            let spent = cost.per_type[id];
+            assert!((spent - alone.gpu_count as f64 * costs.iter().find(|c| c.0 == id).unwrap().1).abs() < 1e-9);
+        }
+        let priced: Vec<_> = fleet(&costs).into_iter().map(|t| (t.spec, t.cost)).collect();
+        let priced: Vec<_> = priced.iter().map(|(g, c)| (g, *c)).collect();
+        assert_eq!(validate_fleet(&priced, &rows, &workload, &mixed), vec![]);
+    }
+}
+
+#[test]
+fn a_much_dearer_type_goes_unused() {
+    for seed in 1..=3 {
+        let (rows, workload) = two_type_case(8, seed, 2.3);
+        let mixed = plan(&fleet(&[("a100-40gb", 1.0), ("h100-80gb", 50.0)]), &rows, &workload);
+        assert!(mixed.gpus.iter().all(|g| g.gpu.as_deref() == Some("a100-40gb")), "seed {seed}");
+        assert_eq!(mixed.cost.as_ref().unwrap().per_type["h100-80gb"], 0.0);
+        let cheap_h100 = plan(&fleet(&[("a100-40gb", 50.0), ("h100-80gb", 1.0)]), &rows, &workload);
+        assert!(cheap_h100.gpus.iter().all(|g| g.gpu.as_deref() == Some("h100-80gb")), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_wrong_cost_or_a_gpu_of_a_type_not_planned_fails_the_check() {
+    let (rows, workload) = two_type_case(6, 7, 2.0);
+    let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
+    let mixed = plan(&costs, &rows, &workload);
+    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
+    let mut wrong = mixed.clone();
+    wrong.cost.as_mut().unwrap().total -= 0.5;
+    assert!(!validate_fleet(&priced, &rows, &workload, &wrong).is_empty());
+    let mut low_bound = mixed.clone();
+    low_bound.cost.as_mut().unwrap().lower = mixed.cost.as_ref().unwrap().total + 1.0;
+    assert!(!validate_fleet(&priced, &rows, &workload, &low_bound).is_empty());
+    let mut other = mixed.clone();
+    other.gpus[0].gpu = Some("a30-24gb".into());
+    assert!(!validate_fleet(&priced, &rows, &workload, &other).is_empty());
+    // Checked for the other type only, the plan is for a GPU not planned for.
+    assert!(!validate_fleet(&priced[1..], &rows, &workload, &mixed).is_empty());
+}
