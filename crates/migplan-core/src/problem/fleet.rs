@@ -71,26 +71,3 @@ pub fn fleet_layouts(types: &[GpuType], usable_profiles: &[usize], total_profile
     }
     (layouts, layout_type)
 }
-
-impl crate::problem::Problem {
-    /// The problem with only type `t`'s profiles usable, keeping every layout's index (the
-    /// other types' layouts then serve nothing): `None` when some model with demand cannot
-    /// run on that type.
-    pub fn only_type(&self, t: usize) -> Option<crate::problem::Problem> {
-        let block = self.types[t].profiles.clone();
-        let capacity: Vec<Vec<_>> = self
-            .capacity
-            .iter()
-            .map(|row| row.iter().enumerate().map(|(p, c)| if block.contains(&p) { *c } else { None }).collect())
-            .collect();
-        let served = |s: usize| self.models[s].rate <= 0.0 || capacity[s].iter().any(Option::is_some);
-        if !(0..self.models.len()).all(served) {
-            return None;
-        }
-        Some(crate::problem::Problem {
-            usable_profiles: self.usable_profiles.iter().copied().filter(|p| block.contains(p)).collect(),
-            capacity,
-            ..self.clone()
-        })
-    }
-}

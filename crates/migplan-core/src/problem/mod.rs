@@ -4,16 +4,17 @@
 
 pub mod fleet;
 pub mod generate;
+mod hints;
 pub mod import;
 pub mod input;
 pub mod notes;
 
 use std::collections::HashMap;
 
-use crate::hardware::catalog::all_gpus;
 use crate::hardware::layouts::{maximal_layouts, Layout};
-use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::hardware::spec::GpuSpec;
 use crate::problem::fleet::{combine, fleet_layouts, GpuType, PricedGpu};
+use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 
@@ -138,31 +139,7 @@ impl Problem {
             }
         }
         let gpu = &types[0].spec;
-        let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _, _)| *name));
-        for (name, gpu, rows) in &unknown {
-            let lines: Vec<String> = rows.iter().take(5).map(|r| r.loc.line.to_string()).collect();
-            let more = if rows.len() > 5 { format!(" and {} more", rows.len() - 5) } else { String::new() };
-            let message = if rows.len() == 1 {
-                format!("`{name}` is not a MIG profile of {}", gpu.id)
-            } else {
-                format!(
-                    "`{name}` is not a MIG profile of {} ({} rows: lines {}{more})",
-                    gpu.id,
-                    rows.len(),
-                    lines.join(", ")
-                )
-            };
-            let mut hint = format!(
-                "{} has {}; the short forms {} mean its plain profiles",
-                gpu.id,
-                gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
-                short_forms(gpu)
-            );
-            if let Some(other) = guess {
-                hint = format!("these profiles are {other}'s: plan for --gpu {other}? ({hint})");
-            }
-            errors.push(InputError::at(&rows[0].loc, Some("profile"), message).with_hint(hint));
-        }
+        errors.extend(unknown_profiles(gpu, &unknown));
         measured.sort_unstable();
         measured.dedup();
         let mut models = Vec::with_capacity(workload.len());
@@ -302,6 +279,27 @@ impl Problem {
         }
     }
 
+    /// The problem with only type `t`'s profiles usable, keeping every layout's index (the
+    /// other types' layouts then serve nothing): `None` when some model with demand cannot
+    /// run on that type.
+    pub fn only_type(&self, t: usize) -> Option<Problem> {
+        let block = self.types[t].profiles.clone();
+        let capacity: Vec<Vec<_>> = self
+            .capacity
+            .iter()
+            .map(|row| row.iter().enumerate().map(|(p, c)| if block.contains(&p) { *c } else { None }).collect())
+            .collect();
+        let served = |s: usize| self.models[s].rate <= 0.0 || capacity[s].iter().any(Option::is_some);
+        if !(0..self.models.len()).all(served) {
+            return None;
+        }
+        Some(Problem {
+            usable_profiles: self.usable_profiles.iter().copied().filter(|p| block.contains(p)).collect(),
+            capacity,
+            ..self.clone()
+        })
+    }
+
     /// Serving every model on whole-GPU instances only: the paper's baseline. `None` when
     /// some model with demand cannot run on a whole GPU within its SLO.
     /// On a mixed fleet, each model takes the type whose whole GPUs serve it cheapest.
@@ -344,51 +342,6 @@ pub fn instances_needed(rate: f64, each: f64) -> usize {
         n - 1
     } else {
         n
-    }
-}
-
-fn short_forms(gpu: &GpuSpec) -> String {
-    let mut sizes: Vec<u8> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).map(|p| p.compute).collect();
-    sizes.dedup();
-    sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
-}
-
-/// The one other catalog GPU that has every one of `names` as a profile, if exactly one
-/// does: the GPU the rows were most likely measured on.
-fn other_gpu_of<'a>(gpu: &GpuSpec, names: impl Iterator<Item = &'a str>) -> Option<&'static str> {
-    let names: Vec<&str> = names.collect();
-    if names.is_empty() {
-        return None;
-    }
-    let fits: Vec<&'static str> = all_gpus()
-        .into_iter()
-        .filter(|g| g.id != gpu.id && names.iter().all(|n| g.profiles.iter().any(|p| p.name.eq_ignore_ascii_case(n))))
-        .map(|g| g.id)
-        .collect();
-    // Profile names are shared by GPUs of one memory size (A100-80GB and H100-80GB): name the
-    // first when they all fit.
-    fits.first().copied()
-}
-
-/// A hint for a model with no rows: the measured models whose names contain it or it theirs.
-fn similar_models(model: &str, known: &[&str]) -> String {
-    let lower = model.to_ascii_lowercase();
-    let close: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|k| {
-            let k = k.to_ascii_lowercase();
-            k.contains(&lower) || lower.contains(&k)
-        })
-        .collect();
-    if !close.is_empty() {
-        format!("did you mean {}?", close.join(" or "))
-    } else if known.is_empty() {
-        "the profiles file has no rows".to_string()
-    } else if known.len() <= 10 {
-        format!("the profiles cover {}", known.join(", "))
-    } else {
-        format!("the profiles cover {} and {} more", known[..10].join(", "), known.len() - 10)
     }
 }
 
