@@ -2,6 +2,8 @@
 //! pass the result through the independent checkers before handing it over. A plan or a
 //! move that fails its check is an error, never a result.
 
+pub mod capacity;
+
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 

@@ -3,7 +3,7 @@
 use std::sync::atomic::AtomicBool;
 
 use migplan_core::check::fleet::validate_fleet;
-use migplan_core::check::plan::layouts;
+use migplan_core::check::plan::{layouts, validate};
 use migplan_core::hardware::catalog::gpu;
 use migplan_core::plan::{Plan, PlanGpu};
 use migplan_core::problem::fleet::PricedGpu;
@@ -11,6 +11,7 @@ use migplan_core::problem::generate::synthetic;
 use migplan_core::problem::input::{ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::capacity::{compare, factors, growth, scaled, with_headroom};
 use migplan_core::workflow::plan_fleet_timed;
 
 /// A generated A100-40GB case, and the same models measured on an H100-80GB at `speedup`
@@ -106,4 +107,96 @@ fn a_wrong_cost_or_a_gpu_of_a_type_not_planned_fails_the_check() {
     assert!(!validate_fleet(&priced, &rows, &workload, &other).is_empty());
     // Checked for the other type only, the plan is for a GPU not planned for.
     assert!(!validate_fleet(&priced[1..], &rows, &workload, &mixed).is_empty());
+}
+
+fn options() -> RunOptions {
+    RunOptions {
+        solver: SolverKind::Auto,
+        budget: Budget { time_limit: Some(std::time::Duration::from_secs(20)), max_iterations: None },
+        seed: 1,
+    }
+}
+
+#[test]
+fn the_growth_curve_is_monotone_and_every_point_checks() {
+    let a100 = gpu("a100-40gb").unwrap();
+    let generated = synthetic(&a100, 15, 3);
+    let fleet = [PricedGpu::unit(a100.clone())];
+    let steps = factors(0.5, 4.0, 8);
+    let cancel = AtomicBool::new(false);
+    let points = growth(&fleet, &generated.profiles, &generated.workload, &steps, &options(), &cancel).unwrap();
+    assert_eq!(points.len(), 8);
+    for (k, p) in points.iter().enumerate() {
+        let demand = scaled(&generated.workload, p.factor);
+        assert_eq!(validate(&a100, &generated.profiles, &demand, &p.plan), vec![], "factor {}", p.factor);
+        assert!(p.lower_gpus <= p.gpus && p.gpus == p.plan.gpu_count);
+        if k > 0 {
+            let before = &points[k - 1];
+            assert!(before.gpus <= p.gpus, "{} GPUs at {} but {} at {}", before.gpus, before.factor, p.gpus, p.factor);
+            assert!(before.lower_gpus <= p.lower_gpus);
+        }
+        if p.factor <= 1.0 {
+            assert!(p.current_suffices, "the plan for the measured demand serves less at {}", p.factor);
+        }
+    }
+    assert!(!points.last().unwrap().current_suffices, "four times the demand needs more than today's plan");
+}
+
+#[test]
+fn a_mixed_growth_curve_is_monotone_in_cost() {
+    let (rows, workload) = two_type_case(8, 5, 2.3);
+    let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
+    let cancel = AtomicBool::new(false);
+    let points = growth(&costs, &rows, &workload, &factors(1.0, 3.0, 4), &options(), &cancel).unwrap();
+    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
+    for pair in points.windows(2) {
+        assert!(pair[0].cost <= pair[1].cost + 1e-9, "{} then {}", pair[0].cost, pair[1].cost);
+    }
+    for p in &points {
+        assert!(p.lower_cost <= p.cost + 1e-9);
+        assert_eq!(validate_fleet(&priced, &rows, &scaled(&workload, p.factor), &p.plan), vec![]);
+    }
+}
+
+#[test]
+fn compare_lists_each_type_and_a_mix_no_dearer_than_either() {
+    let (rows, workload) = two_type_case(8, 2, 2.3);
+    let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
+    let table = compare(&costs, &rows, &workload, &options(), &AtomicBool::new(false)).unwrap();
+    let names: Vec<&str> = table.iter().map(|r| r.fleet.as_str()).collect();
+    assert_eq!(names, ["a100-40gb", "h100-80gb", "mix"]);
+    let mix = &table[2];
+    for row in &table {
+        assert!(row.refused.is_none());
+        assert!(row.lower_cost <= row.cost + 1e-9 && row.lower_gpus <= row.gpus);
+        assert!(mix.cost <= row.cost + 1e-9, "the mix costs {} but {} alone {}", mix.cost, row.fleet, row.cost);
+        assert_eq!(row.per_type.values().sum::<usize>(), row.gpus);
+    }
+    assert_eq!(table[1].cost, table[1].gpus as f64 * 2.2);
+}
+
+#[test]
+fn headroom_plans_for_more_and_says_what_it_costs() {
+    let a100 = gpu("a100-40gb").unwrap();
+    let generated = synthetic(&a100, 12, 4);
+    let fleet = [PricedGpu::unit(a100.clone())];
+    let per_model = std::collections::BTreeMap::from([(generated.workload[0].model.clone(), 50.0)]);
+    let plan = with_headroom(
+        &fleet,
+        &generated.profiles,
+        &generated.workload,
+        20.0,
+        &per_model,
+        &options(),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let headroom = plan.headroom.clone().unwrap();
+    assert!(headroom.gpus_without <= plan.gpu_count);
+    for (m, w) in plan.models.iter().zip(&generated.workload) {
+        assert_eq!(m.rate, w.rate, "the plan states the measured demand");
+        let wanted = if m.model == generated.workload[0].model { 1.5 } else { 1.2 };
+        assert!(m.capacity >= w.rate * wanted * (1.0 - 1e-9), "{}: {} for {}", m.model, m.capacity, w.rate);
+    }
+    assert_eq!(validate(&a100, &generated.profiles, &generated.workload, &plan), vec![]);
 }

@@ -55,6 +55,7 @@ fn good_plan() -> Plan {
         baseline: Baseline { whole_gpus: None },
         solver: SolverInfo { name: "hand".into(), seed: 0, elapsed_ms: 0, termination: Termination::Finished },
         cost: None,
+        headroom: None,
     }
 }
 

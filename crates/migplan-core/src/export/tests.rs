@@ -33,6 +33,7 @@ fn plan(a: usize, b: usize) -> Plan {
         baseline: Baseline { whole_gpus: None },
         solver: SolverInfo { name: "test".into(), seed: 1, elapsed_ms: 0, termination: Termination::Finished },
         cost: None,
+        headroom: None,
     }
 }
 

@@ -20,6 +20,22 @@ pub struct Plan {
     /// What the fleet costs, for a plan over several GPU types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Cost>,
+    /// Planned for more than the measured demand: how much more, and what the plan for the
+    /// measured demand alone would take. `models[].rate` stays the measured demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headroom: Option<Headroom>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headroom {
+    /// Percent over the measured rate planned for every model not in `per_model`.
+    pub percent: f64,
+    /// Percent per model, where it differs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_model: BTreeMap<String, f64>,
+    /// The GPUs and cost of the plan for the measured demand, without headroom.
+    pub gpus_without: usize,
+    pub cost_without: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -140,6 +140,7 @@ impl Deployment {
             baseline: Baseline { whole_gpus: problem.whole_gpu_baseline() },
             solver,
             cost,
+            headroom: None,
         }
     }
 }

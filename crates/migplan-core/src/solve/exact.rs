@@ -34,22 +34,53 @@ impl Solver for Exact {
     }
 
     fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
-        let mut best = search(problem, relaxation, ctl, None);
-        // The mix's relaxation can round to a fleet dearer than one type alone would be: try
-        // each type alone too, so a mix never costs more than the cheaper single type found.
-        if problem.is_mixed() {
-            for t in 0..problem.types.len() {
-                if ctl.stop_reason().is_some() {
-                    break;
-                }
-                let Some(alone) = problem.only_type(t) else { continue };
-                let relaxation = relax(&alone, ctl);
-                best = search(&alone, &relaxation, ctl, Some(best));
-            }
-        }
-        let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
-        SolverResult { deployment: best, termination }
+        solve_from(problem, relaxation, ctl, None)
     }
+}
+
+/// The exact planner started from a deployment for part of the demand (the previous point of
+/// a growth curve, say): refilled exactly, it is the first plan to beat. Its layouts must be
+/// the problem's, which holds for the same inputs at other rates.
+#[derive(Debug, Default)]
+pub struct WarmExact {
+    pub start: Option<Deployment>,
+}
+
+impl Solver for WarmExact {
+    fn name(&self) -> &'static str {
+        "exact"
+    }
+
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
+        let start = self.start.take().map(|mut start| {
+            complete_exactly(problem, &mut start.gpus, ctl);
+            start
+        });
+        solve_from(problem, relaxation, ctl, start)
+    }
+}
+
+fn solve_from(
+    problem: &Problem,
+    relaxation: &Relaxation,
+    ctl: &mut Control,
+    start: Option<Deployment>,
+) -> SolverResult {
+    let mut best = search(problem, relaxation, ctl, start);
+    // The mix's relaxation can round to a fleet dearer than one type alone would be: try
+    // each type alone too, so a mix never costs more than the cheaper single type found.
+    if problem.is_mixed() {
+        for t in 0..problem.types.len() {
+            if ctl.stop_reason().is_some() {
+                break;
+            }
+            let Some(alone) = problem.only_type(t) else { continue };
+            let relaxation = relax(&alone, ctl);
+            best = search(&alone, &relaxation, ctl, Some(best));
+        }
+    }
+    let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
+    SolverResult { deployment: best, termination }
 }
 
 /// Rounds the master solution, tries the fractional models' alternatives and each model's

@@ -33,6 +33,18 @@ pub fn execute(
     cancel: &AtomicBool,
     observer: &mut dyn FnMut(&Progress),
 ) -> Plan {
+    execute_keeping(problem, solver, budget, seed, cancel, observer).0
+}
+
+/// [`execute`], and the best deployment itself: the start of a search for more demand.
+pub fn execute_keeping(
+    problem: &Problem,
+    solver: &mut dyn Solver,
+    budget: Budget,
+    seed: u64,
+    cancel: &AtomicBool,
+    observer: &mut dyn FnMut(&Progress),
+) -> (Plan, Deployment) {
     let mut ctl = Control::new(solver.name(), budget, seed, cancel, observer);
     ctl.report(Phase::Bounding);
     let relaxation = relax(problem, &ctl);
@@ -48,5 +60,5 @@ pub fn execute(
     ctl.report(Phase::Stopped(termination));
     let info =
         SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
-    deployment.to_plan(problem, ctl.lower_bound(), relaxation.lower_cost, info)
+    (deployment.to_plan(problem, ctl.lower_bound(), relaxation.lower_cost, info), deployment)
 }
