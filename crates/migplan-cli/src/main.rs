@@ -122,6 +122,8 @@ enum Command {
     Sweep(capacity::SweepArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
+    /// Time the growth curve (`sweep`) of a generated workload.
+    BenchSweep(bench::BenchSweepArgs),
     /// Move between plans for generated demand changes and compare with drain and rebuild.
     BenchTransition(bench::BenchTransitionArgs),
     /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
@@ -264,6 +266,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
+        Command::BenchSweep(args) => bench::run_sweep(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
             let generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);

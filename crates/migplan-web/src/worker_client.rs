@@ -38,7 +38,8 @@ pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
             }
             WorkerMessage::MoveDone { planned } => dispatch.dispatch(Action::MoveDone(planned)),
             WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
-            WorkerMessage::Ready => {}
+            // The capacity panel runs a worker of its own and hears these itself.
+            WorkerMessage::Ready | WorkerMessage::Capacity { .. } => {}
         }
     };
     let on_error = {
