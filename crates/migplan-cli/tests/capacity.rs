@@ -216,6 +216,19 @@ fn headroom_is_planned_for_and_reported_beside_the_plan_without() {
     for m in plan["models"].as_array().unwrap() {
         assert!(m["capacity"].as_f64().unwrap() >= 1.25 * m["rate"].as_f64().unwrap() * (1.0 - 1e-9), "{m}");
     }
+    let o = migplan(&[
+        "plan",
+        "--gpu",
+        "a100-40gb",
+        "--profiles",
+        p.to_str().unwrap(),
+        "--workload",
+        w.to_str().unwrap(),
+        "--headroom-for",
+        "no-such-model=30",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-model"), "{}", stderr(&o));
 }
 
 #[test]

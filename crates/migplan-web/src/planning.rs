@@ -206,8 +206,10 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
     };
     let cancel = AtomicBool::new(false);
     let own = [PricedGpu::unit(p.gpu.clone())];
-    let answered = compare(&fleet, &p.profiles, &p.workload, &p.options, &cancel).and_then(|compare| {
-        let growth = growth(&own, &p.profiles, &p.workload, &factors(from, to, steps), &p.options, &cancel)?;
+    // As `migplan compare` and `sweep` do: capacity is planned exactly, with bounds.
+    let options = RunOptions { solver: SolverKind::Exact, ..p.options };
+    let answered = compare(&fleet, &p.profiles, &p.workload, &options, &cancel).and_then(|compare| {
+        let growth = growth(&own, &p.profiles, &p.workload, &factors(from, to, steps), &options, &cancel)?;
         Ok(WorkerMessage::Capacity { compare, growth })
     });
     answered.unwrap_or_else(refused)

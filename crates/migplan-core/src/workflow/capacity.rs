@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{Headroom, Plan, Termination};
 use crate::problem::fleet::PricedGpu;
-use crate::problem::input::{ProfileRow, WorkloadRow};
+use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::problem::{instances_needed, Problem};
 use crate::solve::control::Progress;
 use crate::solve::deployment::Deployment;
@@ -252,6 +252,20 @@ pub fn with_headroom(
     options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Plan, Refusal> {
+    let unknown: Vec<InputError> = per_model
+        .keys()
+        .filter(|m| !workload.iter().any(|w| &w.model == *m))
+        .map(|m| InputError {
+            file: workload.first().map_or(String::new(), |w| w.loc.file.clone()),
+            line: None,
+            column: Some("model".into()),
+            message: format!("a headroom is given for `{m}`, which the workload does not list"),
+            hint: Some("name a model of the workload, as its `model` column spells it".into()),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Refusal::Inputs(InputErrors(unknown)));
+    }
     let raised: Vec<WorkloadRow> = workload
         .iter()
         .map(|w| {
