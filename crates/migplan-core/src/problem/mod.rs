@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::GpuSpec;
-use crate::problem::fleet::{combine, fleet_layouts, GpuType, PricedGpu};
+use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuType, PricedGpu};
 use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
@@ -268,14 +268,14 @@ impl Problem {
         self.types.iter().map(|t| t.cost).fold(0.0, f64::max)
     }
 
-    /// The best lower bound on cost that `value` (proven in floating point) gives: when every
-    /// type costs the same, a whole number of GPUs of that cost.
+    /// The best lower bound on cost that `value` (proven in floating point) gives: the least
+    /// cost of whole GPUs at or above it (a whole number of GPUs when all cost the same).
     pub fn cost_bound(&self, value: f64) -> f64 {
         let first = self.types[0].cost;
         if self.types.iter().all(|t| t.cost == first) {
             first * crate::problem::whole_units(value / first) as f64
         } else {
-            value
+            least_fleet_cost_from(&self.types.iter().map(|t| t.cost).collect::<Vec<_>>(), value)
         }
     }
 
