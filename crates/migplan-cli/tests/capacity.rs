@@ -81,7 +81,13 @@ fn a_mixed_plan_costs_no_more_than_either_type_validates_and_its_parts_export() 
     let used_h100 = gpus.iter().any(|g| g["gpu"] == "h100-80gb");
     assert_eq!(o.status.code(), Some(if used_h100 { 1 } else { 0 }), "{}", stdout(&o));
 
-    // Each type's part is a plan of that type whose layouts export.
+    // The whole plan is no one type's config; each type's part is a plan of that type whose
+    // layouts export.
+    if used_h100 && gpus.iter().any(|g| g["gpu"] == "a100-40gb") {
+        let o = migplan(&["export", "--plan", f, "--format", "mig-parted"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("mixes GPU types"), "{}", stderr(&o));
+    }
     for gpu_type in ["a100-40gb", "h100-80gb"] {
         let part: Vec<Value> = gpus
             .iter()
