@@ -50,16 +50,17 @@ impl FleetArgs {
                     spec.id, spec.id
                 )));
             };
-            t.cost = match price.trim().parse::<f64>() {
-                Ok(p) if p.is_finite() && p > 0.0 && p <= 1e9 => p,
-                _ => {
-                    return Err(Failure(format!(
-                        "--cost `{written}`: `{price}` is not a price above 0\n  hint: {hint}"
-                    )))
-                }
-            };
+            t.cost = parse_price(price).map_err(|e| Failure(format!("--cost `{written}`: {e}\n  hint: {hint}")))?;
         }
         Ok(fleet)
+    }
+}
+
+/// A price: above 0, at most 1e9.
+pub fn parse_price(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p.is_finite() && p > 0.0 && p <= 1e9 => Ok(p),
+        _ => Err(format!("`{text}` is not a price above 0")),
     }
 }
 

@@ -20,12 +20,13 @@ use migplan_core::check::fleet::validate_fleet;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::problem::fleet::NodePrice;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
-use migplan_core::workflow::capacity::with_headroom;
+use migplan_core::workflow::capacity::{with_headroom, HeadroomAsked};
 
 use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, write_out, Failure, Format};
 use crate::import::read_inputs;
@@ -62,6 +63,10 @@ enum Command {
         /// A model's own headroom, as MODEL=PERCENT; may be given several times.
         #[arg(long, value_name = "MODEL=PERCENT")]
         headroom_for: Vec<String>,
+        /// What a node costs: each type's GPUs fill nodes of --gpus-per-node, and the nodes
+        /// count in the cost the plan minimises.
+        #[arg(long, value_parser = capacity::parse_price)]
+        node_cost: Option<f64>,
         /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
         /// any file `migplan import` reads; may be given several times.
         #[arg(long, required = true)]
@@ -184,6 +189,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             fleet,
             headroom,
             headroom_for,
+            node_cost,
             profiles,
             latency,
             workload,
@@ -209,13 +215,14 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             let options =
                 RunOptions { solver, budget: Budget { time_limit: Some(time_limit), max_iterations: None }, seed };
             let cancel = AtomicBool::new(false);
+            let nodes = node_cost.map(|cost| NodePrice { gpus_per_node: deploy.gpus_per_node, cost });
             let (plan, times) = if headroom.is_some() || !per_model.is_empty() {
-                let percent = headroom.unwrap_or(0.0);
-                let plan =
-                    with_headroom(&fleet, &profile_rows, &workload_rows, percent, &per_model, &options, &cancel)?;
+                let asked = HeadroomAsked { percent: headroom.unwrap_or(0.0), per_model };
+                let (profiles, workload) = (&profile_rows, &workload_rows);
+                let plan = with_headroom(&fleet, nodes, profiles, workload, &asked, &options, &cancel)?;
                 (plan, Default::default())
             } else {
-                workflow::plan_fleet_timed(&fleet, &profile_rows, &workload_rows, &options, &cancel, None)?
+                workflow::plan_fleet_timed(&fleet, nodes, &profile_rows, &workload_rows, &options, &cancel, None)?
             };
             let writing = Instant::now();
             let text = match format {

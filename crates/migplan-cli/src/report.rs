@@ -59,8 +59,16 @@ pub fn plan_table(plan: &Plan) -> String {
             };
             let mut types = Vec::new();
             for (gpu_type, spent) in &cost.per_type {
-                let n = plan.gpus.iter().filter(|g| g.gpu.as_deref() == Some(gpu_type.as_str())).count();
+                let n = plan.gpus.iter().filter(|g| g.gpu.as_deref().unwrap_or(&plan.gpu) == gpu_type).count();
                 types.push(format!("{n} x {gpu_type} ({spent:.2})"));
+            }
+            if let Some(nodes) = &cost.nodes {
+                let each = nodes.gpus_per_node;
+                types.push(format!(
+                    "{} nodes of {each} GPUs ({:.2})",
+                    nodes.count,
+                    nodes.count as f64 * nodes.cost_each
+                ));
             }
             let _ = writeln!(
                 out,

@@ -262,3 +262,30 @@ fn a_cost_for_a_type_not_planned_or_a_bad_price_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("exact"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_node_cost_counts_each_types_nodes_in_the_plans_cost() {
+    let (profiles, workload) = two_type_case("nodes", "6");
+    let mut fleet = MIX.to_vec();
+    fleet.extend_from_slice(&["--node-cost", "3", "--gpus-per-node", "4"]);
+    let plan = plan(&profiles, &workload, &fleet);
+    let nodes = &plan["cost"]["nodes"];
+    let gpus = plan["gpus"].as_array().unwrap();
+    let of = |t: &str| gpus.iter().filter(|g| g["gpu"] == t).count();
+    assert_eq!(nodes["count"].as_u64().unwrap() as usize, of("a100-40gb").div_ceil(4) + of("h100-80gb").div_ceil(4));
+    let spent: f64 = plan["cost"]["per_type"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    let total = plan["cost"]["total"].as_f64().unwrap();
+    assert!((total - spent - 3.0 * nodes["count"].as_f64().unwrap()).abs() < 1e-9, "{}", plan["cost"]);
+    let o = migplan(&[
+        "plan",
+        "--gpu",
+        "a100-40gb",
+        "--node-cost",
+        "0",
+        "--profiles",
+        profiles.to_str().unwrap(),
+        "--workload",
+        workload.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a node cost of 0 is refused");
+}

@@ -18,7 +18,7 @@ use crate::moves::exchange::{plan_transition, Demand};
 use crate::moves::near::Near;
 use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
-use crate::problem::fleet::PricedGpu;
+use crate::problem::fleet::{NodePrice, PricedGpu};
 use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
@@ -96,8 +96,7 @@ pub fn plan(
     plan_timed(gpu, profiles, workload, options, cancel, watch).map(|(plan, _)| plan)
 }
 
-/// How long each phase of planning took, in milliseconds: what `--verbose` and the
-/// benchmarks print.
+/// How long each phase of planning took, in milliseconds (`--verbose`, the benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhaseTimes {
     pub build_ms: f64,
@@ -115,14 +114,14 @@ pub fn plan_timed(
     cancel: &AtomicBool,
     watch: Option<Watch<Plan>>,
 ) -> Result<(Plan, PhaseTimes), Refusal> {
-    plan_fleet_timed(&[PricedGpu::unit(gpu.clone())], profiles, workload, options, cancel, watch)
+    plan_fleet_timed(&[PricedGpu::unit(gpu.clone())], None, profiles, workload, options, cancel, watch)
 }
 
-/// Plans `workload` on the cheapest mix of the GPU types of `fleet` (each with its cost) and
-/// checks the plan, with each phase's time; one type is [`plan_timed`]. Only the exact
-/// planner prices GPUs: `auto` means it for a mix, and the heuristics are refused.
+/// [`plan_timed`] on the cheapest mix of `fleet`'s types at their costs, with `nodes` priced
+/// too when given. Only the exact planner prices GPUs (`auto` means it; heuristics refused).
 pub fn plan_fleet_timed(
     fleet: &[PricedGpu],
+    nodes: Option<NodePrice>,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
     options: &RunOptions,
@@ -131,8 +130,8 @@ pub fn plan_fleet_timed(
 ) -> Result<(Plan, PhaseTimes), Refusal> {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let options = &fleet_options(fleet, options)?;
-    let problem = Problem::build_fleet(fleet, profiles, workload)?;
+    let options = &fleet_options(fleet, nodes, options)?;
+    let problem = Problem { node_price: nodes, ..Problem::build_fleet(fleet, profiles, workload)? };
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
@@ -155,10 +154,9 @@ pub fn plan_fleet_timed(
     Ok((plan?, times))
 }
 
-/// The run options for `fleet`: `auto` is the exact planner on a mix (the heuristics count
-/// GPUs, not cost), and another solver is refused there.
-fn fleet_options(fleet: &[PricedGpu], options: &RunOptions) -> Result<RunOptions, Refusal> {
-    if fleet.len() < 2 {
+/// The run options: priced plans are exact (the heuristics count GPUs, not cost).
+fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOptions) -> Result<RunOptions, Refusal> {
+    if fleet.len() < 2 && nodes.is_none() {
         return Ok(*options);
     }
     match options.solver {
@@ -168,8 +166,11 @@ fn fleet_options(fleet: &[PricedGpu], options: &RunOptions) -> Result<RunOptions
                 file: String::new(),
                 line: None,
                 column: None,
-                message: format!("the `{}` solver plans one GPU type; a mixed fleet is planned exactly", other.name()),
-                hint: Some("use --solver exact (or auto), or give one --gpu".into()),
+                message: format!(
+                    "the `{}` solver counts GPUs; a mixed fleet or priced nodes are planned exactly",
+                    other.name()
+                ),
+                hint: Some("use --solver exact (or auto), or give one --gpu and no node cost".into()),
             }
             .into(),
         )),

@@ -6,12 +6,12 @@ use migplan_core::check::fleet::validate_fleet;
 use migplan_core::check::plan::{layouts, validate};
 use migplan_core::hardware::catalog::gpu;
 use migplan_core::plan::{Plan, PlanGpu};
-use migplan_core::problem::fleet::PricedGpu;
+use migplan_core::problem::fleet::{NodePrice, PricedGpu};
 use migplan_core::problem::generate::synthetic;
 use migplan_core::problem::input::{ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::capacity::{compare, factors, growth, scaled, with_headroom};
+use migplan_core::workflow::capacity::{compare, factors, growth, scaled, with_headroom, HeadroomAsked};
 use migplan_core::workflow::plan_fleet_timed;
 
 /// A generated A100-40GB case, and the same models measured on an H100-80GB at `speedup`
@@ -39,7 +39,7 @@ fn plan(fleet: &[PricedGpu], rows: &[ProfileRow], workload: &[WorkloadRow]) -> P
         budget: Budget { time_limit: Some(std::time::Duration::from_secs(20)), max_iterations: None },
         seed: 1,
     };
-    plan_fleet_timed(fleet, rows, workload, &options, &AtomicBool::new(false), None).unwrap().0
+    plan_fleet_timed(fleet, None, rows, workload, &options, &AtomicBool::new(false), None).unwrap().0
 }
 
 /// The plan's GPUs of one type, as a plan of that type alone.
@@ -183,10 +183,10 @@ fn headroom_plans_for_more_and_says_what_it_costs() {
     let per_model = std::collections::BTreeMap::from([(generated.workload[0].model.clone(), 50.0)]);
     let plan = with_headroom(
         &fleet,
+        None,
         &generated.profiles,
         &generated.workload,
-        20.0,
-        &per_model,
+        &HeadroomAsked { percent: 20.0, per_model },
         &options(),
         &AtomicBool::new(false),
     )
@@ -199,4 +199,41 @@ fn headroom_plans_for_more_and_says_what_it_costs() {
         assert!(m.capacity >= w.rate * wanted * (1.0 - 1e-9), "{}: {} for {}", m.model, m.capacity, w.rate);
     }
     assert_eq!(validate(&a100, &generated.profiles, &generated.workload, &plan), vec![]);
+}
+
+#[test]
+fn priced_nodes_count_in_the_cost_and_the_check() {
+    let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
+    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
+    let nodes = NodePrice { gpus_per_node: 4, cost: 3.0 };
+    for seed in 1..=3 {
+        let (rows, workload) = two_type_case(8, seed, 2.3);
+        let options = options();
+        let cancel = AtomicBool::new(false);
+        let (with_nodes, _) = plan_fleet_timed(&costs, Some(nodes), &rows, &workload, &options, &cancel, None).unwrap();
+        let cost = with_nodes.cost.clone().unwrap();
+        let node_cost = cost.nodes.clone().expect("priced nodes are stated");
+        let count =
+            |id: &str| with_nodes.gpus.iter().filter(|g| g.gpu.as_deref().unwrap_or(&with_nodes.gpu) == id).count();
+        assert_eq!(node_cost.count, count("a100-40gb").div_ceil(4) + count("h100-80gb").div_ceil(4));
+        let gpus_cost: f64 = cost.per_type.values().sum();
+        assert!((cost.total - gpus_cost - node_cost.count as f64 * 3.0).abs() < 1e-9);
+        assert!(cost.lower <= cost.total + 1e-9);
+        assert_eq!(validate_fleet(&priced, &rows, &workload, &with_nodes), vec![]);
+        let mut wrong = with_nodes.clone();
+        wrong.cost.as_mut().unwrap().nodes.as_mut().unwrap().count += 1;
+        assert!(!validate_fleet(&priced, &rows, &workload, &wrong).is_empty());
+        // Planning for the nodes costs no more, nodes included, than ignoring them did here.
+        let ignored = plan(&costs, &rows, &workload);
+        let ignored_nodes = ["a100-40gb", "h100-80gb"]
+            .iter()
+            .map(|id| ignored.gpus.iter().filter(|g| g.gpu.as_deref() == Some(*id)).count().div_ceil(4))
+            .sum::<usize>();
+        let ignored_total = ignored.cost.as_ref().unwrap().total + ignored_nodes as f64 * 3.0;
+        assert!(
+            cost.total <= ignored_total + 1e-9,
+            "seed {seed}: {} with nodes planned, {ignored_total} without",
+            cost.total
+        );
+    }
 }

@@ -12,8 +12,9 @@ use crate::problem::input::{ProfileRow, WorkloadRow};
 const COST_TOLERANCE: f64 = 1e-9;
 
 /// Checks `plan` for the GPU types of `fleet`, each with what one GPU of it costs, as
-/// [`super::plan::validate`] does for one type, and its `cost`: each type's spend, the total,
-/// the bound below it and any claim of optimality.
+/// [`super::plan::validate`] does for one type, and its `cost`: each type's spend, the nodes
+/// (each type's GPUs in nodes of `gpus_per_node`) when priced, the total, the bound below it
+/// and any claim of optimality.
 pub fn validate_fleet(
     fleet: &[(&GpuSpec, f64)],
     profiles: &[ProfileRow],
@@ -50,7 +51,20 @@ pub fn validate_fleet(
             found.push(Violation::CostWrong { field: format!("per_type.{gpu_type}"), stated: 0.0, actual });
         }
     }
-    let total: f64 = spent.values().sum();
+    let mut total: f64 = spent.values().sum();
+    if let Some(nodes) = &cost.nodes {
+        // Each type's GPUs fill nodes of their own.
+        let mut gpus_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for g in &plan.gpus {
+            *gpus_of.entry(g.gpu.as_deref().unwrap_or(&plan.gpu)).or_default() += 1;
+        }
+        let count: usize = gpus_of.values().map(|n| n.div_ceil(nodes.gpus_per_node.max(1))).sum();
+        if count != nodes.count {
+            let field = "nodes.count".to_string();
+            found.push(Violation::CostWrong { field, stated: nodes.count as f64, actual: count as f64 });
+        }
+        total += count as f64 * nodes.cost_each;
+    }
     if differs(cost.total, total) {
         found.push(Violation::CostWrong { field: "total".into(), stated: cost.total, actual: total });
     }

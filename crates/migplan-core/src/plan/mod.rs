@@ -54,8 +54,19 @@ pub struct Cost {
     pub total: f64,
     /// A proven lower bound on the cost of any plan for this workload on these types.
     pub lower: f64,
-    /// What the plan spends on each type considered (0 for a type it does not use).
+    /// What the plan spends on each type's GPUs (0 for a type it does not use).
     pub per_type: BTreeMap<String, f64>,
+    /// The nodes, when they are priced: `total` is `per_type` and `count * cost_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<NodeCost>,
+}
+
+/// The nodes a plan's GPUs need: each type's GPUs in nodes of `gpus_per_node`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeCost {
+    pub gpus_per_node: usize,
+    pub count: usize,
+    pub cost_each: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,6 +22,21 @@ impl PricedGpu {
     }
 }
 
+/// What a node costs and how many GPUs of one type it holds: a plan's nodes are, per type,
+/// its GPUs of that type in nodes of `gpus_per_node`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodePrice {
+    pub gpus_per_node: usize,
+    pub cost: f64,
+}
+
+impl NodePrice {
+    /// Nodes for `gpus_of_type[t]` GPUs of each type.
+    pub fn nodes(&self, gpus_of_type: &[usize]) -> usize {
+        gpus_of_type.iter().map(|n| n.div_ceil(self.gpus_per_node.max(1))).sum()
+    }
+}
+
 /// A GPU type of a problem and where its profiles sit among the problem's profiles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpuType {

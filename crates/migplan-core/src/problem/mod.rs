@@ -2,6 +2,7 @@
 //! the models to serve, and each model's capacity on each profile (the best throughput within
 //! its SLO). Built from the rows [`input`] reads.
 
+mod counting;
 pub mod fleet;
 pub mod generate;
 mod hints;
@@ -13,7 +14,8 @@ use std::collections::HashMap;
 
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::GpuSpec;
-use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuType, PricedGpu};
+pub use crate::problem::counting::{covers, instances_needed, whole_units, RATE_TOLERANCE};
+use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuType, NodePrice, PricedGpu};
 use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
@@ -37,12 +39,14 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Problem {
-    /// The GPU planned on; for a mixed fleet, every type's profiles in turn (see [`fleet`]).
+    /// The GPU; for a mixed fleet, every type's profiles in turn (see [`fleet`]).
     pub gpu: GpuSpec,
     /// The GPU types, each with its cost and its block of `gpu.profiles`: one for a single type.
     pub types: Vec<GpuType>,
     /// The type of each layout, indexes into `types`.
     pub layout_type: Vec<usize>,
+    /// What a node costs, when nodes count in the cost.
+    pub node_price: Option<NodePrice>,
     pub models: Vec<Model>,
     /// `capacity[s][p]`: model `s` on the GPU's profile `p`, if any row meets the SLO.
     pub capacity: Vec<Vec<Option<Capacity>>>,
@@ -80,15 +84,6 @@ fn best_per_profile(gpu: &GpuSpec, rows: &[(&ProfileRow, usize)], slo_ms: f64) -
         }
     }
     best
-}
-
-/// Relative slack when comparing summed throughput with a rate, so that float rounding in a
-/// sum never turns an exact cover into a shortfall.
-pub const RATE_TOLERANCE: f64 = 1e-9;
-
-/// True when `capacity` serves `rate`.
-pub fn covers(capacity: f64, rate: f64) -> bool {
-    capacity >= rate * (1.0 - RATE_TOLERANCE)
 }
 
 impl Problem {
@@ -250,12 +245,16 @@ impl Problem {
         } else {
             fleet_layouts(&types, &usable_profiles, gpu.profiles.len())
         };
-        Problem { gpu, types, layout_type, models, capacity, usable_profiles, layouts }
+        Problem { gpu, types, layout_type, node_price: None, models, capacity, usable_profiles, layouts }
     }
 
-    /// True when the problem plans on more than one GPU type.
     pub fn is_mixed(&self) -> bool {
         self.types.len() > 1
+    }
+
+    /// Plans are compared by cost, not GPUs: several types, or nodes priced.
+    pub fn is_priced(&self) -> bool {
+        self.is_mixed() || self.node_price.is_some()
     }
 
     /// What one GPU of layout `l` costs.
@@ -263,13 +262,12 @@ impl Problem {
         self.types[self.layout_type[l]].cost
     }
 
-    /// The dearest GPU type's cost: a fleet of cost `c` has at least `c / max_cost` GPUs.
+    /// A fleet of cost `c` has at least `c / max_cost` GPUs.
     pub fn max_cost(&self) -> f64 {
         self.types.iter().map(|t| t.cost).fold(0.0, f64::max)
     }
 
-    /// The best lower bound on cost that `value` (proven in floating point) gives: the least
-    /// cost of whole GPUs at or above it (a whole number of GPUs when all cost the same).
+    /// The least cost of whole GPUs at or above `value`, a cost bound proven in floating point.
     pub fn cost_bound(&self, value: f64) -> f64 {
         let first = self.types[0].cost;
         if self.types.iter().all(|t| t.cost == first) {
@@ -279,9 +277,8 @@ impl Problem {
         }
     }
 
-    /// The problem with only type `t`'s profiles usable, keeping every layout's index (the
-    /// other types' layouts then serve nothing): `None` when some model with demand cannot
-    /// run on that type.
+    /// Only type `t`'s profiles usable, every layout kept (the others then serve nothing);
+    /// `None` when some model with demand cannot run on that type.
     pub fn only_type(&self, t: usize) -> Option<Problem> {
         let block = self.types[t].profiles.clone();
         let capacity: Vec<Vec<_>> = self
@@ -300,9 +297,8 @@ impl Problem {
         })
     }
 
-    /// Serving every model on whole-GPU instances only: the paper's baseline. `None` when
-    /// some model with demand cannot run on a whole GPU within its SLO.
-    /// On a mixed fleet, each model takes the type whose whole GPUs serve it cheapest.
+    /// Every model on whole-GPU instances only (the paper's baseline; on a mix, each model on
+    /// its cheapest type's); `None` when some model misses its SLO on every whole GPU.
     pub fn whole_gpu_baseline(&self) -> Option<usize> {
         self.models
             .iter()
@@ -322,26 +318,6 @@ impl Problem {
                     .map(|(_, n)| n)
             })
             .try_fold(0usize, |total, n| Some(total.saturating_add(n?)))
-    }
-}
-
-/// Slack when rounding a bound proven in floating point up to whole GPUs: an LP optimum of
-/// 6.0000001 is 6 GPUs, not 7.
-const BOUND_ROUNDING: f64 = 1e-6;
-
-/// The smallest whole number at or above a bound proven in floating point.
-pub fn whole_units(value: f64) -> usize {
-    (value - BOUND_ROUNDING).ceil().max(0.0) as usize
-}
-
-/// How many instances of throughput `each` serve `rate`.
-pub fn instances_needed(rate: f64, each: f64) -> usize {
-    let n = (rate / each).ceil().max(0.0) as usize;
-    // The division can land a hair above an integer; take the smaller count when it covers.
-    if n > 0 && covers((n - 1) as f64 * each, rate) {
-        n - 1
-    } else {
-        n
     }
 }
 

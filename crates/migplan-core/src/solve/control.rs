@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::plan::Termination;
+use crate::problem::fleet::NodePrice;
 use crate::solve::deployment::Deployment;
 
 /// What a run is doing when the observer hears from it.
@@ -79,6 +80,8 @@ pub struct Control<'a> {
 pub struct Pricing {
     pub layout_costs: Vec<f64>,
     pub lower_cost: f64,
+    /// Nodes priced: each layout's GPU type, how many types, and the node price.
+    pub nodes: Option<(Vec<usize>, usize, NodePrice)>,
 }
 
 /// Cost differences below this are round-off.
@@ -145,7 +148,15 @@ impl<'a> Control<'a> {
     /// What a deployment is judged by: its cost when the run is priced, else its GPUs.
     pub fn measure(&self, deployment: &Deployment) -> f64 {
         match &self.pricing {
-            Some(p) => deployment.gpus.iter().map(|g| p.layout_costs[g.layout]).sum(),
+            Some(p) => {
+                let gpus: f64 = deployment.gpus.iter().map(|g| p.layout_costs[g.layout]).sum();
+                let nodes = p.nodes.as_ref().map_or(0.0, |(layout_type, types, price)| {
+                    let mut per_type = vec![0; *types];
+                    deployment.gpus.iter().for_each(|g| per_type[layout_type[g.layout]] += 1);
+                    price.nodes(&per_type) as f64 * price.cost
+                });
+                gpus + nodes
+            }
             None => deployment.gpu_count() as f64,
         }
     }

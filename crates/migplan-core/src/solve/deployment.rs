@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::plan::{Baseline, Bound, Cost, Plan, PlanGpu, PlanInstance, PlanModel, SolverInfo};
+use crate::plan::{Baseline, Bound, Cost, NodeCost, Plan, PlanGpu, PlanInstance, PlanModel, SolverInfo};
 use crate::problem::Problem;
 
 /// One GPU as a solver builds it: a maximal layout and, per placement, the model it serves.
@@ -119,13 +119,21 @@ impl Deployment {
             .map(|(s, capacity)| PlanModel { model: s.name.clone(), rate: s.rate, slo_ms: s.slo_ms, capacity })
             .collect();
         let gpu_count = deployment.gpu_count();
-        let cost = mixed.then(|| {
+        let cost = problem.is_priced().then(|| {
             let mut per_type: BTreeMap<String, f64> =
                 problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)).collect();
+            let mut gpus_of_type = vec![0; problem.types.len()];
             for g in &deployment.gpus {
                 *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).cost;
+                gpus_of_type[problem.layout_type[g.layout]] += 1;
             }
-            Cost { total: per_type.values().sum(), lower: lower_cost, per_type }
+            let nodes = problem.node_price.map(|p| NodeCost {
+                gpus_per_node: p.gpus_per_node,
+                count: p.nodes(&gpus_of_type),
+                cost_each: p.cost,
+            });
+            let total = per_type.values().sum::<f64>() + nodes.as_ref().map_or(0.0, |n| n.count as f64 * n.cost_each);
+            Cost { total, lower: lower_cost, per_type, nodes }
         });
         let proven_optimal = match &cost {
             Some(c) => c.total <= c.lower * (1.0 + 1e-9),

@@ -206,6 +206,7 @@ pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Cont
         gpu: problem.gpu.clone(),
         types: problem.types.clone(),
         layout_type: problem.layout_type.clone(),
+        node_price: problem.node_price,
         models: short
             .iter()
             .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })

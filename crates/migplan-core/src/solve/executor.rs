@@ -49,9 +49,11 @@ pub fn execute_keeping(
     ctl.report(Phase::Bounding);
     let relaxation = relax(problem, &ctl);
     ctl.raise_lower_bound(relaxation.lower_bound);
-    if problem.is_mixed() {
+    let lower_cost = relaxation.lower_cost + node_lower_bound(problem, relaxation.lower_bound);
+    if problem.is_priced() {
         let layout_costs = (0..problem.layouts.len()).map(|l| problem.layout_cost(l)).collect();
-        ctl.price(Pricing { layout_costs, lower_cost: relaxation.lower_cost });
+        let nodes = problem.node_price.map(|price| (problem.layout_type.clone(), problem.types.len(), price));
+        ctl.price(Pricing { layout_costs, lower_cost, nodes });
     }
     ctl.report(Phase::Searching);
     let result = solver.solve(problem, &relaxation, &mut ctl);
@@ -60,5 +62,11 @@ pub fn execute_keeping(
     ctl.report(Phase::Stopped(termination));
     let info =
         SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
-    (deployment.to_plan(problem, ctl.lower_bound(), relaxation.lower_cost, info), deployment)
+    (deployment.to_plan(problem, ctl.lower_bound(), lower_cost, info), deployment)
+}
+
+/// What the nodes of any plan with at least `lower_gpus` GPUs cost at least: nodes hold one
+/// type each, so at least ceil(GPUs / per node) of them.
+fn node_lower_bound(problem: &Problem, lower_gpus: usize) -> f64 {
+    problem.node_price.map_or(0.0, |p| lower_gpus.div_ceil(p.gpus_per_node.max(1)) as f64 * p.cost)
 }

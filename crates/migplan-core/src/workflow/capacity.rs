@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{Headroom, Plan, Termination};
-use crate::problem::fleet::PricedGpu;
+use crate::problem::fleet::{NodePrice, PricedGpu};
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::problem::{instances_needed, Problem};
 use crate::solve::control::Progress;
@@ -57,7 +57,7 @@ pub fn compare(
     let mut rows = Vec::new();
     let mut last_refusal = None;
     for (name, types) in fleets {
-        match plan_fleet_timed(&types, profiles, workload, options, cancel, None) {
+        match plan_fleet_timed(&types, None, profiles, workload, options, cancel, None) {
             Ok((plan, _)) => {
                 let problem = Problem::build_fleet(&types, profiles, workload)?;
                 rows.push(comparison(name, &types, &plan, whole_gpu_cost(&problem)));
@@ -185,8 +185,8 @@ pub fn growth(
     options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Vec<GrowthPoint>, Refusal> {
-    let options = fleet_options(fleet, options)?;
-    let (current, _) = plan_fleet_timed(fleet, profiles, workload, &options, cancel, None)?;
+    let options = fleet_options(fleet, None, options)?;
+    let (current, _) = plan_fleet_timed(fleet, None, profiles, workload, &options, cancel, None)?;
     let current_up_to = suffices_up_to(&current);
     let mut solved: Vec<(Problem, Deployment, Plan)> = Vec::with_capacity(factors.len());
     let mut previous: Option<(f64, Deployment)> = None;
@@ -240,18 +240,26 @@ pub fn growth(
     Ok(points)
 }
 
-/// Plans for each model's rate raised by its headroom (`per_model` percent where given, else
-/// `percent`), checked against that demand and against the measured one, and says what the
+/// The headroom a user asks for: a percent over every measured rate, and per model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeadroomAsked {
+    pub percent: f64,
+    pub per_model: BTreeMap<String, f64>,
+}
+
+/// Plans for each model's rate raised by its headroom (`asked.per_model` percent where given,
+/// else `asked.percent`), checked against that demand and against the measured one, and says what the
 /// plan for the measured demand alone takes: the headroom's price, apart from the SLO.
 pub fn with_headroom(
     fleet: &[PricedGpu],
+    nodes: Option<NodePrice>,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
-    percent: f64,
-    per_model: &BTreeMap<String, f64>,
+    asked: &HeadroomAsked,
     options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Plan, Refusal> {
+    let (percent, per_model) = (asked.percent, &asked.per_model);
     let unknown: Vec<InputError> = per_model
         .keys()
         .filter(|m| !workload.iter().any(|w| &w.model == *m))
@@ -273,8 +281,8 @@ pub fn with_headroom(
             WorkloadRow { rate: w.rate * (1.0 + extra / 100.0), ..w.clone() }
         })
         .collect();
-    let (without, _) = plan_fleet_timed(fleet, profiles, workload, options, cancel, None)?;
-    let (mut plan, _) = plan_fleet_timed(fleet, profiles, &raised, options, cancel, None)?;
+    let (without, _) = plan_fleet_timed(fleet, nodes, profiles, workload, options, cancel, None)?;
+    let (mut plan, _) = plan_fleet_timed(fleet, nodes, profiles, &raised, options, cancel, None)?;
     for (m, w) in plan.models.iter_mut().zip(workload) {
         m.rate = w.rate;
     }
