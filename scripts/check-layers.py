@@ -30,7 +30,7 @@ CORE_LAYERS = {
 # workflow, which times the phases around them.
 CLOCK_READERS = {"solve::control", "workflow"}
 # Panels of the page never import one another (Yew's todomvc: one reducer, small components).
-WEB_PANELS = {"inputs", "results", "moves"}
+WEB_PANELS = {"inputs", "results", "moves", "capacity"}
 # A file past this many lines usually holds two rooms; a longer one says why at its top.
 MAX_LINES = 350
 

@@ -217,3 +217,71 @@ fn run_scale(gpu: &migplan_core::hardware::spec::GpuSpec, args: &BenchArgs) -> R
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct BenchSweepArgs {
+    #[command(flatten)]
+    fleet: crate::capacity::FleetArgs,
+    /// Models of the generated workload (on the first --gpu).
+    #[arg(long, default_value = "100", value_parser = parse_models)]
+    models: usize,
+    #[arg(long, default_value_t = 16)]
+    steps: usize,
+    #[arg(long, default_value_t = 0.5)]
+    from: f64,
+    #[arg(long, default_value_t = 4.0)]
+    to: f64,
+    /// Time limit of each point, in seconds.
+    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
+    time_limit: Duration,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// `migplan bench-sweep`: the growth curve of one generated workload, with its time.
+pub fn run_sweep(args: BenchSweepArgs) -> Result<(), Failure> {
+    use migplan_core::workflow::capacity::{factors, growth};
+    let fleet = args.fleet.fleet()?;
+    let generated = synthetic(&fleet[0].spec, args.models, args.seed);
+    let options = RunOptions {
+        solver: SolverKind::Exact,
+        budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
+        seed: args.seed,
+    };
+    let steps = factors(args.from, args.to, args.steps);
+    let started = std::time::Instant::now();
+    let points = growth(&fleet, &generated.profiles, &generated.workload, &steps, &options, &AtomicBool::new(false))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    out!(
+        "{:>7} {:>6} {:>6} {:>10} {:>10} {:>6} {:<10}\n",
+        "factor",
+        "GPUs",
+        "bound",
+        "cost",
+        "cost bound",
+        "whole",
+        "stopped"
+    );
+    for p in &points {
+        let whole = p.whole_gpus.map_or("-".to_string(), |n| n.to_string());
+        out!(
+            "{:>7.3} {:>6} {:>6} {:>10.2} {:>10.2} {:>6} {:<10}\n",
+            p.factor,
+            p.gpus,
+            p.lower_gpus,
+            p.cost,
+            p.lower_cost,
+            whole,
+            p.plan.solver.termination.as_str()
+        );
+    }
+    let types: Vec<&str> = fleet.iter().map(|t| t.spec.id).collect();
+    out!(
+        "{} models x {} points on {}: {elapsed:.1} s ({:.2} s a point, every point checked)\n",
+        args.models,
+        points.len(),
+        types.join(" + "),
+        elapsed / points.len().max(1) as f64
+    );
+    Ok(())
+}

@@ -84,6 +84,16 @@ pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployAr
             catalog::gpu_ids().join(", ")
         ))
     })?;
+    let mut types: Vec<&str> = plan.gpus.iter().filter_map(|g| g.gpu.as_deref()).collect();
+    types.sort_unstable();
+    types.dedup();
+    if types.len() > 1 {
+        return Err(Failure(format!(
+            "{source}: the plan mixes GPU types ({}): the exports write one type's configs\n  hint: keep one \
+             type's GPUs in the plan (`gpus` with that `gpu`, and `gpu` at the top) and export each type in turn",
+            types.join(", ")
+        )));
+    }
     let violations = layouts(&gpu, plan);
     if !violations.is_empty() {
         let lines: Vec<String> = violations.iter().map(|v| format!("{source}: {v}")).collect();

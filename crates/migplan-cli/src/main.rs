@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod capacity;
 mod export;
 mod import;
 mod report;
@@ -15,15 +16,17 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use migplan_core::check::plan::validate;
+use migplan_core::check::fleet::validate_fleet;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
+use migplan_core::problem::fleet::NodePrice;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
+use migplan_core::workflow::capacity::{with_headroom, HeadroomAsked};
 
 use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, write_out, Failure, Format};
 use crate::import::read_inputs;
@@ -49,10 +52,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Plan the fewest GPUs that serve a workload.
+    /// Plan the fewest GPUs (or, for several GPU types, the cheapest fleet) that serve a
+    /// workload.
     Plan {
-        #[arg(long)]
-        gpu: String,
+        #[command(flatten)]
+        fleet: capacity::FleetArgs,
+        /// Plan for every rate raised by this percent; the plan without it is reported beside.
+        #[arg(long, value_parser = capacity::parse_percent)]
+        headroom: Option<f64>,
+        /// A model's own headroom, as MODEL=PERCENT; may be given several times.
+        #[arg(long, value_name = "MODEL=PERCENT")]
+        headroom_for: Vec<String>,
+        /// What a node costs: each type's GPUs fill nodes of --gpus-per-node, and the nodes
+        /// count in the cost the plan minimises.
+        #[arg(long, value_parser = capacity::parse_price)]
+        node_cost: Option<f64>,
         /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
         /// any file `migplan import` reads; may be given several times.
         #[arg(long, required = true)]
@@ -85,8 +99,8 @@ enum Command {
     },
     /// Check a plan against the GPU's rules and the workload; exits 1 when it is invalid.
     Validate {
-        #[arg(long)]
-        gpu: String,
+        #[command(flatten)]
+        fleet: capacity::FleetArgs,
         #[arg(long, required = true)]
         profiles: Vec<PathBuf>,
         #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
@@ -105,8 +119,16 @@ enum Command {
     /// Convert profiler output (perf_analyzer, Model Analyzer, MIGPerf, ParvaGPU) into a
     /// profiles CSV, reporting every row it skips and why.
     Import(import::ImportArgs),
+    /// Plan the workload on each GPU type alone and on the cheapest mix: GPUs, cost, bound,
+    /// whole-GPU baseline.
+    Compare(capacity::CompareArgs),
+    /// The GPUs and cost for the workload with every rate multiplied by each factor from
+    /// --from to --to, exact with bounds, as CSV.
+    Sweep(capacity::SweepArgs),
     /// Run the solvers on generated workloads and print GPUs, bounds and times.
     Bench(bench::BenchArgs),
+    /// Time the growth curve (`sweep`) of a generated workload.
+    BenchSweep(bench::BenchSweepArgs),
     /// Move between plans for generated demand changes and compare with drain and rebuild.
     BenchTransition(bench::BenchTransitionArgs),
     /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
@@ -163,19 +185,45 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan { gpu, profiles, latency, workload, solver, time_limit, seed, format, deploy, out, verbose } => {
+        Command::Plan {
+            fleet,
+            headroom,
+            headroom_for,
+            node_cost,
+            profiles,
+            latency,
+            workload,
+            solver,
+            time_limit,
+            seed,
+            format,
+            deploy,
+            out,
+            verbose,
+        } => {
             deploy.options().check_range().map_err(Failure)?;
-            let gpu = find_gpu(&gpu)?;
+            let fleet = fleet.fleet()?;
+            let per_model = capacity::per_model_headroom(&headroom_for)?;
+            let gpu = fleet[0].spec.clone();
             let parsing = Instant::now();
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
-            for note in notes(&gpu, &profile_rows) {
+            // Another type's profile names are expected in a mixed fleet's rows.
+            for note in if fleet.len() == 1 { notes(&gpu, &profile_rows) } else { Vec::new() } {
                 let _ = writeln!(std::io::stderr(), "note: {note}");
             }
             let options =
                 RunOptions { solver, budget: Budget { time_limit: Some(time_limit), max_iterations: None }, seed };
-            let (plan, times) =
-                workflow::plan_timed(&gpu, &profile_rows, &workload_rows, &options, &AtomicBool::new(false), None)?;
+            let cancel = AtomicBool::new(false);
+            let nodes = node_cost.map(|cost| NodePrice { gpus_per_node: deploy.gpus_per_node, cost });
+            let (plan, times) = if headroom.is_some() || !per_model.is_empty() {
+                let asked = HeadroomAsked { percent: headroom.unwrap_or(0.0), per_model };
+                let (profiles, workload) = (&profile_rows, &workload_rows);
+                let plan = with_headroom(&fleet, nodes, profiles, workload, &asked, &options, &cancel)?;
+                (plan, Default::default())
+            } else {
+                workflow::plan_fleet_timed(&fleet, nodes, &profile_rows, &workload_rows, &options, &cancel, None)?
+            };
             let writing = Instant::now();
             let text = match format {
                 PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &deploy),
@@ -196,11 +244,12 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 );
             }
         }
-        Command::Validate { gpu, profiles, latency, workload, plan } => {
-            let gpu = find_gpu(&gpu)?;
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
+        Command::Validate { fleet, profiles, latency, workload, plan } => {
+            let fleet = fleet.fleet()?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &fleet[0].spec, latency)?;
             let plan = read_plan(&plan)?;
-            let violations = validate(&gpu, &profile_rows, &workload_rows, &plan);
+            let priced: Vec<_> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
+            let violations = validate_fleet(&priced, &profile_rows, &workload_rows, &plan);
             let claim = format!(
                 "bound.lower {} is the solver's claim: validate checks that it is consistent with the plan \
                  (at most its GPU count, and proven_optimal only when equal), not that it is proven\n",
@@ -218,10 +267,13 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             }
         }
         Command::Export(args) => export::run_export(args)?,
+        Command::Compare(args) => capacity::run_compare(args)?,
+        Command::Sweep(args) => capacity::run_sweep(args)?,
         Command::Transition(args) => return transition::run_transition(args),
         Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
+        Command::BenchSweep(args) => bench::run_sweep(args)?,
         Command::Generate { gpu, models, seed, out_dir } => {
             let gpu = find_gpu(&gpu)?;
             let generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);

@@ -35,7 +35,12 @@ pub fn layouts_table(gpu: &GpuSpec, layouts: &[Layout]) -> String {
 }
 
 fn gpu_cells(g: &PlanGpu) -> String {
-    g.instances.iter().map(|i| format!("[{} {}]", i.profile, i.model.as_deref().unwrap_or("idle"))).collect()
+    let cells: String =
+        g.instances.iter().map(|i| format!("[{} {}]", i.profile, i.model.as_deref().unwrap_or("idle"))).collect();
+    match &g.gpu {
+        Some(gpu_type) => format!("{gpu_type} {cells}"),
+        None => cells,
+    }
 }
 
 pub fn plan_table(plan: &Plan) -> String {
@@ -45,11 +50,61 @@ pub fn plan_table(plan: &Plan) -> String {
     } else {
         format!("lower bound {}, gap {}", plan.bound.lower, plan.gpu_count - plan.bound.lower)
     };
-    let _ = writeln!(
-        out,
-        "{} x {} ({bound}; solver {}, {} ms)",
-        plan.gpu_count, plan.gpu, plan.solver.name, plan.solver.elapsed_ms
-    );
+    match &plan.cost {
+        Some(cost) => {
+            let bound = if plan.bound.proven_optimal {
+                "proven optimal".to_string()
+            } else {
+                format!("lower bound {:.2}", cost.lower)
+            };
+            let mut types = Vec::new();
+            for (gpu_type, spent) in &cost.per_type {
+                let n = plan.gpus.iter().filter(|g| g.gpu.as_deref().unwrap_or(&plan.gpu) == gpu_type).count();
+                types.push(format!("{n} x {gpu_type} ({spent:.2})"));
+            }
+            if let Some(nodes) = &cost.nodes {
+                let each = nodes.gpus_per_node;
+                types.push(format!(
+                    "{} nodes of {each} GPUs ({:.2})",
+                    nodes.count,
+                    nodes.count as f64 * nodes.cost_each
+                ));
+            }
+            let _ = writeln!(
+                out,
+                "{} GPUs: {}; cost {:.2} ({bound}; solver {}, {} ms)",
+                plan.gpu_count,
+                types.join(" + "),
+                cost.total,
+                plan.solver.name,
+                plan.solver.elapsed_ms
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{} x {} ({bound}; solver {}, {} ms)",
+                plan.gpu_count, plan.gpu, plan.solver.name, plan.solver.elapsed_ms
+            );
+        }
+    }
+    if let Some(h) = &plan.headroom {
+        let cost = plan
+            .cost
+            .as_ref()
+            .map_or(plan.gpu_count as f64 * h.cost_without / h.gpus_without.max(1) as f64, |c| c.total);
+        let per_model: Vec<String> = h.per_model.iter().map(|(m, p)| format!("{m} {p}%")).collect();
+        let _ = writeln!(
+            out,
+            "headroom {}%{}: {} GPUs (cost {:.2}) against {} GPUs (cost {:.2}) for the measured demand",
+            h.percent,
+            if per_model.is_empty() { String::new() } else { format!(" ({})", per_model.join(", ")) },
+            plan.gpu_count,
+            cost,
+            h.gpus_without,
+            h.cost_without
+        );
+    }
     if let Some(whole) = plan.baseline.whole_gpus {
         let saving = if whole > 0 { 100.0 * (whole as f64 - plan.gpu_count as f64) / whole as f64 } else { 0.0 };
         let _ = writeln!(out, "whole GPUs only: {whole}; MIG saves {saving:.1}%");

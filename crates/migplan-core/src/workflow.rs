@@ -2,12 +2,15 @@
 //! pass the result through the independent checkers before handing it over. A plan or a
 //! move that fails its check is an error, never a result.
 
+pub mod capacity;
+
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
+use crate::check::fleet::validate_fleet;
 use crate::check::plan::{validate, Violation};
 use crate::check::transition::check_transition;
 use crate::hardware::spec::GpuSpec;
@@ -15,11 +18,12 @@ use crate::moves::exchange::{plan_transition, Demand};
 use crate::moves::near::Near;
 use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
-use crate::problem::input::{InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+use crate::problem::fleet::{NodePrice, PricedGpu};
+use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
 use crate::solve::executor::execute;
-use crate::solve::registry::RunOptions;
+use crate::solve::registry::{RunOptions, SolverKind};
 
 /// Why a workflow gave no result.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,8 +96,7 @@ pub fn plan(
     plan_timed(gpu, profiles, workload, options, cancel, watch).map(|(plan, _)| plan)
 }
 
-/// How long each phase of planning took, in milliseconds: what `--verbose` and the
-/// benchmarks print.
+/// How long each phase of planning took, in milliseconds (`--verbose`, the benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhaseTimes {
     pub build_ms: f64,
@@ -114,11 +117,26 @@ pub fn plan_timed(
     workload: &[WorkloadRow],
     options: &RunOptions,
     cancel: &AtomicBool,
+    watch: Option<Watch<Plan>>,
+) -> Result<(Plan, PhaseTimes), Refusal> {
+    plan_fleet_timed(&[PricedGpu::unit(gpu.clone())], None, profiles, workload, options, cancel, watch)
+}
+
+/// [`plan_timed`] on the cheapest mix of `fleet`'s types at their costs, with `nodes` priced
+/// too when given. Only the exact planner prices GPUs (`auto` means it; heuristics refused).
+pub fn plan_fleet_timed(
+    fleet: &[PricedGpu],
+    nodes: Option<NodePrice>,
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    options: &RunOptions,
+    cancel: &AtomicBool,
     mut watch: Option<Watch<Plan>>,
 ) -> Result<(Plan, PhaseTimes), Refusal> {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let problem = Problem::build(gpu, profiles, workload)?;
+    let options = &fleet_options(fleet, nodes, options)?;
+    let problem = Problem { node_price: nodes, ..Problem::build_fleet(fleet, profiles, workload)? };
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
@@ -131,7 +149,7 @@ pub fn plan_timed(
         if let Some(watch) = watch.as_mut() {
             let streaming = Instant::now();
             let best = improved(p, &problem, options.solver.name(), options.seed)
-                .and_then(|plan| checked(gpu, profiles, workload, plan).ok());
+                .and_then(|plan| checked_fleet(fleet, profiles, workload, plan).ok());
             watch(p, best);
             *if searching.is_some() { &mut streamed.1 } else { &mut streamed.0 } += ms(streaming);
         }
@@ -142,14 +160,48 @@ pub fn plan_timed(
     times.search_ms = ms(searching) - streamed.1;
     times.stream_ms = streamed.0 + streamed.1;
     let validating = Instant::now();
-    let plan = checked(gpu, profiles, workload, plan);
+    let plan = checked_fleet(fleet, profiles, workload, plan);
     times.validate_ms = ms(validating);
     Ok((plan?, times))
 }
 
+/// The run options: priced plans are exact (the heuristics count GPUs, not cost).
+fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOptions) -> Result<RunOptions, Refusal> {
+    if fleet.len() < 2 && nodes.is_none() {
+        return Ok(*options);
+    }
+    match options.solver {
+        SolverKind::Auto | SolverKind::Exact => Ok(RunOptions { solver: SolverKind::Exact, ..*options }),
+        other => Err(Refusal::Inputs(
+            InputError {
+                file: String::new(),
+                line: None,
+                column: None,
+                message: format!(
+                    "the `{}` solver counts GPUs; a mixed fleet or priced nodes are planned exactly",
+                    other.name()
+                ),
+                hint: Some("use --solver exact (or auto), or give one --gpu and no node cost".into()),
+            }
+            .into(),
+        )),
+    }
+}
+
 /// A plan migplan made, once the independent checker has passed it; failing is a bug.
 fn checked(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: Plan) -> Result<Plan, Refusal> {
-    let violations = validate(gpu, profiles, workload, &plan);
+    checked_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload, plan)
+}
+
+/// [`checked`] for a plan over the types of `fleet`.
+pub fn checked_fleet(
+    fleet: &[PricedGpu],
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: Plan,
+) -> Result<Plan, Refusal> {
+    let priced: Vec<(&GpuSpec, f64)> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
+    let violations = validate_fleet(&priced, profiles, workload, &plan);
     if violations.is_empty() {
         Ok(plan)
     } else {
@@ -166,7 +218,7 @@ fn improved(progress: &Progress, problem: &Problem, solver: &str, seed: u64) -> 
         elapsed_ms: progress.elapsed_ms,
         termination: Termination::Running,
     };
-    Some(best.to_plan(problem, progress.lower_bound, info))
+    Some(best.to_plan(problem, progress.lower_bound, progress.lower_cost.unwrap_or(0.0), info))
 }
 
 /// What a model must keep at every step of a move.

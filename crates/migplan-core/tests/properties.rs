@@ -37,6 +37,7 @@ fn rows(g: &GpuSpec, inst: &Instance) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
                     latency_ms: 5.0,
                     throughput: *t,
                     processes: 1,
+                    gpu: None,
                     loc: loc.clone(),
                 });
             }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::capacity::CapacityPanel;
 use crate::embed::Embed;
 use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
@@ -84,6 +85,7 @@ pub fn app() -> Html {
                 <Results state={state.clone()} />
             </main>
             <MovePanel state={state.clone()} worker={worker.clone()} />
+            <CapacityPanel state={state.clone()} />
         </div>
     }
 }

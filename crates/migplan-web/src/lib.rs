@@ -12,6 +12,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod capacity;
+#[cfg(target_arch = "wasm32")]
 pub mod deploy;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;

@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::problem::fleet::PricedGpu;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_workload, InputError, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::{Budget, Progress};
 use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::capacity::{compare, factors, growth};
 use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
 
 use crate::profile_files;
-use crate::protocol::{PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
+use crate::protocol::{CapacityRequest, PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -52,6 +54,7 @@ pub fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
     match request {
         Request::Plan(r) => handle_plan(r, emit),
         Request::Transition(r) => handle_transition(r, emit),
+        Request::Capacity(r) => emit(handle_capacity(r)),
     }
 }
 
@@ -163,128 +166,55 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use migplan_core::plan::Plan;
-    use migplan_core::workflow::Move;
-
-    use super::*;
-    use crate::profile_files::ProfileFile;
-
-    fn request(workload: &str) -> PlanRequest {
-        PlanRequest {
-            gpu: "a100-40gb".into(),
-            profiles: vec![ProfileFile::new("profiles.csv", crate::examples::A100_PROFILES)],
-            latency: Default::default(),
-            workload_name: "workload.csv".into(),
-            workload_text: workload.into(),
-            solver: "mig-serving".into(),
-            time_limit_s: "5".into(),
-            seed: "1".into(),
+/// Compares the typed GPU types (the inputs' GPU alone when none are typed) and sweeps the
+/// demand multiplier for the inputs' GPU.
+fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
+    let p = match prepare(&request.inputs) {
+        Ok(prepared) => prepared,
+        Err(message) => return *message,
+    };
+    let field = |name: &str, message: String, hint: &str| WorkerMessage::Failed {
+        errors: vec![InputError {
+            file: String::new(),
+            line: None,
+            column: Some(name.into()),
+            message,
+            hint: Some(hint.into()),
+        }],
+    };
+    let mut fleet = Vec::new();
+    for typed in request.types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let (id, price) = typed.split_once('=').unwrap_or((typed, "1"));
+        let price = price.trim().parse::<f64>().ok().filter(|c| c.is_finite() && *c > 0.0);
+        match (catalog::gpu(id), price) {
+            (Some(spec), Some(cost)) if !fleet.iter().any(|t: &PricedGpu| t.spec.id == spec.id) => {
+                fleet.push(PricedGpu { spec, cost })
+            }
+            _ => return field("GPU types", format!("`{typed}` is not GPU=PRICE"), "e.g. a100-40gb=1, h100-80gb=2.2"),
         }
     }
-
-    #[test]
-    fn example_request_streams_progress_then_a_plan() {
-        let mut messages = Vec::new();
-        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        let Some(WorkerMessage::Done { plan, phases }) = messages.last() else { panic!("{messages:?}") };
-        assert!(phases.bound_ms >= 0.0 && phases.build_ms >= 0.0);
-        assert!(plan.gpu_count > 0);
-        let improvements: Vec<&Plan> = messages
-            .iter()
-            .filter_map(|m| match m {
-                WorkerMessage::Progress { plan: Some(p), .. } => Some(p),
-                _ => None,
-            })
-            .collect();
-        assert!(!improvements.is_empty());
-        // The last improvement streamed is as good as the final plan.
-        assert_eq!(improvements.last().unwrap().gpu_count, plan.gpu_count);
+    if fleet.is_empty() {
+        fleet.push(PricedGpu::unit(p.gpu.clone()));
     }
-
-    #[test]
-    fn bad_workload_fails_with_located_errors() {
-        let mut messages = Vec::new();
-        handle(&Request::Plan(request("model,rate,slo_ms\nbert-base-multilingual-cased,lots,60\n")), &mut |m| {
-            messages.push(m)
-        });
-        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(2), Some("rate")));
-    }
-
-    #[test]
-    fn a_transition_request_moves_the_example_to_higher_demand() {
-        let mut messages = Vec::new();
-        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        let Some(WorkerMessage::Done { plan: running, .. }) = messages.pop() else { panic!() };
-        let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
-        let mut messages = Vec::new();
-        let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
-        handle(&Request::Transition(transition), &mut |m| messages.push(m));
-        let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
-        let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
-        assert_eq!((from, *spare_allowed), (&running, 0));
-        // The move streamed its progress, and at least one move before the final one.
-        let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
-        assert!(streamed.count() >= 1, "{messages:?}");
-        assert!(target.gpu_count >= running.gpu_count);
-        assert!(!transition.steps.is_empty());
-        let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
-        assert_eq!(bert.floor, 900.0);
-    }
-
-    #[test]
-    fn a_time_limit_or_seed_out_of_range_fails_naming_the_field() {
-        for (time_limit, seed, field) in [("1e20", "1", "time limit"), ("inf", "1", "time limit"), ("5", "-3", "seed")]
-        {
-            let mut messages = Vec::new();
-            let mut r = request(crate::examples::A100_WORKLOAD);
-            (r.time_limit_s, r.seed) = (time_limit.into(), seed.into());
-            handle(&Request::Plan(r), &mut |m| messages.push(m));
-            let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-            assert_eq!(errors[0].column.as_deref(), Some(field), "{errors:?}");
-        }
-    }
-
-    #[test]
-    fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_field() {
-        let running = plan_for_example();
-        for spare in ["abc", "-1", "1.5"] {
-            let mut messages = Vec::new();
-            let r = TransitionRequest {
-                inputs: request(crate::examples::A100_WORKLOAD),
-                running: running.clone(),
-                spare: spare.into(),
-            };
-            handle(&Request::Transition(r), &mut |m| messages.push(m));
-            let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-            assert_eq!(errors[0].column.as_deref(), Some("spare GPUs"), "{spare}");
-        }
-    }
-
-    fn plan_for_example() -> Plan {
-        let mut messages = Vec::new();
-        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        let Some(WorkerMessage::Done { plan, .. }) = messages.pop() else { panic!("{messages:?}") };
-        plan
-    }
-
-    #[test]
-    fn an_unreadable_request_fails_with_a_message() {
-        let mut messages = Vec::new();
-        handle_text("{\"kind\": \"plan\"}", &mut |m| messages.push(m));
-        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert!(errors[0].message.contains("cannot read"), "{errors:?}");
-    }
-
-    #[test]
-    fn messages_round_trip_as_json() {
-        let mut messages = Vec::new();
-        handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-        for m in messages {
-            let text = serde_json::to_string(&m).unwrap();
-            assert_eq!(serde_json::from_str::<WorkerMessage>(&text).unwrap(), m);
-        }
-    }
+    let number = |typed: &str| typed.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1000.0);
+    let (Some(from), Some(to)) = (number(&request.from), number(&request.to)) else {
+        return field("multipliers", "the multipliers must be numbers above 0".into(), "e.g. from 0.5 to 4");
+    };
+    let steps = match request.steps.trim().parse::<usize>() {
+        Ok(n) if (2..=64).contains(&n) && from < to => n,
+        _ => return field("multipliers", "give 2 to 64 steps from a smaller to a larger multiplier".into(), "e.g. 8"),
+    };
+    let cancel = AtomicBool::new(false);
+    let own = [PricedGpu::unit(p.gpu.clone())];
+    // As `migplan compare` and `sweep` do: capacity is planned exactly, with bounds.
+    let options = RunOptions { solver: SolverKind::Exact, ..p.options };
+    let answered = compare(&fleet, &p.profiles, &p.workload, &options, &cancel).and_then(|compare| {
+        let growth = growth(&own, &p.profiles, &p.workload, &factors(from, to, steps), &options, &cancel)?;
+        Ok(WorkerMessage::Capacity { compare, growth })
+    });
+    answered.unwrap_or_else(refused)
 }
+
+#[cfg(test)]
+#[path = "planning_tests.rs"]
+mod tests;

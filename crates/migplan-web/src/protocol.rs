@@ -10,6 +10,7 @@ use migplan_core::plan::Plan;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
+use migplan_core::workflow::capacity::{Comparison, GrowthPoint};
 use migplan_core::workflow::{Move, PhaseTimes};
 use serde::{Deserialize, Serialize};
 
@@ -41,11 +42,27 @@ pub struct TransitionRequest {
     pub spare: String,
 }
 
+/// Compare GPU types on the inputs and sweep the demand multiplier for the inputs' GPU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityRequest {
+    pub inputs: PlanRequest,
+    /// The GPU types to compare with their costs, as typed: `a100-40gb=1, h100-80gb=2.2`
+    /// (empty: the inputs' GPU at 1).
+    pub types: String,
+    /// The demand multipliers, as typed: from, to and how many.
+    pub from: String,
+    pub to: String,
+    pub steps: String,
+}
+
+// One request per run, sent once as JSON: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
     Plan(PlanRequest),
     Transition(TransitionRequest),
+    Capacity(CapacityRequest),
 }
 
 /// Where a run stands.
@@ -84,6 +101,11 @@ pub enum WorkerMessage {
     },
     MoveDone {
         planned: PlannedMove,
+    },
+    /// Each GPU type alone and the mix, and the growth curve of the inputs' GPU.
+    Capacity {
+        compare: Vec<Comparison>,
+        growth: Vec<GrowthPoint>,
     },
     Failed {
         errors: Vec<InputError>,

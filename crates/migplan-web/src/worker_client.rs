@@ -46,7 +46,8 @@ pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
             }
             WorkerMessage::MoveDone { planned } => dispatch.dispatch(Action::MoveDone(planned)),
             WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
-            WorkerMessage::Ready => {}
+            // The capacity panel runs a worker of its own and hears these itself.
+            WorkerMessage::Ready | WorkerMessage::Capacity { .. } => {}
         }
     };
     let on_error = {
@@ -118,7 +119,10 @@ impl WorkerClient {
                 }
                 if matches!(
                     message,
-                    WorkerMessage::Done { .. } | WorkerMessage::MoveDone { .. } | WorkerMessage::Failed { .. }
+                    WorkerMessage::Done { .. }
+                        | WorkerMessage::MoveDone { .. }
+                        | WorkerMessage::Capacity { .. }
+                        | WorkerMessage::Failed { .. }
                 ) {
                     heard.busy = false;
                 }
@@ -143,6 +147,17 @@ impl WorkerClient {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(WorkerClient { worker, listener, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// A worker of its own for one request (the capacity panel's, beside the page's).
+    pub fn start(
+        request: Request,
+        on_message: impl Fn(WorkerMessage) + 'static,
+        on_error: impl Fn(String) + 'static,
+    ) -> Result<WorkerClient, String> {
+        let client = WorkerClient::spawn()?;
+        client.send(&request, Box::new(on_message), Box::new(on_error))?;
+        Ok(client)
     }
 
     /// Sends one request to this idle worker; `on_message` hears its messages until the next.

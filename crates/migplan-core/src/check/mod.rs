@@ -4,5 +4,6 @@
 //! check each GPU against the catalog's raw placement rules, and recompute capacities from the
 //! profile rows themselves.
 
+pub mod fleet;
 pub mod plan;
 pub mod transition;

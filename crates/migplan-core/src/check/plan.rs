@@ -1,3 +1,6 @@
+//! This file is longer than 350 lines because each violation, its wording and the check
+//! that finds it read together; the mixed fleet's cost checks are in [`super::fleet`].
+//!
 //! The one checker every plan goes through, whoever made it.
 //!
 //! It shares no code with the solvers: it reads the plan's JSON form, checks each GPU against
@@ -101,6 +104,27 @@ pub enum Violation {
         lower: usize,
         count: usize,
     },
+    /// A GPU of a type the plan was not checked for.
+    TypeNotPlanned {
+        gpu: usize,
+        gpu_type: String,
+    },
+    /// A number of the plan's `cost` that its GPUs and the prices do not give.
+    CostWrong {
+        field: String,
+        stated: f64,
+        actual: f64,
+    },
+    /// A mixed fleet's plan without its `cost`.
+    CostMissing,
+    CostBoundAbove {
+        lower: f64,
+        total: f64,
+    },
+    FalseCostOptimalClaim {
+        lower: f64,
+        total: f64,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -147,6 +171,13 @@ impl fmt::Display for Violation {
             FalseOptimalClaim { lower, count } => {
                 write!(f, "bound.proven_optimal is true but the bound {lower} is not the {count} GPUs used")
             }
+            TypeNotPlanned { gpu, gpu_type } => write!(f, "GPU {gpu} is a `{gpu_type}`, not a type planned for"),
+            CostWrong { field, stated, actual } => write!(f, "cost.{field} says {stated} but the plan gives {actual}"),
+            CostMissing => write!(f, "a plan over several GPU types must state its `cost`"),
+            CostBoundAbove { lower, total } => write!(f, "cost.lower is {lower}, above the plan's own cost {total}"),
+            FalseCostOptimalClaim { lower, total } => {
+                write!(f, "bound.proven_optimal is true but the cost {total} is above the bound {lower}")
+            }
         }
     }
 }
@@ -155,9 +186,20 @@ impl fmt::Display for Violation {
 /// in range, its GPU count and ids are consistent, and every GPU's layout keeps the
 /// catalog's placement rules. What `migplan export` checks before it writes a config.
 pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
+    layouts_on(&[gpu], plan)
+}
+
+/// The GPU type of `gpu_type` among `fleet`.
+pub(super) fn type_named<'a>(fleet: &[&'a GpuSpec], gpu_type: &str) -> Option<&'a GpuSpec> {
+    fleet.iter().copied().find(|g| g.id.eq_ignore_ascii_case(gpu_type))
+}
+
+/// [`layouts`] for a plan over the types of `fleet` (the first the plan's `gpu`): each GPU
+/// checked against its own type.
+pub(super) fn layouts_on(fleet: &[&GpuSpec], plan: &Plan) -> Vec<Violation> {
     // A plan for another GPU fails on every instance for the same reason: say it once.
-    if !plan.gpu.eq_ignore_ascii_case(gpu.id) {
-        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: gpu.id.to_string() }];
+    if type_named(fleet, &plan.gpu).is_none() {
+        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: fleet[0].id.to_string() }];
     }
     let mut found = numbers_out_of_range(plan);
     if plan.gpu_count != plan.gpus.len() {
@@ -171,7 +213,11 @@ pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
         if g.id > MAX_GPU_ID {
             found.push(Violation::GpuIdTooLarge { gpu: g.id });
         }
-        check_layout(gpu, g.id, &g.instances, &mut found);
+        let gpu_type = g.gpu.as_deref().unwrap_or(&plan.gpu);
+        match type_named(fleet, gpu_type) {
+            Some(gpu) => check_layout(gpu, g.id, &g.instances, &mut found),
+            None => found.push(Violation::TypeNotPlanned { gpu: g.id, gpu_type: gpu_type.to_string() }),
+        }
     }
     found
 }
@@ -179,7 +225,18 @@ pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
 /// Checks `plan` for the GPU, profile rows and workload it claims to serve: [`layouts`], then
 /// every instance's model, throughput and every model's capacity.
 pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
-    let mut found = layouts(gpu, plan);
+    validate_on(&[gpu], profiles, workload, plan)
+}
+
+/// [`validate`] for a plan over the types of `fleet`: each instance's throughput from the rows
+/// measured on its GPU's type (or on no type in particular).
+pub(super) fn validate_on(
+    fleet: &[&GpuSpec],
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: &Plan,
+) -> Vec<Violation> {
+    let mut found = layouts_on(fleet, plan);
     if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
         return found;
     }
@@ -191,6 +248,9 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
         rows_of.entry(row.model.as_str()).or_default().push(row);
     }
     for g in &plan.gpus {
+        let Some(gpu) = type_named(fleet, g.gpu.as_deref().unwrap_or(&plan.gpu)) else {
+            continue;
+        };
         for inst in &g.instances {
             let Some(model) = inst.model.as_deref() else {
                 continue;
@@ -247,7 +307,7 @@ pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]
     if plan.bound.lower > plan.gpus.len() {
         found.push(Violation::BoundAboveCount { lower: plan.bound.lower, count: plan.gpus.len() });
     }
-    if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() {
+    if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() && plan.cost.is_none() {
         found.push(Violation::FalseOptimalClaim { lower: plan.bound.lower, count: plan.gpus.len() });
     }
     found
@@ -338,6 +398,7 @@ fn measured_throughput(
             })
     };
     rows.iter()
+        .filter(|r| r.gpu.as_deref().is_none_or(|t| t.eq_ignore_ascii_case(gpu.id)))
         .filter(|r| names_profile(&r.profile) && r.latency_ms <= w.slo_ms)
         .filter(|r| batch.is_none_or(|b| r.batch == b) && processes.is_none_or(|p| r.processes == p))
         .map(|r| r.throughput)

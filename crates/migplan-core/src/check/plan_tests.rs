@@ -34,10 +34,12 @@ fn good_plan() -> Plan {
         gpus: vec![
             PlanGpu {
                 id: 0,
+                gpu: None,
                 instances: vec![inst("4g.20gb", 0, Some("bert"), Some(16)), inst("3g.20gb", 4, Some("bert"), Some(16))],
             },
             PlanGpu {
                 id: 1,
+                gpu: None,
                 instances: vec![
                     inst("2g.10gb", 0, Some("resnet"), Some(8)),
                     inst("2g.10gb", 2, Some("resnet"), None),
@@ -52,6 +54,8 @@ fn good_plan() -> Plan {
         bound: Bound { lower: 2, proven_optimal: true },
         baseline: Baseline { whole_gpus: None },
         solver: SolverInfo { name: "hand".into(), seed: 0, elapsed_ms: 0, termination: Termination::Finished },
+        cost: None,
+        headroom: None,
     }
 }
 

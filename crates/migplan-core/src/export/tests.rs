@@ -22,7 +22,7 @@ fn plan(a: usize, b: usize) -> Plan {
         } else {
             vec![instance("4g.20gb", 0, Some("gpt")), instance("2g.10gb", 4, Some("bert")), instance("1g.5gb", 6, None)]
         };
-        gpus.push(PlanGpu { id, instances });
+        gpus.push(PlanGpu { id, gpu: None, instances });
     }
     Plan {
         gpu: "a100-40gb".into(),
@@ -32,6 +32,8 @@ fn plan(a: usize, b: usize) -> Plan {
         bound: Bound { lower: 1, proven_optimal: false },
         baseline: Baseline { whole_gpus: None },
         solver: SolverInfo { name: "test".into(), seed: 1, elapsed_ms: 0, termination: Termination::Finished },
+        cost: None,
+        headroom: None,
     }
 }
 

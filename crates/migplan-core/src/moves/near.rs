@@ -62,7 +62,7 @@ impl Solver for Near<'_> {
         }
         let termination = rest.stop_reason().unwrap_or(Termination::Finished);
         let info = SolverInfo { name: String::new(), seed: 0, elapsed_ms: 0, termination };
-        let kept = |d: &Deployment| instances_kept(self.from, &d.to_plan(problem, 0, info.clone()));
+        let kept = |d: &Deployment| instances_kept(self.from, &d.to_plan(problem, 0, 0.0, info.clone()));
         let deployment = candidates
             .into_iter()
             .map(Deployment::normalized)

@@ -3,10 +3,13 @@
 
 pub mod transition;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The GPU type; for a mixed fleet the first type considered (each GPU names its own).
     pub gpu: String,
     pub gpu_count: usize,
     pub gpus: Vec<PlanGpu>,
@@ -14,12 +17,56 @@ pub struct Plan {
     pub bound: Bound,
     pub baseline: Baseline,
     pub solver: SolverInfo,
+    /// What the fleet costs, for a plan over several GPU types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
+    /// Planned for more than the measured demand: how much more, and what the plan for the
+    /// measured demand alone would take. `models[].rate` stays the measured demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headroom: Option<Headroom>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headroom {
+    /// Percent over the measured rate planned for every model not in `per_model`.
+    pub percent: f64,
+    /// Percent per model, where it differs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_model: BTreeMap<String, f64>,
+    /// The GPUs and cost of the plan for the measured demand, without headroom.
+    pub gpus_without: usize,
+    pub cost_without: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanGpu {
     pub id: usize,
+    /// The GPU's type, in a plan over several types; else the plan's `gpu`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<String>,
     pub instances: Vec<PlanInstance>,
+}
+
+/// A mixed fleet's cost, in the unit the user priced GPUs in (1 a GPU by default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// The plan's total: the sum of `per_type`.
+    pub total: f64,
+    /// A proven lower bound on the cost of any plan for this workload on these types.
+    pub lower: f64,
+    /// What the plan spends on each type's GPUs (0 for a type it does not use).
+    pub per_type: BTreeMap<String, f64>,
+    /// The nodes, when they are priced: `total` is `per_type` and `count * cost_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<NodeCost>,
+}
+
+/// The nodes a plan's GPUs need: each type's GPUs in nodes of `gpus_per_node`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeCost {
+    pub gpus_per_node: usize,
+    pub count: usize,
+    pub cost_each: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +94,8 @@ pub struct PlanModel {
 pub struct Bound {
     /// A proven lower bound on the GPU count.
     pub lower: usize,
-    /// True only when the plan's GPU count equals `lower`.
+    /// True only when the plan's GPU count equals `lower`; for a mixed fleet, when its cost
+    /// equals `cost.lower`.
     pub proven_optimal: bool,
 }
 

@@ -59,6 +59,7 @@ pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
                     latency_ms: round2(latency_ms),
                     throughput: round2(batch as f64 * 1000.0 / latency_ms),
                     processes: 1,
+                    gpu: None,
                     loc: loc("synthetic-profiles.csv", profiles.len()),
                 });
             }

@@ -1,16 +1,22 @@
-//! A planning problem: one GPU type, the models to serve, and each model's capacity on each
-//! profile (the best throughput within its SLO). Built from the rows [`input`] reads.
+//! A planning problem: the GPU types to plan on (one, or a mixed fleet with a cost per type),
+//! the models to serve, and each model's capacity on each profile (the best throughput within
+//! its SLO). Built from the rows [`input`] reads.
 
+mod counting;
+pub mod fleet;
 pub mod generate;
+mod hints;
 pub mod import;
 pub mod input;
 pub mod notes;
 
 use std::collections::HashMap;
 
-use crate::hardware::catalog::all_gpus;
 use crate::hardware::layouts::{maximal_layouts, Layout};
-use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::hardware::spec::GpuSpec;
+pub use crate::problem::counting::{covers, instances_needed, whole_units, RATE_TOLERANCE};
+use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuType, NodePrice, PricedGpu};
+use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 
@@ -33,7 +39,14 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Problem {
+    /// The GPU; for a mixed fleet, every type's profiles in turn (see [`fleet`]).
     pub gpu: GpuSpec,
+    /// The GPU types, each with its cost and its block of `gpu.profiles`: one for a single type.
+    pub types: Vec<GpuType>,
+    /// The type of each layout, indexes into `types`.
+    pub layout_type: Vec<usize>,
+    /// What a node costs, when nodes count in the cost.
+    pub node_price: Option<NodePrice>,
     pub models: Vec<Model>,
     /// `capacity[s][p]`: model `s` on the GPU's profile `p`, if any row meets the SLO.
     pub capacity: Vec<Vec<Option<Capacity>>>,
@@ -73,62 +86,55 @@ fn best_per_profile(gpu: &GpuSpec, rows: &[(&ProfileRow, usize)], slo_ms: f64) -
     best
 }
 
-/// Relative slack when comparing summed throughput with a rate, so that float rounding in a
-/// sum never turns an exact cover into a shortfall.
-pub const RATE_TOLERANCE: f64 = 1e-9;
-
-/// True when `capacity` serves `rate`.
-pub fn covers(capacity: f64, rate: f64) -> bool {
-    capacity >= rate * (1.0 - RATE_TOLERANCE)
-}
-
 impl Problem {
     /// Resolves profile names against `gpu`, picks each model's best row per profile, and
     /// reports every row or model that cannot be used, with where it came from.
     pub fn build(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
+        Problem::build_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload)
+    }
+
+    /// [`Problem::build`] over several GPU types, each with its cost. A row naming its `gpu`
+    /// belongs to that type alone (and to none when the type is not planned on); a row without
+    /// one belongs to every type that has its profile.
+    pub fn build_fleet(
+        fleet: &[PricedGpu],
+        profiles: &[ProfileRow],
+        workload: &[WorkloadRow],
+    ) -> Result<Problem, InputErrors> {
+        let (combined, types) = combine(fleet);
         let mut errors = Vec::new();
         // Rows by model, each with its profile resolved: one pass, so building stays linear.
         let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
-        let mut resolved: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut resolved: HashMap<(&str, usize), Option<usize>> = HashMap::new();
         let mut measured: Vec<&str> = Vec::new();
-        // Rows naming a profile this GPU lacks, by the name they use: one error per name.
-        let mut unknown: Vec<(&str, Vec<&ProfileRow>)> = Vec::new();
+        // Rows naming a profile their GPU lacks, by the name they use: one error per name.
+        let mut unknown: Vec<(&str, &GpuSpec, Vec<&ProfileRow>)> = Vec::new();
         for row in profiles {
-            measured.push(&row.model);
-            let profile = *resolved.entry(row.profile.as_str()).or_insert_with(|| gpu.resolve_profile(&row.profile));
-            match profile {
-                Some(p) => rows_of.entry(row.model.as_str()).or_default().push((row, p)),
-                None => match unknown.iter_mut().find(|(name, _)| *name == row.profile) {
-                    Some((_, rows)) => rows.push(row),
-                    None => unknown.push((&row.profile, vec![row])),
-                },
-            }
-        }
-        let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _)| *name));
-        for (name, rows) in &unknown {
-            let lines: Vec<String> = rows.iter().take(5).map(|r| r.loc.line.to_string()).collect();
-            let more = if rows.len() > 5 { format!(" and {} more", rows.len() - 5) } else { String::new() };
-            let message = if rows.len() == 1 {
-                format!("`{name}` is not a MIG profile of {}", gpu.id)
-            } else {
-                format!(
-                    "`{name}` is not a MIG profile of {} ({} rows: lines {}{more})",
-                    gpu.id,
-                    rows.len(),
-                    lines.join(", ")
-                )
+            let mut planned =
+                types.iter().enumerate().filter(|(_, t)| row.gpu.as_deref().is_none_or(|g| g == t.spec.id));
+            let Some(first) = planned.clone().next() else {
+                continue;
             };
-            let mut hint = format!(
-                "{} has {}; the short forms {} mean its plain profiles",
-                gpu.id,
-                gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
-                short_forms(gpu)
-            );
-            if let Some(other) = guess {
-                hint = format!("these profiles are {other}'s: plan for --gpu {other}? ({hint})");
+            measured.push(&row.model);
+            let mut found = false;
+            for (t, ty) in planned.by_ref() {
+                let profile = *resolved
+                    .entry((row.profile.as_str(), t))
+                    .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + ty.profiles.start));
+                if let Some(p) = profile {
+                    rows_of.entry(row.model.as_str()).or_default().push((row, p));
+                    found = true;
+                }
             }
-            errors.push(InputError::at(&rows[0].loc, Some("profile"), message).with_hint(hint));
+            if !found {
+                match unknown.iter_mut().find(|(name, _, _)| *name == row.profile) {
+                    Some((_, _, rows)) => rows.push(row),
+                    None => unknown.push((&row.profile, &first.1.spec, vec![row])),
+                }
+            }
         }
+        let gpu = &types[0].spec;
+        errors.extend(unknown_profiles(gpu, &unknown));
         measured.sort_unstable();
         measured.dedup();
         let mut models = Vec::with_capacity(workload.len());
@@ -145,7 +151,7 @@ impl Problem {
                 continue;
             }
             let rows = rows_of.get(w.model.as_str()).map_or(&[][..], Vec::as_slice);
-            let best = best_per_profile(gpu, rows, w.slo_ms);
+            let best = best_per_profile(&combined, rows, w.slo_ms);
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
                 let error = if measured.binary_search(&w.model.as_str()).is_err() {
                     InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
@@ -215,21 +221,85 @@ impl Problem {
         if !errors.is_empty() {
             return Err(InputErrors(errors));
         }
-        Ok(Problem::from_capacity(gpu.clone(), models, capacity))
+        Ok(Problem::from_fleet(combined, types, models, capacity))
     }
 
     /// Builds a problem from capacities already worked out.
     pub fn from_capacity(gpu: GpuSpec, models: Vec<Model>, capacity: Vec<Vec<Option<Capacity>>>) -> Problem {
-        let usable_profiles: Vec<usize> =
-            (0..gpu.profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
-        let layouts = maximal_layouts(&gpu, &usable_profiles);
-        Problem { gpu, models, capacity, usable_profiles, layouts }
+        let (combined, types) = combine(&[PricedGpu::unit(gpu)]);
+        Problem::from_fleet(combined, types, models, capacity)
     }
 
-    /// Serving every model on whole-GPU instances only: the paper's baseline. `None` when
-    /// some model with demand cannot run on a whole GPU within its SLO.
+    fn from_fleet(
+        gpu: GpuSpec,
+        types: Vec<GpuType>,
+        models: Vec<Model>,
+        capacity: Vec<Vec<Option<Capacity>>>,
+    ) -> Problem {
+        let usable_profiles: Vec<usize> =
+            (0..gpu.profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
+        let (layouts, layout_type) = if types.len() == 1 {
+            let layouts = maximal_layouts(&gpu, &usable_profiles);
+            let layout_type = vec![0; layouts.len()];
+            (layouts, layout_type)
+        } else {
+            fleet_layouts(&types, &usable_profiles, gpu.profiles.len())
+        };
+        Problem { gpu, types, layout_type, node_price: None, models, capacity, usable_profiles, layouts }
+    }
+
+    pub fn is_mixed(&self) -> bool {
+        self.types.len() > 1
+    }
+
+    /// Plans are compared by cost, not GPUs: several types, or nodes priced.
+    pub fn is_priced(&self) -> bool {
+        self.is_mixed() || self.node_price.is_some()
+    }
+
+    /// What one GPU of layout `l` costs.
+    pub fn layout_cost(&self, l: usize) -> f64 {
+        self.types[self.layout_type[l]].cost
+    }
+
+    /// A fleet of cost `c` has at least `c / max_cost` GPUs.
+    pub fn max_cost(&self) -> f64 {
+        self.types.iter().map(|t| t.cost).fold(0.0, f64::max)
+    }
+
+    /// The least cost of whole GPUs at or above `value`, a cost bound proven in floating point.
+    pub fn cost_bound(&self, value: f64) -> f64 {
+        let first = self.types[0].cost;
+        if self.types.iter().all(|t| t.cost == first) {
+            first * crate::problem::whole_units(value / first) as f64
+        } else {
+            least_fleet_cost_from(&self.types.iter().map(|t| t.cost).collect::<Vec<_>>(), value)
+        }
+    }
+
+    /// Only type `t`'s profiles usable, every layout kept (the others then serve nothing);
+    /// `None` when some model with demand cannot run on that type.
+    pub fn only_type(&self, t: usize) -> Option<Problem> {
+        let block = self.types[t].profiles.clone();
+        let capacity: Vec<Vec<_>> = self
+            .capacity
+            .iter()
+            .map(|row| row.iter().enumerate().map(|(p, c)| if block.contains(&p) { *c } else { None }).collect())
+            .collect();
+        let served = |s: usize| self.models[s].rate <= 0.0 || capacity[s].iter().any(Option::is_some);
+        if !(0..self.models.len()).all(served) {
+            return None;
+        }
+        Some(Problem {
+            usable_profiles: self.usable_profiles.iter().copied().filter(|p| block.contains(p)).collect(),
+            capacity,
+            ..self.clone()
+        })
+    }
+
+    /// Every model on whole-GPU instances only (the paper's baseline; on a mix, each model on
+    /// its cheapest type's); `None` when some model misses its SLO on every whole GPU.
     pub fn whole_gpu_baseline(&self) -> Option<usize> {
-        let whole = self.gpu.whole_gpu_profile();
         self.models
             .iter()
             .zip(&self.capacity)
@@ -237,66 +307,17 @@ impl Problem {
                 if s.rate <= 0.0 {
                     return Some(0);
                 }
-                let c = caps[whole]?;
-                Some(instances_needed(s.rate, c.throughput))
+                self.types
+                    .iter()
+                    .filter_map(|t| {
+                        let c = caps[t.profiles.start + t.spec.whole_gpu_profile()]?;
+                        let n = instances_needed(s.rate, c.throughput);
+                        Some((n as f64 * t.cost, n))
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, n)| n)
             })
             .try_fold(0usize, |total, n| Some(total.saturating_add(n?)))
-    }
-}
-
-/// How many instances of throughput `each` serve `rate`.
-pub fn instances_needed(rate: f64, each: f64) -> usize {
-    let n = (rate / each).ceil().max(0.0) as usize;
-    // The division can land a hair above an integer; take the smaller count when it covers.
-    if n > 0 && covers((n - 1) as f64 * each, rate) {
-        n - 1
-    } else {
-        n
-    }
-}
-
-fn short_forms(gpu: &GpuSpec) -> String {
-    let mut sizes: Vec<u8> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).map(|p| p.compute).collect();
-    sizes.dedup();
-    sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
-}
-
-/// The one other catalog GPU that has every one of `names` as a profile, if exactly one
-/// does: the GPU the rows were most likely measured on.
-fn other_gpu_of<'a>(gpu: &GpuSpec, names: impl Iterator<Item = &'a str>) -> Option<&'static str> {
-    let names: Vec<&str> = names.collect();
-    if names.is_empty() {
-        return None;
-    }
-    let fits: Vec<&'static str> = all_gpus()
-        .into_iter()
-        .filter(|g| g.id != gpu.id && names.iter().all(|n| g.profiles.iter().any(|p| p.name.eq_ignore_ascii_case(n))))
-        .map(|g| g.id)
-        .collect();
-    // Profile names are shared by GPUs of one memory size (A100-80GB and H100-80GB): name the
-    // first when they all fit.
-    fits.first().copied()
-}
-
-/// A hint for a model with no rows: the measured models whose names contain it or it theirs.
-fn similar_models(model: &str, known: &[&str]) -> String {
-    let lower = model.to_ascii_lowercase();
-    let close: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|k| {
-            let k = k.to_ascii_lowercase();
-            k.contains(&lower) || lower.contains(&k)
-        })
-        .collect();
-    if !close.is_empty() {
-        format!("did you mean {}?", close.join(" or "))
-    } else if known.is_empty() {
-        "the profiles file has no rows".to_string()
-    } else if known.len() <= 10 {
-        format!("the profiles cover {}", known.join(", "))
-    } else {
-        format!("the profiles cover {} and {} more", known[..10].join(", "), known.len() - 10)
     }
 }
 

@@ -9,9 +9,12 @@ use crate::problem::input::{InputError, ProfileRow};
 
 /// The notes on `profiles` read for `gpu`.
 pub fn notes(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
+    // Rows measured on another GPU type are not this GPU's: planning leaves them out.
+    let own: Vec<ProfileRow> =
+        profiles.iter().filter(|r| r.gpu.as_deref().is_none_or(|t| t == gpu.id)).cloned().collect();
     let mut notes = Vec::new();
-    notes.extend(repeated_measurements(profiles));
-    notes.extend(names_of_another_gpu(gpu, profiles));
+    notes.extend(repeated_measurements(&own));
+    notes.extend(names_of_another_gpu(gpu, &own));
     notes
 }
 

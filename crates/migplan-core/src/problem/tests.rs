@@ -77,3 +77,20 @@ fn instances_needed_rounds_up_without_float_noise() {
     assert_eq!(instances_needed(0.3, 0.1), 3);
     assert_eq!(instances_needed(0.0, 5.0), 0);
 }
+
+#[test]
+fn rows_naming_their_gpu_belong_to_that_type_alone() {
+    use crate::problem::fleet::PricedGpu;
+    let (a100, h100) = (gpu("a100-40gb").unwrap(), gpu("h100-80gb").unwrap());
+    let text = "model,profile,batch,latency_ms,throughput,gpu\nm,7g,1,5,1000,h100-80gb\nm,1g,1,5,100,\n";
+    let rows = crate::problem::input::parse_profiles("p.csv", text).unwrap();
+    let workload = crate::problem::input::parse_workload("w.csv", "model,rate,slo_ms\nm,500,10\n").unwrap();
+    let fleet = [PricedGpu::unit(a100.clone()), PricedGpu { spec: h100.clone(), cost: 3.0 }];
+    let problem = Problem::build_fleet(&fleet, &rows, &workload).unwrap();
+    let usable: Vec<&str> = problem.usable_profiles.iter().map(|&p| problem.gpu.profiles[p].name.as_str()).collect();
+    assert_eq!(usable, ["1g.5gb", "1g.10gb", "7g.80gb"]);
+    assert!(problem.layout_type.contains(&0) && problem.layout_type.contains(&1));
+    // Planned on the A100 alone, the H100 row is not a row of the model.
+    let alone = Problem::build(&a100, &rows, &workload).unwrap();
+    assert_eq!(alone.usable_profiles, vec![a100.profile("1g.5gb").unwrap()]);
+}

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::plan::Termination;
+use crate::problem::fleet::NodePrice;
 use crate::solve::deployment::Deployment;
 
 /// What a run is doing when the observer hears from it.
@@ -38,6 +39,8 @@ pub struct Progress {
     pub best_gpus: Option<usize>,
     /// The proven lower bound.
     pub lower_bound: usize,
+    /// The proven lower bound on cost, for a priced run (a mixed fleet).
+    pub lower_cost: Option<f64>,
     pub elapsed_ms: u64,
     pub iterations: u64,
     pub phase: Phase,
@@ -65,9 +68,24 @@ pub struct Control<'a> {
     best: Option<Deployment>,
     /// A sub-search's offers only reach the observer when they beat this many GPUs: the
     /// best its parent already holds, so progress never goes backwards.
-    to_beat: Option<usize>,
+    to_beat: Option<f64>,
     lower_bound: usize,
+    /// For a mixed fleet: what each layout's GPU costs and the proven bound on cost. Plans
+    /// are then compared by cost, not by GPUs.
+    pricing: Option<Pricing>,
 }
+
+/// What a priced run compares deployments by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pricing {
+    pub layout_costs: Vec<f64>,
+    pub lower_cost: f64,
+    /// Nodes priced: each layout's GPU type, how many types, and the node price.
+    pub nodes: Option<(Vec<usize>, usize, NodePrice)>,
+}
+
+/// Cost differences below this are round-off.
+const COST_TOLERANCE: f64 = 1e-9;
 
 impl<'a> Control<'a> {
     pub fn new(
@@ -88,6 +106,7 @@ impl<'a> Control<'a> {
             best: None,
             to_beat: None,
             lower_bound: 0,
+            pricing: None,
         }
     }
 
@@ -104,7 +123,8 @@ impl<'a> Control<'a> {
                 .max_iterations
                 .map(|m| (m.saturating_sub(self.iterations) as f64 * share) as u64),
         };
-        let to_beat = self.best_gpus().into_iter().chain(self.to_beat).min();
+        let to_beat =
+            self.best.as_ref().map(|b| self.measure(b)).into_iter().chain(self.to_beat).min_by(f64::total_cmp);
         Control {
             solver: self.solver,
             started: self.started,
@@ -116,6 +136,36 @@ impl<'a> Control<'a> {
             best: None,
             to_beat,
             lower_bound: self.lower_bound,
+            pricing: self.pricing.clone(),
+        }
+    }
+
+    /// Compares deployments by cost from now on, with `lower_cost` proven.
+    pub fn price(&mut self, pricing: Pricing) {
+        self.pricing = Some(pricing);
+    }
+
+    /// What a deployment is judged by: its cost when the run is priced, else its GPUs.
+    pub fn measure(&self, deployment: &Deployment) -> f64 {
+        match &self.pricing {
+            Some(p) => {
+                let gpus: f64 = deployment.gpus.iter().map(|g| p.layout_costs[g.layout]).sum();
+                let nodes = p.nodes.as_ref().map_or(0.0, |(layout_type, types, price)| {
+                    let mut per_type = vec![0; *types];
+                    deployment.gpus.iter().for_each(|g| per_type[layout_type[g.layout]] += 1);
+                    price.nodes(&per_type) as f64 * price.cost
+                });
+                gpus + nodes
+            }
+            None => deployment.gpu_count() as f64,
+        }
+    }
+
+    /// True when `deployment` meets the proven bound.
+    pub fn meets_bound(&self, deployment: &Deployment) -> bool {
+        match &self.pricing {
+            Some(p) => self.measure(deployment) <= p.lower_cost + COST_TOLERANCE * p.lower_cost.max(1.0),
+            None => deployment.gpu_count() <= self.lower_bound,
         }
     }
 
@@ -145,7 +195,7 @@ impl<'a> Control<'a> {
         if self.cancel.load(Ordering::Relaxed) {
             return Some(Termination::Cancelled);
         }
-        if self.best_gpus().is_some_and(|b| b <= self.lower_bound) {
+        if self.best.as_ref().is_some_and(|b| self.meets_bound(b)) {
             return Some(Termination::Optimal);
         }
         if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
@@ -175,6 +225,7 @@ impl<'a> Control<'a> {
             solver: self.solver,
             best_gpus: self.best_gpus(),
             lower_bound: self.lower_bound,
+            lower_cost: self.pricing.as_ref().map(|p| p.lower_cost),
             elapsed_ms: self.elapsed().as_millis() as u64,
             iterations: self.iterations,
             phase,
@@ -183,14 +234,15 @@ impl<'a> Control<'a> {
         (self.observer)(&progress);
     }
 
-    /// Records a valid deployment; the observer hears of it when it has fewer GPUs than the
-    /// best so far.
+    /// Records a valid deployment; the observer hears of it when it has fewer GPUs (costs
+    /// less, when priced) than the best so far.
     pub fn offer(&mut self, deployment: &Deployment) -> bool {
-        if self.best_gpus().is_some_and(|b| b <= deployment.gpu_count()) {
+        let measure = self.measure(deployment);
+        if self.best.as_ref().is_some_and(|b| self.measure(b) <= measure + COST_TOLERANCE) {
             return false;
         }
         self.best = Some(deployment.clone().normalized());
-        if self.to_beat.is_none_or(|b| deployment.gpu_count() < b) {
+        if self.to_beat.is_none_or(|b| measure < b - COST_TOLERANCE) {
             self.report(Phase::Improved);
         }
         true

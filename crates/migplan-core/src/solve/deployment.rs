@@ -1,7 +1,9 @@
 //! The solvers' working form of a plan: a maximal layout per GPU and a model per instance,
 //! and its conversion into the plan JSON.
 
-use crate::plan::{Baseline, Bound, Plan, PlanGpu, PlanInstance, PlanModel, SolverInfo};
+use std::collections::BTreeMap;
+
+use crate::plan::{Baseline, Bound, Cost, NodeCost, Plan, PlanGpu, PlanInstance, PlanModel, SolverInfo};
 use crate::problem::Problem;
 
 /// One GPU as a solver builds it: a maximal layout and, per placement, the model it serves.
@@ -62,15 +64,24 @@ impl Deployment {
 }
 
 impl Deployment {
-    /// The plan JSON of this deployment, with the bound proven for it and how it was found.
-    pub fn to_plan(&self, problem: &Problem, lower_bound: usize, solver: SolverInfo) -> Plan {
+    /// What the deployment's GPUs cost.
+    pub fn cost(&self, problem: &Problem) -> f64 {
+        self.gpus.iter().map(|g| problem.layout_cost(g.layout)).sum()
+    }
+
+    /// The plan JSON of this deployment, with the bounds proven for it (on GPUs, and on cost
+    /// for a mixed fleet) and how it was found.
+    pub fn to_plan(&self, problem: &Problem, lower_bound: usize, lower_cost: f64, solver: SolverInfo) -> Plan {
         let deployment = self;
+        let mixed = problem.is_mixed();
+        let type_of = |g: &GpuConfig| &problem.types[problem.layout_type[g.layout]];
         let gpus = deployment
             .gpus
             .iter()
             .enumerate()
             .map(|(id, g)| PlanGpu {
                 id,
+                gpu: mixed.then(|| type_of(g).spec.id.to_string()),
                 instances: problem.layouts[g.layout]
                     .placements
                     .iter()
@@ -108,14 +119,36 @@ impl Deployment {
             .map(|(s, capacity)| PlanModel { model: s.name.clone(), rate: s.rate, slo_ms: s.slo_ms, capacity })
             .collect();
         let gpu_count = deployment.gpu_count();
+        let cost = problem.is_priced().then(|| {
+            let mut per_type: BTreeMap<String, f64> =
+                problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)).collect();
+            let mut gpus_of_type = vec![0; problem.types.len()];
+            for g in &deployment.gpus {
+                *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).cost;
+                gpus_of_type[problem.layout_type[g.layout]] += 1;
+            }
+            let nodes = problem.node_price.map(|p| NodeCost {
+                gpus_per_node: p.gpus_per_node,
+                count: p.nodes(&gpus_of_type),
+                cost_each: p.cost,
+            });
+            let total = per_type.values().sum::<f64>() + nodes.as_ref().map_or(0.0, |n| n.count as f64 * n.cost_each);
+            Cost { total, lower: lower_cost, per_type, nodes }
+        });
+        let proven_optimal = match &cost {
+            Some(c) => c.total <= c.lower * (1.0 + 1e-9),
+            None => lower_bound == gpu_count,
+        };
         Plan {
             gpu: problem.gpu.id.to_string(),
             gpu_count,
             gpus,
             models,
-            bound: Bound { lower: lower_bound, proven_optimal: lower_bound == gpu_count },
+            bound: Bound { lower: lower_bound, proven_optimal },
             baseline: Baseline { whole_gpus: problem.whole_gpu_baseline() },
             solver,
+            cost,
+            headroom: None,
         }
     }
 }

@@ -34,51 +34,106 @@ impl Solver for Exact {
     }
 
     fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
-        let models = problem.models.len();
-        let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
-        let mut best_instances = instances_of(relaxation, &choice);
-        let mut best = plan_for_instances(problem, &best_instances, ctl);
-        ctl.offer(&best);
+        solve_from(problem, relaxation, ctl, None)
+    }
+}
 
-        let fractional: Vec<usize> = (0..models).filter(|&s| relaxation.weights[s].len() > 1).collect();
-        let mut odometer = vec![0usize; fractional.len()];
-        let mut tried = 1;
-        while tried < MAX_COMBINATIONS && advance(&mut odometer, &fractional, relaxation) {
-            if let Some(reason) = ctl.stop_reason() {
-                return SolverResult { deployment: best, termination: reason };
+/// The exact planner started from a deployment for part of the demand (the previous point of
+/// a growth curve, say): refilled exactly, it is the first plan to beat. Its layouts must be
+/// the problem's, which holds for the same inputs at other rates.
+#[derive(Debug, Default)]
+pub struct WarmExact {
+    pub start: Option<Deployment>,
+}
+
+impl Solver for WarmExact {
+    fn name(&self) -> &'static str {
+        "exact"
+    }
+
+    fn solve(&mut self, problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> SolverResult {
+        let start = self.start.take().map(|mut start| {
+            complete_exactly(problem, &mut start.gpus, ctl);
+            start
+        });
+        solve_from(problem, relaxation, ctl, start)
+    }
+}
+
+fn solve_from(
+    problem: &Problem,
+    relaxation: &Relaxation,
+    ctl: &mut Control,
+    start: Option<Deployment>,
+) -> SolverResult {
+    let mut best = search(problem, relaxation, ctl, start);
+    // The mix's relaxation can round to a fleet dearer than one type alone would be: try
+    // each type alone too, so a mix never costs more than the cheaper single type found.
+    if problem.is_mixed() {
+        for t in 0..problem.types.len() {
+            if ctl.stop_reason().is_some() {
+                break;
             }
-            ctl.tick();
+            let Some(alone) = problem.only_type(t) else { continue };
+            let relaxation = relax(&alone, ctl);
+            best = search(&alone, &relaxation, ctl, Some(best));
+        }
+    }
+    let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
+    SolverResult { deployment: best, termination }
+}
+
+/// Rounds the master solution, tries the fractional models' alternatives and each model's
+/// layout fills; returns the best deployment found, or `incumbent` when none beats it.
+fn search(problem: &Problem, relaxation: &Relaxation, ctl: &mut Control, incumbent: Option<Deployment>) -> Deployment {
+    let models = problem.models.len();
+    let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+    let mut best_instances = instances_of(relaxation, &choice);
+    let mut best = plan_for_instances(problem, &best_instances, ctl);
+    if let Some(incumbent) = incumbent {
+        if ctl.measure(&incumbent) <= ctl.measure(&best) {
+            best = incumbent;
+        }
+    }
+    ctl.offer(&best);
+
+    let fractional: Vec<usize> = (0..models).filter(|&s| relaxation.weights[s].len() > 1).collect();
+    let mut odometer = vec![0usize; fractional.len()];
+    let mut tried = 1;
+    while tried < MAX_COMBINATIONS && advance(&mut odometer, &fractional, relaxation) {
+        if ctl.stop_reason().is_some() {
+            return best;
+        }
+        ctl.tick();
+        tried += 1;
+        for (&s, &k) in fractional.iter().zip(&odometer) {
+            choice[s] = relaxation.weights[s][k].0;
+        }
+        let instances = instances_of(relaxation, &choice);
+        let candidate = plan_for_instances(problem, &instances, ctl);
+        if ctl.measure(&candidate) < ctl.measure(&best) {
+            (best, best_instances) = (candidate, instances);
+            ctl.offer(&best);
+        }
+    }
+    // The master's columns can all miss the cover that packs best (one model served by
+    // whole copies of one layout, say 4g+3g twice): try those covers, one model at a time.
+    for s in 0..models {
+        for fill in layout_fills(problem, s) {
+            if tried >= MAX_COMBINATIONS || ctl.stop_reason().is_some() {
+                break;
+            }
             tried += 1;
-            for (&s, &k) in fractional.iter().zip(&odometer) {
-                choice[s] = relaxation.weights[s][k].0;
-            }
-            let instances = instances_of(relaxation, &choice);
+            let mut instances = best_instances.clone();
+            instances[s] = fill;
             let candidate = plan_for_instances(problem, &instances, ctl);
-            if candidate.gpu_count() < best.gpu_count() {
+            if ctl.measure(&candidate) < ctl.measure(&best) {
                 (best, best_instances) = (candidate, instances);
                 ctl.offer(&best);
             }
         }
-        // The master's columns can all miss the cover that packs best (one model served by
-        // whole copies of one layout, say 4g+3g twice): try those covers, one model at a time.
-        for s in 0..models {
-            for fill in layout_fills(problem, s) {
-                if tried >= MAX_COMBINATIONS || ctl.stop_reason().is_some() {
-                    break;
-                }
-                tried += 1;
-                let mut instances = best_instances.clone();
-                instances[s] = fill;
-                let candidate = plan_for_instances(problem, &instances, ctl);
-                if candidate.gpu_count() < best.gpu_count() {
-                    (best, best_instances) = (candidate, instances);
-                    ctl.offer(&best);
-                }
-            }
-        }
-        let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
-        SolverResult { deployment: best, termination }
     }
+    best
 }
 
 /// Steps the odometer over the fractional models' positive-weight columns.
@@ -149,6 +204,9 @@ pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Cont
     }
     let residual = Problem {
         gpu: problem.gpu.clone(),
+        types: problem.types.clone(),
+        layout_type: problem.layout_type.clone(),
+        node_price: problem.node_price,
         models: short
             .iter()
             .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::Problem;
-use crate::solve::control::{Budget, Control, Phase, Progress};
+use crate::solve::control::{Budget, Control, Phase, Pricing, Progress};
 use crate::solve::deployment::Deployment;
 use crate::solve::relaxation::{relax, Relaxation};
 
@@ -33,17 +33,40 @@ pub fn execute(
     cancel: &AtomicBool,
     observer: &mut dyn FnMut(&Progress),
 ) -> Plan {
+    execute_keeping(problem, solver, budget, seed, cancel, observer).0
+}
+
+/// [`execute`], and the best deployment itself: the start of a search for more demand.
+pub fn execute_keeping(
+    problem: &Problem,
+    solver: &mut dyn Solver,
+    budget: Budget,
+    seed: u64,
+    cancel: &AtomicBool,
+    observer: &mut dyn FnMut(&Progress),
+) -> (Plan, Deployment) {
     let mut ctl = Control::new(solver.name(), budget, seed, cancel, observer);
     ctl.report(Phase::Bounding);
     let relaxation = relax(problem, &ctl);
     ctl.raise_lower_bound(relaxation.lower_bound);
+    let lower_cost = relaxation.lower_cost + node_lower_bound(problem, relaxation.lower_bound);
+    if problem.is_priced() {
+        let layout_costs = (0..problem.layouts.len()).map(|l| problem.layout_cost(l)).collect();
+        let nodes = problem.node_price.map(|price| (problem.layout_type.clone(), problem.types.len(), price));
+        ctl.price(Pricing { layout_costs, lower_cost, nodes });
+    }
     ctl.report(Phase::Searching);
     let result = solver.solve(problem, &relaxation, &mut ctl);
     let deployment = result.deployment.normalized();
-    let termination =
-        if deployment.gpu_count() <= ctl.lower_bound() { Termination::Optimal } else { result.termination };
+    let termination = if ctl.meets_bound(&deployment) { Termination::Optimal } else { result.termination };
     ctl.report(Phase::Stopped(termination));
     let info =
         SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
-    deployment.to_plan(problem, ctl.lower_bound(), info)
+    (deployment.to_plan(problem, ctl.lower_bound(), lower_cost, info), deployment)
+}
+
+/// What the nodes of any plan with at least `lower_gpus` GPUs cost at least: nodes hold one
+/// type each, so at least ceil(GPUs / per node) of them.
+fn node_lower_bound(problem: &Problem, lower_gpus: usize) -> f64 {
+    problem.node_price.map_or(0.0, |p| lower_gpus.div_ceil(p.gpus_per_node.max(1)) as f64 * p.cost)
 }

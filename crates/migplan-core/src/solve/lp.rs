@@ -3,17 +3,33 @@
 use microlp::Variable;
 
 use crate::problem::Problem;
+use crate::solve::cover::cost;
 
-/// Slack when rounding a bound proven in floating point up to whole GPUs: an LP optimum of
-/// 6.0000001 is 6 GPUs, not 7.
-const BOUND_ROUNDING: f64 = 1e-6;
-
-/// The smallest whole number of GPUs at or above a bound proven in floating point.
-pub fn ceil_bound(value: f64) -> usize {
-    (value - BOUND_ROUNDING).ceil().max(0.0) as usize
-}
+pub use crate::problem::whole_units as ceil_bound;
 
 /// The instances of profile `p` that `y[L]` GPUs of each layout `L` offer, as LP terms.
 pub fn supply_terms(problem: &Problem, y: &[Variable], p: usize) -> Vec<(Variable, f64)> {
     problem.layouts.iter().zip(y).filter(|(l, _)| l.counts[p] > 0).map(|(l, &v)| (v, l.counts[p] as f64)).collect()
+}
+
+/// Prices proportional to compute, times the type's cost: every layout then costs at most
+/// its GPU (a layout uses at most all the slices), so they are a valid start for either
+/// method.
+pub fn prices_by_compute(problem: &Problem) -> Vec<f64> {
+    let mut prices = vec![0.0; problem.gpu.profiles.len()];
+    for t in &problem.types {
+        for p in t.profiles.clone() {
+            prices[p] = t.cost * problem.gpu.profiles[p].compute as f64 / t.spec.compute_slices as f64;
+        }
+    }
+    prices
+}
+
+/// Scales `prices` down so that every layout costs at most its GPU exactly (an LP meets its
+/// rows only within a tolerance).
+pub fn fit_layouts(problem: &Problem, prices: &mut [f64]) {
+    let worst = (0..problem.layouts.len())
+        .map(|l| cost(&problem.layouts[l].counts, prices) / problem.layout_cost(l))
+        .fold(1.0, f64::max);
+    prices.iter_mut().for_each(|p| *p /= worst);
 }

@@ -1,7 +1,7 @@
-//! Packing instances into GPUs: the fewest maximal layouts that offer at least the wanted
-//! number of instances of every profile.
+//! Packing instances into GPUs: the cheapest maximal layouts (the fewest, when every GPU
+//! costs the same) that offer at least the wanted number of instances of every profile.
 //!
-//! `min sum_L y_L  s.t.  sum_L count(L,p) * y_L >= wanted_p,  y integer`. There are at most a
+//! `min sum_L cost_L y_L  s.t.  sum_L count(L,p) * y_L >= wanted_p,  y integer`. There are at most a
 //! few dozen layouts and one row per profile, so the LP's integer gap is small and a
 //! branch-and-bound on the layout counts closes it quickly.
 
@@ -10,7 +10,7 @@ use std::time::Duration;
 use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
 
 use crate::problem::Problem;
-use crate::solve::lp::{ceil_bound, supply_terms};
+use crate::solve::lp::supply_terms;
 
 /// Packs `wanted[p]` instances of each profile `p` (indexed like the GPU's profiles): returns
 /// the GPUs per layout, indexed like `Problem::layouts`.
@@ -21,18 +21,16 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Vec<usiz
     }
     let build = |integer: bool| {
         let mut lp = Lp::new(OptimizationDirection::Minimize);
-        let y: Vec<Variable> =
-            problem
-                .layouts
-                .iter()
-                .map(|_| {
-                    if integer {
-                        lp.add_integer_var(1.0, (0, i32::MAX))
-                    } else {
-                        lp.add_var(1.0, (0.0, f64::INFINITY))
-                    }
-                })
-                .collect();
+        let y: Vec<Variable> = (0..problem.layouts.len())
+            .map(|l| {
+                let cost = problem.layout_cost(l);
+                if integer {
+                    lp.add_integer_var(cost, (0, i32::MAX))
+                } else {
+                    lp.add_var(cost, (0.0, f64::INFINITY))
+                }
+            })
+            .collect();
         for &p in &rows {
             let row = supply_terms(problem, &y, p);
             lp.add_constraint(row.as_slice(), ComparisonOp::Ge, wanted[p] as f64);
@@ -41,7 +39,7 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Vec<usiz
     };
     let (relaxed, y) = build(false);
     let lp_solution = relaxed.solve().ok().and_then(|o| o.into_solution().ok());
-    let lower_bound = lp_solution.as_ref().map_or(0, |s| ceil_bound(s.objective()));
+    let lower_bound = lp_solution.as_ref().map_or(0.0, |s| problem.cost_bound(s.objective()));
     // Rounding the LP up is always feasible: the fallback when the integer search stalls.
     let mut best: Vec<usize> = match &lp_solution {
         Some(s) => y.iter().map(|&v| (s.var_value(v) - 1e-9).ceil().max(0.0) as usize).collect(),
@@ -50,17 +48,27 @@ pub fn pack(problem: &Problem, wanted: &[u32], time_limit: Duration) -> Vec<usiz
     if !covers_all(problem, &best, wanted) {
         best = greedy_cover(problem, wanted);
     }
-    if best.iter().sum::<usize>() > lower_bound {
+    if counts_cost(problem, &best) > lower_bound + COST_TOLERANCE {
         let (mut integer, y) = build(true);
         integer.set_time_limit(time_limit);
         if let Some(s) = integer.solve().ok().and_then(|o| o.into_solution().ok()) {
             let counts: Vec<usize> = y.iter().map(|&v| s.var_value(v).round().max(0.0) as usize).collect();
-            if covers_all(problem, &counts, wanted) && counts.iter().sum::<usize>() < best.iter().sum::<usize>() {
+            if covers_all(problem, &counts, wanted)
+                && counts_cost(problem, &counts) < counts_cost(problem, &best) - COST_TOLERANCE
+            {
                 best = counts;
             }
         }
     }
     best
+}
+
+/// Cost differences below this are round-off, not a cheaper packing.
+const COST_TOLERANCE: f64 = 1e-9;
+
+/// What `counts[l]` GPUs of each layout `l` cost.
+pub fn counts_cost(problem: &Problem, counts: &[usize]) -> f64 {
+    counts.iter().enumerate().map(|(l, &n)| n as f64 * problem.layout_cost(l)).sum()
 }
 
 fn covers_all(problem: &Problem, counts: &[usize], wanted: &[u32]) -> bool {

@@ -17,7 +17,7 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
 use crate::problem::Problem;
 use crate::solve::control::Control;
 use crate::solve::cover::{cheapest_cover, Cover};
-use crate::solve::lp::ceil_bound;
+use crate::solve::lp::fit_layouts;
 
 /// Cutting-plane rounds at most: far more than the few dozen the search needs in 5 prices.
 const MAX_ROUNDS: usize = 300;
@@ -30,7 +30,7 @@ pub struct PriceBound {
     pub covers: Vec<Cover>,
 }
 
-/// Searches prices from `start` (which must make every layout cost at most one GPU) until
+/// Searches prices from `start` (which must make every layout cost at most its GPU) until
 /// the bound settles, `ctl` runs out of time, or `deadline` (elapsed time of `ctl`) passes.
 pub fn search_prices(problem: &Problem, start: Vec<f64>, ctl: &Control, deadline: Option<Duration>) -> PriceBound {
     let evaluate = |prices: &[f64]| -> (f64, Vec<Cover>) {
@@ -56,7 +56,7 @@ pub fn search_prices(problem: &Problem, start: Vec<f64>, ctl: &Control, deadline
         }
         let Some((prices, ceiling)) = propose(problem, &cuts) else { break };
         // No price can prove more than `ceiling`: once its whole GPUs equal the bound's, stop.
-        if ceil_bound(ceiling) <= ceil_bound(best.value) {
+        if problem.cost_bound(ceiling) <= problem.cost_bound(best.value) {
             break;
         }
         let (value, covers) = evaluate(&prices);
@@ -84,7 +84,7 @@ fn propose(problem: &Problem, cuts: &[Vec<f64>]) -> Option<(Vec<f64>, f64)> {
     let mut lp = Lp::new(OptimizationDirection::Maximize);
     let mut price: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
     for &p in &problem.usable_profiles {
-        price[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
+        price[p] = Some(lp.add_var(0.0, (0.0, problem.max_cost())));
     }
     let t = lp.add_var(1.0, (0.0, f64::INFINITY));
     let terms = |coefficients: &[f64], sign: f64| -> Vec<(Variable, f64)> {
@@ -95,9 +95,9 @@ fn propose(problem: &Problem, cuts: &[Vec<f64>]) -> Option<(Vec<f64>, f64)> {
             .filter(|&(_, k)| k != 0.0)
             .collect()
     };
-    for layout in &problem.layouts {
+    for (l, layout) in problem.layouts.iter().enumerate() {
         let counts: Vec<f64> = layout.counts.iter().map(|&k| k as f64).collect();
-        lp.add_constraint(terms(&counts, 1.0).as_slice(), ComparisonOp::Le, 1.0);
+        lp.add_constraint(terms(&counts, 1.0).as_slice(), ComparisonOp::Le, problem.layout_cost(l));
     }
     for cut in cuts {
         let mut row = vec![(t, 1.0)];
@@ -105,6 +105,7 @@ fn propose(problem: &Problem, cuts: &[Vec<f64>]) -> Option<(Vec<f64>, f64)> {
         lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
     }
     let solution = lp.solve().ok()?.into_solution().ok()?;
-    let prices = price.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0))).collect();
+    let mut prices: Vec<f64> = price.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0))).collect();
+    fit_layouts(problem, &mut prices);
     Some((prices, solution.var_value(t)))
 }

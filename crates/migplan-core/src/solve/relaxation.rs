@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! max  sum_s mu_s
-//! s.t. sum_p count(L,p) * price_p <= 1      for every layout L
+//! s.t. sum_p count(L,p) * price_p <= cost_L for every layout L (1 a GPU unless costs are given)
 //!      mu_s <= sum_p cover_p * price_p       for every generated cover of s
 //!      price >= 0
 //! ```
@@ -25,13 +25,15 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
 use crate::problem::{instances_needed, Problem};
 use crate::solve::control::Control;
 use crate::solve::cover::{cheapest_cover, cost, Cover};
-use crate::solve::lp::{ceil_bound, supply_terms};
+use crate::solve::lp::{ceil_bound, fit_layouts, prices_by_compute, supply_terms};
 use crate::solve::price_search::search_prices;
 
 #[derive(Debug, Clone)]
 pub struct Relaxation {
     /// The best proven bound, rounded up: no plan uses fewer GPUs.
     pub lower_bound: usize,
+    /// The best proven bound on cost (on GPUs when no costs are given): no plan costs less.
+    pub lower_cost: f64,
     /// Covers generated per model.
     pub columns: Vec<Vec<Cover>>,
     /// The master's fractional solution over those columns: per model, (column, weight).
@@ -58,15 +60,14 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
     let time_left = || deadline.map(|d| d.saturating_sub(ctl.elapsed()));
     let n_profiles = problem.gpu.profiles.len();
     let models = problem.models.len();
-    // Prices proportional to compute make every layout cost at most one GPU (a layout uses at
-    // most all the slices), so they are a valid start for either method.
-    let by_compute: Vec<f64> =
-        problem.gpu.profiles.iter().map(|p| p.compute as f64 / problem.gpu.compute_slices as f64).collect();
+    let by_compute = prices_by_compute(problem);
+    let proven = |value: f64| (ceil_bound(value / problem.max_cost()), problem.cost_bound(value));
     if models > LARGE_PROBLEM {
         let found = search_prices(problem, by_compute, ctl, deadline);
         let weights = vec![vec![(0, 1.0)]; models];
         let columns = found.covers.into_iter().map(|c| vec![c]).collect();
-        return Relaxation { lower_bound: ceil_bound(found.value), columns, weights };
+        let (lower_bound, lower_cost) = proven(found.value);
+        return Relaxation { lower_bound, lower_cost, columns, weights };
     }
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
     let mut initial_bound = 0.0;
@@ -129,7 +130,13 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
             })
             .collect()
     });
-    Relaxation { lower_bound: ceil_bound(best_value), columns, weights }
+    let (lower_bound, lower_cost) = proven(best_value);
+    Relaxation { lower_bound, lower_cost, columns, weights }
+}
+
+/// The cost of one GPU of the type profile `p` belongs to.
+fn profile_cost(problem: &Problem, p: usize) -> f64 {
+    problem.types.iter().find(|t| t.profiles.contains(&p)).map_or(1.0, |t| t.cost)
 }
 
 fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {
@@ -149,17 +156,17 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>], time_limit: Option<Dura
     }
     let mut price_vars: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
     for &p in &problem.usable_profiles {
-        price_vars[p] = Some(lp.add_var(0.0, (0.0, 1.0)));
+        price_vars[p] = Some(lp.add_var(0.0, (0.0, profile_cost(problem, p))));
     }
     let mu: Vec<Variable> = columns.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
-    for layout in &problem.layouts {
+    for (l, layout) in problem.layouts.iter().enumerate() {
         let row: Vec<(Variable, f64)> = price_vars
             .iter()
             .zip(&layout.counts)
             .filter_map(|(v, &k)| Some(((*v)?, k as f64)))
             .filter(|&(_, k)| k > 0.0)
             .collect();
-        lp.add_constraint(row.as_slice(), ComparisonOp::Le, 1.0);
+        lp.add_constraint(row.as_slice(), ComparisonOp::Le, problem.layout_cost(l));
     }
     for (s, cols) in columns.iter().enumerate() {
         for cover in cols {
@@ -176,8 +183,7 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>], time_limit: Option<Dura
     }
     let solution = lp.solve().ok()?.into_solution().ok()?;
     let mut prices: Vec<f64> = price_vars.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0))).collect();
-    let worst = problem.layouts.iter().map(|l| cost(&l.counts, &prices)).fold(1.0, f64::max);
-    prices.iter_mut().for_each(|p| *p /= worst);
+    fit_layouts(problem, &mut prices);
     let mu = mu.iter().map(|&v| solution.var_value(v)).collect();
     Some((prices, mu))
 }
@@ -193,7 +199,8 @@ fn solve_master(
     if let Some(t) = time_limit {
         lp.set_time_limit(t);
     }
-    let y: Vec<Variable> = problem.layouts.iter().map(|_| lp.add_var(1.0, (0.0, f64::INFINITY))).collect();
+    let y: Vec<Variable> =
+        (0..problem.layouts.len()).map(|l| lp.add_var(problem.layout_cost(l), (0.0, f64::INFINITY))).collect();
     let lambda: Vec<Vec<Variable>> =
         columns.iter().map(|cols| cols.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect()).collect();
     for vars in &lambda {

@@ -147,10 +147,13 @@ pub fn import_all<'a>(
 
 /// Rows as the contract's profiles CSV, the file `migplan import` writes.
 pub fn profiles_csv(rows: &[ProfileRow]) -> String {
-    let mut out = String::from("model,profile,batch,latency_ms,throughput,processes\n");
+    // The `gpu` column only when some row names its GPU, so single-GPU files stay as they were.
+    let with_gpu = rows.iter().any(|r| r.gpu.is_some());
+    let mut out = String::from("model,profile,batch,latency_ms,throughput,processes");
+    out += if with_gpu { ",gpu\n" } else { "\n" };
     for r in rows {
         out += &format!(
-            "{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{}",
             quoted(&r.model),
             quoted(&r.profile),
             r.batch,
@@ -158,6 +161,11 @@ pub fn profiles_csv(rows: &[ProfileRow]) -> String {
             r.throughput,
             r.processes
         );
+        if with_gpu {
+            out += ",";
+            out += r.gpu.as_deref().unwrap_or("");
+        }
+        out += "\n";
     }
     out
 }

@@ -131,6 +131,7 @@ pub(crate) fn checked_row(
         latency_ms,
         throughput,
         processes,
+        gpu: None,
         loc,
     })
 }

@@ -1,17 +1,19 @@
 //! The CSV forms of the profiles and the workload: header by name, every bad field reported
 //! with its line and column.
 
+use crate::hardware::catalog::{gpu, gpu_ids};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
 const PROFILE_COLUMNS: [&str; 5] = ["model", "profile", "batch", "latency_ms", "throughput"];
 const WORKLOAD_COLUMNS: [&str; 3] = ["model", "rate", "slo_ms"];
 /// Columns read when present.
-const OPTIONAL_COLUMNS: [&str; 1] = ["processes"];
+const OPTIONAL_COLUMNS: [&str; 2] = ["processes", "gpu"];
 
 pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
     let table = CsvTable::read(file, text, &PROFILE_COLUMNS, "model,profile,batch,latency_ms,throughput[,processes]")?;
     let processes = table.optional_column("processes");
+    let measured_on = table.optional_column("gpu");
     table.rows(|r| {
         Ok(ProfileRow {
             model: r.name("model")?,
@@ -23,6 +25,11 @@ pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputE
                 Some(_) if r.field("processes").is_empty() => 1,
                 Some(_) => r.count("processes")?,
                 None => 1,
+            },
+            gpu: match measured_on {
+                Some(_) if r.field("gpu").is_empty() => None,
+                Some(_) => Some(r.gpu_id("gpu")?),
+                None => None,
             },
             loc: r.loc(),
         })
@@ -184,6 +191,18 @@ impl CsvRow<'_> {
         let x = self.number(column)?;
         range.check(x).map_err(|message| {
             self.error(column, message, &format!("{column} must be {} (README.md, Limits)", range.describe()))
+        })
+    }
+
+    /// A catalog GPU id, as the catalog spells it.
+    fn gpu_id(&self, column: &str) -> Result<String, InputError> {
+        let v = self.field(column);
+        gpu(v).map(|g| g.id.to_string()).ok_or_else(|| {
+            self.error(
+                column,
+                format!("`{v}` is not a GPU migplan knows"),
+                &format!("write one of {} (migplan gpus lists them)", gpu_ids().join(", ")),
+            )
         })
     }
 

@@ -13,6 +13,7 @@ pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputE
         latency_ms: row.latency_ms.0,
         throughput: row.throughput.0,
         processes: row.processes.map_or(1, |p| p.0),
+        gpu: row.gpu.map(|g| g.0),
         loc,
     })
 }
@@ -42,6 +43,21 @@ pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, Input
 
 struct Name(String);
 struct Count(u32);
+/// A catalog GPU id, as the catalog spells it.
+struct GpuId(String);
+
+impl<'de> Deserialize<'de> for GpuId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match crate::hardware::catalog::gpu(&s) {
+            Some(g) => Ok(GpuId(g.id.to_string())),
+            None => Err(serde::de::Error::custom(format!(
+                "`gpu`: `{s}` is not a GPU migplan knows (one of {})",
+                crate::hardware::catalog::gpu_ids().join(", ")
+            ))),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Name {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -88,6 +104,7 @@ struct JsonProfile {
     latency_ms: LatencyMs,
     throughput: Throughput,
     processes: Option<Count>,
+    gpu: Option<GpuId>,
 }
 
 #[derive(Deserialize)]

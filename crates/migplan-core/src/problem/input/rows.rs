@@ -28,6 +28,9 @@ pub struct ProfileRow {
     pub latency_ms: f64,
     pub throughput: f64,
     pub processes: u32,
+    /// The GPU type (catalog id) the row was measured on, for mixed fleets; `None` means
+    /// every GPU type planned for.
+    pub gpu: Option<String>,
     pub loc: SourceLoc,
 }
 

@@ -156,3 +156,18 @@ fn a_ragged_row_and_bad_values_elsewhere_are_reported_together() {
     let errs = parse_workload("w.csv", text).unwrap_err().0;
     assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2), Some(3), Some(4)], "{errs:?}");
 }
+
+#[test]
+fn reads_the_gpu_column_and_names_an_unknown_gpu() {
+    let text = "model,profile,batch,latency_ms,throughput,gpu\nbert,3g,8,20,900,H100-80GB\nbert,3g,8,20,500,\n";
+    let rows = parse_profiles("p.csv", text).unwrap();
+    assert_eq!(rows[0].gpu.as_deref(), Some("h100-80gb"));
+    assert_eq!(rows[1].gpu, None);
+    let e =
+        first_error(parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput,gpu\nbert,3g,8,20,900,v100\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("gpu")));
+    assert!(e.message.contains("v100"), "{}", e.message);
+    let json =
+        r#"{"profiles":[{"model":"bert","profile":"3g","batch":8,"latency_ms":20,"throughput":900,"gpu":"a30-24gb"}]}"#;
+    assert_eq!(parse_profiles("p.json", json).unwrap()[0].gpu.as_deref(), Some("a30-24gb"));
+}

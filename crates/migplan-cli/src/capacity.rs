@@ -1,0 +1,222 @@
+//! The GPU types a command plans on (`--gpu`, several for a mixed fleet, each with its
+//! `--cost`), and the capacity commands on top: `migplan compare` and `migplan sweep`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use clap::Args;
+use migplan_core::problem::fleet::PricedGpu;
+use migplan_core::problem::import::Percentile;
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::capacity::{compare, factors, growth, Comparison, GrowthPoint};
+
+use crate::args::{find_gpu, parse_time_limit, write_out, Failure, Format};
+use crate::import::{self, read_inputs};
+
+/// The GPU types to plan on and what one GPU of each costs.
+#[derive(Args, Clone)]
+pub struct FleetArgs {
+    /// The GPU type; give several for a mixed fleet (the first is the plan's `gpu`).
+    #[arg(long, required = true)]
+    pub gpu: Vec<String>,
+    /// What one GPU of a type costs, as GPU=PRICE (dollars per hour, say); 1 when not given.
+    #[arg(long, value_name = "GPU=PRICE")]
+    pub cost: Vec<String>,
+}
+
+impl FleetArgs {
+    pub fn fleet(&self) -> Result<Vec<PricedGpu>, Failure> {
+        let mut fleet: Vec<PricedGpu> = Vec::new();
+        for id in &self.gpu {
+            let spec = find_gpu(id)?;
+            if fleet.iter().any(|t| t.spec.id == spec.id) {
+                return Err(Failure(format!("--gpu {} is given twice\n  hint: list each GPU type once", spec.id)));
+            }
+            fleet.push(PricedGpu::unit(spec));
+        }
+        for written in &self.cost {
+            let hint = "write --cost GPU=PRICE, e.g. --cost h100-80gb=2.2";
+            let Some((id, price)) = written.split_once('=') else {
+                return Err(Failure(format!("--cost `{written}` has no `=`\n  hint: {hint}")));
+            };
+            let spec = find_gpu(id)?;
+            let Some(t) = fleet.iter_mut().find(|t| t.spec.id == spec.id) else {
+                return Err(Failure(format!(
+                    "--cost names {}, which no --gpu gives\n  hint: add --gpu {} or drop the cost",
+                    spec.id, spec.id
+                )));
+            };
+            t.cost = parse_price(price).map_err(|e| Failure(format!("--cost `{written}`: {e}\n  hint: {hint}")))?;
+        }
+        Ok(fleet)
+    }
+}
+
+/// A price: above 0, at most 1e9.
+pub fn parse_price(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p.is_finite() && p > 0.0 && p <= 1e9 => Ok(p),
+        _ => Err(format!("`{text}` is not a price above 0")),
+    }
+}
+
+/// `name=percent` pairs, as `--headroom-for` takes them.
+pub fn per_model_headroom(written: &[String]) -> Result<BTreeMap<String, f64>, Failure> {
+    written
+        .iter()
+        .map(|w| {
+            let parsed = w.split_once('=').and_then(|(m, p)| Some((m.trim().to_string(), parse_percent(p).ok()?)));
+            parsed.ok_or_else(|| {
+                Failure(format!("--headroom-for `{w}` is not MODEL=PERCENT\n  hint: e.g. --headroom-for bert=50"))
+            })
+        })
+        .collect()
+}
+
+/// A headroom percent: 0 to 1000.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1000.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percent from 0 to 1000")),
+    }
+}
+
+/// What `compare` and `sweep` read besides the fleet.
+#[derive(Args)]
+pub struct InputArgs {
+    #[arg(long, required = true)]
+    pub profiles: Vec<PathBuf>,
+    #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
+    pub latency: Percentile,
+    #[arg(long)]
+    pub workload: PathBuf,
+    /// Seconds for each plan (each type, the mix, each point of a sweep).
+    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
+    pub time_limit: Duration,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl InputArgs {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            solver: SolverKind::Exact,
+            budget: Budget { time_limit: Some(self.time_limit), max_iterations: None },
+            seed: self.seed,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+pub fn run_compare(args: CompareArgs) -> Result<(), Failure> {
+    let fleet = args.fleet.fleet()?;
+    let i = &args.inputs;
+    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;
+    let rows = compare(&fleet, &profiles, &workload, &i.options(), &AtomicBool::new(false))?;
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        Format::Table => comparison_table(&rows),
+    };
+    write_out(i.out.as_ref(), &text)
+}
+
+fn comparison_table(rows: &[Comparison]) -> String {
+    let mut out = format!(
+        "{:<12} {:>5} {:>10} {:>10} {:>11} {:>11}  {}\n",
+        "fleet", "GPUs", "cost", "bound", "whole GPUs", "whole cost", "GPUs per type"
+    );
+    for r in rows {
+        if let Some(reason) = &r.refused {
+            let _ = writeln!(out, "{:<12} cannot serve the workload: {reason}", r.fleet);
+            continue;
+        }
+        let bound = if r.proven_optimal { "optimal".to_string() } else { format!("{:.2}", r.lower_cost) };
+        let whole = r.whole_gpus.map_or("-".to_string(), |n| n.to_string());
+        let whole_cost = r.whole_cost.map_or("-".to_string(), |c| format!("{c:.2}"));
+        let types: Vec<String> = r.per_type.iter().filter(|(_, &n)| n > 0).map(|(t, n)| format!("{n} x {t}")).collect();
+        let _ = writeln!(
+            out,
+            "{:<12} {:>5} {:>10.2} {:>10} {:>11} {:>11}  {}",
+            r.fleet,
+            r.gpus,
+            r.cost,
+            bound,
+            whole,
+            whole_cost,
+            types.join(" + ")
+        );
+    }
+    out
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The smallest demand multiplier.
+    #[arg(long, default_value_t = 0.5)]
+    pub from: f64,
+    /// The largest demand multiplier.
+    #[arg(long, default_value_t = 4.0)]
+    pub to: f64,
+    /// How many multipliers, evenly spaced from --from to --to (2 to 200).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=200))]
+    pub steps: u32,
+}
+
+pub fn run_sweep(args: SweepArgs) -> Result<(), Failure> {
+    if !(args.from.is_finite() && args.to.is_finite() && 0.0 < args.from && args.from < args.to && args.to <= 1000.0) {
+        return Err(Failure(format!(
+            "--from {} --to {}: the multipliers must grow, from above 0 to at most 1000\n  hint: e.g. --from 0.5 --to 4",
+            args.from, args.to
+        )));
+    }
+    let fleet = args.fleet.fleet()?;
+    let i = &args.inputs;
+    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;
+    let steps = factors(args.from, args.to, args.steps as usize);
+    let points = growth(&fleet, &profiles, &workload, &steps, &i.options(), &AtomicBool::new(false))?;
+    write_out(i.out.as_ref(), &sweep_csv(&points))
+}
+
+/// The growth curve as CSV, one row per multiplier.
+pub fn sweep_csv(points: &[GrowthPoint]) -> String {
+    let mut out = String::from("factor,gpus,lower_gpus,cost,lower_cost,whole_gpus,current_plan_suffices\n");
+    for p in points {
+        let whole = p.whole_gpus.map_or(String::new(), |n| n.to_string());
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{whole},{}",
+            round(p.factor),
+            p.gpus,
+            p.lower_gpus,
+            round(p.cost),
+            round(p.lower_cost),
+            p.current_suffices
+        );
+    }
+    out
+}
+
+/// Six decimals: enough for any price, and no float noise in the CSV.
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}

@@ -1,0 +1,78 @@
+//! A plan over several GPU types: every GPU checked against its own type (in [`super::plan`])
+//! and the stated cost recomputed from the GPUs and the prices.
+
+use std::collections::BTreeMap;
+
+use crate::check::plan::{validate_on, Violation};
+use crate::hardware::spec::GpuSpec;
+use crate::plan::Plan;
+use crate::problem::input::{ProfileRow, WorkloadRow};
+
+/// Relative slack when comparing costs summed in floating point.
+const COST_TOLERANCE: f64 = 1e-9;
+
+/// Checks `plan` for the GPU types of `fleet`, each with what one GPU of it costs, as
+/// [`super::plan::validate`] does for one type, and its `cost`: each type's spend, the nodes
+/// (each type's GPUs in nodes of `gpus_per_node`) when priced, the total, the bound below it
+/// and any claim of optimality.
+pub fn validate_fleet(
+    fleet: &[(&GpuSpec, f64)],
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: &Plan,
+) -> Vec<Violation> {
+    let specs: Vec<&GpuSpec> = fleet.iter().map(|(g, _)| *g).collect();
+    let mut found = validate_on(&specs, profiles, workload, plan);
+    if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
+        return found;
+    }
+    let Some(cost) = &plan.cost else {
+        if fleet.len() > 1 {
+            found.push(Violation::CostMissing);
+        }
+        return found;
+    };
+    let mut spent: BTreeMap<String, f64> = fleet.iter().map(|(g, _)| (g.id.to_string(), 0.0)).collect();
+    for g in &plan.gpus {
+        let gpu_type = g.gpu.as_deref().unwrap_or(&plan.gpu);
+        if let Some((spec, price)) = fleet.iter().find(|(spec, _)| spec.id.eq_ignore_ascii_case(gpu_type)) {
+            *spent.entry(spec.id.to_string()).or_default() += price;
+        }
+    }
+    let differs = |a: f64, b: f64| (a - b).abs() > COST_TOLERANCE * a.abs().max(b.abs()).max(1.0);
+    for (gpu_type, &stated) in &cost.per_type {
+        let actual = spent.get(gpu_type).copied().unwrap_or(0.0);
+        if differs(stated, actual) {
+            found.push(Violation::CostWrong { field: format!("per_type.{gpu_type}"), stated, actual });
+        }
+    }
+    for (gpu_type, &actual) in &spent {
+        if actual > 0.0 && !cost.per_type.contains_key(gpu_type) {
+            found.push(Violation::CostWrong { field: format!("per_type.{gpu_type}"), stated: 0.0, actual });
+        }
+    }
+    let mut total: f64 = spent.values().sum();
+    if let Some(nodes) = &cost.nodes {
+        // Each type's GPUs fill nodes of their own.
+        let mut gpus_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for g in &plan.gpus {
+            *gpus_of.entry(g.gpu.as_deref().unwrap_or(&plan.gpu)).or_default() += 1;
+        }
+        let count: usize = gpus_of.values().map(|n| n.div_ceil(nodes.gpus_per_node.max(1))).sum();
+        if count != nodes.count {
+            let field = "nodes.count".to_string();
+            found.push(Violation::CostWrong { field, stated: nodes.count as f64, actual: count as f64 });
+        }
+        total += count as f64 * nodes.cost_each;
+    }
+    if differs(cost.total, total) {
+        found.push(Violation::CostWrong { field: "total".into(), stated: cost.total, actual: total });
+    }
+    if cost.lower > total * (1.0 + COST_TOLERANCE) {
+        found.push(Violation::CostBoundAbove { lower: cost.lower, total });
+    }
+    if plan.bound.proven_optimal && total > cost.lower * (1.0 + COST_TOLERANCE) + COST_TOLERANCE {
+        found.push(Violation::FalseCostOptimalClaim { lower: cost.lower, total });
+    }
+    found
+}

@@ -1,0 +1,83 @@
+//! The hints of the errors `Problem::build` reports: what a GPU's profiles are called, which
+//! other GPU some rows were measured on, which measured model a missing one resembles.
+
+use crate::hardware::catalog::all_gpus;
+use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::problem::input::{InputError, ProfileRow};
+
+fn short_forms(gpu: &GpuSpec) -> String {
+    let mut sizes: Vec<u8> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).map(|p| p.compute).collect();
+    sizes.dedup();
+    sizes.iter().map(|c| format!("{c}g")).collect::<Vec<_>>().join(", ")
+}
+
+/// The one other catalog GPU that has every one of `names` as a profile, if exactly one
+/// does: the GPU the rows were most likely measured on.
+fn other_gpu_of<'a>(gpu: &GpuSpec, names: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    let names: Vec<&str> = names.collect();
+    if names.is_empty() {
+        return None;
+    }
+    let fits: Vec<&'static str> = all_gpus()
+        .into_iter()
+        .filter(|g| g.id != gpu.id && names.iter().all(|n| g.profiles.iter().any(|p| p.name.eq_ignore_ascii_case(n))))
+        .map(|g| g.id)
+        .collect();
+    // Profile names are shared by GPUs of one memory size (A100-80GB and H100-80GB): name the
+    // first when they all fit.
+    fits.first().copied()
+}
+
+/// A hint for a model with no rows: the measured models whose names contain it or it theirs.
+pub(super) fn similar_models(model: &str, known: &[&str]) -> String {
+    let lower = model.to_ascii_lowercase();
+    let close: Vec<&str> = known
+        .iter()
+        .copied()
+        .filter(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains(&lower) || lower.contains(&k)
+        })
+        .collect();
+    if !close.is_empty() {
+        format!("did you mean {}?", close.join(" or "))
+    } else if known.is_empty() {
+        "the profiles file has no rows".to_string()
+    } else if known.len() <= 10 {
+        format!("the profiles cover {}", known.join(", "))
+    } else {
+        format!("the profiles cover {} and {} more", known[..10].join(", "), known.len() - 10)
+    }
+}
+
+/// One error per profile name that rows use but their GPU lacks (`gpu`: the first planned),
+/// with the lines and, when one other catalog GPU has them all, that GPU.
+pub(super) fn unknown_profiles(gpu: &GpuSpec, unknown: &[(&str, &GpuSpec, Vec<&ProfileRow>)]) -> Vec<InputError> {
+    let mut found = Vec::new();
+    let guess = other_gpu_of(gpu, unknown.iter().map(|(name, _, _)| *name));
+    for (name, gpu, rows) in unknown {
+        let lines: Vec<String> = rows.iter().take(5).map(|r| r.loc.line.to_string()).collect();
+        let more = if rows.len() > 5 { format!(" and {} more", rows.len() - 5) } else { String::new() };
+        let message = if rows.len() == 1 {
+            format!("`{name}` is not a MIG profile of {}", gpu.id)
+        } else {
+            format!(
+                "`{name}` is not a MIG profile of {} ({} rows: lines {}{more})",
+                gpu.id,
+                rows.len(),
+                lines.join(", ")
+            )
+        };
+        let mut hint = format!(
+            "{} has {}; the short forms {} mean its plain profiles",
+            gpu.id,
+            gpu.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+            short_forms(gpu)
+        );
+        if let Some(other) = guess {
+            hint = format!("these profiles are {other}'s: plan for --gpu {other}? ({hint})");
+        }
+        found.push(InputError::at(&rows[0].loc, Some("profile"), message).with_hint(hint));
+    }
+    found
+}

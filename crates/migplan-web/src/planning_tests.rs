@@ -1,0 +1,142 @@
+//! The worker's answers to requests, natively.
+
+use migplan_core::plan::Plan;
+use migplan_core::workflow::Move;
+
+use super::*;
+use crate::profile_files::ProfileFile;
+
+fn request(workload: &str) -> PlanRequest {
+    PlanRequest {
+        gpu: "a100-40gb".into(),
+        profiles: vec![ProfileFile::new("profiles.csv", crate::examples::A100_PROFILES)],
+        latency: Default::default(),
+        workload_name: "workload.csv".into(),
+        workload_text: workload.into(),
+        solver: "mig-serving".into(),
+        time_limit_s: "5".into(),
+        seed: "1".into(),
+    }
+}
+
+#[test]
+fn example_request_streams_progress_then_a_plan() {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Done { plan, phases }) = messages.last() else { panic!("{messages:?}") };
+    assert!(phases.bound_ms >= 0.0 && phases.build_ms >= 0.0);
+    assert!(plan.gpu_count > 0);
+    let improvements: Vec<&Plan> = messages
+        .iter()
+        .filter_map(|m| match m {
+            WorkerMessage::Progress { plan: Some(p), .. } => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert!(!improvements.is_empty());
+    // The last improvement streamed is as good as the final plan.
+    assert_eq!(improvements.last().unwrap().gpu_count, plan.gpu_count);
+}
+
+#[test]
+fn bad_workload_fails_with_located_errors() {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request("model,rate,slo_ms\nbert-base-multilingual-cased,lots,60\n")), &mut |m| {
+        messages.push(m)
+    });
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(2), Some("rate")));
+}
+
+#[test]
+fn a_transition_request_moves_the_example_to_higher_demand() {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Done { plan: running, .. }) = messages.pop() else { panic!() };
+    let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
+    let mut messages = Vec::new();
+    let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
+    handle(&Request::Transition(transition), &mut |m| messages.push(m));
+    let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
+    let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
+    assert_eq!((from, *spare_allowed), (&running, 0));
+    // The move streamed its progress, and at least one move before the final one.
+    let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
+    assert!(streamed.count() >= 1, "{messages:?}");
+    assert!(target.gpu_count >= running.gpu_count);
+    assert!(!transition.steps.is_empty());
+    let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
+    assert_eq!(bert.floor, 900.0);
+}
+
+#[test]
+fn a_time_limit_or_seed_out_of_range_fails_naming_the_field() {
+    for (time_limit, seed, field) in [("1e20", "1", "time limit"), ("inf", "1", "time limit"), ("5", "-3", "seed")] {
+        let mut messages = Vec::new();
+        let mut r = request(crate::examples::A100_WORKLOAD);
+        (r.time_limit_s, r.seed) = (time_limit.into(), seed.into());
+        handle(&Request::Plan(r), &mut |m| messages.push(m));
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+        assert_eq!(errors[0].column.as_deref(), Some(field), "{errors:?}");
+    }
+}
+
+#[test]
+fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_field() {
+    let running = plan_for_example();
+    for spare in ["abc", "-1", "1.5"] {
+        let mut messages = Vec::new();
+        let r = TransitionRequest {
+            inputs: request(crate::examples::A100_WORKLOAD),
+            running: running.clone(),
+            spare: spare.into(),
+        };
+        handle(&Request::Transition(r), &mut |m| messages.push(m));
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+        assert_eq!(errors[0].column.as_deref(), Some("spare GPUs"), "{spare}");
+    }
+}
+
+fn plan_for_example() -> Plan {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Done { plan, .. }) = messages.pop() else { panic!("{messages:?}") };
+    plan
+}
+
+#[test]
+fn an_unreadable_request_fails_with_a_message() {
+    let mut messages = Vec::new();
+    handle_text("{\"kind\": \"plan\"}", &mut |m| messages.push(m));
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert!(errors[0].message.contains("cannot read"), "{errors:?}");
+}
+
+#[test]
+fn messages_round_trip_as_json() {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
+    for m in messages {
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<WorkerMessage>(&text).unwrap(), m);
+    }
+}
+
+#[test]
+fn a_capacity_request_compares_and_sweeps_the_example() {
+    let mut inputs = request(crate::examples::A100_WORKLOAD);
+    inputs.solver = "auto".into();
+    let capacity = CapacityRequest { inputs, types: String::new(), from: "0.5".into(), to: "2".into(), steps: "4".into() };
+    let mut messages = Vec::new();
+    handle(&Request::Capacity(capacity.clone()), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Capacity { compare, growth }) = messages.last() else { panic!("{messages:?}") };
+    assert_eq!(compare.len(), 1);
+    assert_eq!(compare[0].fleet, "a100-40gb");
+    let factors: Vec<f64> = growth.iter().map(|p| p.factor).collect();
+    assert_eq!(factors, [0.5, 1.0, 1.5, 2.0]);
+    assert_eq!(growth[1].gpus, compare[0].gpus, "the sweep at 1 plans what the comparison does");
+    let bad = CapacityRequest { types: "h100-80gb=cheap".into(), ..capacity };
+    let mut messages = Vec::new();
+    handle(&Request::Capacity(bad), &mut |m| messages.push(m));
+    assert!(matches!(messages.last(), Some(WorkerMessage::Failed { .. })), "{messages:?}");
+}
