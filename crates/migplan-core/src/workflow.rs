@@ -12,14 +12,15 @@ use crate::check::plan::{validate, Violation};
 use crate::check::transition::check_transition;
 use crate::hardware::spec::GpuSpec;
 use crate::moves::exchange::{plan_transition, Demand};
-use crate::moves::near::Near;
 use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::input::{InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
-use crate::solve::executor::execute;
 use crate::solve::registry::RunOptions;
+
+mod replanning;
+pub use replanning::Disruption;
 
 /// Why a workflow gave no result.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +174,10 @@ pub struct Move {
     pub transition: Transition,
     /// Per model, min(old demand, new demand): what the move keeps after every step.
     pub floors: Vec<Floor>,
+    /// For a target planned from new demand: the running GPUs touched, the proven bound,
+    /// and the GPU budget it was planned within.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disruption: Option<Disruption>,
 }
 
 /// Where a move goes.
@@ -180,7 +185,7 @@ pub enum Target<'a> {
     /// A plan the user already has, and the demand it serves (without it, the plan's own
     /// model list).
     Plan(&'a Plan, Option<&'a [WorkloadRow]>),
-    /// New demand: planned first, near the running plan.
+    /// New demand: planned first, touching the fewest running GPUs.
     Workload(&'a [WorkloadRow]),
 }
 
@@ -192,15 +197,18 @@ pub struct MoveRequest<'a> {
     /// The demand the running plan serves; without it, the running plan's own model list.
     pub running_workload: Option<&'a [WorkloadRow]>,
     pub target: Target<'a>,
-    /// How a target workload is planned: the solver that plans it from scratch (the move
-    /// planner then looks for a plan as small that keeps more running instances), the
-    /// budget for both, and the seed.
+    /// How a target workload is planned: the solver that plans it from scratch (whose GPU
+    /// count is the new optimum; the replan then looks for a plan within the GPU budget that
+    /// keeps more running GPUs as they are), the time for both, and the seed.
     pub options: RunOptions,
+    /// For a target workload: GPUs the target may use beyond the new optimum, to touch fewer
+    /// running GPUs.
+    pub extra_gpus: usize,
 }
 
-/// Checks both plans, plans the target when only its workload is given (near the running
-/// plan), then the move, and checks the move by replaying it.
-pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, mut watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
+/// Checks both plans, plans the target when only its workload is given (touching the fewest
+/// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
+pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
     let MoveRequest { gpu, profiles, running, .. } = *request;
     let running_workload = workload_or_models(request.running_workload, running);
     check_given(gpu, profiles, &running_workload, running, "the running plan")?;
@@ -211,22 +219,22 @@ pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, mut watch: Option<W
             (target.clone(), workload)
         }
         Target::Workload(workload) => {
-            let problem = Problem::build(gpu, profiles, workload)?;
-            let mut near = Near { from: running, scratch: request.options.solver };
-            let mut observer = |p: &Progress| {
-                if let Some(watch) = watch.as_mut() {
-                    let best = improved(p, &problem, "near", request.options.seed)
-                        .and_then(|plan| checked(gpu, profiles, workload, plan).ok())
-                        .and_then(|plan| move_to(gpu, running, &running_workload, plan, workload).ok());
-                    watch(p, best);
-                }
-            };
-            let options = &request.options;
-            let target = execute(&problem, &mut near, options.budget, options.seed, cancel, &mut observer);
-            (checked(gpu, profiles, workload, target)?, workload.to_vec())
+            return replanning::replan_move(request, workload, &running_workload, cancel, watch);
         }
     };
     move_to(gpu, running, &running_workload, target, &target_workload)
+}
+
+/// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
+/// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
+/// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
+pub fn plan_pareto(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Vec<Move>, Refusal> {
+    let Target::Workload(workload) = request.target else {
+        return plan_move(request, cancel, watch).map(|m| vec![m]);
+    };
+    let running_workload = workload_or_models(request.running_workload, request.running);
+    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    replanning::pareto(request, workload, &running_workload, cancel, watch)
 }
 
 /// The checked move from `running` to `target`.
@@ -249,7 +257,7 @@ fn move_to(
         return Err(Refusal::MoveBug { problems });
     }
     let floors = floors.into_iter().map(|(model, floor)| Floor { model, floor }).collect();
-    Ok(Move { running: running.clone(), target, transition, floors })
+    Ok(Move { running: running.clone(), target, transition, floors, disruption: None })
 }
 
 /// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state

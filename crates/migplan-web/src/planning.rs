@@ -151,6 +151,7 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         running_workload: None,
         target: Target::Workload(&p.workload),
         options: p.options,
+        extra_gpus: 0,
     };
     let mut watch = |progress: &Progress, planned: Option<_>| {
         let planned = planned.map(|planned| PlannedMove { planned, spare_allowed });

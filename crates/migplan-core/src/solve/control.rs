@@ -36,6 +36,9 @@ pub struct Progress {
     pub solver: &'static str,
     /// GPUs in the best deployment so far, once there is one.
     pub best_gpus: Option<usize>,
+    /// What the best deployment so far scores, in the measure the lower bound bounds: its
+    /// GPUs for a planner, the running GPUs it touches for a replan.
+    pub best_score: Option<usize>,
     /// The proven lower bound.
     pub lower_bound: usize,
     pub elapsed_ms: u64,
@@ -63,6 +66,9 @@ pub struct Control<'a> {
     cancel: &'a AtomicBool,
     observer: &'a mut dyn FnMut(&Progress),
     best: Option<Deployment>,
+    best_score: Option<usize>,
+    /// A sub-search that only reports to its caller (through its result), never to the observer.
+    quiet: bool,
     /// A sub-search's offers only reach the observer when they beat this many GPUs: the
     /// best its parent already holds, so progress never goes backwards.
     to_beat: Option<usize>,
@@ -86,6 +92,8 @@ impl<'a> Control<'a> {
             cancel,
             observer,
             best: None,
+            best_score: None,
+            quiet: false,
             to_beat: None,
             lower_bound: 0,
         }
@@ -104,7 +112,7 @@ impl<'a> Control<'a> {
                 .max_iterations
                 .map(|m| (m.saturating_sub(self.iterations) as f64 * share) as u64),
         };
-        let to_beat = self.best_gpus().into_iter().chain(self.to_beat).min();
+        let to_beat = self.best_score.into_iter().chain(self.to_beat).min();
         Control {
             solver: self.solver,
             started: self.started,
@@ -114,9 +122,20 @@ impl<'a> Control<'a> {
             cancel: self.cancel,
             observer: &mut *self.observer,
             best: None,
+            best_score: None,
+            quiet: self.quiet,
             to_beat,
             lower_bound: self.lower_bound,
         }
+    }
+
+    /// A control for a search of another problem inside this one (a replan's residual
+    /// demand): `share` of what is left of the budget, the same clock, seed and cancel flag,
+    /// but its own bound and nothing reported to the observer, whose measure it does not share.
+    pub fn quiet_child(&mut self, share: f64) -> Control<'_> {
+        let mut child = self.child(share);
+        (child.quiet, child.to_beat, child.lower_bound) = (true, None, 0);
+        child
     }
 
     pub fn seed(&self) -> u64 {
@@ -145,7 +164,7 @@ impl<'a> Control<'a> {
         if self.cancel.load(Ordering::Relaxed) {
             return Some(Termination::Cancelled);
         }
-        if self.best_gpus().is_some_and(|b| b <= self.lower_bound) {
+        if self.best_score.is_some_and(|b| b <= self.lower_bound) {
             return Some(Termination::Optimal);
         }
         if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
@@ -171,9 +190,13 @@ impl<'a> Control<'a> {
 
     /// Tells the observer what the run is doing.
     pub fn report(&mut self, phase: Phase) {
+        if self.quiet {
+            return;
+        }
         let progress = Progress {
             solver: self.solver,
             best_gpus: self.best_gpus(),
+            best_score: self.best_score,
             lower_bound: self.lower_bound,
             elapsed_ms: self.elapsed().as_millis() as u64,
             iterations: self.iterations,
@@ -186,11 +209,18 @@ impl<'a> Control<'a> {
     /// Records a valid deployment; the observer hears of it when it has fewer GPUs than the
     /// best so far.
     pub fn offer(&mut self, deployment: &Deployment) -> bool {
-        if self.best_gpus().is_some_and(|b| b <= deployment.gpu_count()) {
+        self.offer_scored(deployment, deployment.gpu_count())
+    }
+
+    /// Records a valid deployment that scores `score` in the measure the lower bound bounds
+    /// (lower is better); the observer hears of it when it beats the best so far.
+    pub fn offer_scored(&mut self, deployment: &Deployment, score: usize) -> bool {
+        if self.best_score.is_some_and(|b| b <= score) {
             return false;
         }
         self.best = Some(deployment.clone().normalized());
-        if self.to_beat.is_none_or(|b| deployment.gpu_count() < b) {
+        self.best_score = Some(score);
+        if self.to_beat.is_none_or(|b| score < b) {
             self.report(Phase::Improved);
         }
         true

@@ -36,6 +36,9 @@ pub struct Relaxation {
     pub columns: Vec<Vec<Cover>>,
     /// The master's fractional solution over those columns: per model, (column, weight).
     pub weights: Vec<Vec<(usize, f64)>>,
+    /// The profile prices that proved the bound: every layout costs at most one GPU at them,
+    /// so any GPU costs at least its instances' prices (what a replan's bound builds on).
+    pub prices: Vec<f64>,
 }
 
 /// Column generation converges in a few dozen rounds on every workload we measured; the cap
@@ -66,7 +69,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
         let found = search_prices(problem, by_compute, ctl, deadline);
         let weights = vec![vec![(0, 1.0)]; models];
         let columns = found.covers.into_iter().map(|c| vec![c]).collect();
-        return Relaxation { lower_bound: ceil_bound(found.value), columns, weights };
+        return Relaxation { lower_bound: ceil_bound(found.value), columns, weights, prices: found.prices };
     }
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
     let mut initial_bound = 0.0;
@@ -129,7 +132,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
             })
             .collect()
     });
-    Relaxation { lower_bound: ceil_bound(best_value), columns, weights }
+    Relaxation { lower_bound: ceil_bound(best_value), columns, weights, prices: best_prices }
 }
 
 fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {

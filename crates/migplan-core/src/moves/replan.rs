@@ -1,0 +1,377 @@
+//! Replanning new demand so that a move touches the fewest running GPUs, with a proof of how
+//! few suffice.
+//!
+//! Reconfiguring a GPU drains its pods, so what a move costs is the running GPUs it touches.
+//! Given a budget of `N` GPUs, a replan keeps as many running GPUs as they are (same layout,
+//! same model per instance, serving what those instances give under the new demand) and
+//! covers the rest of the demand with at most `N - kept` new GPUs of layout columns.
+//!
+//! **Bound.** Take profile prices at which every layout costs at most one GPU (the
+//! relaxation's). A new GPU costs at least its instances' prices, so the new GPUs cost at
+//! least `sum_s C_s(residual_s)`, where `C_s(r)` is model `s`'s cheapest integer cover of
+//! rate `r`. Kept instances cover the capacity they keep, so `C_s(rate_s) <= C_s(residual_s)
+//! + P_s(K)`, `P_s(K)` the prices of the kept instances of `s`. Hence every plan keeping `K`
+//! within `N` GPUs has `|K| + sum_s max(0, C_s(rate_s) - P_s(K)) <= N`. The most GPUs that
+//! constraint lets stay (an LP over how many of each running configuration stay) bounds the
+//! kept GPUs from above, so the running GPUs touched from below.
+//!
+//! **Search.** Keep the running GPUs in the order the LP prefers them, as many as fit (by
+//! bisection on that order, each candidate's residual planned exactly), then try adding
+//! each left-out GPU back. The plan from scratch is a candidate too. Anytime under
+//! [`Control`], which measures candidates by running GPUs touched.
+
+use std::collections::HashMap;
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp};
+
+use crate::hardware::layouts::{Layout, Placement};
+use crate::plan::{Plan, Termination};
+use crate::problem::{covers, Model, Problem};
+use crate::solve::control::{Control, Phase};
+use crate::solve::cover::cheapest_cover_of;
+use crate::solve::deployment::{served, Deployment, GpuConfig};
+use crate::solve::exact::Exact;
+use crate::solve::executor::Solver;
+use crate::solve::registry::SolverKind;
+use crate::solve::relaxation::{relax, Relaxation};
+
+/// The share of the budget the plan from scratch may take (it sets the optimum `N`).
+const SCRATCH_SHARE: f64 = 0.3;
+/// The share of what is left that one residual plan may take.
+const RESIDUAL_SHARE: f64 = 0.25;
+/// Slack when rounding the LP's kept GPUs down: 6.9999999 kept is 7.
+const ROUNDING: f64 = 1e-6;
+
+/// The new demand, the running plan seen in its terms, and the plan from scratch: what every
+/// replan of one move shares, whatever its GPU budget.
+pub struct Replanner {
+    /// The new demand, with the running GPUs' layouts added where they are not maximal ones;
+    /// the problem's own layouts come first, with their indexes.
+    pub problem: Problem,
+    /// Per running GPU, its configuration, or `None` when it cannot stay as it is (a model
+    /// it serves is gone, or no longer fits that instance within its SLO).
+    pub running: Vec<Option<GpuConfig>>,
+    /// The new demand's relaxation: its bound on GPUs and the prices the touched bound uses.
+    pub relaxation: Relaxation,
+    /// The best plan of the new demand from scratch: its GPU count is the optimum `N`.
+    pub scratch: Deployment,
+    /// Layouts of the new demand's own problem (the residual's columns).
+    own_layouts: usize,
+}
+
+/// A replan's answer for one GPU budget.
+#[derive(Debug, Clone)]
+pub struct Replanned {
+    pub deployment: Deployment,
+    /// Running GPUs the move to `deployment` touches (changed or removed).
+    pub touched: usize,
+    /// No plan within the budget touches fewer.
+    pub touched_lower_bound: usize,
+    pub gpu_budget: usize,
+    pub termination: Termination,
+}
+
+/// The running plan read in terms of the new demand.
+pub struct Running {
+    /// The new demand's problem with the running GPUs' layouts that are not among its own
+    /// added after them.
+    pub problem: Problem,
+    /// Per running GPU, its configuration, or `None` when it cannot stay as it is.
+    pub configs: Vec<Option<GpuConfig>>,
+    own_layouts: usize,
+}
+
+impl Running {
+    pub fn read(problem: &Problem, from: &Plan) -> Running {
+        let own_layouts = problem.layouts.len();
+        let mut problem = problem.clone();
+        let configs = from.gpus.iter().map(|g| running_config(&mut problem, g)).collect();
+        Running { problem, configs, own_layouts }
+    }
+}
+
+impl Replanner {
+    /// Bounds the new demand and plans it from scratch with `scratch`.
+    pub fn new(running: Running, scratch: SolverKind, ctl: &mut Control) -> Replanner {
+        let Running { problem, configs: running, own_layouts } = running;
+        let own = Problem { layouts: problem.layouts[..own_layouts].to_vec(), ..problem.clone() };
+        ctl.report(Phase::Bounding);
+        let relaxation = relax(&own, ctl);
+        ctl.report(Phase::Searching);
+        let mut child = ctl.quiet_child(SCRATCH_SHARE);
+        child.raise_lower_bound(relaxation.lower_bound);
+        let scratch = scratch.instantiate().solve(&own, &relaxation, &mut child).deployment.normalized();
+        Replanner { problem, running, relaxation, scratch, own_layouts }
+    }
+
+    /// Running GPUs that can never stay: no budget keeps them.
+    pub fn never_kept(&self) -> usize {
+        self.running.iter().filter(|c| c.is_none()).count()
+    }
+
+    /// Running GPUs a move to `deployment` touches: those no GPU of it is identical to.
+    pub fn touched(&self, deployment: &Deployment) -> usize {
+        let mut offered: HashMap<&GpuConfig, usize> = HashMap::new();
+        for g in &deployment.gpus {
+            *offered.entry(g).or_default() += 1;
+        }
+        let kept = self
+            .running
+            .iter()
+            .flatten()
+            .filter(|c| offered.get_mut(c).is_some_and(|n| *n > 0 && { *n -= 1; true }))
+            .count();
+        self.running.len() - kept
+    }
+
+    /// The plan of at most `gpu_budget` GPUs touching the fewest running GPUs found within
+    /// `ctl`'s budget, and the proven bound. `start` (a plan within the budget, say the
+    /// answer for a smaller one) is a candidate, so more GPUs never touch more.
+    pub fn solve(&self, gpu_budget: usize, start: Option<&Deployment>, ctl: &mut Control) -> Replanned {
+        let (bound, preference) = self.bound(gpu_budget);
+        ctl.raise_lower_bound(bound);
+        let mut best = self.scratch.clone();
+        let mut best_touched = self.touched(&best);
+        let consider = |d: Deployment, ctl: &mut Control, best: &mut Deployment, best_touched: &mut usize| {
+            let d = d.normalized();
+            let t = self.touched(&d);
+            if d.gpu_count() <= gpu_budget && t < *best_touched {
+                ctl.offer_scored(&d, t);
+                (*best, *best_touched) = (d, t);
+            }
+        };
+        ctl.offer_scored(&best, best_touched);
+        if let Some(s) = start {
+            consider(s.clone(), ctl, &mut best, &mut best_touched);
+        }
+        // Running GPUs in the order the bound's LP keeps them, the most wholly kept first.
+        let mut order: Vec<usize> = (0..self.running.len()).filter(|&r| self.running[r].is_some()).collect();
+        order.sort_by(|&a, &b| preference[b].total_cmp(&preference[a]).then(a.cmp(&b)));
+        let most = self.running.len() - bound;
+        // Bisection on how long a prefix of that order stays: fits(lo) holds, fits(hi) fails.
+        let (mut lo, mut hi) = (0, order.len().min(most) + 1);
+        let mut kept: Vec<usize> = Vec::new();
+        while hi - lo > 1 && ctl.stop_reason().is_none() {
+            let mid = (lo + hi) / 2;
+            match self.keep(&order[..mid], gpu_budget, ctl) {
+                Some(d) => {
+                    consider(d, ctl, &mut best, &mut best_touched);
+                    (lo, kept) = (mid, order[..mid].to_vec());
+                }
+                None => hi = mid,
+            }
+        }
+        // Then each left-out GPU, once, in the same order.
+        for &r in &order {
+            if ctl.stop_reason().is_some() || kept.len() >= most {
+                break;
+            }
+            if kept.contains(&r) {
+                continue;
+            }
+            ctl.tick();
+            let mut more = kept.clone();
+            more.push(r);
+            if let Some(d) = self.keep(&more, gpu_budget, ctl) {
+                consider(d, ctl, &mut best, &mut best_touched);
+                kept = more;
+            }
+        }
+        let termination = if best_touched <= bound {
+            Termination::Optimal
+        } else {
+            ctl.stop_reason().unwrap_or(Termination::Finished)
+        };
+        Replanned { deployment: best, touched: best_touched, touched_lower_bound: bound, gpu_budget, termination }
+    }
+
+    /// The running GPUs `kept` (indexes), with the rest of the demand planned exactly on new
+    /// GPUs, if that fits in `gpu_budget` GPUs.
+    fn keep(&self, kept: &[usize], gpu_budget: usize, ctl: &mut Control) -> Option<Deployment> {
+        let mut gpus: Vec<GpuConfig> = kept.iter().filter_map(|&r| self.running[r].clone()).collect();
+        let room = gpu_budget.checked_sub(gpus.len())?;
+        let have = served(&self.problem, &gpus);
+        let short: Vec<usize> =
+            (0..self.problem.models.len()).filter(|&s| !covers(have[s], self.problem.models[s].rate)).collect();
+        if short.is_empty() {
+            return Some(Deployment { gpus });
+        }
+        let residual = Problem {
+            gpu: self.problem.gpu.clone(),
+            models: short.iter().map(|&s| Model { rate: self.problem.models[s].rate - have[s], ..self.problem.models[s].clone() }).collect(),
+            capacity: short.iter().map(|&s| self.problem.capacity[s].clone()).collect(),
+            usable_profiles: self.problem.usable_profiles.clone(),
+            layouts: self.problem.layouts[..self.own_layouts].to_vec(),
+        };
+        let mut child = ctl.quiet_child(RESIDUAL_SHARE);
+        let relaxation = relax(&residual, &child);
+        if relaxation.lower_bound > room {
+            return None;
+        }
+        child.raise_lower_bound(relaxation.lower_bound);
+        let added = Exact.solve(&residual, &relaxation, &mut child).deployment.normalized();
+        if added.gpu_count() > room {
+            return None;
+        }
+        for mut g in added.gpus {
+            g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
+            gpus.push(g);
+        }
+        Some(Deployment { gpus })
+    }
+
+    /// The proven lower bound on running GPUs touched within `gpu_budget` GPUs, and per
+    /// running GPU the share of its configuration's copies the bound's LP keeps (0 for GPUs
+    /// that cannot stay): the search's order.
+    pub fn bound(&self, gpu_budget: usize) -> (usize, Vec<f64>) {
+        let mut preference = vec![0.0; self.running.len()];
+        let at_least = self.never_kept().max(self.running.len().saturating_sub(gpu_budget));
+        let Some((kept, share)) = self.most_kept(gpu_budget, &self.relaxation.prices) else {
+            return (at_least, preference);
+        };
+        for (r, c) in self.running.iter().enumerate() {
+            if let Some(c) = c {
+                preference[r] = share.get(c).copied().unwrap_or(0.0);
+            }
+        }
+        let kept = (kept + ROUNDING).floor() as usize;
+        (at_least.max(self.running.len().saturating_sub(kept)), preference)
+    }
+
+    /// The LP of the module's bound at `prices`: the most running GPUs that can stay within
+    /// `gpu_budget`, fractionally, and the share of each configuration's copies it keeps.
+    fn most_kept(&self, gpu_budget: usize, prices: &[f64]) -> Option<(f64, HashMap<GpuConfig, f64>)> {
+        let problem = &self.problem;
+        let mut copies: HashMap<&GpuConfig, usize> = HashMap::new();
+        for c in self.running.iter().flatten() {
+            *copies.entry(c).or_default() += 1;
+        }
+        let configs: Vec<(&GpuConfig, usize)> = {
+            let mut v: Vec<_> = copies.into_iter().collect();
+            v.sort();
+            v
+        };
+        let mut lp = Lp::new(OptimizationDirection::Maximize);
+        let keep: Vec<_> = configs.iter().map(|&(_, n)| lp.add_var(1.0, (0.0, n as f64))).collect();
+        let mut budget_row: Vec<_> = keep.iter().map(|&v| (v, 1.0)).collect();
+        for s in 0..problem.models.len() {
+            // Per configuration, the price and the capacity of its instances of `s`.
+            let per_config: Vec<(f64, f64)> = configs
+                .iter()
+                .map(|&(c, _)| {
+                    let mine = problem.layouts[c.layout].placements.iter().zip(&c.models).filter(|(_, m)| **m == Some(s));
+                    mine.fold((0.0, 0.0), |(price, capacity), (pl, _)| {
+                        let each = problem.capacity[s][pl.profile].map_or(0.0, |c| c.throughput);
+                        (price + prices[pl.profile], capacity + each)
+                    })
+                })
+                .collect();
+            let most: f64 = per_config.iter().zip(&configs).map(|(&(_, x), &(_, n))| x * n as f64).sum();
+            let rate = problem.models[s].rate;
+            let residual_cost = |kept: f64| -> Option<f64> {
+                if covers(kept, rate) {
+                    return Some(0.0);
+                }
+                Some(cheapest_cover_of(problem, s, rate - kept, prices)?.1)
+            };
+            let cheapest = residual_cost(0.0)?;
+            if cheapest <= 0.0 {
+                continue;
+            }
+            let uncovered = lp.add_var(0.0, (0.0, f64::INFINITY));
+            budget_row.push((uncovered, 1.0));
+            // The kept instances cover what they serve: the rest costs at least C - P.
+            let mut row = vec![(uncovered, 1.0)];
+            row.extend(keep.iter().zip(&per_config).filter(|(_, &(p, _))| p > 0.0).map(|(&v, &(p, _))| (v, p)));
+            lp.add_constraint(row.as_slice(), ComparisonOp::Ge, cheapest);
+            // And the rest is a whole cover of the residual: each line of a convex function
+            // below the residual's cost, as a function of the capacity kept, bounds it too.
+            if most > 0.0 {
+                for (slope, at_zero) in convex_minorant(most, &residual_cost)? {
+                    let mut row = vec![(uncovered, 1.0)];
+                    row.extend(
+                        keep.iter().zip(&per_config).filter(|(_, &(_, x))| x > 0.0).map(|(&v, &(_, x))| (v, -slope * x)),
+                    );
+                    lp.add_constraint(row.as_slice(), ComparisonOp::Ge, at_zero);
+                }
+            }
+        }
+        lp.add_constraint(budget_row.as_slice(), ComparisonOp::Le, gpu_budget as f64);
+        let solution = lp.solve().ok()?.into_solution().ok()?;
+        let share = configs
+            .iter()
+            .zip(&keep)
+            .map(|(&(c, n), &v)| (c.clone(), solution.var_value(v) / n as f64))
+            .collect();
+        Some((solution.objective(), share))
+    }
+}
+
+/// Points of the residual's cost per capacity kept: the lines (slope, value at zero) of a
+/// convex function below `cost` on `[0, most]`. `cost` is nonincreasing, so on each step of
+/// a grid it is at least its value at the step's right end; the lower hull of those
+/// values, each placed at its step's left end, lies below it.
+const MINORANT_STEPS: usize = 24;
+
+fn convex_minorant(most: f64, cost: &dyn Fn(f64) -> Option<f64>) -> Option<Vec<(f64, f64)>> {
+    let at = |i: usize| most * i as f64 / MINORANT_STEPS as f64;
+    let mut points = Vec::with_capacity(MINORANT_STEPS + 1);
+    for i in 0..MINORANT_STEPS {
+        points.push((at(i), cost(at(i + 1))?));
+    }
+    points.push((most, cost(most)?));
+    // Lower convex hull, left to right.
+    let mut hull: Vec<(f64, f64)> = Vec::new();
+    for p in points {
+        while hull.len() >= 2 {
+            let (a, b) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+            if (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0) <= 0.0 {
+                hull.pop();
+            } else {
+                break;
+            }
+        }
+        hull.push(p);
+    }
+    Some(
+        hull.windows(2)
+            .map(|w| {
+                let slope = (w[1].1 - w[0].1) / (w[1].0 - w[0].0);
+                (slope, w[0].1 - slope * w[0].0)
+            })
+            .collect(),
+    )
+}
+
+/// A running GPU as a configuration of `problem` (whose layouts gain its layout when it is
+/// not one of them), or `None` when it cannot stay as it is under the new demand.
+fn running_config(problem: &mut Problem, g: &crate::plan::PlanGpu) -> Option<GpuConfig> {
+    let mut placed: Vec<(Placement, Option<usize>)> = Vec::with_capacity(g.instances.len());
+    for i in &g.instances {
+        let profile = problem.gpu.profile(&i.profile)?;
+        let model = match &i.model {
+            None => None,
+            Some(name) => {
+                let s = problem.models.iter().position(|m| &m.name == name)?;
+                problem.capacity[s][profile]?;
+                Some(s)
+            }
+        };
+        placed.push((Placement { profile, start: i.start }, model));
+    }
+    placed.sort_by_key(|(p, _)| (p.start, p.profile));
+    let same = |l: &Layout| {
+        l.placements.len() == placed.len()
+            && l.placements.iter().zip(&placed).all(|(a, (b, _))| a.profile == b.profile && a.start == b.start)
+    };
+    let layout = match problem.layouts.iter().position(same) {
+        Some(l) => l,
+        None => {
+            let mut counts = vec![0u32; problem.gpu.profiles.len()];
+            placed.iter().for_each(|(p, _)| counts[p.profile] += 1);
+            problem.layouts.push(Layout { placements: placed.iter().map(|(p, _)| *p).collect(), counts });
+            problem.layouts.len() - 1
+        }
+    };
+    Some(GpuConfig { layout, models: placed.into_iter().map(|(_, m)| m).collect() })
+}
