@@ -121,7 +121,27 @@ enum Command {
         /// Folder to write profiles.csv and workload.csv into; created if missing.
         #[arg(long)]
         out_dir: PathBuf,
+        /// Also write workload-new.csv, the demand after this change (to try `transition
+        /// --workload-to`): up30, down30, added, removed or mixed.
+        #[arg(long, value_parser = parse_change)]
+        change: Option<migplan_core::problem::generate::Change>,
     },
+}
+
+fn parse_change(name: &str) -> Result<migplan_core::problem::generate::Change, String> {
+    use migplan_core::problem::generate::Change;
+    let changes = [
+        ("up30", Change::Up30),
+        ("down30", Change::Down30),
+        ("added", Change::ModelsAdded),
+        ("removed", Change::ModelsRemoved),
+        ("mixed", Change::Mixed),
+    ];
+    changes
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| c)
+        .ok_or_else(|| format!("`{name}` is not a change; give up30, down30, added, removed or mixed"))
 }
 
 fn main() -> ExitCode {
@@ -222,9 +242,15 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
-        Command::Generate { gpu, models, seed, out_dir } => {
+        Command::Generate { gpu, models, seed, out_dir, change } => {
             let gpu = find_gpu(&gpu)?;
-            let generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);
+            let mut generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);
+            let mut new_workload = None;
+            if let Some(change) = change {
+                let (profiles, old, new) =
+                    migplan_core::problem::generate::demand_change(&gpu, models as usize, seed, change);
+                (generated.profiles, generated.workload, new_workload) = (profiles, old, Some(new));
+            }
             let write = |name: &str, text: String| {
                 let path = out_dir.join(name);
                 std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
@@ -233,6 +259,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 .map_err(|e| Failure(format!("cannot create {}: {e}", out_dir.display())))?;
             write("profiles.csv", migplan_core::problem::generate::profiles_csv(&generated.profiles))?;
             write("workload.csv", migplan_core::problem::generate::workload_csv(&generated.workload))?;
+            if let Some(new) = new_workload {
+                write("workload-new.csv", migplan_core::problem::generate::workload_csv(&new))?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

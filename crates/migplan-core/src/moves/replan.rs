@@ -21,8 +21,9 @@
 //! [`Control`], which measures candidates by running GPUs touched.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp};
+use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp, Variable};
 
 use crate::hardware::layouts::{Layout, Placement};
 use crate::plan::{Plan, Termination};
@@ -39,6 +40,8 @@ use crate::solve::relaxation::{relax, Relaxation};
 const SCRATCH_SHARE: f64 = 0.3;
 /// The share of what is left that one residual plan may take.
 const RESIDUAL_SHARE: f64 = 0.25;
+/// The share of what is left that the compact integer model may take.
+const INTEGER_SHARE: f64 = 0.8;
 /// Slack when rounding the LP's kept GPUs down: 6.9999999 kept is 7.
 const ROUNDING: f64 = 1e-6;
 
@@ -128,8 +131,6 @@ impl Replanner {
     /// `ctl`'s budget, and the proven bound. `start` (a plan within the budget, say the
     /// answer for a smaller one) is a candidate, so more GPUs never touch more.
     pub fn solve(&self, gpu_budget: usize, start: Option<&Deployment>, ctl: &mut Control) -> Replanned {
-        let (bound, preference) = self.bound(gpu_budget);
-        ctl.raise_lower_bound(bound);
         let mut best = self.scratch.clone();
         let mut best_touched = self.touched(&best);
         let consider = |d: Deployment, ctl: &mut Control, best: &mut Deployment, best_touched: &mut usize| {
@@ -144,7 +145,14 @@ impl Replanner {
         if let Some(s) = start {
             consider(s.clone(), ctl, &mut best, &mut best_touched);
         }
-        // Running GPUs in the order the bound's LP keeps them, the most wholly kept first.
+        let mut cuts = Cuts { families: vec![self.family(&self.relaxation.prices)], excluded: Vec::new() };
+        let mut bound = self.never_kept().max(self.running.len().saturating_sub(gpu_budget));
+        let Some((lp_kept, preference)) = self.most_kept(gpu_budget, &cuts, false, None) else {
+            return self.answer(best, best_touched, bound, gpu_budget, ctl);
+        };
+        bound = bound.max(self.running.len().saturating_sub(lp_kept));
+        ctl.raise_lower_bound(bound);
+        // Running GPUs in the order the LP keeps them, the most wholly kept first.
         let mut order: Vec<usize> = (0..self.running.len()).filter(|&r| self.running[r].is_some()).collect();
         order.sort_by(|&a, &b| preference[b].total_cmp(&preference[a]).then(a.cmp(&b)));
         let most = self.running.len() - bound;
@@ -154,16 +162,16 @@ impl Replanner {
         while hi - lo > 1 && ctl.stop_reason().is_none() {
             let mid = (lo + hi) / 2;
             match self.keep(&order[..mid], gpu_budget, ctl) {
-                Some(d) => {
+                Ok(d) => {
                     consider(d, ctl, &mut best, &mut best_touched);
                     (lo, kept) = (mid, order[..mid].to_vec());
                 }
-                None => hi = mid,
+                Err(_) => hi = mid,
             }
         }
         // Then each left-out GPU, once, in the same order.
         for &r in &order {
-            if ctl.stop_reason().is_some() || kept.len() >= most {
+            if ctl.stop_reason().is_some() || kept.len() >= most || best_touched <= bound {
                 break;
             }
             if kept.contains(&r) {
@@ -172,33 +180,60 @@ impl Replanner {
             ctl.tick();
             let mut more = kept.clone();
             more.push(r);
-            if let Some(d) = self.keep(&more, gpu_budget, ctl) {
+            if let Ok(d) = self.keep(&more, gpu_budget, ctl) {
                 consider(d, ctl, &mut best, &mut best_touched);
                 kept = more;
             }
         }
-        let termination = if best_touched <= bound {
-            Termination::Optimal
-        } else {
-            ctl.stop_reason().unwrap_or(Termination::Finished)
-        };
-        Replanned { deployment: best, touched: best_touched, touched_lower_bound: bound, gpu_budget, termination }
+        // Then the bound's model with whole GPUs: its best set either fits (and is optimal)
+        // or is cut off, by the prices that prove its residual too big and by itself.
+        while best_touched > bound && ctl.stop_reason().is_none() {
+            ctl.tick();
+            let limit = ctl.remaining().map(|t| t.mul_f64(INTEGER_SHARE));
+            let Some((most_kept, values)) = self.most_kept(gpu_budget, &cuts, true, limit) else { break };
+            bound = bound.max(self.running.len().saturating_sub(most_kept));
+            ctl.raise_lower_bound(bound);
+            let chosen: Vec<usize> = (0..values.len()).filter(|&r| values[r] > 0.5).collect();
+            if chosen.len() <= self.running.len() - best_touched {
+                break;
+            }
+            match self.keep(&chosen, gpu_budget, ctl) {
+                Ok(d) => consider(d, ctl, &mut best, &mut best_touched),
+                Err(prices) => {
+                    if let Some(prices) = prices {
+                        cuts.families.push(self.family(&prices));
+                    }
+                    cuts.excluded.push(chosen);
+                }
+            }
+        }
+        self.answer(best, best_touched, bound, gpu_budget, ctl)
+    }
+
+    fn answer(&self, best: Deployment, touched: usize, bound: usize, gpu_budget: usize, ctl: &Control) -> Replanned {
+        let termination =
+            if touched <= bound { Termination::Optimal } else { ctl.stop_reason().unwrap_or(Termination::Finished) };
+        Replanned { deployment: best, touched, touched_lower_bound: bound, gpu_budget, termination }
     }
 
     /// The running GPUs `kept` (indexes), with the rest of the demand planned exactly on new
-    /// GPUs, if that fits in `gpu_budget` GPUs.
-    fn keep(&self, kept: &[usize], gpu_budget: usize, ctl: &mut Control) -> Option<Deployment> {
+    /// GPUs, if that fits in `gpu_budget` GPUs; else the prices that prove the rest needs
+    /// more GPUs than are left, when its bound does.
+    fn keep(&self, kept: &[usize], gpu_budget: usize, ctl: &mut Control) -> Result<Deployment, Option<Vec<f64>>> {
         let mut gpus: Vec<GpuConfig> = kept.iter().filter_map(|&r| self.running[r].clone()).collect();
-        let room = gpu_budget.checked_sub(gpus.len())?;
+        let room = gpu_budget.checked_sub(gpus.len()).ok_or(None)?;
         let have = served(&self.problem, &gpus);
         let short: Vec<usize> =
             (0..self.problem.models.len()).filter(|&s| !covers(have[s], self.problem.models[s].rate)).collect();
         if short.is_empty() {
-            return Some(Deployment { gpus });
+            return Ok(Deployment { gpus });
         }
         let residual = Problem {
             gpu: self.problem.gpu.clone(),
-            models: short.iter().map(|&s| Model { rate: self.problem.models[s].rate - have[s], ..self.problem.models[s].clone() }).collect(),
+            models: short
+                .iter()
+                .map(|&s| Model { rate: self.problem.models[s].rate - have[s], ..self.problem.models[s].clone() })
+                .collect(),
             capacity: short.iter().map(|&s| self.problem.capacity[s].clone()).collect(),
             usable_profiles: self.problem.usable_profiles.clone(),
             layouts: self.problem.layouts[..self.own_layouts].to_vec(),
@@ -206,67 +241,40 @@ impl Replanner {
         let mut child = ctl.quiet_child(RESIDUAL_SHARE);
         let relaxation = relax(&residual, &child);
         if relaxation.lower_bound > room {
-            return None;
+            return Err(Some(relaxation.prices));
         }
         child.raise_lower_bound(relaxation.lower_bound);
         let added = Exact.solve(&residual, &relaxation, &mut child).deployment.normalized();
         if added.gpu_count() > room {
-            return None;
+            return Err(None);
         }
         for mut g in added.gpus {
             g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
             gpus.push(g);
         }
-        Some(Deployment { gpus })
+        Ok(Deployment { gpus })
     }
 
-    /// The proven lower bound on running GPUs touched within `gpu_budget` GPUs, and per
-    /// running GPU the share of its configuration's copies the bound's LP keeps (0 for GPUs
-    /// that cannot stay): the search's order.
-    pub fn bound(&self, gpu_budget: usize) -> (usize, Vec<f64>) {
-        let mut preference = vec![0.0; self.running.len()];
-        let at_least = self.never_kept().max(self.running.len().saturating_sub(gpu_budget));
-        let Some((kept, share)) = self.most_kept(gpu_budget, &self.relaxation.prices) else {
-            return (at_least, preference);
-        };
+    /// The bound's lines at `prices`, per model: what new GPUs must still cost for it as a
+    /// function of the running GPUs kept.
+    fn family(&self, prices: &[f64]) -> Vec<ModelLines> {
+        let problem = &self.problem;
+        let mut held: Vec<Vec<(usize, f64, f64)>> = vec![Vec::new(); problem.models.len()];
         for (r, c) in self.running.iter().enumerate() {
-            if let Some(c) = c {
-                preference[r] = share.get(c).copied().unwrap_or(0.0);
+            let Some(c) = c else { continue };
+            let mut mine: HashMap<usize, (f64, f64)> = HashMap::new();
+            for (pl, m) in problem.layouts[c.layout].placements.iter().zip(&c.models) {
+                let Some(s) = *m else { continue };
+                let e = mine.entry(s).or_default();
+                e.0 += problem.capacity[s][pl.profile].map_or(0.0, |c| c.throughput);
+                e.1 += prices[pl.profile];
+            }
+            for (s, (capacity, price)) in mine {
+                held[s].push((r, capacity, price));
             }
         }
-        let kept = (kept + ROUNDING).floor() as usize;
-        (at_least.max(self.running.len().saturating_sub(kept)), preference)
-    }
-
-    /// The LP of the module's bound at `prices`: the most running GPUs that can stay within
-    /// `gpu_budget`, fractionally, and the share of each configuration's copies it keeps.
-    fn most_kept(&self, gpu_budget: usize, prices: &[f64]) -> Option<(f64, HashMap<GpuConfig, f64>)> {
-        let problem = &self.problem;
-        let mut copies: HashMap<&GpuConfig, usize> = HashMap::new();
-        for c in self.running.iter().flatten() {
-            *copies.entry(c).or_default() += 1;
-        }
-        let configs: Vec<(&GpuConfig, usize)> = {
-            let mut v: Vec<_> = copies.into_iter().collect();
-            v.sort();
-            v
-        };
-        let mut lp = Lp::new(OptimizationDirection::Maximize);
-        let keep: Vec<_> = configs.iter().map(|&(_, n)| lp.add_var(1.0, (0.0, n as f64))).collect();
-        let mut budget_row: Vec<_> = keep.iter().map(|&v| (v, 1.0)).collect();
-        for s in 0..problem.models.len() {
-            // Per configuration, the price and the capacity of its instances of `s`.
-            let per_config: Vec<(f64, f64)> = configs
-                .iter()
-                .map(|&(c, _)| {
-                    let mine = problem.layouts[c.layout].placements.iter().zip(&c.models).filter(|(_, m)| **m == Some(s));
-                    mine.fold((0.0, 0.0), |(price, capacity), (pl, _)| {
-                        let each = problem.capacity[s][pl.profile].map_or(0.0, |c| c.throughput);
-                        (price + prices[pl.profile], capacity + each)
-                    })
-                })
-                .collect();
-            let most: f64 = per_config.iter().zip(&configs).map(|(&(_, x), &(_, n))| x * n as f64).sum();
+        let mut family = Vec::new();
+        for (s, held) in held.into_iter().enumerate() {
             let rate = problem.models[s].rate;
             let residual_cost = |kept: f64| -> Option<f64> {
                 if covers(kept, rate) {
@@ -274,37 +282,97 @@ impl Replanner {
                 }
                 Some(cheapest_cover_of(problem, s, rate - kept, prices)?.1)
             };
-            let cheapest = residual_cost(0.0)?;
-            if cheapest <= 0.0 {
-                continue;
-            }
-            let uncovered = lp.add_var(0.0, (0.0, f64::INFINITY));
-            budget_row.push((uncovered, 1.0));
-            // The kept instances cover what they serve: the rest costs at least C - P.
-            let mut row = vec![(uncovered, 1.0)];
-            row.extend(keep.iter().zip(&per_config).filter(|(_, &(p, _))| p > 0.0).map(|(&v, &(p, _))| (v, p)));
-            lp.add_constraint(row.as_slice(), ComparisonOp::Ge, cheapest);
-            // And the rest is a whole cover of the residual: each line of a convex function
-            // below the residual's cost, as a function of the capacity kept, bounds it too.
-            if most > 0.0 {
-                for (slope, at_zero) in convex_minorant(most, &residual_cost)? {
+            let Some(cheapest) = residual_cost(0.0).filter(|&c| c > 0.0) else { continue };
+            let most: f64 = held.iter().map(|h| h.1).sum();
+            let lines = if most > 0.0 { convex_minorant(most, &residual_cost).unwrap_or_default() } else { Vec::new() };
+            family.push(ModelLines { cheapest, held, lines });
+        }
+        family
+    }
+
+    /// The bound's model: the most running GPUs that can stay within `gpu_budget`, with
+    /// whole GPUs (`integer`, within `time_limit`) or fractions of them, under every family
+    /// of lines and without the sets excluded. Returns the proven most (rounded down), and
+    /// per running GPU how much of it the model keeps (as a set, when `integer`).
+    fn most_kept(
+        &self,
+        gpu_budget: usize,
+        cuts: &Cuts,
+        integer: bool,
+        time_limit: Option<Duration>,
+    ) -> Option<(usize, Preference)> {
+        let mut lp = Lp::new(OptimizationDirection::Maximize);
+        if let Some(t) = time_limit {
+            lp.set_time_limit(t);
+        }
+        let keep: Vec<Option<Variable>> = self
+            .running
+            .iter()
+            .map(|c| {
+                c.as_ref().map(|_| if integer { lp.add_integer_var(1.0, (0, 1)) } else { lp.add_var(1.0, (0.0, 1.0)) })
+            })
+            .collect();
+        let kept_terms: Vec<(Variable, f64)> = keep.iter().flatten().map(|&v| (v, 1.0)).collect();
+        for family in &cuts.families {
+            let mut budget_row = kept_terms.clone();
+            for model in family {
+                let uncovered = lp.add_var(0.0, (0.0, f64::INFINITY));
+                budget_row.push((uncovered, 1.0));
+                // The kept instances cover what they serve: the rest costs at least C - P.
+                let mut row = vec![(uncovered, 1.0)];
+                row.extend(model.held.iter().filter(|h| h.2 > 0.0).filter_map(|&(r, _, price)| Some((keep[r]?, price))));
+                lp.add_constraint(row.as_slice(), ComparisonOp::Ge, model.cheapest);
+                // And it is a whole cover of the residual: each line of a convex function
+                // below the residual's cost, as a function of the capacity kept.
+                for &(slope, at_zero) in &model.lines {
                     let mut row = vec![(uncovered, 1.0)];
-                    row.extend(
-                        keep.iter().zip(&per_config).filter(|(_, &(_, x))| x > 0.0).map(|(&v, &(_, x))| (v, -slope * x)),
-                    );
+                    row.extend(model.held.iter().filter_map(|&(r, capacity, _)| Some((keep[r]?, -slope * capacity))));
                     lp.add_constraint(row.as_slice(), ComparisonOp::Ge, at_zero);
                 }
             }
+            lp.add_constraint(budget_row.as_slice(), ComparisonOp::Le, gpu_budget as f64);
         }
-        lp.add_constraint(budget_row.as_slice(), ComparisonOp::Le, gpu_budget as f64);
-        let solution = lp.solve().ok()?.into_solution().ok()?;
-        let share = configs
-            .iter()
-            .zip(&keep)
-            .map(|(&(c, n), &v)| (c.clone(), solution.var_value(v) / n as f64))
-            .collect();
-        Some((solution.objective(), share))
+        for set in &cuts.excluded {
+            let row: Vec<(Variable, f64)> = keep
+                .iter()
+                .enumerate()
+                .filter_map(|(r, v)| Some((v.as_ref().copied()?, if set.contains(&r) { 1.0 } else { -1.0 })))
+                .collect();
+            lp.add_constraint(row.as_slice(), ComparisonOp::Le, set.len() as f64 - 1.0);
+        }
+        let outcome = lp.solve().ok()?;
+        let proven = if outcome.is_optimal() {
+            outcome.solution().map(|s| s.objective())
+        } else {
+            outcome.stats().best_bound
+        }?;
+        let values: Vec<f64> = match outcome.solution() {
+            Some(solution) => keep.iter().map(|v| v.map_or(0.0, |v| solution.var_value(v))).collect(),
+            None => vec![0.0; keep.len()],
+        };
+        let most = (proven + ROUNDING).floor().max(0.0) as usize;
+        Some((most, values))
     }
+}
+
+/// Per running GPU, how much of it the bound's model keeps.
+type Preference = Vec<f64>;
+
+/// One model's part of the bound at one price vector.
+struct ModelLines {
+    /// Its cheapest cover with nothing kept.
+    cheapest: f64,
+    /// The running GPUs serving it: (index, capacity, price of those instances).
+    held: Vec<(usize, f64, f64)>,
+    /// (slope, value at zero) of lines below the residual's cost per capacity kept.
+    lines: Vec<(f64, f64)>,
+}
+
+/// What the bound's model holds: a family of lines per price vector, and the sets of
+/// running GPUs shown not to fit.
+struct Cuts {
+    families: Vec<Vec<ModelLines>>,
+    excluded: Vec<Vec<usize>>,
 }
 
 /// Points of the residual's cost per capacity kept: the lines (slope, value at zero) of a
