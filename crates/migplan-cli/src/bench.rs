@@ -5,14 +5,14 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
-use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::moves::near::Near;
 use migplan_core::plan::Plan;
+use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
 use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::problem::Problem;
-use migplan_core::solve::executor::execute;
 use migplan_core::solve::control::Budget;
+use migplan_core::solve::executor::execute;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, plan_move, MoveRequest, Target};
 
@@ -203,8 +203,7 @@ fn near_touched(
 ) -> Option<(usize, usize)> {
     let problem = Problem::build(gpu, profiles, new).ok()?;
     let mut near = Near { from, scratch: options.solver };
-    let target =
-        execute(&problem, &mut near, options.budget, options.seed, &AtomicBool::new(false), &mut |_| {});
+    let target = execute(&problem, &mut near, options.budget, options.seed, &AtomicBool::new(false), &mut |_| {});
     let request = MoveRequest {
         gpu,
         profiles,

@@ -166,10 +166,8 @@ impl<'a> Point<'a> {
 }
 
 fn pareto_table(points: &[Point]) -> String {
-    let mut out = format!(
-        "{:>10} {:>6} {:>15} {:>13} {:>6}\n",
-        "extra GPUs", "GPUs", "running touched", "proven min", "spare"
-    );
+    let mut out =
+        format!("{:>10} {:>6} {:>15} {:>13} {:>6}\n", "extra GPUs", "GPUs", "running touched", "proven min", "spare");
     for p in points {
         out += &format!(
             "{:>10} {:>6} {:>15} {:>13} {:>6}{}\n",

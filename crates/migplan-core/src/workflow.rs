@@ -228,7 +228,11 @@ pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch
 /// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
 /// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
 /// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
-pub fn plan_pareto(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Vec<Move>, Refusal> {
+pub fn plan_pareto(
+    request: &MoveRequest,
+    cancel: &AtomicBool,
+    watch: Option<Watch<Move>>,
+) -> Result<Vec<Move>, Refusal> {
     let Target::Workload(workload) = request.target else {
         return plan_move(request, cancel, watch).map(|m| vec![m]);
     };

@@ -61,7 +61,12 @@ fn assert_checked(c: &Case, m: &Move) {
     let d = m.disruption.as_ref().expect("a replanned move says what it touched");
     assert!(m.target.gpu_count <= d.optimal_gpus + d.extra_gpus, "{} GPUs over the budget", m.target.gpu_count);
     assert_eq!(d.running_touched, m.transition.running_touched);
-    assert!(d.touched_lower_bound <= d.running_touched, "the bound {} undercuts {}", d.touched_lower_bound, d.running_touched);
+    assert!(
+        d.touched_lower_bound <= d.running_touched,
+        "the bound {} undercuts {}",
+        d.touched_lower_bound,
+        d.running_touched
+    );
 }
 
 #[test]
