@@ -14,8 +14,10 @@ use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{plan_move, plan_pareto, Move, MoveRequest, Target};
 use serde::Serialize;
 
-use crate::args::{find_gpu, parse_time_limit, read, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_time_limit, read, read_plan, write_out, Failure, Format};
+use crate::export::DeployArgs;
 use crate::import::{plan_options, read_profiles};
+use migplan_core::export::moving::render_move;
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -57,6 +59,21 @@ pub struct TransitionArgs {
     seed: u64,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Instead of the steps: the deploy config of the nodes the move repartitions (the others
+    /// keep theirs), for mig-parted or the GPU Operator.
+    #[arg(long, value_enum)]
+    export: Option<MoveExport>,
+    #[command(flatten)]
+    deploy: DeployArgs,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MoveExport {
+    MigParted,
+    GpuOperator,
 }
 
 fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Failure> {
@@ -115,6 +132,13 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
             args.spare,
             transition.spare_used
         )));
+    }
+    if let Some(export) = args.export {
+        let options = args.deploy.options();
+        options.check_range().map_err(Failure)?;
+        let operator = matches!(export, MoveExport::GpuOperator);
+        let text = render_move(&planned.running, &planned.target, &transition, &options, operator);
+        return write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS);
     }
     match args.format {
         Format::Json => {

@@ -23,8 +23,23 @@ fn generated(change: &str) -> [String; 4] {
 fn transition(files: &[String; 4], extra: &[&str]) -> serde_json::Value {
     let [p, w, n, f] = files;
     let mut args = vec![
-        "transition", "--gpu", "a100-40gb", "--profiles", p, "--from", f, "--workload-from", w, "--workload-to", n,
-        "--spare", "20", "--time-limit", "5", "--format", "json",
+        "transition",
+        "--gpu",
+        "a100-40gb",
+        "--profiles",
+        p,
+        "--from",
+        f,
+        "--workload-from",
+        w,
+        "--workload-to",
+        n,
+        "--spare",
+        "20",
+        "--time-limit",
+        "5",
+        "--format",
+        "json",
     ];
     args.extend_from_slice(extra);
     let o = migplan(&args);
@@ -57,8 +72,22 @@ fn the_pareto_front_never_touches_more_with_more_gpus() {
     // The table says the same.
     let [pr, w, n, f] = &files;
     let o = migplan(&[
-        "transition", "--gpu", "a100-40gb", "--profiles", pr, "--from", f, "--workload-from", w, "--workload-to", n,
-        "--spare", "20", "--time-limit", "5", "--pareto",
+        "transition",
+        "--gpu",
+        "a100-40gb",
+        "--profiles",
+        pr,
+        "--from",
+        f,
+        "--workload-from",
+        w,
+        "--workload-to",
+        n,
+        "--spare",
+        "20",
+        "--time-limit",
+        "5",
+        "--pareto",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), points.len() + 1, "{}", stdout(&o));
@@ -68,7 +97,8 @@ fn the_pareto_front_never_touches_more_with_more_gpus() {
 fn extra_gpus_with_a_target_plan_is_refused() {
     let files = generated("up30");
     let [p, _, _, f] = &files;
-    let o = migplan(&["transition", "--gpu", "a100-40gb", "--profiles", p, "--from", f, "--to", f, "--extra-gpus", "1"]);
+    let o =
+        migplan(&["transition", "--gpu", "a100-40gb", "--profiles", p, "--from", f, "--to", f, "--extra-gpus", "1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--workload-to"), "{}", stderr(&o));
 }

@@ -125,3 +125,25 @@ fn a_cancelled_replan_still_returns_a_checked_move() {
     let m = plan_move(&request(&c, 0, 3), &AtomicBool::new(true), None).unwrap();
     assert_checked(&c, &m);
 }
+
+#[test]
+fn the_deploy_config_of_a_move_names_only_the_nodes_it_repartitions() {
+    use migplan_core::export::moving::changed_nodes;
+    use migplan_core::export::nodes::counts;
+    use migplan_core::export::options::ExportOptions;
+    let c = case(12, 2, Change::Up30);
+    let m = plan_move(&request(&c, 0, 2), &AtomicBool::new(false), None).unwrap();
+    let options = ExportOptions { gpus_per_node: 1, ..ExportOptions::default() };
+    let changed = changed_nodes(&c.running, &m.target, &m.transition, &options);
+    let after: std::collections::BTreeMap<usize, _> =
+        m.transition.target_gpu_ids.iter().zip(&m.target.gpus).map(|(&id, g)| (id, counts(g))).collect();
+    let repartitioned: Vec<usize> =
+        c.running.gpus.iter().filter(|g| after.get(&g.id).is_some_and(|a| *a != counts(g))).map(|g| g.id).collect();
+    let added = m.transition.target_gpu_ids.iter().filter(|id| !c.running.gpus.iter().any(|g| g.id == **id)).count();
+    let named: Vec<usize> = changed.nodes.iter().flat_map(|n| n.gpus.clone()).collect();
+    assert_eq!(changed.nodes.len(), repartitioned.len() + added, "one GPU per node: {named:?}");
+    assert!(repartitioned.iter().all(|id| named.contains(id)));
+    assert!(repartitioned.len() <= m.transition.running_touched);
+    // Growing demand keeps running GPUs as they are: their nodes stay out of the config.
+    assert!(changed.nodes.len() < c.running.gpus.len() + added, "every node named");
+}
