@@ -11,10 +11,10 @@ use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_workload, InputError, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::{Budget, Progress};
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
+use migplan_core::workflow::{self, plan_pareto, MoveRequest, Refusal, Target};
 
 use crate::profile_files;
-use crate::protocol::{PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
+use crate::protocol::{FrontPoint, PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -154,12 +154,24 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         extra_gpus: 0,
     };
     let mut watch = |progress: &Progress, planned: Option<_>| {
-        let planned = planned.map(|planned| PlannedMove { planned, spare_allowed });
+        let planned = planned.map(|planned| PlannedMove { planned, spare_allowed, front: Vec::new() });
         emit(WorkerMessage::MoveProgress { status: status(progress), planned })
     };
-    let planned = plan_move(&move_request, &AtomicBool::new(false), Some(&mut watch));
-    emit(match planned {
-        Ok(planned) => WorkerMessage::MoveDone { planned: PlannedMove { planned, spare_allowed } },
+    let front = plan_pareto(&move_request, &AtomicBool::new(false), Some(&mut watch));
+    emit(match front {
+        Ok(moves) => {
+            let front = moves
+                .iter()
+                .map(|m| FrontPoint {
+                    extra_gpus: m.disruption.as_ref().map_or(0, |d| d.extra_gpus),
+                    touched_lower_bound: m.disruption.as_ref().map_or(0, |d| d.touched_lower_bound),
+                    target: m.target.clone(),
+                    transition: m.transition.clone(),
+                })
+                .collect();
+            let planned = moves.into_iter().next().expect("a front has its first point");
+            WorkerMessage::MoveDone { planned: PlannedMove { planned, spare_allowed, front } }
+        }
         Err(refusal) => refused(refusal),
     });
 }
@@ -224,8 +236,17 @@ mod tests {
         let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
         handle(&Request::Transition(transition), &mut |m| messages.push(m));
         let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
-        let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
+        let PlannedMove { planned: Move { transition, target, floors, running: from, .. }, spare_allowed, front } =
+            planned;
         assert_eq!((from, *spare_allowed), (&running, 0));
+        // The trade-off: more extra GPUs never touch more running GPUs, and each point's move
+        // picks into the move shown.
+        let touched: Vec<usize> = front.iter().map(|p| p.transition.running_touched).collect();
+        assert!(!touched.is_empty() && touched.windows(2).all(|w| w[1] <= w[0]), "{touched:?}");
+        assert_eq!(&front[0].transition, transition);
+        let last = planned.pick(front.len() - 1).unwrap();
+        assert_eq!(last.planned.transition.running_touched, *touched.last().unwrap());
+        assert_eq!(last.planned.disruption.as_ref().unwrap().extra_gpus, front.len() - 1);
         // The move streamed its progress, and at least one move before the final one.
         let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
         assert!(streamed.count() >= 1, "{messages:?}");
