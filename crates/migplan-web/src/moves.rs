@@ -129,7 +129,10 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 <p class={classes!("status", run.running.then_some("running"))} data-testid="move-status">{ status }</p>
             }
             if let Some(planned) = &state.planned_move {
-                <TradeOff planned={planned.clone()} on_pick={dispatch.reform(Action::MoveDone)} />
+                <TradeOff planned={planned.clone()} on_pick={{
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |picked| dispatch.dispatch(Action::MoveDone(picked)))
+                }} />
                 <Timeline planned={planned.clone()} />
             }
         </section>
