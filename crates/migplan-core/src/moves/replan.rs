@@ -9,16 +9,22 @@
 //! **Bound.** Take profile prices at which every layout costs at most one GPU (the
 //! relaxation's). A new GPU costs at least its instances' prices, so the new GPUs cost at
 //! least `sum_s C_s(residual_s)`, where `C_s(r)` is model `s`'s cheapest integer cover of
-//! rate `r`. Kept instances cover the capacity they keep, so `C_s(rate_s) <= C_s(residual_s)
-//! + P_s(K)`, `P_s(K)` the prices of the kept instances of `s`. Hence every plan keeping `K`
-//! within `N` GPUs has `|K| + sum_s max(0, C_s(rate_s) - P_s(K)) <= N`. The most GPUs that
-//! constraint lets stay (an LP over how many of each running configuration stay) bounds the
-//! kept GPUs from above, so the running GPUs touched from below.
+//! rate `r`: every plan keeping the set `K` within `N` GPUs has
+//! `|K| + sum_s C_s(residual_s(K)) <= N`. Two lower bounds on `C_s(residual_s(K))` are
+//! linear in which GPUs stay: `C_s(rate_s) - P_s(K)` (kept instances, at prices `P_s(K)`,
+//! cover what they keep), and the lines of a convex function below the step function
+//! `C_s(rate_s - x)` of the capacity `x` kept ([`bound`]). The most running GPUs that can
+//! stay under those lines (an LP, or an integer model with whole GPUs) bounds the kept GPUs
+//! from above, so the running GPUs touched from below. Any prices proving a bound will do,
+//! so the model takes the lines of several.
 //!
 //! **Search.** Keep the running GPUs in the order the LP prefers them, as many as fit (by
 //! bisection on that order, each candidate's residual planned exactly), then try adding
-//! each left-out GPU back. The plan from scratch is a candidate too. Anytime under
-//! [`Control`], which measures candidates by running GPUs touched.
+//! each left-out GPU back. The plan from scratch is a candidate too. Then the integer model:
+//! its best set either fits (then it is optimal) or is cut off, by the lines at the prices
+//! that prove its residual too big and by excluding the set itself, and solved again, until
+//! the search meets the bound or the budget ends. Anytime under [`Control`], which measures
+//! candidates by running GPUs touched.
 
 use std::collections::HashMap;
 

@@ -141,7 +141,7 @@ pub fn demand_change(
         Change::ModelsRemoved => old[extra.min(models - 1)..].to_vec(),
         Change::Mixed => {
             // A generator of its own, so the workloads above stay what they were.
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d69_7865_64);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x006d_6978_6564);
             old.iter()
                 .map(|w| WorkloadRow { rate: (w.rate * rng.random_range(0.6..1.4)).round().max(1.0), ..w.clone() })
                 .collect()
