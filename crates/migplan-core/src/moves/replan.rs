@@ -104,7 +104,8 @@ impl Replanner {
         ctl.report(Phase::Bounding);
         let relaxation = relax(&own, ctl);
         ctl.report(Phase::Searching);
-        let mut child = ctl.quiet_child(SCRATCH_SHARE);
+        // Not quiet: its plans are moves too, streamed while the optimum is being found.
+        let mut child = ctl.child(SCRATCH_SHARE);
         child.raise_lower_bound(relaxation.lower_bound);
         let scratch = scratch.instantiate().solve(&own, &relaxation, &mut child).deployment.normalized();
         Replanner { problem, running, relaxation, scratch, own_layouts }

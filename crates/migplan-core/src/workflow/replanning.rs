@@ -74,6 +74,9 @@ fn replanned(
     let extended = read.problem.clone();
     // Known once the replanner has bounded and planned the new demand.
     let (gpu_bound, optimal_gpus, extra_now) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    // While the new demand is planned from scratch, progress measures GPUs: the moves
+    // streamed then have no budget or bound on running GPUs touched yet.
+    let touched_measured = Cell::new(false);
     let info = |elapsed_ms: u64, termination: Termination| SolverInfo {
         name: "replan".into(),
         seed: options.seed,
@@ -96,7 +99,7 @@ fn replanned(
             .and_then(|plan| checked(gpu, profiles, workload, plan).ok())
             .and_then(|plan| move_to(gpu, running, running_workload, plan, workload).ok())
             .map(|mut m| {
-                m.disruption = Some(disruption(&m, p.lower_bound));
+                m.disruption = touched_measured.get().then(|| disruption(&m, p.lower_bound));
                 m
             });
         watch(p, best);
@@ -104,6 +107,7 @@ fn replanned(
     let mut ctl = Control::new("replan", options.budget, options.seed, cancel, &mut observer);
     let replanner = Replanner::new(read, options.solver, &mut ctl);
     gpu_bound.set(replanner.relaxation.lower_bound);
+    touched_measured.set(true);
     optimal_gpus.set(replanner.scratch.gpu_count());
     let extras: Vec<usize> = match extra {
         Some(e) => vec![e],
