@@ -257,7 +257,9 @@ impl Replanner {
         if relaxation.lower_bound > room {
             return Err(Some(relaxation.prices));
         }
-        child.raise_lower_bound(relaxation.lower_bound);
+        // Only fitting in the room matters: the search stops at the first plan that does
+        // (the child is quiet, so this target is never reported as a bound).
+        child.raise_lower_bound(room.max(relaxation.lower_bound));
         let added = Exact.solve(&residual, &relaxation, &mut child).deployment.normalized();
         if added.gpu_count() > room {
             return Err(None);
