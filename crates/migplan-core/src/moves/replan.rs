@@ -47,6 +47,8 @@ const SCRATCH_SHARE: f64 = 0.3;
 const RESIDUAL_SHARE: f64 = 0.25;
 /// The share of what is left that the compact integer model may take.
 const INTEGER_SHARE: f64 = 0.8;
+/// The share of what is left that swapping kept GPUs for others may take.
+const SWAP_SHARE: f64 = 0.5;
 
 /// The new demand, the running plan seen in its terms, and the plan from scratch: what every
 /// replan of one move shares, whatever its GPU budget.
@@ -184,21 +186,31 @@ impl Replanner {
             }
         }
         // Then each left-out GPU, once, in the same order.
-        for &r in &order {
-            if ctl.stop_reason().is_some() || kept.len() >= most || best_touched <= bound {
-                break;
-            }
-            if kept.contains(&r) {
-                continue;
-            }
-            ctl.tick();
-            let mut more = kept.clone();
-            more.push(r);
-            if let Ok(d) = self.keep(&more, gpu_budget, ctl) {
-                consider(d, ctl, &mut best, &mut best_touched);
-                kept = more;
+        let (grown, found) = self.add_each(kept, &order, None, most, gpu_budget, ctl);
+        kept = grown;
+        if let Some(d) = found {
+            consider(d, ctl, &mut best, &mut best_touched);
+        }
+        // Then one out for more in: drop a kept GPU (the LP's least wanted first) and add
+        // back what fits, within a share of the time; a larger set replaces the kept one.
+        {
+            let mut swaps = ctl.child(SWAP_SHARE);
+            for &out in order.iter().rev() {
+                if swaps.stop_reason().is_some() || best_touched <= bound || kept.len() >= most {
+                    break;
+                }
+                if !kept.contains(&out) {
+                    continue;
+                }
+                let fewer: Vec<usize> = kept.iter().copied().filter(|&r| r != out).collect();
+                let (grown, found) = self.add_each(fewer, &order, Some(out), most, gpu_budget, &mut swaps);
+                if let Some(d) = found.filter(|_| grown.len() > kept.len()) {
+                    consider(d, &mut swaps, &mut best, &mut best_touched);
+                    kept = grown;
+                }
             }
         }
+        ctl.offer_scored(&best, best_touched);
         // Then the bound's model with whole GPUs: its best set either fits (and is optimal)
         // or is cut off, by the prices that prove its residual too big and by itself.
         while best_touched > bound && ctl.stop_reason().is_none() {
@@ -222,6 +234,36 @@ impl Replanner {
             }
         }
         self.answer(best, best_touched, bound, gpu_budget, ctl)
+    }
+
+    /// `kept` with each GPU of `order` but `skip` added in turn where the rest still fits,
+    /// and the plan of the last set that did.
+    fn add_each(
+        &self,
+        mut kept: Vec<usize>,
+        order: &[usize],
+        skip: Option<usize>,
+        most: usize,
+        gpu_budget: usize,
+        ctl: &mut Control,
+    ) -> (Vec<usize>, Option<Deployment>) {
+        let mut found = None;
+        for &r in order {
+            if ctl.stop_reason().is_some() || kept.len() >= most {
+                break;
+            }
+            if kept.contains(&r) || Some(r) == skip {
+                continue;
+            }
+            ctl.tick();
+            let mut more = kept.clone();
+            more.push(r);
+            if let Ok(d) = self.keep(&more, gpu_budget, ctl) {
+                found = Some(d);
+                kept = more;
+            }
+        }
+        (kept, found)
     }
 
     fn answer(&self, best: Deployment, touched: usize, bound: usize, gpu_budget: usize, ctl: &Control) -> Replanned {
