@@ -233,3 +233,40 @@ impl<'a> Control<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::deployment::GpuConfig;
+
+    fn gpus(n: usize) -> Deployment {
+        Deployment { gpus: vec![GpuConfig { layout: 0, models: vec![Some(0)] }; n] }
+    }
+
+    #[test]
+    fn offers_are_kept_by_their_score_and_a_quiet_child_reports_nothing() {
+        let cancel = AtomicBool::new(false);
+        let mut heard: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        let mut observer = |p: &Progress| {
+            if p.phase == Phase::Improved {
+                heard.push((p.best_gpus, p.best_score));
+            }
+        };
+        let mut ctl = Control::new("test", Budget::default(), 1, &cancel, &mut observer);
+        // Scored by something else than GPUs: more GPUs may still be better.
+        assert!(ctl.offer_scored(&gpus(3), 5));
+        assert!(ctl.offer_scored(&gpus(4), 2));
+        assert!(!ctl.offer_scored(&gpus(1), 2), "not better in its own measure");
+        {
+            let mut quiet = ctl.quiet_child(0.5);
+            assert_eq!(quiet.lower_bound(), 0);
+            assert!(quiet.offer(&gpus(1)));
+            quiet.raise_lower_bound(1);
+            assert_eq!(quiet.stop_reason(), Some(Termination::Optimal));
+        }
+        ctl.raise_lower_bound(2);
+        assert_eq!(ctl.stop_reason(), Some(Termination::Optimal), "the best score meets the bound");
+        drop(ctl);
+        assert_eq!(heard, vec![(Some(3), Some(5)), (Some(4), Some(2))]);
+    }
+}
