@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod capacity;
 mod export;
+mod generate;
 mod import;
 mod report;
 mod transition;
@@ -132,18 +133,7 @@ enum Command {
     /// Move between plans for generated demand changes and compare with drain and rebuild.
     BenchTransition(bench::BenchTransitionArgs),
     /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
-    Generate {
-        #[arg(long, default_value = "a100-40gb")]
-        gpu: String,
-        /// How many models, 1 to 100000.
-        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-        models: u32,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Folder to write profiles.csv and workload.csv into; created if missing.
-        #[arg(long)]
-        out_dir: PathBuf,
-    },
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -274,18 +264,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench::run_transitions(args)?,
         Command::BenchSweep(args) => bench::run_sweep(args)?,
-        Command::Generate { gpu, models, seed, out_dir } => {
-            let gpu = find_gpu(&gpu)?;
-            let generated = migplan_core::problem::generate::synthetic(&gpu, models as usize, seed);
-            let write = |name: &str, text: String| {
-                let path = out_dir.join(name);
-                std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
-            };
-            std::fs::create_dir_all(&out_dir)
-                .map_err(|e| Failure(format!("cannot create {}: {e}", out_dir.display())))?;
-            write("profiles.csv", migplan_core::problem::generate::profiles_csv(&generated.profiles))?;
-            write("workload.csv", migplan_core::problem::generate::workload_csv(&generated.workload))?;
-        }
+        Command::Generate(args) => generate::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

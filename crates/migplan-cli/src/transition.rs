@@ -11,10 +11,13 @@ use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{plan_move, MoveRequest, Target};
+use migplan_core::workflow::{plan_move, plan_pareto, Move, MoveRequest, Target};
+use serde::Serialize;
 
-use crate::args::{find_gpu, parse_time_limit, read, read_plan, Failure, Format};
+use crate::args::{find_gpu, parse_time_limit, read, read_plan, write_out, Failure, Format};
+use crate::export::DeployArgs;
 use crate::import::{plan_options, read_profiles};
+use migplan_core::export::moving::render_move;
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -38,6 +41,14 @@ pub struct TransitionArgs {
     /// The new demand (default: the models of the --to plan).
     #[arg(long)]
     workload_to: Option<PathBuf>,
+    /// With --workload-to: GPUs the new plan may use beyond the new demand's optimum, so that
+    /// fewer running GPUs are touched (default 0).
+    #[arg(long)]
+    extra_gpus: Option<usize>,
+    /// With --workload-to: for 0, 1, 2, ... extra GPUs, the running GPUs each move touches and
+    /// the proven minimum, until nothing more can stay untouched.
+    #[arg(long)]
+    pareto: bool,
     /// Spare GPUs that may be borrowed during the move.
     #[arg(long, default_value_t = 0)]
     spare: usize,
@@ -48,6 +59,21 @@ pub struct TransitionArgs {
     seed: u64,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Instead of the steps: the deploy config of the nodes the move repartitions (the others
+    /// keep theirs), for mig-parted or the GPU Operator.
+    #[arg(long, value_enum)]
+    export: Option<MoveExport>,
+    #[command(flatten)]
+    deploy: DeployArgs,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MoveExport {
+    MigParted,
+    GpuOperator,
 }
 
 fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Failure> {
@@ -63,6 +89,11 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let from = read_plan(&args.from)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
     let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;
+    if to.is_some() && (args.extra_gpus.is_some() || args.pareto) {
+        return Err(Failure(
+            "--extra-gpus and --pareto plan the target from --workload-to; a --to plan is moved to as it is\n  hint: drop --to to plan the new demand".into(),
+        ));
+    }
     let target = match (&to, &new_workload) {
         (Some(plan), w) => Target::Plan(plan, w.as_deref()),
         (None, Some(w)) => Target::Workload(w),
@@ -79,8 +110,19 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
             budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
             seed: args.seed,
         },
+        extra_gpus: args.extra_gpus.unwrap_or(0),
     };
+    if args.pareto {
+        let front = plan_pareto(&request, &AtomicBool::new(false), None)?;
+        let points: Vec<Point> = front.iter().map(|m| Point::of(m, args.spare)).collect();
+        match args.format {
+            Format::Json => out!("{}\n", serde_json::to_string_pretty(&points)?),
+            Format::Table => out!("{}", pareto_table(&points)),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let planned = plan_move(&request, &AtomicBool::new(false), None)?;
+    let bound = planned.disruption.as_ref().map(|d| (d.touched_lower_bound, d.optimal_gpus + d.extra_gpus));
     let transition = planned.transition;
     if transition.spare_used > args.spare {
         return Err(Failure(format!(
@@ -91,23 +133,97 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
             transition.spare_used
         )));
     }
+    if let Some(export) = args.export {
+        let options = args.deploy.options();
+        options.check_range().map_err(Failure)?;
+        let operator = matches!(export, MoveExport::GpuOperator);
+        let text = render_move(&planned.running, &planned.target, &transition, &options, operator);
+        return write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS);
+    }
     match args.format {
-        Format::Json => out!("{}\n", serde_json::to_string_pretty(&transition)?),
-        Format::Table => out!("{}", table(&transition)),
+        Format::Json => {
+            let json = Replanned { transition: &transition, running_touched_lower_bound: bound.map(|b| b.0) };
+            out!("{}\n", serde_json::to_string_pretty(&json)?)
+        }
+        Format::Table => out!("{}", table(&transition, bound)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn table(t: &Transition) -> String {
+/// The transition JSON, with the proven minimum of running GPUs touched when the target was
+/// planned from new demand.
+#[derive(Serialize)]
+struct Replanned<'a> {
+    #[serde(flatten)]
+    transition: &'a Transition,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    running_touched_lower_bound: Option<usize>,
+}
+
+/// One point of the trade-off between GPUs and disruption.
+#[derive(Serialize)]
+struct Point<'a> {
+    extra_gpus: usize,
+    gpus: usize,
+    running_touched: usize,
+    running_touched_lower_bound: usize,
+    spare_used: usize,
+    /// False when the move needs more spare GPUs than --spare allows.
+    within_spare: bool,
+    transition: &'a Transition,
+}
+
+impl<'a> Point<'a> {
+    fn of(m: &'a Move, spare: usize) -> Point<'a> {
+        let d = m.disruption.as_ref();
+        let t = &m.transition;
+        Point {
+            extra_gpus: d.map_or(0, |d| d.extra_gpus),
+            gpus: m.target.gpu_count,
+            running_touched: t.running_touched,
+            running_touched_lower_bound: d.map_or(t.running_touched, |d| d.touched_lower_bound),
+            spare_used: t.spare_used,
+            within_spare: t.spare_used <= spare,
+            transition: t,
+        }
+    }
+}
+
+fn pareto_table(points: &[Point]) -> String {
+    let mut out =
+        format!("{:>10} {:>6} {:>15} {:>13} {:>6}\n", "extra GPUs", "GPUs", "running touched", "proven min", "spare");
+    for p in points {
+        out += &format!(
+            "{:>10} {:>6} {:>15} {:>13} {:>6}{}\n",
+            p.extra_gpus,
+            p.gpus,
+            p.running_touched,
+            p.running_touched_lower_bound,
+            p.spare_used,
+            if p.within_spare { "" } else { "  (more spare GPUs than --spare)" }
+        );
+    }
+    out
+}
+
+fn table(t: &Transition, bound: Option<(usize, usize)>) -> String {
     let mut out = format!(
-        "{} steps: {} instances created, {} deleted, {} GPUs touched, {} spare GPU{} borrowed\n",
+        "{} steps: {} instances created, {} deleted, {} GPUs touched ({} running), {} spare GPU{} borrowed\n",
         t.steps.len(),
         t.instances_created,
         t.instances_deleted,
         t.touched_gpus,
+        t.running_touched,
         t.spare_used,
         if t.spare_used == 1 { "" } else { "s" }
     );
+    if let Some((lower, budget)) = bound {
+        out += &format!(
+            "running GPUs touched: {}, proven minimum within {budget} GPUs: {lower}{}\n",
+            t.running_touched,
+            if t.running_touched == lower { " (optimal)" } else { "" }
+        );
+    }
     out += &format!(
         "drain and rebuild: {} created, {} deleted, {} GPUs touched\n\n",
         t.naive.instances_created, t.naive.instances_deleted, t.naive.touched_gpus

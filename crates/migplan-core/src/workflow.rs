@@ -15,15 +15,19 @@ use crate::check::plan::{validate, Violation};
 use crate::check::transition::check_transition;
 use crate::hardware::spec::GpuSpec;
 use crate::moves::exchange::{plan_transition, Demand};
-use crate::moves::near::Near;
 use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::fleet::{NodePrice, PricedGpu};
 use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
-use crate::solve::executor::execute;
 use crate::solve::registry::{RunOptions, SolverKind};
+
+mod moving;
+mod replanning;
+use moving::move_to;
+pub use moving::{plan_move, plan_pareto, Floor, Move, MoveRequest, Target};
+pub use replanning::Disruption;
 
 /// Why a workflow gave no result.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,141 +223,4 @@ fn improved(progress: &Progress, problem: &Problem, solver: &str, seed: u64) -> 
         termination: Termination::Running,
     };
     Some(best.to_plan(problem, progress.lower_bound, progress.lower_cost.unwrap_or(0.0), info))
-}
-
-/// What a model must keep at every step of a move.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Floor {
-    pub model: String,
-    pub floor: f64,
-}
-
-/// A planned and checked move from a running plan to a target plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Move {
-    pub running: Plan,
-    pub target: Plan,
-    pub transition: Transition,
-    /// Per model, min(old demand, new demand): what the move keeps after every step.
-    pub floors: Vec<Floor>,
-}
-
-/// Where a move goes.
-pub enum Target<'a> {
-    /// A plan the user already has, and the demand it serves (without it, the plan's own
-    /// model list).
-    Plan(&'a Plan, Option<&'a [WorkloadRow]>),
-    /// New demand: planned first, near the running plan.
-    Workload(&'a [WorkloadRow]),
-}
-
-/// What a move starts from and where it goes.
-pub struct MoveRequest<'a> {
-    pub gpu: &'a GpuSpec,
-    pub profiles: &'a [ProfileRow],
-    pub running: &'a Plan,
-    /// The demand the running plan serves; without it, the running plan's own model list.
-    pub running_workload: Option<&'a [WorkloadRow]>,
-    pub target: Target<'a>,
-    /// How a target workload is planned: the solver that plans it from scratch (the move
-    /// planner then looks for a plan as small that keeps more running instances), the
-    /// budget for both, and the seed.
-    pub options: RunOptions,
-}
-
-/// Checks both plans, plans the target when only its workload is given (near the running
-/// plan), then the move, and checks the move by replaying it.
-pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, mut watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
-    let MoveRequest { gpu, profiles, running, .. } = *request;
-    let running_workload = workload_or_models(request.running_workload, running);
-    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
-    let (target, target_workload) = match request.target {
-        Target::Plan(target, workload) => {
-            let workload = workload_or_models(workload, target);
-            check_given(gpu, profiles, &workload, target, "the target plan")?;
-            (target.clone(), workload)
-        }
-        Target::Workload(workload) => {
-            let problem = Problem::build(gpu, profiles, workload)?;
-            let mut near = Near { from: running, scratch: request.options.solver };
-            let mut observer = |p: &Progress| {
-                if let Some(watch) = watch.as_mut() {
-                    let best = improved(p, &problem, "near", request.options.seed)
-                        .and_then(|plan| checked(gpu, profiles, workload, plan).ok())
-                        .and_then(|plan| move_to(gpu, running, &running_workload, plan, workload).ok());
-                    watch(p, best);
-                }
-            };
-            let options = &request.options;
-            let target = execute(&problem, &mut near, options.budget, options.seed, cancel, &mut observer);
-            (checked(gpu, profiles, workload, target)?, workload.to_vec())
-        }
-    };
-    move_to(gpu, running, &running_workload, target, &target_workload)
-}
-
-/// The checked move from `running` to `target`.
-fn move_to(
-    gpu: &GpuSpec,
-    running: &Plan,
-    running_workload: &[WorkloadRow],
-    target: Plan,
-    target_workload: &[WorkloadRow],
-) -> Result<Move, Refusal> {
-    let demands = Demand::between(
-        running_workload.iter().map(|r| (r.model.as_str(), r.rate)),
-        target_workload.iter().map(|r| (r.model.as_str(), r.rate)),
-    );
-    let transition = plan_transition(gpu, running, &target, &demands)
-        .map_err(|problem| Refusal::MoveBug { problems: vec![problem] })?;
-    let floors = Demand::floors(&demands);
-    let problems = check_transition(gpu, running, &target, &floors, &transition, usize::MAX);
-    if !problems.is_empty() {
-        return Err(Refusal::MoveBug { problems });
-    }
-    let floors = floors.into_iter().map(|(model, floor)| Floor { model, floor }).collect();
-    Ok(Move { running: running.clone(), target, transition, floors })
-}
-
-/// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
-/// every serving instance's throughput.
-fn check_given(
-    gpu: &GpuSpec,
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: &Plan,
-    what: &str,
-) -> Result<(), Refusal> {
-    let violations = validate(gpu, profiles, workload, plan);
-    if !violations.is_empty() {
-        return Err(Refusal::PlanRejected { what: what.to_string(), violations });
-    }
-    let unmeasured: Vec<String> = plan
-        .gpus
-        .iter()
-        .flat_map(|g| g.instances.iter().map(move |i| (g.id, i)))
-        .filter(|(_, i)| i.model.is_some() && i.throughput.is_none())
-        .map(|(id, i)| format!("GPU {id} slot {}", i.start))
-        .collect();
-    if !unmeasured.is_empty() {
-        return Err(Refusal::Unmeasured { what: what.to_string(), instances: unmeasured });
-    }
-    Ok(())
-}
-
-/// The workload given, or else the rates and SLOs the plan itself lists.
-fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<WorkloadRow> {
-    match workload {
-        Some(w) => w.to_vec(),
-        None => plan
-            .models
-            .iter()
-            .map(|m| WorkloadRow {
-                model: m.model.clone(),
-                rate: m.rate,
-                slo_ms: m.slo_ms,
-                loc: SourceLoc { file: "the plan's model list".into(), line: 0 },
-            })
-            .collect(),
-    }
 }

@@ -581,6 +581,7 @@ fn mutated_plans_never_panic_or_hang() {
                 running_workload: workload,
                 target: Target::Plan(&plan, workload),
                 options: options(),
+                extra_gpus: 0,
             };
             let forth = no_bug(workflow::plan_move(&forth, cancel, None)).is_ok();
             let back = MoveRequest {
@@ -590,6 +591,7 @@ fn mutated_plans_never_panic_or_hang() {
                 running_workload: workload,
                 target: Target::Plan(&base.plan, workload),
                 options: options(),
+                extra_gpus: 0,
             };
             let back = no_bug(workflow::plan_move(&back, cancel, None)).is_ok();
             // And from the mutated plan to new demand, planned near it.
@@ -600,6 +602,7 @@ fn mutated_plans_never_panic_or_hang() {
                 running_workload: workload,
                 target: Target::Workload(&base.grown),
                 options: options(),
+                extra_gpus: 0,
             };
             let _ = no_bug(workflow::plan_move(&grow, cancel, None));
             match (valid, forth, back) {

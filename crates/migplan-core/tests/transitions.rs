@@ -30,7 +30,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn every_transition_replays_cleanly(models in 3usize..30, seed in 0u64..1000, change in 0usize..4) {
+    fn every_transition_replays_cleanly(models in 3usize..30, seed in 0u64..1000, change in 0usize..Change::ALL.len()) {
         let g = gpu("a100-40gb").unwrap();
         let change = Change::ALL[change];
         let (profiles, old, new) = demand_change(&g, models, seed, change);

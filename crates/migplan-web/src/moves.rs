@@ -1,7 +1,8 @@
 //! Moving a running cluster to the plan of the current inputs: choose the running plan (the
 //! last plan, or an uploaded one), the spare GPUs to lend, and see the steps as a timeline
 //! with each step's capacity against each model's floor and the GPUs it touches, before and
-//! after.
+//! after; above it, the trade-off of extra GPUs against running GPUs touched, whose rows pick
+//! the move the timeline shows.
 
 use std::rc::Rc;
 
@@ -128,9 +129,70 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 <p class={classes!("status", run.running.then_some("running"))} data-testid="move-status">{ status }</p>
             }
             if let Some(planned) = &state.planned_move {
+                <TradeOff planned={planned.clone()} on_pick={{
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |picked| dispatch.dispatch(Action::MoveDone(picked)))
+                }} />
                 <Timeline planned={planned.clone()} />
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TradeOffProps {
+    planned: PlannedMove,
+    on_pick: Callback<PlannedMove>,
+}
+
+/// Extra GPUs against running GPUs touched: each row a checked move, the one shown marked;
+/// picking a row shows its move.
+#[function_component(TradeOff)]
+fn trade_off(props: &TradeOffProps) -> Html {
+    let planned = &props.planned;
+    if planned.front.len() < 2 {
+        return html! {};
+    }
+    let shown = planned.planned.disruption.as_ref().map_or(0, |d| d.extra_gpus);
+    let most = planned.front.iter().map(|p| p.transition.running_touched).max().unwrap_or(0).max(1);
+    html! {
+        <div class="tradeoff">
+            <h3>{ "Fewer running GPUs touched for more GPUs" }</h3>
+            <table data-testid="tradeoff">
+                <thead><tr>
+                    <th>{ "extra GPUs" }</th><th>{ "GPUs" }</th><th>{ "running GPUs touched" }</th>
+                    <th>{ "proven minimum" }</th><th></th>
+                </tr></thead>
+                <tbody>
+                    { for planned.front.iter().enumerate().map(|(k, point)| {
+                        let touched = point.transition.running_touched;
+                        let pick = {
+                            let (on_pick, planned) = (props.on_pick.clone(), planned.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                if let Some(picked) = planned.pick(k) {
+                                    on_pick.emit(picked);
+                                }
+                            })
+                        };
+                        html! {
+                            <tr class={classes!((point.extra_gpus == shown).then_some("selected"))}
+                                data-testid="tradeoff-point" data-extra={point.extra_gpus.to_string()}
+                                data-touched={touched.to_string()}>
+                                <td>{ format!("+{}", point.extra_gpus) }</td>
+                                <td>{ point.target.gpu_count }</td>
+                                <td>
+                                    <span class="bar"><span style={format!("width:{:.0}%", 100.0 * touched as f64 / most as f64)}></span></span>
+                                    { format!(" {touched}") }
+                                </td>
+                                <td>{ point.touched_lower_bound }</td>
+                                <td><button data-testid={format!("pick-{k}")} onclick={pick}
+                                    disabled={point.extra_gpus == shown}>{ "Show this move" }</button></td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -190,6 +252,12 @@ fn timeline(props: &TimelineProps) -> Html {
                     t.touched_gpus, t.spare_used, if t.spare_used == 1 { "" } else { "s" }) }
                 { format!("Drain and rebuild: {} created, {} deleted, {} GPUs touched.",
                     t.naive.instances_created, t.naive.instances_deleted, t.naive.touched_gpus) }
+            </p>
+            <p data-testid="move-running-touched" data-touched={t.running_touched.to_string()}>
+                { format!("{} running GPU{} touched (to drain)", t.running_touched, if t.running_touched == 1 { "" } else { "s" }) }
+                { m.disruption.as_ref().map(|d| format!("; no move within {} GPUs touches fewer than {}{}.",
+                    d.optimal_gpus + d.extra_gpus, d.touched_lower_bound,
+                    if d.touched_lower_bound == t.running_touched { " (optimal)" } else { "" })).unwrap_or_default() }
             </p>
             if t.spare_used > spare_allowed {
                 <p class="errors" data-testid="move-needs-spares">

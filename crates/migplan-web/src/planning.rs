@@ -13,10 +13,12 @@ use migplan_core::problem::input::{parse_workload, InputError, ProfileRow, Workl
 use migplan_core::solve::control::{Budget, Progress};
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::capacity::{compare, factors, growth};
-use migplan_core::workflow::{self, plan_move, MoveRequest, Refusal, Target};
+use migplan_core::workflow::{self, plan_pareto, MoveRequest, Refusal, Target};
 
 use crate::profile_files;
-use crate::protocol::{CapacityRequest, PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage};
+use crate::protocol::{
+    CapacityRequest, FrontPoint, PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage,
+};
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -154,14 +156,27 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         running_workload: None,
         target: Target::Workload(&p.workload),
         options: p.options,
+        extra_gpus: 0,
     };
     let mut watch = |progress: &Progress, planned: Option<_>| {
-        let planned = planned.map(|planned| PlannedMove { planned, spare_allowed });
+        let planned = planned.map(|planned| PlannedMove { planned, spare_allowed, front: Vec::new() });
         emit(WorkerMessage::MoveProgress { status: status(progress), planned })
     };
-    let planned = plan_move(&move_request, &AtomicBool::new(false), Some(&mut watch));
-    emit(match planned {
-        Ok(planned) => WorkerMessage::MoveDone { planned: PlannedMove { planned, spare_allowed } },
+    let front = plan_pareto(&move_request, &AtomicBool::new(false), Some(&mut watch));
+    emit(match front {
+        Ok(moves) => {
+            let front = moves
+                .iter()
+                .map(|m| FrontPoint {
+                    extra_gpus: m.disruption.as_ref().map_or(0, |d| d.extra_gpus),
+                    touched_lower_bound: m.disruption.as_ref().map_or(0, |d| d.touched_lower_bound),
+                    target: m.target.clone(),
+                    transition: m.transition.clone(),
+                })
+                .collect();
+            let planned = moves.into_iter().next().expect("a front has its first point");
+            WorkerMessage::MoveDone { planned: PlannedMove { planned, spare_allowed, front } }
+        }
         Err(refusal) => refused(refusal),
     });
 }

@@ -58,8 +58,16 @@ fn a_transition_request_moves_the_example_to_higher_demand() {
     let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
     handle(&Request::Transition(transition), &mut |m| messages.push(m));
     let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
-    let PlannedMove { planned: Move { transition, target, floors, running: from }, spare_allowed } = planned;
+    let PlannedMove { planned: Move { transition, target, floors, running: from, .. }, spare_allowed, front } = planned;
     assert_eq!((from, *spare_allowed), (&running, 0));
+    // The trade-off: more extra GPUs never touch more running GPUs, and each point's move
+    // picks into the move shown.
+    let touched: Vec<usize> = front.iter().map(|p| p.transition.running_touched).collect();
+    assert!(!touched.is_empty() && touched.windows(2).all(|w| w[1] <= w[0]), "{touched:?}");
+    assert_eq!(&front[0].transition, transition);
+    let last = planned.pick(front.len() - 1).unwrap();
+    assert_eq!(last.planned.transition.running_touched, *touched.last().unwrap());
+    assert_eq!(last.planned.disruption.as_ref().unwrap().extra_gpus, front.len() - 1);
     // The move streamed its progress, and at least one move before the final one.
     let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
     assert!(streamed.count() >= 1, "{messages:?}");

@@ -3,9 +3,11 @@
 //! The page posts one [`Request`]; the worker answers `Ready` once it listens. A plan
 //! request gets `Progress` (with the best plan so far on every improvement), then `Done` or
 //! `Failed`; a move request gets `MoveProgress` (with the best move so far), then `MoveDone`
-//! or `Failed`. Cancel terminates the worker: the page keeps the last plan or move it
+//! (the move at the new optimum, and the trade-off of extra GPUs against running GPUs
+//! touched) or `Failed`. Cancel terminates the worker: the page keeps the last plan or move it
 //! received. Every plan and move in a message has passed migplan's checkers.
 
+use migplan_core::plan::transition::Transition;
 use migplan_core::plan::Plan;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
@@ -74,12 +76,43 @@ pub struct Status {
     pub phase: Phase,
 }
 
-/// A checked move, and the spare GPUs the user allowed for it.
+/// A checked move, the spare GPUs the user allowed for it, and the trade-off between GPUs
+/// and running GPUs touched it was picked from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedMove {
     #[serde(flatten)]
     pub planned: Move,
     pub spare_allowed: usize,
+    /// For E = 0, 1, .. extra GPUs, the move touching the fewest running GPUs (all checked);
+    /// the page shows them and the user picks one.
+    #[serde(default)]
+    pub front: Vec<FrontPoint>,
+}
+
+/// One point of the trade-off: a checked move's target and steps within the new optimum
+/// plus `extra_gpus` GPUs, and the proven fewest running GPUs any such move touches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontPoint {
+    pub extra_gpus: usize,
+    pub touched_lower_bound: usize,
+    pub target: Plan,
+    pub transition: Transition,
+}
+
+impl PlannedMove {
+    /// The move of front point `k`, with the same front and spares.
+    pub fn pick(&self, k: usize) -> Option<PlannedMove> {
+        let point = self.front.get(k)?;
+        let mut planned = self.planned.clone();
+        planned.target = point.target.clone();
+        planned.transition = point.transition.clone();
+        if let Some(d) = planned.disruption.as_mut() {
+            d.extra_gpus = point.extra_gpus;
+            d.running_touched = point.transition.running_touched;
+            d.touched_lower_bound = point.touched_lower_bound;
+        }
+        Some(PlannedMove { planned, spare_allowed: self.spare_allowed, front: self.front.clone() })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -192,5 +192,13 @@ pub fn check_transition(
             transition.instances_created, transition.instances_deleted
         ));
     }
+    let running_touched =
+        from.gpus.iter().filter(|g| transition.steps.iter().flat_map(|s| &s.actions).any(|a| a.gpu() == g.id)).count();
+    if running_touched != transition.running_touched {
+        problems.push(format!(
+            "the move changes {running_touched} running GPUs, not the {} it reports",
+            transition.running_touched
+        ));
+    }
     problems
 }

@@ -104,7 +104,8 @@ pub fn gpu_operator(plan: &Plan, nodes: &Nodes) -> String {
     };
     line(format!(
         "# migplan: {} x {} on {} node{} of {} GPUs, {} node config{}.",
-        plan.gpus.len(),
+        // The GPUs on these nodes: the plan's, or those a move repartitions and adds.
+        nodes.nodes.iter().map(|n| n.gpus.len()).sum::<usize>(),
         plan.gpu,
         nodes.nodes.len(),
         if nodes.nodes.len() == 1 { "" } else { "s" },

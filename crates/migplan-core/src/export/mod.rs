@@ -12,6 +12,7 @@
 
 pub mod kubernetes;
 pub mod mig_parted;
+pub mod moving;
 pub mod nodes;
 pub mod options;
 pub mod svg;

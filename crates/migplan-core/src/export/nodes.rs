@@ -173,15 +173,20 @@ fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> Vec<V
 /// The entries of one node: one per layout, with the device indices holding it; `all` when
 /// the node is full and of one layout.
 fn node_entries(plan: &Plan, members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
+    let devices: Vec<Counts> = members.iter().map(|&p| counts(&plan.gpus[p])).collect();
+    entries(&devices, per_node)
+}
+
+/// The entries of a node whose devices have these counts, in device order.
+pub fn entries(devices: &[Counts], per_node: usize) -> Vec<DeviceEntry> {
     let mut entries: Vec<DeviceEntry> = Vec::new();
-    for (device, &p) in members.iter().enumerate() {
-        let c = counts(&plan.gpus[p]);
-        match entries.iter_mut().find(|e| e.counts == c) {
+    for (device, c) in devices.iter().enumerate() {
+        match entries.iter_mut().find(|e| e.counts == *c) {
             Some(DeviceEntry { devices: Devices::List(list), .. }) => list.push(device),
-            _ => entries.push(DeviceEntry { devices: Devices::List(vec![device]), counts: c }),
+            _ => entries.push(DeviceEntry { devices: Devices::List(vec![device]), counts: c.clone() }),
         }
     }
-    if members.len() == per_node && entries.len() == 1 {
+    if devices.len() == per_node && entries.len() == 1 {
         entries[0].devices = Devices::All;
     }
     entries

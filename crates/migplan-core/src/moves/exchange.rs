@@ -299,6 +299,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
     Ok(Transition {
         spare_used: world.peak.saturating_sub(from.gpus.len().max(to.gpus.len())),
         touched_gpus: world.touched.len(),
+        running_touched: from.gpus.iter().filter(|g| world.touched.contains(&g.id)).count(),
         instances_created: world.created,
         instances_deleted: world.deleted,
         naive: NaiveMove {

@@ -90,7 +90,11 @@ pub struct Transition {
     pub steps: Vec<Step>,
     /// Spare GPUs borrowed at the peak of the move.
     pub spare_used: usize,
+    /// GPUs of any kind any action changes, added ones included.
     pub touched_gpus: usize,
+    /// GPUs of the running plan any action changes: what must be drained.
+    #[serde(default)]
+    pub running_touched: usize,
     pub instances_created: usize,
     pub instances_deleted: usize,
     /// The drain-and-rebuild move, for comparison.

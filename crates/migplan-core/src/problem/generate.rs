@@ -101,10 +101,13 @@ pub enum Change {
     Down30,
     ModelsAdded,
     ModelsRemoved,
+    /// Every rate moved by its own factor between 0.6 and 1.4: some models grow, others shrink.
+    Mixed,
 }
 
 impl Change {
-    pub const ALL: [Change; 4] = [Change::Up30, Change::Down30, Change::ModelsAdded, Change::ModelsRemoved];
+    pub const ALL: [Change; 5] =
+        [Change::Up30, Change::Down30, Change::ModelsAdded, Change::ModelsRemoved, Change::Mixed];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -112,12 +115,13 @@ impl Change {
             Change::Down30 => "demand -30%",
             Change::ModelsAdded => "models added",
             Change::ModelsRemoved => "models removed",
+            Change::Mixed => "mixed",
         }
     }
 }
 
 /// Profiles covering both workloads, the running workload of `models` synthetic models, and
-/// the next one after `change` (a fifth of the models added or removed, or every rate moved).
+/// the next one after `change` (a fifth of the models added or removed, or every rate moved, together or each its own way).
 pub fn demand_change(
     gpu: &GpuSpec,
     models: usize,
@@ -136,6 +140,13 @@ pub fn demand_change(
         Change::Down30 => scaled(0.7),
         Change::ModelsAdded => all.workload.clone(),
         Change::ModelsRemoved => old[extra.min(models - 1)..].to_vec(),
+        Change::Mixed => {
+            // A generator of its own, so the workloads above stay what they were.
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x006d_6978_6564);
+            old.iter()
+                .map(|w| WorkloadRow { rate: (w.rate * rng.random_range(0.6..1.4)).round().max(1.0), ..w.clone() })
+                .collect()
+        }
     };
     (all.profiles, old, new)
 }

@@ -37,6 +37,9 @@ pub struct Progress {
     pub solver: &'static str,
     /// GPUs in the best deployment so far, once there is one.
     pub best_gpus: Option<usize>,
+    /// What the best deployment so far scores, in the measure the lower bound bounds: its
+    /// GPUs for a planner (its cost when priced), the running GPUs it touches for a replan.
+    pub best_score: Option<f64>,
     /// The proven lower bound.
     pub lower_bound: usize,
     /// The proven lower bound on cost, for a priced run (a mixed fleet).
@@ -66,6 +69,9 @@ pub struct Control<'a> {
     cancel: &'a AtomicBool,
     observer: &'a mut dyn FnMut(&Progress),
     best: Option<Deployment>,
+    best_score: Option<f64>,
+    /// A sub-search that only reports to its caller (through its result), never to the observer.
+    quiet: bool,
     /// A sub-search's offers only reach the observer when they beat this many GPUs: the
     /// best its parent already holds, so progress never goes backwards.
     to_beat: Option<f64>,
@@ -104,6 +110,8 @@ impl<'a> Control<'a> {
             cancel,
             observer,
             best: None,
+            best_score: None,
+            quiet: false,
             to_beat: None,
             lower_bound: 0,
             pricing: None,
@@ -123,8 +131,7 @@ impl<'a> Control<'a> {
                 .max_iterations
                 .map(|m| (m.saturating_sub(self.iterations) as f64 * share) as u64),
         };
-        let to_beat =
-            self.best.as_ref().map(|b| self.measure(b)).into_iter().chain(self.to_beat).min_by(f64::total_cmp);
+        let to_beat = self.best_score.into_iter().chain(self.to_beat).min_by(f64::total_cmp);
         Control {
             solver: self.solver,
             started: self.started,
@@ -134,6 +141,8 @@ impl<'a> Control<'a> {
             cancel: self.cancel,
             observer: &mut *self.observer,
             best: None,
+            best_score: None,
+            quiet: self.quiet,
             to_beat,
             lower_bound: self.lower_bound,
             pricing: self.pricing.clone(),
@@ -163,10 +172,23 @@ impl<'a> Control<'a> {
 
     /// True when `deployment` meets the proven bound.
     pub fn meets_bound(&self, deployment: &Deployment) -> bool {
+        self.score_meets_bound(self.measure(deployment))
+    }
+
+    fn score_meets_bound(&self, score: f64) -> bool {
         match &self.pricing {
-            Some(p) => self.measure(deployment) <= p.lower_cost + COST_TOLERANCE * p.lower_cost.max(1.0),
-            None => deployment.gpu_count() <= self.lower_bound,
+            Some(p) => score <= p.lower_cost + COST_TOLERANCE * p.lower_cost.max(1.0),
+            None => score <= self.lower_bound as f64 + COST_TOLERANCE,
         }
+    }
+
+    /// A control for a search of another problem inside this one (a replan's residual
+    /// demand): `share` of what is left of the budget, the same clock, seed and cancel flag,
+    /// but its own bound and nothing reported to the observer, whose measure it does not share.
+    pub fn quiet_child(&mut self, share: f64) -> Control<'_> {
+        let mut child = self.child(share);
+        (child.quiet, child.to_beat, child.lower_bound) = (true, None, 0);
+        child
     }
 
     pub fn seed(&self) -> u64 {
@@ -195,7 +217,7 @@ impl<'a> Control<'a> {
         if self.cancel.load(Ordering::Relaxed) {
             return Some(Termination::Cancelled);
         }
-        if self.best.as_ref().is_some_and(|b| self.meets_bound(b)) {
+        if self.best_score.is_some_and(|score| self.score_meets_bound(score)) {
             return Some(Termination::Optimal);
         }
         if self.budget.max_iterations.is_some_and(|m| self.iterations >= m) {
@@ -221,9 +243,13 @@ impl<'a> Control<'a> {
 
     /// Tells the observer what the run is doing.
     pub fn report(&mut self, phase: Phase) {
+        if self.quiet {
+            return;
+        }
         let progress = Progress {
             solver: self.solver,
             best_gpus: self.best_gpus(),
+            best_score: self.best_score,
             lower_bound: self.lower_bound,
             lower_cost: self.pricing.as_ref().map(|p| p.lower_cost),
             elapsed_ms: self.elapsed().as_millis() as u64,
@@ -237,12 +263,19 @@ impl<'a> Control<'a> {
     /// Records a valid deployment; the observer hears of it when it has fewer GPUs (costs
     /// less, when priced) than the best so far.
     pub fn offer(&mut self, deployment: &Deployment) -> bool {
-        let measure = self.measure(deployment);
-        if self.best.as_ref().is_some_and(|b| self.measure(b) <= measure + COST_TOLERANCE) {
+        self.offer_scored(deployment, self.measure(deployment))
+    }
+
+    /// Records a valid deployment that scores `score` in the measure the lower bound bounds
+    /// (lower is better: GPUs, cost when priced, running GPUs touched for a replan); the
+    /// observer hears of it when it beats the best so far.
+    pub fn offer_scored(&mut self, deployment: &Deployment, score: f64) -> bool {
+        if self.best_score.is_some_and(|b| b <= score + COST_TOLERANCE) {
             return false;
         }
         self.best = Some(deployment.clone().normalized());
-        if self.to_beat.is_none_or(|b| measure < b - COST_TOLERANCE) {
+        self.best_score = Some(score);
+        if self.to_beat.is_none_or(|b| score < b - COST_TOLERANCE) {
             self.report(Phase::Improved);
         }
         true
@@ -253,5 +286,42 @@ impl<'a> Control<'a> {
             self.lower_bound = bound;
             self.report(Phase::BoundRaised);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::deployment::GpuConfig;
+
+    fn gpus(n: usize) -> Deployment {
+        Deployment { gpus: vec![GpuConfig { layout: 0, models: vec![Some(0)] }; n] }
+    }
+
+    #[test]
+    fn offers_are_kept_by_their_score_and_a_quiet_child_reports_nothing() {
+        let cancel = AtomicBool::new(false);
+        let mut heard: Vec<(Option<usize>, Option<f64>)> = Vec::new();
+        let mut observer = |p: &Progress| {
+            if p.phase == Phase::Improved {
+                heard.push((p.best_gpus, p.best_score));
+            }
+        };
+        let mut ctl = Control::new("test", Budget::default(), 1, &cancel, &mut observer);
+        // Scored by something else than GPUs: more GPUs may still be better.
+        assert!(ctl.offer_scored(&gpus(3), 5.0));
+        assert!(ctl.offer_scored(&gpus(4), 2.0));
+        assert!(!ctl.offer_scored(&gpus(1), 2.0), "not better in its own measure");
+        {
+            let mut quiet = ctl.quiet_child(0.5);
+            assert_eq!(quiet.lower_bound(), 0);
+            assert!(quiet.offer(&gpus(1)));
+            quiet.raise_lower_bound(1);
+            assert_eq!(quiet.stop_reason(), Some(Termination::Optimal));
+        }
+        ctl.raise_lower_bound(2);
+        assert_eq!(ctl.stop_reason(), Some(Termination::Optimal), "the best score meets the bound");
+        drop(ctl);
+        assert_eq!(heard, vec![(Some(3), Some(5.0)), (Some(4), Some(2.0))]);
     }
 }

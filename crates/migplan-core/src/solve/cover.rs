@@ -64,7 +64,11 @@ impl Search<'_> {
 /// cost. Among covers of equal cost it prefers the profiles that give the most throughput per
 /// compute slice. `None` only when the model has no usable profile.
 pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Cover, f64)> {
-    let rate = problem.models[s].rate;
+    cheapest_cover_of(problem, s, problem.models[s].rate, prices)
+}
+
+/// [`cheapest_cover`] of `rate` rather than the model's own.
+pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64]) -> Option<(Cover, f64)> {
     let mut cover = vec![0u32; problem.gpu.profiles.len()];
     if rate <= 0.0 {
         return Some((cover, 0.0));

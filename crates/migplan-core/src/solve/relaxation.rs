@@ -38,6 +38,9 @@ pub struct Relaxation {
     pub columns: Vec<Vec<Cover>>,
     /// The master's fractional solution over those columns: per model, (column, weight).
     pub weights: Vec<Vec<(usize, f64)>>,
+    /// The profile prices that proved the bound: every layout costs at most one GPU at them,
+    /// so any GPU costs at least its instances' prices (what a replan's bound builds on).
+    pub prices: Vec<f64>,
 }
 
 /// Column generation converges in a few dozen rounds on every workload we measured; the cap
@@ -67,7 +70,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
         let weights = vec![vec![(0, 1.0)]; models];
         let columns = found.covers.into_iter().map(|c| vec![c]).collect();
         let (lower_bound, lower_cost) = proven(found.value);
-        return Relaxation { lower_bound, lower_cost, columns, weights };
+        return Relaxation { lower_bound, lower_cost, columns, weights, prices: found.prices };
     }
     let mut columns: Vec<Vec<Cover>> = vec![Vec::new(); models];
     let mut initial_bound = 0.0;
@@ -131,7 +134,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
             .collect()
     });
     let (lower_bound, lower_cost) = proven(best_value);
-    Relaxation { lower_bound, lower_cost, columns, weights }
+    Relaxation { lower_bound, lower_cost, columns, weights, prices: best_prices }
 }
 
 /// The cost of one GPU of the type profile `p` belongs to.

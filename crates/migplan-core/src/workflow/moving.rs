@@ -1,0 +1,152 @@
+//! Moves: the target a running plan moves to (a given plan, or the new workload replanned by
+//! `replanning`), the steps, and both checkers on the result.
+
+use super::*;
+
+/// What a model must keep at every step of a move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Floor {
+    pub model: String,
+    pub floor: f64,
+}
+
+/// A planned and checked move from a running plan to a target plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    pub running: Plan,
+    pub target: Plan,
+    pub transition: Transition,
+    /// Per model, min(old demand, new demand): what the move keeps after every step.
+    pub floors: Vec<Floor>,
+    /// For a target planned from new demand: the running GPUs touched, the proven bound,
+    /// and the GPU budget it was planned within.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disruption: Option<Disruption>,
+}
+
+/// Where a move goes.
+pub enum Target<'a> {
+    /// A plan the user already has, and the demand it serves (without it, the plan's own
+    /// model list).
+    Plan(&'a Plan, Option<&'a [WorkloadRow]>),
+    /// New demand: planned first, touching the fewest running GPUs.
+    Workload(&'a [WorkloadRow]),
+}
+
+/// What a move starts from and where it goes.
+pub struct MoveRequest<'a> {
+    pub gpu: &'a GpuSpec,
+    pub profiles: &'a [ProfileRow],
+    pub running: &'a Plan,
+    /// The demand the running plan serves; without it, the running plan's own model list.
+    pub running_workload: Option<&'a [WorkloadRow]>,
+    pub target: Target<'a>,
+    /// How a target workload is planned: the solver that plans it from scratch (whose GPU
+    /// count is the new optimum; the replan then looks for a plan within the GPU budget that
+    /// keeps more running GPUs as they are), the time for both, and the seed.
+    pub options: RunOptions,
+    /// For a target workload: GPUs the target may use beyond the new optimum, to touch fewer
+    /// running GPUs.
+    pub extra_gpus: usize,
+}
+
+/// Checks both plans, plans the target when only its workload is given (touching the fewest
+/// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
+pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
+    let MoveRequest { gpu, profiles, running, .. } = *request;
+    let running_workload = workload_or_models(request.running_workload, running);
+    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
+    let (target, target_workload) = match request.target {
+        Target::Plan(target, workload) => {
+            let workload = workload_or_models(workload, target);
+            check_given(gpu, profiles, &workload, target, "the target plan")?;
+            (target.clone(), workload)
+        }
+        Target::Workload(workload) => {
+            return replanning::replan_move(request, workload, &running_workload, cancel, watch);
+        }
+    };
+    move_to(gpu, running, &running_workload, target, &target_workload)
+}
+
+/// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
+/// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
+/// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
+pub fn plan_pareto(
+    request: &MoveRequest,
+    cancel: &AtomicBool,
+    watch: Option<Watch<Move>>,
+) -> Result<Vec<Move>, Refusal> {
+    let Target::Workload(workload) = request.target else {
+        return plan_move(request, cancel, watch).map(|m| vec![m]);
+    };
+    let running_workload = workload_or_models(request.running_workload, request.running);
+    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    replanning::pareto(request, workload, &running_workload, cancel, watch)
+}
+
+/// The checked move from `running` to `target`.
+pub(super) fn move_to(
+    gpu: &GpuSpec,
+    running: &Plan,
+    running_workload: &[WorkloadRow],
+    target: Plan,
+    target_workload: &[WorkloadRow],
+) -> Result<Move, Refusal> {
+    let demands = Demand::between(
+        running_workload.iter().map(|r| (r.model.as_str(), r.rate)),
+        target_workload.iter().map(|r| (r.model.as_str(), r.rate)),
+    );
+    let transition = plan_transition(gpu, running, &target, &demands)
+        .map_err(|problem| Refusal::MoveBug { problems: vec![problem] })?;
+    let floors = Demand::floors(&demands);
+    let problems = check_transition(gpu, running, &target, &floors, &transition, usize::MAX);
+    if !problems.is_empty() {
+        return Err(Refusal::MoveBug { problems });
+    }
+    let floors = floors.into_iter().map(|(model, floor)| Floor { model, floor }).collect();
+    Ok(Move { running: running.clone(), target, transition, floors, disruption: None })
+}
+
+/// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
+/// every serving instance's throughput.
+fn check_given(
+    gpu: &GpuSpec,
+    profiles: &[ProfileRow],
+    workload: &[WorkloadRow],
+    plan: &Plan,
+    what: &str,
+) -> Result<(), Refusal> {
+    let violations = validate(gpu, profiles, workload, plan);
+    if !violations.is_empty() {
+        return Err(Refusal::PlanRejected { what: what.to_string(), violations });
+    }
+    let unmeasured: Vec<String> = plan
+        .gpus
+        .iter()
+        .flat_map(|g| g.instances.iter().map(move |i| (g.id, i)))
+        .filter(|(_, i)| i.model.is_some() && i.throughput.is_none())
+        .map(|(id, i)| format!("GPU {id} slot {}", i.start))
+        .collect();
+    if !unmeasured.is_empty() {
+        return Err(Refusal::Unmeasured { what: what.to_string(), instances: unmeasured });
+    }
+    Ok(())
+}
+
+/// The workload given, or else the rates and SLOs the plan itself lists.
+fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<WorkloadRow> {
+    match workload {
+        Some(w) => w.to_vec(),
+        None => plan
+            .models
+            .iter()
+            .map(|m| WorkloadRow {
+                model: m.model.clone(),
+                rate: m.rate,
+                slo_ms: m.slo_ms,
+                loc: SourceLoc { file: "the plan's model list".into(), line: 0 },
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,149 @@
+//! Replanning new demand with the fewest running GPUs touched: more GPUs never touch more,
+//! enough GPUs touch nothing when demand only grows, every point of the trade-off passes
+//! both checkers, and the touched count never undercuts its proven bound.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use migplan_core::check::plan::validate;
+use migplan_core::check::transition::check_transition;
+use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::plan::Plan;
+use migplan_core::problem::generate::{demand_change, Change};
+use migplan_core::problem::input::{ProfileRow, WorkloadRow};
+use migplan_core::solve::control::Budget;
+use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::{plan, plan_move, plan_pareto, Move, MoveRequest, Target};
+
+fn options(seed: u64) -> RunOptions {
+    RunOptions {
+        solver: SolverKind::Exact,
+        budget: Budget { time_limit: Some(Duration::from_secs(20)), max_iterations: None },
+        seed,
+    }
+}
+
+struct Case {
+    gpu: GpuSpec,
+    profiles: Vec<ProfileRow>,
+    old: Vec<WorkloadRow>,
+    new: Vec<WorkloadRow>,
+    running: Plan,
+}
+
+fn case(models: usize, seed: u64, change: Change) -> Case {
+    let g = gpu("a100-40gb").unwrap();
+    let (profiles, old, new) = demand_change(&g, models, seed, change);
+    let running = plan(&g, &profiles, &old, &options(seed), &AtomicBool::new(false), None).unwrap();
+    Case { gpu: g, profiles, old, new, running }
+}
+
+fn request<'a>(c: &'a Case, extra_gpus: usize, seed: u64) -> MoveRequest<'a> {
+    MoveRequest {
+        gpu: &c.gpu,
+        profiles: &c.profiles,
+        running: &c.running,
+        running_workload: Some(&c.old),
+        target: Target::Workload(&c.new),
+        options: options(seed),
+        extra_gpus,
+    }
+}
+
+/// The move passes the plan checker and the move checker here, not only inside the workflow,
+/// and its target keeps to the GPU budget.
+fn assert_checked(c: &Case, m: &Move) {
+    let g = &c.gpu;
+    assert!(validate(g, &c.profiles, &c.new, &m.target).is_empty());
+    let floors = m.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
+    assert_eq!(check_transition(g, &c.running, &m.target, &floors, &m.transition, usize::MAX), Vec::<String>::new());
+    let d = m.disruption.as_ref().expect("a replanned move says what it touched");
+    assert!(m.target.gpu_count <= d.optimal_gpus + d.extra_gpus, "{} GPUs over the budget", m.target.gpu_count);
+    assert_eq!(d.running_touched, m.transition.running_touched);
+    assert!(
+        d.touched_lower_bound <= d.running_touched,
+        "the bound {} undercuts {}",
+        d.touched_lower_bound,
+        d.running_touched
+    );
+}
+
+#[test]
+fn touched_never_rises_as_extra_gpus_grow_and_every_point_validates() {
+    for (change, seed) in [(Change::Down30, 1), (Change::Mixed, 2), (Change::Up30, 3)] {
+        let c = case(12, seed, change);
+        let front = plan_pareto(&request(&c, 0, seed), &AtomicBool::new(false), None).unwrap();
+        assert!(!front.is_empty());
+        for (e, m) in front.iter().enumerate() {
+            assert_checked(&c, m);
+            assert_eq!(m.disruption.as_ref().unwrap().extra_gpus, e, "{}: points in order of E", change.name());
+        }
+        let touched: Vec<usize> = front.iter().map(|m| m.transition.running_touched).collect();
+        assert!(touched.windows(2).all(|w| w[1] <= w[0]), "{}: touched {touched:?} rises with E", change.name());
+        let bounds: Vec<usize> = front.iter().map(|m| m.disruption.as_ref().unwrap().touched_lower_bound).collect();
+        assert!(bounds.windows(2).all(|w| w[1] <= w[0] || w[1] <= touched[0]), "{}: bounds {bounds:?}", change.name());
+    }
+}
+
+#[test]
+fn with_enough_extra_gpus_growing_demand_touches_nothing_running() {
+    for (change, seed) in [(Change::Up30, 1), (Change::ModelsAdded, 2), (Change::Up30, 4)] {
+        let c = case(10, seed, change);
+        let m = plan_move(&request(&c, c.running.gpu_count, seed), &AtomicBool::new(false), None).unwrap();
+        assert_checked(&c, &m);
+        assert_eq!(m.transition.running_touched, 0, "{}: running GPUs touched", change.name());
+        assert_eq!(m.disruption.as_ref().unwrap().touched_lower_bound, 0);
+    }
+}
+
+#[test]
+fn at_the_optimal_gpu_count_small_moves_meet_their_bound() {
+    for (change, seed) in [(Change::Up30, 5), (Change::Down30, 6), (Change::Mixed, 7), (Change::ModelsRemoved, 8)] {
+        let c = case(8, seed, change);
+        let m = plan_move(&request(&c, 0, seed), &AtomicBool::new(false), None).unwrap();
+        assert_checked(&c, &m);
+        let d = m.disruption.as_ref().unwrap();
+        assert_eq!(d.extra_gpus, 0);
+        assert_eq!(d.running_touched, d.touched_lower_bound, "{}: touched above its bound", change.name());
+    }
+}
+
+#[test]
+fn the_move_checker_catches_a_misreported_running_touched() {
+    let c = case(8, 1, Change::Mixed);
+    let mut m = plan_move(&request(&c, 0, 1), &AtomicBool::new(false), None).unwrap();
+    m.transition.running_touched += 1;
+    let floors = m.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
+    let problems = check_transition(&c.gpu, &c.running, &m.target, &floors, &m.transition, usize::MAX);
+    assert!(problems.iter().any(|p| p.contains("running GPUs")), "{problems:?}");
+}
+
+#[test]
+fn a_cancelled_replan_still_returns_a_checked_move() {
+    let c = case(12, 3, Change::Mixed);
+    let m = plan_move(&request(&c, 0, 3), &AtomicBool::new(true), None).unwrap();
+    assert_checked(&c, &m);
+}
+
+#[test]
+fn the_deploy_config_of_a_move_names_only_the_nodes_it_repartitions() {
+    use migplan_core::export::moving::changed_nodes;
+    use migplan_core::export::nodes::counts;
+    use migplan_core::export::options::ExportOptions;
+    let c = case(12, 2, Change::Up30);
+    let m = plan_move(&request(&c, 0, 2), &AtomicBool::new(false), None).unwrap();
+    let options = ExportOptions { gpus_per_node: 1, ..ExportOptions::default() };
+    let changed = changed_nodes(&c.running, &m.target, &m.transition, &options);
+    let after: std::collections::BTreeMap<usize, _> =
+        m.transition.target_gpu_ids.iter().zip(&m.target.gpus).map(|(&id, g)| (id, counts(g))).collect();
+    let repartitioned: Vec<usize> =
+        c.running.gpus.iter().filter(|g| after.get(&g.id).is_some_and(|a| *a != counts(g))).map(|g| g.id).collect();
+    let added = m.transition.target_gpu_ids.iter().filter(|id| !c.running.gpus.iter().any(|g| g.id == **id)).count();
+    let named: Vec<usize> = changed.nodes.iter().flat_map(|n| n.gpus.clone()).collect();
+    assert_eq!(changed.nodes.len(), repartitioned.len() + added, "one GPU per node: {named:?}");
+    assert!(repartitioned.iter().all(|id| named.contains(id)));
+    assert!(repartitioned.len() <= m.transition.running_touched);
+    // Growing demand keeps running GPUs as they are: their nodes stay out of the config.
+    assert!(changed.nodes.len() < c.running.gpus.len() + added, "every node named");
+}

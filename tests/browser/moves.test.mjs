@@ -1,0 +1,74 @@
+// The move panel's trade-off: extra GPUs against running GPUs touched. Picking a point shows
+// its move, and the timeline's steps touch exactly that many running GPUs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { serve, launch, settledCount, movePlanned, root } from "./harness.mjs";
+
+let site, browser;
+before(async () => {
+  site = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+/** The running GPUs (ids below `running`, as migplan numbers a plan) the timeline's steps act on. */
+async function runningTouchedByTimeline(page, running) {
+  const actions = await page.$$eval("[data-testid=move] ol.steps .step-actions", (els) => els.map((e) => e.textContent));
+  const ids = new Set();
+  for (const text of actions) for (const m of text.matchAll(/GPU (\d+)/g)) if (Number(m[1]) < running) ids.add(Number(m[1]));
+  return ids.size;
+}
+
+test("picking a point of the trade-off shows a move touching that many running GPUs", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(site.url);
+  const running = await settledCount(page);
+  // Every model's demand falls by 30%: keeping more running GPUs as they are costs GPUs.
+  const rows = page.locator("table.workload tbody tr");
+  for (let i = 0; i < (await rows.count()); i++) {
+    const rate = rows.nth(i).locator("input").nth(1);
+    await rate.fill(String(Math.max(1, Math.round(Number(await rate.inputValue()) * 0.7))));
+  }
+  await page.fill("[data-testid=spare]", "8");
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 120000);
+  const points = page.locator("[data-testid=tradeoff-point]");
+  const count = await points.count();
+  assert.ok(count >= 2, `a trade-off of ${count} points`);
+  const touched = [];
+  for (let k = 0; k < count; k++) touched.push(Number(await points.nth(k).getAttribute("data-touched")));
+  for (let k = 1; k < count; k++) assert.ok(touched[k] <= touched[k - 1], `touched ${touched} rises with extra GPUs`);
+  // The move shown first is the one at the new optimum (no extra GPU).
+  assert.equal(Number(await page.getAttribute("[data-testid=move-running-touched]", "data-touched")), touched[0]);
+  assert.equal(await runningTouchedByTimeline(page, running), touched[0]);
+  // Pick the last point: the timeline follows.
+  const k = count - 1;
+  await page.click(`[data-testid=pick-${k}]`);
+  await page.waitForFunction(
+    (want) => document.querySelector("[data-testid=move-running-touched]")?.dataset.touched === String(want),
+    touched[k],
+  );
+  assert.equal(await runningTouchedByTimeline(page, running), touched[k]);
+  const summary = await page.textContent("[data-testid=move-summary]");
+  const gpus = Number(await points.nth(k).locator("td").nth(1).textContent());
+  assert.match(summary, new RegExp(`→ ${gpus} GPUs`));
+  assert.ok(await page.isDisabled(`[data-testid=pick-${k}]`), "the point shown is marked");
+  // And back to the first point, which touches some running GPUs.
+  await page.click("[data-testid=pick-0]");
+  await page.waitForFunction(
+    (want) => document.querySelector("[data-testid=move-running-touched]")?.dataset.touched === String(want),
+    touched[0],
+  );
+  assert.ok(touched[0] > touched[k], `the trade-off ${touched} trades nothing`);
+  assert.equal(await runningTouchedByTimeline(page, running), touched[0]);
+  await page.locator("section.moves").screenshot({ path: path.join(root, "target/screenshots/tradeoff-1280.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
