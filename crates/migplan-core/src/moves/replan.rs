@@ -1,6 +1,6 @@
 //! Replanning new demand so that a move touches the fewest running GPUs, with a proof of how
-//! few suffice. (Longer than 350 lines: the search and its stop rules read best in one piece;
-//! the bound is in `replan/bound.rs`.)
+//! few suffice. (This file is longer than 350 lines: the search and its stop rules read best
+//! in one piece; the bound is in `replan/bound.rs`.)
 //!
 //! Reconfiguring a GPU drains its pods, so what a move costs is the running GPUs it touches.
 //! Given a budget of `N` GPUs, a replan keeps as many running GPUs as they are (same layout,
