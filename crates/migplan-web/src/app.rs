@@ -11,7 +11,7 @@ use crate::state::{Action, State};
 use crate::worker_client::{stop, talk, Dispatch, WorkerClient, WorkerSlot};
 
 fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
-    dispatch.dispatch(Action::Started);
+    dispatch.dispatch(Action::Started { at_ms: js_sys::Date::now() });
     talk(Request::Plan(state.inputs.request()), dispatch, worker);
 }
 
@@ -59,7 +59,7 @@ pub fn app() -> Html {
         let (dispatch, worker) = (state.dispatcher(), worker.clone());
         Callback::from(move |_: MouseEvent| {
             stop(&worker);
-            dispatch.dispatch(Action::Cancelled);
+            dispatch.dispatch(Action::Cancelled { at_ms: js_sys::Date::now() });
         })
     };
     html! {

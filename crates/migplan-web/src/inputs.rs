@@ -214,11 +214,11 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                 </label>
                 <label class="field small">
                     <span>{ "Time limit (s)" }</span>
-                    <input data-testid="time-limit" type="number" min="0.1" step="any" value={i.time_limit_s.clone()} oninput={on_time} />
+                    <input data-testid="time-limit" type="text" inputmode="decimal" value={i.time_limit_s.clone()} oninput={on_time} />
                 </label>
                 <label class="field small">
                     <span>{ "Seed" }</span>
-                    <input data-testid="seed" type="number" min="0" step="1" value={i.seed.clone()} oninput={on_seed} />
+                    <input data-testid="seed" type="text" inputmode="numeric" value={i.seed.clone()} oninput={on_seed} />
                 </label>
             </div>
             <div class="row buttons">

@@ -20,6 +20,8 @@ pub mod moves;
 #[cfg(target_arch = "wasm32")]
 pub mod profile_table;
 #[cfg(target_arch = "wasm32")]
+pub mod progress;
+#[cfg(target_arch = "wasm32")]
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;

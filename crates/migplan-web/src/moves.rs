@@ -1,5 +1,5 @@
-//! Moving a running cluster to the plan of the current inputs: choose the running plan (the
-//! last plan, or an uploaded one), the spare GPUs to lend, and see the steps as a timeline
+//! Moving a running cluster to the plan of the current inputs: the running plan (the one the
+//! user marked deployed, or uploaded, with when), the spare GPUs to lend, and see the steps as a timeline
 //! with each step's capacity against each model's floor and the GPUs it touches, before and
 //! after.
 
@@ -13,6 +13,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::gpu::{model_color, GpuPicture};
+use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::{Action, Source, State};
 use crate::worker_client::{stop, talk, WorkerSlot};
@@ -33,7 +34,8 @@ impl PartialEq for MovePanelProps {
 pub fn move_panel(props: &MovePanelProps) -> Html {
     let state = &props.state;
     let dispatch = state.dispatcher();
-    let running = state.running_plan();
+    let running = state.running_plan().cloned();
+    let now_iso = || String::from(js_sys::Date::new_0().to_iso_string());
     let on_upload = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -43,19 +45,13 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     let name = file.name();
                     if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        dispatch.dispatch(Action::SetRunningPlan(Some(Source {
-                            name,
-                            text: text.as_string().unwrap_or_default(),
-                        })));
+                        let source = Source { name, text: text.as_string().unwrap_or_default() };
+                        dispatch.dispatch(Action::UploadRunning { source, at: now_iso() });
                     }
                 });
             }
             input.set_value("");
         })
-    };
-    let on_use_last = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetRunningPlan(None)))
     };
     let on_spare = {
         let dispatch = dispatch.clone();
@@ -66,9 +62,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     let on_plan_move = {
         let (state, worker, running) = (state.clone(), props.worker.clone(), running.clone());
         Callback::from(move |_: MouseEvent| {
-            let Ok(Some(running)) = running.clone() else { return };
+            let Some(running) = running.clone() else { return };
             let dispatch = state.dispatcher();
-            dispatch.dispatch(Action::MoveStarted);
+            dispatch.dispatch(Action::MoveStarted { at_ms: js_sys::Date::now() });
             let spare = state.move_inputs.spare.clone();
             talk(
                 Request::Transition(TransitionRequest { inputs: state.inputs.request(), running, spare }),
@@ -77,23 +73,31 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             );
         })
     };
-    let source = match (&state.move_inputs.running, &running) {
-        (_, Err(e)) => html! { <div class="errors" data-testid="running-plan-error">{ e.clone() }</div> },
-        (Some(s), Ok(Some(p))) => html! { <span>{ format!("{} ({} GPUs)", s.name, p.gpu_count) }</span> },
-        (None, Ok(Some(p))) => html! { <span>{ format!("the last plan ({} GPUs)", p.gpu_count) }</span> },
-        (_, Ok(None)) => {
-            html! { <span class="muted">{ "no plan yet: solve first, or upload the running plan" }</span> }
-        }
+    let source = html! {
+        <>
+            { match &state.move_inputs.deployed {
+                Some(d) => html! {
+                    <span data-testid="running-plan">{ format!("{} GPUs, {} at {}", d.plan.gpu_count, d.from, d.when()) }</span>
+                },
+                None => html! {
+                    <span class="muted" data-testid="running-plan">
+                        { "none yet: mark a plan deployed (under the plan above), or upload the running plan" }
+                    </span>
+                },
+            } }
+            if let Some(e) = &state.move_inputs.upload_error {
+                <div class="errors" data-testid="running-plan-error" role="alert">{ e.clone() }</div>
+            }
+        </>
     };
     let on_cancel = {
         let (dispatch, worker) = (dispatch.clone(), props.worker.clone());
         Callback::from(move |_: MouseEvent| {
             stop(&worker);
-            dispatch.dispatch(Action::MoveCancelled);
+            dispatch.dispatch(Action::MoveCancelled { at_ms: js_sys::Date::now() });
         })
     };
     let run = &state.move_run;
-    let status = if run.running { Some(run.describe("planning the move")) } else { run.note.clone() };
     let busy = state.busy();
     html! {
         <section class="moves">
@@ -111,22 +115,17 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     <span>{ "Upload a running plan (JSON)" }</span>
                     <input type="file" accept=".json,application/json" data-testid="running-plan-input" onchange={on_upload} />
                 </label>
-                if state.move_inputs.running.is_some() {
-                    <button onclick={on_use_last}>{ "Use the last plan" }</button>
-                }
                 <label class="field small">
                     <span>{ "Spare GPUs" }</span>
                     <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}
-                    disabled={busy || !matches!(running, Ok(Some(_)))}>
+                    disabled={busy || running.is_none()}>
                     { if run.running { "Planning the move…" } else { "Plan the move" } }
                 </button>
                 <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
             </div>
-            if let Some(status) = status {
-                <p class={classes!("status", run.running.then_some("running"))} data-testid="move-status">{ status }</p>
-            }
+            <Progress run={run.clone()} what="planning the move" idle={run.note.clone().map(AttrValue::from)} testid="move-status" />
             if let Some(planned) = &state.planned_move {
                 <Timeline planned={planned.clone()} />
             }
