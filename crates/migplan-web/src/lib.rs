@@ -1,10 +1,12 @@
 //! migplan in the browser: a Yew page (`app` binary) and a web worker (`worker` binary)
 //! that runs migplan-core's checked workflow, talking through [`protocol`].
 
+pub mod error_groups;
 pub mod examples;
 pub mod planning;
 pub mod profile_files;
 pub mod protocol;
+pub mod rows_window;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -25,3 +27,7 @@ pub mod progress;
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
+#[cfg(target_arch = "wasm32")]
+pub mod workload_table;
+#[cfg(target_arch = "wasm32")]
+pub mod error_list;

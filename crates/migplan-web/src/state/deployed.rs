@@ -5,7 +5,7 @@
 use migplan_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 
-use super::Source;
+use super::inputs::Source;
 
 /// The running plan, where it came from and when the user set it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

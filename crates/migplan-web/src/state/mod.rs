@@ -27,7 +27,7 @@ use crate::protocol::{PlannedMove, Status};
 pub use deployed::{Deployed, MoveInputs};
 pub use inputs::{parse_errors, Inputs, Source};
 pub use run::{ProgressPoint, Run};
-pub use table::{workload_cells, workload_text};
+pub use table::{workload_cells, workload_rows, workload_text, NoTable, WorkloadRows};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {

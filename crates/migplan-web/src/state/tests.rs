@@ -207,3 +207,15 @@ fn progress_keeps_each_new_bound_and_best_count_with_its_time() {
     assert_eq!(s.run.elapsed_at(1000.0 + 18_000.0), 18_000);
     assert!(s.run.describe("solving", 18_000).contains("18.0 s; best so far 5 GPUs, found at 0.0 s"));
 }
+
+#[test]
+fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
+    assert_eq!(workload_rows("{\"workload\": []}"), Err(NoTable::Json));
+    assert_eq!(workload_rows("modle,rate,slo\nbert,1,2\n"), Err(NoTable::Columns));
+    assert_eq!(workload_rows("model,rate,slo_ms\nbert,2,500,100\n"), Err(NoTable::Ragged));
+    // Each row's line is the one the core's errors name, so the page can mark the bad cell.
+    let text = "# a comment\nmodel,rate,slo_ms\n\nbert,2,5\nvit,x,4\n";
+    let rows = workload_rows(text).unwrap();
+    assert_eq!(rows.cells[1][1], "x");
+    assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
+}

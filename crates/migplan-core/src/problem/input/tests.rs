@@ -156,3 +156,19 @@ fn a_ragged_row_and_bad_values_elsewhere_are_reported_together() {
     let errs = parse_workload("w.csv", text).unwrap_err().0;
     assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2), Some(3), Some(4)], "{errs:?}");
 }
+
+#[test]
+fn a_thousands_separator_is_refused_with_the_number_written_plainly() {
+    // Quoted, the comma stays in the field: refused, never read as 2 or 2.5.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,\"2,500\",100\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")));
+    assert!(e.message.contains("`2,500` has a comma"), "{e}");
+    assert!(e.hint.as_deref().unwrap().ends_with(": 2500"), "{e}");
+    // Unquoted, it splits the row: the extra field is named as the likely cause.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2,500,100\n"));
+    assert_eq!(e.line, Some(2));
+    assert!(e.hint.as_deref().unwrap().contains("thousands separator (2,500)"), "{e}");
+    // A row short of a field says nothing of separators.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2\n"));
+    assert!(!e.hint.as_deref().unwrap().contains("separator"), "{e}");
+}
