@@ -7,6 +7,7 @@ use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
+use crate::saving::use_saved;
 use crate::state::{Action, State};
 use crate::worker_client::{stop, talk, Dispatch, WorkerClient, WorkerSlot};
 
@@ -37,11 +38,7 @@ pub fn app() -> Html {
     };
     let worker = use_mut_ref(|| None::<WorkerClient>);
     // Why the last save failed, if it did: shown until a save succeeds again.
-    let save_error = use_state_eq(|| None::<String>);
-    {
-        let save_error = save_error.clone();
-        use_effect_with((*state).clone(), move |s| save_error.set(s.save().err()));
-    }
+    let save_error = use_saved(&state);
     {
         // A first visit plans the bundled example at once.
         let (state, worker, first_visit) = (state.clone(), worker.clone(), loaded.1);

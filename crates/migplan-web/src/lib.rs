@@ -3,6 +3,7 @@
 
 pub mod error_groups;
 pub mod examples;
+pub mod layout_groups;
 pub mod planning;
 pub mod profile_files;
 pub mod protocol;
@@ -16,7 +17,11 @@ pub mod deploy;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
+pub mod gpu_groups;
+#[cfg(target_arch = "wasm32")]
 pub mod inputs;
+#[cfg(target_arch = "wasm32")]
+pub mod model_table;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
 #[cfg(target_arch = "wasm32")]
@@ -25,6 +30,8 @@ pub mod profile_table;
 pub mod progress;
 #[cfg(target_arch = "wasm32")]
 pub mod results;
+#[cfg(target_arch = "wasm32")]
+pub mod saving;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

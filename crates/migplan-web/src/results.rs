@@ -1,12 +1,14 @@
 //! The results: summary, progress chart, a picture of every GPU with the node grouping and
 //! the downloads beside it, the per-model table.
 
-use migplan_core::hardware::catalog;
-use migplan_core::plan::{Plan, PlanGpu};
+use std::rc::Rc;
+
+use migplan_core::plan::Plan;
 use yew::prelude::*;
 
 use crate::deploy::Deploy;
-use crate::gpu::{model_color, GpuPicture};
+use crate::gpu_groups::GpuGroups;
+use crate::model_table::ModelTable;
 use crate::progress::Progress;
 use crate::state::{Action, State};
 
@@ -41,7 +43,7 @@ pub fn results(props: &ResultsProps) -> Html {
             dispatch.dispatch(Action::MarkDeployed { at: String::from(js_sys::Date::new_0().to_iso_string()) })
         })
     };
-    let deployed_here = state.plan.is_some() && state.running_plan() == state.plan.as_ref();
+    let deployed_here = state.plan.is_some() && state.running_plan() == state.plan.as_deref();
     html! {
         <section class="results">
             <h2>{ "Plan" }</h2>
@@ -75,7 +77,7 @@ pub fn results(props: &ResultsProps) -> Html {
                             } }</span>
                         </p>
                         <div class="gpus-and-nodes">
-                            <GpuPictures plan={plan.clone()} />
+                            <GpuGroups plan={plan.clone()} />
                             <Deploy plan={plan.clone()} gpus_per_node={state.gpus_per_node.clone()}
                                 options={state.export_options()} on_gpus_per_node={on_gpus_per_node.clone()} />
                         </div>
@@ -90,7 +92,7 @@ pub fn results(props: &ResultsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct PlanProps {
-    plan: Plan,
+    plan: Rc<Plan>,
 }
 
 #[function_component(Summary)]
@@ -114,62 +116,5 @@ fn summary(props: &PlanProps) -> Html {
             <div data-testid="bound" class={classes!("bound", plan.bound.proven_optimal.then_some("optimal"))}>{ bound }</div>
             <div class="baseline">{ baseline }</div>
         </div>
-    }
-}
-
-fn gpu_key(g: &PlanGpu) -> Vec<(String, u8, Option<String>)> {
-    g.instances.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect()
-}
-
-#[function_component(GpuPictures)]
-fn gpu_pictures(props: &PlanProps) -> Html {
-    let plan = &props.plan;
-    let Some(gpu) = catalog::gpu(&plan.gpu) else {
-        return html! { <p class="errors">{ format!("unknown GPU `{}` in the plan", plan.gpu) }</p> };
-    };
-    let mut groups: Vec<(&PlanGpu, usize)> = Vec::new();
-    for g in &plan.gpus {
-        match groups.iter_mut().find(|(first, _)| gpu_key(first) == gpu_key(g)) {
-            Some((_, n)) => *n += 1,
-            None => groups.push((g, 1)),
-        }
-    }
-    let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
-    models.sort_unstable();
-    html! {
-        <div class="gpus-block">
-            <h3>{ format!("GPUs ({} distinct layouts)", groups.len()) }</h3>
-            <div class="gpus" data-testid="plan-gpus">
-                { for groups.iter().map(|(g, n)| html! { <GpuPicture gpu={gpu.clone()} instances={(*g).clone()} label={format!("× {n}")} /> }) }
-            </div>
-            <ul class="legend">
-                { for models.iter().map(|m| html! {
-                    <li><span class="swatch" style={format!("background:{}", model_color(m))}></span>{ *m }</li>
-                }) }
-                <li><span class="swatch idle"></span>{ "idle" }</li>
-            </ul>
-        </div>
-    }
-}
-
-#[function_component(ModelTable)]
-fn model_table(props: &PlanProps) -> Html {
-    html! {
-        <table class="models">
-            <thead><tr><th>{ "model" }</th><th>{ "demand /s" }</th><th>{ "capacity /s" }</th><th>{ "headroom" }</th></tr></thead>
-            <tbody>
-                { for props.plan.models.iter().map(|m| {
-                    let headroom = if m.rate > 0.0 { format!("{:+.1}%", 100.0 * (m.capacity - m.rate) / m.rate) } else { "-".into() };
-                    html! {
-                        <tr>
-                            <td><span class="swatch" style={format!("background:{}", model_color(&m.model))}></span>{ m.model.clone() }</td>
-                            <td class="num">{ format!("{:.1}", m.rate) }</td>
-                            <td class="num">{ format!("{:.1}", m.capacity) }</td>
-                            <td class="num">{ headroom }</td>
-                        </tr>
-                    }
-                }) }
-            </tbody>
-        </table>
     }
 }

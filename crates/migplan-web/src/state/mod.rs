@@ -9,7 +9,6 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-#[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
 use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
@@ -25,7 +24,7 @@ use crate::profile_files::{FileField, ProfileFile};
 use crate::protocol::{PlannedMove, Status};
 
 pub use deployed::{Deployed, MoveInputs};
-pub use inputs::{parse_errors, Inputs, Source};
+pub use inputs::{parse_errors, profile_errors, workload_errors, Inputs, Source};
 pub use run::{ProgressPoint, Run};
 pub use table::{workload_cells, workload_rows, workload_text, NoTable, WorkloadRows};
 
@@ -38,13 +37,21 @@ pub struct State {
     pub planned_move: Option<PlannedMove>,
     #[serde(default)]
     pub move_run: Run,
-    pub plan: Option<Plan>,
-    /// The inputs the plan was made from, to tell when it is out of date.
-    pub plan_inputs: Option<Inputs>,
-    /// The inputs of the solve under way (or the last one): what its plans are for, however
-    /// the inputs change while it runs.
+    /// Shared, not copied, by every state after it and by the views.
+    pub plan: Option<Rc<Plan>>,
+    /// `Inputs::key` of the inputs now, kept up to date by the reducer.
     #[serde(default)]
-    pub solving_for: Option<Inputs>,
+    pub inputs_key: u64,
+    /// `Inputs::key` of the inputs the plan was made from, to tell when it is out of date.
+    #[serde(default)]
+    pub plan_key: Option<u64>,
+    /// `Inputs::key` of the inputs of the solve under way (or the last one): what its plans
+    /// are for, however the inputs change while it runs.
+    #[serde(default)]
+    pub solving_key: Option<u64>,
+    /// The profiles files' errors, kept until they change (see `profile_errors`).
+    #[serde(default)]
+    pub profile_errors: Vec<InputError>,
     pub run: Run,
     /// Problems found in the inputs: parse errors at once, the rest when solving.
     pub errors: Vec<InputError>,
@@ -59,15 +66,19 @@ fn default_gpus_per_node() -> String {
 
 impl State {
     pub fn new(inputs: Inputs) -> State {
-        let errors = parse_errors(&inputs);
+        let profile_errors = profile_errors(&inputs);
+        let errors = [profile_errors.clone(), workload_errors(&inputs)].concat();
+        let inputs_key = inputs.key();
         State {
             inputs,
             move_inputs: MoveInputs { deployed: None, upload_error: None, spare: "0".into() },
             planned_move: None,
             move_run: Run::default(),
             plan: None,
-            plan_inputs: None,
-            solving_for: None,
+            inputs_key,
+            plan_key: None,
+            solving_key: None,
+            profile_errors,
             run: Run::default(),
             errors,
             gpus_per_node: default_gpus_per_node(),
@@ -92,6 +103,9 @@ impl State {
                 // A run cannot survive a reload.
                 s.run.running = false;
                 s.move_run.running = false;
+                // Saves of earlier versions lack these.
+                s.inputs_key = s.inputs.key();
+                s.profile_errors = profile_errors(&s.inputs);
                 (s, false)
             }
             None => (State::new(Inputs::example()), true),
@@ -106,7 +120,7 @@ impl State {
     }
 
     pub fn plan_is_current(&self) -> bool {
-        self.plan_inputs.as_ref() == Some(&self.inputs)
+        self.plan_key == Some(self.inputs_key)
     }
 
     /// True while the worker plans or moves: one run at a time.
@@ -226,14 +240,14 @@ impl State {
             Action::LoadExample => s.inputs = Inputs::example(),
             Action::Started { at_ms } => {
                 s.run = Run::started(at_ms);
-                s.solving_for = Some(s.inputs.clone());
-                s.errors = parse_errors(&s.inputs);
+                s.solving_key = Some(s.inputs_key);
+                s.errors = s.input_errors();
             }
             Action::Progress { status, plan } => {
                 s.run.heard(status);
                 if let Some(plan) = plan {
-                    s.plan = Some(plan);
-                    s.plan_inputs = s.solving_for.clone();
+                    s.plan = Some(Rc::new(plan));
+                    s.plan_key = s.solving_key;
                 }
             }
             Action::Done(plan, phases) => {
@@ -243,13 +257,13 @@ impl State {
                 s.run.elapsed_ms = plan.solver.elapsed_ms;
                 s.run.bound(plan.solver.elapsed_ms, plan.bound.lower);
                 s.run.point(plan.solver.elapsed_ms, plan.gpu_count);
-                s.plan = Some(plan);
-                s.plan_inputs = s.solving_for.clone();
+                s.plan = Some(Rc::new(plan));
+                s.plan_key = s.solving_key;
                 s.errors.clear();
             }
             Action::MarkDeployed { at } => {
                 if let Some(plan) = &s.plan {
-                    s.move_inputs.deployed = Some(Deployed { plan: plan.clone(), from: "marked deployed on this page".into(), at });
+                    s.move_inputs.deployed = Some(Deployed { plan: Plan::clone(plan), from: "marked deployed on this page".into(), at });
                     s.move_inputs.upload_error = None;
                 }
             }
@@ -264,7 +278,7 @@ impl State {
             Action::MoveStarted { at_ms } => {
                 s.move_run = Run::started(at_ms);
                 s.planned_move = None;
-                s.errors = parse_errors(&s.inputs);
+                s.errors = s.input_errors();
             }
             Action::MoveProgress { status, planned } => {
                 s.move_run.heard(status);
@@ -292,7 +306,7 @@ impl State {
                 s.run.running = false;
                 s.run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
                 s.run.note = Some(match &s.plan {
-                    Some(p) if s.plan_inputs.is_some() && s.plan_inputs == s.solving_for => {
+                    Some(p) if s.plan_key.is_some() && s.plan_key == s.solving_key => {
                         format!("cancelled: kept the best plan found, {} GPUs", p.gpu_count)
                     }
                     Some(_) => "cancelled before a plan for these inputs was found: the plan shown is an earlier one".into(),
@@ -315,9 +329,20 @@ impl State {
             }
             Action::Clear => s = State::new(Inputs::example()),
         }
+        if s.inputs != self.inputs {
+            s.inputs_key = s.inputs.key();
+            if (&s.inputs.profiles, &s.inputs.gpu, s.inputs.latency) != (&self.inputs.profiles, &self.inputs.gpu, self.inputs.latency) {
+                s.profile_errors = profile_errors(&s.inputs);
+            }
+        }
         if inputs_changed {
-            s.errors = parse_errors(&s.inputs);
+            s.errors = s.input_errors();
         }
         s
+    }
+
+    /// The errors of the inputs' files as they are now.
+    fn input_errors(&self) -> Vec<InputError> {
+        [self.profile_errors.clone(), workload_errors(&self.inputs)].concat()
     }
 }

@@ -189,7 +189,7 @@ fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
     assert_eq!(s.running_plan(), Some(&first));
     let good = Source { name: "run.json".into(), text: serde_json::to_string(s.plan.as_ref().unwrap()).unwrap() };
     let s = s.after(Action::UploadRunning { source: good, at: "t".into() });
-    assert_eq!(s.running_plan(), s.plan.as_ref());
+    assert_eq!(s.running_plan(), s.plan.as_deref());
     assert_eq!((s.move_inputs.deployed.as_ref().unwrap().from.as_str(), s.move_inputs.upload_error.as_ref()), ("run.json", None));
 }
 
@@ -219,3 +219,4 @@ fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
     assert_eq!(rows.cells[1][1], "x");
     assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
 }
+
