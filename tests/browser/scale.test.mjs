@@ -26,7 +26,7 @@ test("a 1,000-model plan shows its GPUs by layout shape with counts, and each sh
   await solvedForInputs(page, 300000);
   const count = Number(await page.textContent("[data-testid=gpu-count]"));
   // Every GPU is counted once in its shape's "× n", and the shapes are few.
-  const shapes = await page.$$eval("[data-testid=plan-gpus] > [data-testid=shape] > [data-testid=gpu] .gpu-count",
+  const shapes = await page.$$eval("[data-testid=plan-gpus] > [data-testid=shape] > .gpu-wrap > [data-testid=gpu] .gpu-count",
     (els) => els.map((e) => Number(e.textContent.replace("×", ""))));
   assert.equal(shapes.reduce((a, b) => a + b, 0), count);
   assert.ok(shapes.length < 60, `${shapes.length} shapes drawn for ${count} GPUs`);

@@ -1,6 +1,9 @@
 //! The page: inputs on the left, results on the right, the move panel below. One reducer
 //! owns the state; the panels only render it and dispatch actions, and none imports another.
 
+use std::rc::Rc;
+
+use migplan_core::export::palette::Palette;
 use yew::prelude::*;
 
 use crate::inputs::InputsPanel;
@@ -59,7 +62,16 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Cancelled { at_ms: js_sys::Date::now() });
         })
     };
+    // The colours of the plan on screen, as its SVG download has them; else the running plan's.
+    let models: Vec<String> = state
+        .plan
+        .as_deref()
+        .or(state.running_plan())
+        .map(|p| p.models.iter().map(|m| m.model.clone()).collect())
+        .unwrap_or_default();
+    let palette = use_memo(models, |models| Rc::new(Palette::new(models.iter().map(String::as_str))));
     html! {
+        <ContextProvider<Rc<Palette>> context={(*palette).clone()}>
         <div class="page">
             <header>
                 <h1>{ "migplan" }</h1>
@@ -72,5 +84,6 @@ pub fn app() -> Html {
             </main>
             <MovePanel state={state.clone()} worker={worker.clone()} />
         </div>
+        </ContextProvider<Rc<Palette>>>
     }
 }

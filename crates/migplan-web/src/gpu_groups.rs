@@ -8,7 +8,7 @@ use migplan_core::hardware::catalog;
 use migplan_core::plan::Plan;
 use yew::prelude::*;
 
-use crate::gpu::{model_color, GpuPicture};
+use crate::gpu::{use_palette, GpuPicture};
 use crate::layout_groups::{shape_groups, ShapeGroup};
 
 /// Model mixes drawn per "show more".
@@ -24,6 +24,7 @@ pub struct GpuGroupsProps {
 #[function_component(GpuGroups)]
 pub fn gpu_groups(props: &GpuGroupsProps) -> Html {
     let plan = &props.plan;
+    let palette = use_palette();
     let groups = use_memo(props.plan.clone(), |plan| shape_groups(plan));
     let Some(gpu) = catalog::gpu(&plan.gpu) else {
         return html! { <p class="errors">{ format!("unknown GPU `{}` in the plan", plan.gpu) }</p> };
@@ -40,7 +41,7 @@ pub fn gpu_groups(props: &GpuGroupsProps) -> Html {
             </div>
             <ul class="legend">
                 { for models.iter().take(LEGEND).map(|m| html! {
-                    <li><span class="swatch" style={format!("background:{}", model_color(m))}></span>{ *m }</li>
+                    <li><span class="swatch" style={format!("background:{}", palette.color(m).fill)}></span>{ *m }</li>
                 }) }
                 if models.len() > LEGEND {
                     <li class="muted">{ format!("and {} more models (see the table below)", models.len() - LEGEND) }</li>

@@ -7,7 +7,7 @@ use migplan_core::plan::Plan;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::gpu::model_color;
+use crate::gpu::use_palette;
 use crate::rows_window::rows_window;
 
 /// Every row's height in pixels (style.css sets it), and the height of the scrolled view.
@@ -21,6 +21,7 @@ pub struct ModelTableProps {
 
 #[function_component(ModelTable)]
 pub fn model_table(props: &ModelTableProps) -> Html {
+    let palette = use_palette();
     let scroll_top = use_state(|| 0.0);
     let on_scroll = {
         let scroll_top = scroll_top.clone();
@@ -41,7 +42,7 @@ pub fn model_table(props: &ModelTableProps) -> Html {
                         let headroom = if m.rate > 0.0 { format!("{:+.1}%", 100.0 * (m.capacity - m.rate) / m.rate) } else { "-".into() };
                         html! {
                             <tr aria-rowindex={(window.first + k + 2).to_string()}>
-                                <th scope="row"><span class="swatch" style={format!("background:{}", model_color(&m.model))}></span>{ m.model.clone() }</th>
+                                <th scope="row"><span class="swatch" style={format!("background:{}", palette.color(&m.model).fill)}></span>{ m.model.clone() }</th>
                                 <td class="num">{ format!("{:.1}", m.rate) }</td>
                                 <td class="num">{ format!("{:.1}", m.capacity) }</td>
                                 <td class="num">{ headroom }</td>

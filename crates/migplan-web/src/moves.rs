@@ -12,7 +12,7 @@ use migplan_core::plan::PlanGpu;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::gpu::{model_color, GpuPicture};
+use crate::gpu::{use_palette, GpuPicture};
 use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::{Action, Source, State};
@@ -155,6 +155,7 @@ fn timeline(props: &TimelineProps) -> Html {
     let m = &props.planned.planned;
     let t = &m.transition;
     let selected = use_state(|| 0usize);
+    let palette = use_palette();
     let states = replay(&m.running, &t.steps);
     let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
     let capacity = |n: usize, model: &str| -> f64 {
@@ -213,7 +214,11 @@ fn timeline(props: &TimelineProps) -> Html {
                         };
                         html! {
                             <li class={classes!((n == step).then_some("selected"))} onclick={Callback::from(move |_| selected.set(n))}>
-                                <div class="step-actions">{ s.actions.iter().map(describe).collect::<Vec<_>>().join("; ") }</div>
+                                // A button, so the keyboard selects a step too (its click reaches the item).
+                                <button type="button" class="step-actions" data-testid="move-step" aria-pressed={(n == step).to_string()}
+                                    aria-controls="move-step-gpus">
+                                    { s.actions.iter().map(describe).collect::<Vec<_>>().join("; ") }
+                                </button>
                                 <div class="step-capacity">
                                     { for models.iter().map(|model| {
                                         let floor = m.floors.iter().find(|f| &f.model == model).map_or(0.0, |f| f.floor);
@@ -221,7 +226,7 @@ fn timeline(props: &TimelineProps) -> Html {
                                         let ratio = if floor > 0.0 { (have / floor).min(2.0) / 2.0 } else { 1.0 };
                                         html! {
                                             <span class="chip" title={format!("{model}: {have:.1}/s after this step, must keep {floor:.1}/s")}>
-                                                <span class="swatch" style={format!("background:{}", model_color(model))}></span>
+                                                <span class="swatch" style={format!("background:{}", palette.color(model).fill)}></span>
                                                 { format!("{model} {have:.0}/{floor:.0}") }
                                                 <span class="bar"><span style={format!("width:{:.0}%", 100.0 * ratio)}></span></span>
                                             </span>
@@ -232,7 +237,7 @@ fn timeline(props: &TimelineProps) -> Html {
                         }
                     }) }
                 </ol>
-                <div class="before-after" data-testid="move-gpus">
+                <div class="before-after" data-testid="move-gpus" id="move-step-gpus" aria-live="polite">
                     <h3>{ format!("Step {}: GPUs it touches", step + 1) }</h3>
                     <div class="pair">
                         <div><h4>{ "before" }</h4>{ for touched.iter().map(|&id| picture(step, id)) }</div>

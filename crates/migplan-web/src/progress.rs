@@ -56,8 +56,16 @@ pub fn progress(props: &ProgressProps) -> Html {
     let now = use_now(run.running);
     let elapsed = run.elapsed_at(now);
     let status = if run.running { Some(AttrValue::from(run.describe(&props.what, elapsed))) } else { props.idle.clone() };
+    // What a screen reader hears: the status without the ticking time, so it speaks on
+    // each new best plan and when the run ends, not four times a second.
+    let announce = match (run.running, run.points.last()) {
+        (true, Some(p)) => format!("{}: best so far {} GPUs", props.what, p.gpus),
+        (true, None) => format!("{}…", props.what),
+        (false, _) => props.idle.as_deref().unwrap_or_default().to_string(),
+    };
     html! {
         <>
+            <p class="visually-hidden" role="status" data-testid={format!("{}-live", props.testid)}>{ announce }</p>
             if let Some(status) = status {
                 <p class={classes!("status", run.running.then_some("running"))} data-testid={props.testid.clone()}
                     data-elapsed-ms={elapsed.to_string()}>{ status }</p>
