@@ -106,3 +106,15 @@ test("on a phone the GPU count comes before the inputs", async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a click on an instance shows its batch, processes and throughput under its GPU", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  const instance = page.locator("[data-testid=plan-gpus] .instance:not(.idle)").first();
+  await instance.click();
+  assert.equal(await instance.getAttribute("aria-pressed"), "true");
+  assert.match(await page.textContent("[data-testid=instance-details]"), /^\S+ on \S+ at slot \d+: batch \d+, \d+ process(es)?, [\d.]+ req\/s$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

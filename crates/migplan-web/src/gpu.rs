@@ -73,15 +73,16 @@ pub fn gpu_picture(props: &GpuPictureProps) -> Html {
                             let chosen = chosen.clone();
                             Callback::from(move |_: FocusEvent| chosen.set(Some(k)))
                         };
-                        let toggle = {
+                        // Not a toggle: the focus that comes with the click has chosen it already.
+                        let choose = {
                             let chosen = chosen.clone();
-                            Callback::from(move |_: MouseEvent| chosen.set(if *chosen == Some(k) { None } else { Some(k) }))
+                            Callback::from(move |_: MouseEvent| chosen.set(Some(k)))
                         };
                         html! {
                             <button type="button" class={classes!("instance", i.model.is_none().then_some("idle"), (*chosen == Some(k)).then_some("chosen"))}
                                 style={format!("left:{left:.3}%;width:{width:.3}%;background:{fill};color:{ink}")}
                                 title={details(i)} aria-pressed={(*chosen == Some(k)).to_string()}
-                                onfocus={show} onclick={toggle}>
+                                onfocus={show} onclick={choose}>
                                 <span class="profile"><span class="long">{ i.profile.clone() }</span><span class="short">{ short_profile(&i.profile).to_string() }</span></span>
                                 <span class="model">{ i.model.clone().unwrap_or_else(|| "idle".into()) }</span>
                                 // The visible labels start the button's name; the rest is for screen readers.

@@ -58,6 +58,10 @@ impl Run {
     }
 
     pub(super) fn bound(&mut self, elapsed_ms: u64, lower: usize) {
+        // The worker says 0 until it has a bound: no point on the chart.
+        if lower == 0 {
+            return;
+        }
         self.lower_bound = Some(lower);
         if self.bounds.last().is_none_or(|p| p.gpus != lower) {
             self.bounds.push(ProgressPoint { elapsed_ms, gpus: lower });

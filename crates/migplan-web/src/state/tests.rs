@@ -196,7 +196,7 @@ fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
 #[test]
 fn progress_keeps_each_new_bound_and_best_count_with_its_time() {
     let mut s = State::new(Inputs::example()).after(Action::Started { at_ms: 1000.0 });
-    for (t, best, bound) in [(5, None, 3), (9, Some(6), 3), (20, Some(6), 4), (30, Some(5), 4)] {
+    for (t, best, bound) in [(1, None, 0), (5, None, 3), (9, Some(6), 3), (20, Some(6), 4), (30, Some(5), 4)] {
         let status = Status { best_gpus: best, lower_bound: bound, elapsed_ms: t, phase: Phase::Improved };
         s = s.after(Action::Progress { status, plan: None });
     }
