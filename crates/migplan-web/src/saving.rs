@@ -19,12 +19,17 @@ const QUIET_MS: i32 = 300;
 pub fn use_saved(state: &State) -> Option<String> {
     let error = use_state_eq(|| None::<String>);
     let pending = use_mut_ref(|| None::<State>);
+    // The state last saved, so a save writes only what changed since.
+    let saved = use_mut_ref(|| None::<State>);
     let timer = use_mut_ref(|| None::<i32>);
     let save: Rc<dyn Fn()> = {
         let (pending, error) = (pending.clone(), error.clone());
         Rc::new(move || {
             if let Some(state) = pending.borrow_mut().take() {
-                error.set(state.save().err());
+                let result = state.save(saved.borrow().as_ref());
+                // After a failure, the next save writes every part again.
+                *saved.borrow_mut() = result.is_ok().then_some(state);
+                error.set(result.err());
             }
         })
     };

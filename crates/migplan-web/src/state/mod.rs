@@ -4,6 +4,7 @@
 mod deployed;
 mod inputs;
 mod run;
+mod saved;
 mod storage;
 mod table;
 #[cfg(test)]
@@ -98,7 +99,8 @@ impl State {
     /// The saved state, or the example on a first visit (`true`: nothing was saved).
     #[cfg(target_arch = "wasm32")]
     pub fn load() -> (State, bool) {
-        match storage::load().and_then(|text| serde_json::from_str::<State>(&text).ok()) {
+        let saved = saved::KEYS.iter().filter_map(|&k| Some((k, storage::load(k)?))).collect();
+        match saved::assemble(&saved) {
             Some(mut s) => {
                 // A run cannot survive a reload.
                 s.run.running = false;
@@ -112,11 +114,11 @@ impl State {
         }
     }
 
-    /// Saves the state in the browser (localStorage); the error says why it could not be
-    /// (storage full, storage disabled), for the page to tell the user.
+    /// Saves the state in the browser (localStorage), the parts changed `since` the last
+    /// save; the error says why it could not be (storage full, storage disabled).
     #[cfg(target_arch = "wasm32")]
-    pub fn save(&self) -> Result<(), String> {
-        storage::save(&serde_json::to_string(self).map_err(|e| e.to_string())?)
+    pub fn save(&self, since: Option<&State>) -> Result<(), String> {
+        saved::changed_parts(self, since)?.iter().try_for_each(|(key, text)| storage::save(key, text))
     }
 
     pub fn plan_is_current(&self) -> bool {
