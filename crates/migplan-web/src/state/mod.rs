@@ -96,31 +96,6 @@ impl State {
         Ok(options)
     }
 
-    /// The saved state, or the example on a first visit (`true`: nothing was saved).
-    #[cfg(target_arch = "wasm32")]
-    pub fn load() -> (State, bool) {
-        let saved = saved::KEYS.iter().filter_map(|&k| Some((k, storage::load(k)?))).collect();
-        match saved::assemble(&saved) {
-            Some(mut s) => {
-                // A run cannot survive a reload.
-                s.run.running = false;
-                s.move_run.running = false;
-                // Saves of earlier versions lack these.
-                s.inputs_key = s.inputs.key();
-                s.profile_errors = profile_errors(&s.inputs);
-                (s, false)
-            }
-            None => (State::new(Inputs::example()), true),
-        }
-    }
-
-    /// Saves the state in the browser (localStorage), the parts changed `since` the last
-    /// save; the error says why it could not be (storage full, storage disabled).
-    #[cfg(target_arch = "wasm32")]
-    pub fn save(&self, since: Option<&State>) -> Result<(), String> {
-        saved::changed_parts(self, since)?.iter().try_for_each(|(key, text)| storage::save(key, text))
-    }
-
     pub fn plan_is_current(&self) -> bool {
         self.plan_key == Some(self.inputs_key)
     }

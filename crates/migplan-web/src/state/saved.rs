@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+#[cfg(target_arch = "wasm32")]
+use super::{profile_errors, storage, Inputs};
 use super::State;
 
 /// The main key, which earlier versions filled with the whole state (still read).
@@ -68,3 +70,31 @@ pub fn assemble(saved: &HashMap<&str, String>) -> Option<State> {
 
 /// Every key a save may write.
 pub const KEYS: [&str; 5] = [MAIN, PROFILES, PLAN, DEPLOYED, MOVE];
+
+#[cfg(target_arch = "wasm32")]
+impl State {
+    /// The saved state, or the example on a first visit (`true`: nothing was saved).
+    #[cfg(target_arch = "wasm32")]
+    pub fn load() -> (State, bool) {
+        let saved = KEYS.iter().filter_map(|&k| Some((k, storage::load(k)?))).collect();
+        match assemble(&saved) {
+            Some(mut s) => {
+                // A run cannot survive a reload.
+                s.run.running = false;
+                s.move_run.running = false;
+                // Saves of earlier versions lack these.
+                s.inputs_key = s.inputs.key();
+                s.profile_errors = profile_errors(&s.inputs);
+                (s, false)
+            }
+            None => (State::new(Inputs::example()), true),
+        }
+    }
+
+    /// Saves the state in the browser (localStorage), the parts changed `since` the last
+    /// save; the error says why it could not be (storage full, storage disabled).
+    #[cfg(target_arch = "wasm32")]
+    pub fn save(&self, since: Option<&State>) -> Result<(), String> {
+        changed_parts(self, since)?.iter().try_for_each(|(key, text)| storage::save(key, text))
+    }
+}
