@@ -19,14 +19,17 @@ fn shape(g: &PlanGpu) -> Vec<(&str, u8)> {
     g.instances.iter().map(|i| (i.profile.as_str(), i.start)).collect()
 }
 
-fn config(g: &PlanGpu) -> Vec<(&str, u8, Option<&str>)> {
+/// Each instance's profile, start and model: a GPU's exact configuration.
+type Config<'a> = Vec<(&'a str, u8, Option<&'a str>)>;
+
+fn config(g: &PlanGpu) -> Config<'_> {
     g.instances.iter().map(|i| (i.profile.as_str(), i.start, i.model.as_deref())).collect()
 }
 
 /// The plan's GPUs by shape, the most common shape first (ties in plan order).
 pub fn shape_groups(plan: &Plan) -> Vec<ShapeGroup> {
     let mut shapes: HashMap<Vec<(&str, u8)>, usize> = HashMap::new();
-    let mut configs: HashMap<Vec<(&str, u8, Option<&str>)>, usize> = HashMap::new();
+    let mut configs: HashMap<Config, usize> = HashMap::new();
     let mut groups: Vec<ShapeGroup> = Vec::new();
     for (index, g) in plan.gpus.iter().enumerate() {
         let next = groups.len();

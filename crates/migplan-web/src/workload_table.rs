@@ -18,6 +18,9 @@ const ROW_PX: f64 = 34.0;
 const VIEW_PX: f64 = 320.0;
 const COLUMNS: [&str; 3] = ["model", "rate", "slo_ms"];
 
+/// A change to the table's rows.
+type Edit = Box<dyn Fn(&mut Vec<[String; 3]>)>;
+
 #[derive(Properties, PartialEq)]
 pub struct WorkloadTableProps {
     pub rows: Rc<WorkloadRows>,
@@ -36,7 +39,7 @@ pub fn workload_table(props: &WorkloadTableProps) -> Html {
     };
     let update = {
         let (rows, name, dispatch) = (props.rows.clone(), props.name.to_string(), props.dispatch.clone());
-        move |edit: Box<dyn Fn(&mut Vec<[String; 3]>)>| {
+        move |edit: Edit| {
             let mut cells = rows.cells.clone();
             edit(&mut cells);
             dispatch.dispatch(Action::SetWorkload(Source { name: name.clone(), text: workload_text(&cells) }));
