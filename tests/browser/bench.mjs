@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, migplan } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned, migplan } from "./harness.mjs";
 
 const dist = path.join(root, "dist");
 const pageOnly = process.argv.includes("--page");
@@ -118,9 +118,12 @@ async function responsiveness(models) {
   const afterPlan = await taken(page, "__longtasks");
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   console.log(`${models} models, plan arrives: longest blocking task ${longest(afterPlan).toFixed(0)} ms (${afterPlan.length} tasks over 50 ms: ${afterPlan.map((t) => t.duration.toFixed(0)).join(", ") || "none"}); page ${height} px tall`);
+  await page.click("[data-testid=mark-deployed]");
+  await page.waitForTimeout(1000);
   await taken(page, "__events");
   // Ten keystrokes in a rate cell of the workload table, 300 ms apart.
   const cell = page.locator("table.workload tbody tr:not(.spacer)").nth(3).locator("input").nth(1);
+  const original = await cell.inputValue();
   await cell.click();
   await page.keyboard.press("End");
   await page.waitForTimeout(500);
@@ -139,5 +142,21 @@ async function responsiveness(models) {
   const median = latencies.length ? latencies[Math.floor(latencies.length / 2)] : 0;
   console.log(`${models} models, typing in the workload table: keystroke latency median ${median.toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms ` +
     `(${latencies.length} of 10 keystrokes over 16 ms); longest blocking task while typing ${longest(typing).toFixed(0)} ms`);
+  // The move from the deployed plan to a workload where that model's demand is ten times, then a
+  // click on its last step drawn.
+  await cell.fill(String(10 * Number(original)));
+  await page.waitForTimeout(500);
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 300000);
+  await page.waitForTimeout(1500);
+  const afterMove = await taken(page, "__longtasks");
+  const steps = await page.locator("[data-testid=move-step]").count();
+  await taken(page, "__events");
+  if (steps > 0) await page.locator("[data-testid=move-step]").last().click();
+  await page.waitForTimeout(500);
+  const click = Math.max(0, ...(await taken(page, "__events")).filter((e) => e.id).map((e) => e.duration));
+  const summary = (await page.textContent("[data-testid=move-summary]")).match(/^[^:]*/)[0];
+  console.log(`${models} models, a move (${summary}, ${steps} drawn) arrives: longest blocking task ${longest(afterMove).toFixed(0)} ms; ` +
+    `selecting a step: ${click.toFixed(0)} ms to the next paint (0: under 16 ms)`);
   await context.close();
 }

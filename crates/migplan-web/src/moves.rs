@@ -133,6 +133,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     }
 }
 
+/// Steps drawn at first, and added by each "show more".
+const STEPS_PER_PAGE: usize = 100;
+
 #[derive(Properties, PartialEq)]
 struct TimelineProps {
     planned: PlannedMove,
@@ -155,8 +158,16 @@ fn timeline(props: &TimelineProps) -> Html {
     let m = &props.planned.planned;
     let t = &m.transition;
     let selected = use_state(|| 0usize);
+    // Steps drawn: a 1,000-model move has thousands; more are drawn on request.
+    let drawn = use_state(|| STEPS_PER_PAGE);
+    // The GPUs after each drawn step, once per move and page of steps: selecting a step
+    // replays nothing, and a 2,000-step move replays only what is drawn.
+    let states = use_memo((props.planned.clone(), *drawn), |(p, drawn)| {
+        let steps = &p.planned.transition.steps;
+        replay(&p.planned.running, &steps[..(*drawn).min(steps.len())])
+    });
     let palette = use_palette();
-    let states = replay(&m.running, &t.steps);
+
     let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
     let capacity = |n: usize, model: &str| -> f64 {
         states[n]
@@ -198,8 +209,9 @@ fn timeline(props: &TimelineProps) -> Html {
                 </p>
             }
             <div class="timeline-grid">
+                <div class="steps-column">
                 <ol class="steps">
-                    { for t.steps.iter().enumerate().map(|(n, s)| {
+                    { for t.steps.iter().enumerate().take(*drawn).map(|(n, s)| {
                         let selected = selected.clone();
                         let models: Vec<String> = {
                             let mut ms: Vec<String> = s.actions.iter().filter_map(|a| match a {
@@ -237,6 +249,13 @@ fn timeline(props: &TimelineProps) -> Html {
                         }
                     }) }
                 </ol>
+                if t.steps.len() > *drawn {
+                    <button data-testid="more-steps" onclick={{
+                        let drawn = drawn.clone();
+                        Callback::from(move |_: MouseEvent| drawn.set(*drawn + STEPS_PER_PAGE))
+                    }}>{ format!("Show {} more steps of {}", STEPS_PER_PAGE.min(t.steps.len() - *drawn), t.steps.len() - *drawn) }</button>
+                }
+                </div>
                 <div class="before-after" data-testid="move-gpus" id="move-step-gpus" aria-live="polite">
                     <h3>{ format!("Step {}: GPUs it touches", step + 1) }</h3>
                     <div class="pair">
