@@ -1,11 +1,13 @@
 // Figures for the web app, printed, never asserted: wasm and js sizes, time from page load to
 // the first plan on screen, planning 100 models in the browser against the native CLI, and
-// each phase natively and in the worker on 1,000 and 3,000 models, in one run.
+// each phase natively and in the worker on 1,000 and 3,000 models, and the page's own
+// responsiveness at 1,000 models (longest blocking task after a plan arrives, keystroke latency
+// in the workload table), in one run. `node bench.mjs --page` prints only the last.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, migplan } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned, migplan } from "./harness.mjs";
 
 const dist = path.join(root, "dist");
 // Every wasm and js file of the built site, the JS API's (dist/api) and the demo pages' included.
@@ -18,6 +20,7 @@ async function walk(dir) {
   }
 }
 await walk(dist);
+const pageOnly = process.argv.includes("--page");
 let siteGzip = 0;
 for (const f of files.sort()) {
   const body = await readFile(f);
@@ -29,6 +32,12 @@ console.log(`all wasm + js of the site: ${siteGzip} bytes (${(siteGzip / 1024).t
 
 const site = await serve();
 const browser = await launch();
+if (!pageOnly) await sitewide();
+await responsiveness(1000);
+await browser.close();
+site.close();
+
+async function sitewide() {
 const loads = [];
 for (let i = 0; i < 3; i++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -88,5 +97,84 @@ for (const models of [1000, 3000]) {
   console.log(`${String(models).padStart(6)}  streaming the plans found on the way: ${Number(phases.stream).toFixed(0)} ms in the browser`);
   await context.close();
 }
-await browser.close();
-site.close();
+}
+
+/** Starts collecting the page's long tasks (main thread busy > 50 ms) and input latencies. */
+function observe(page) {
+  return page.evaluate(() => {
+    window.__longtasks = [];
+    window.__events = [];
+    new PerformanceObserver((l) => window.__longtasks.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))))
+      .observe({ type: "longtask" });
+    new PerformanceObserver((l) => window.__events.push(...l.getEntries().map((e) => ({ name: e.name, id: e.interactionId, duration: e.duration }))))
+      .observe({ type: "event", durationThreshold: 16 });
+  });
+}
+
+/** What the observers collected since the last call. */
+function taken(page, what) {
+  return page.evaluate((what) => { const all = window[what]; window[what] = []; return all; }, what);
+}
+
+function longest(tasks) {
+  return tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+}
+
+/** The page at `models` models: what a plan's arrival blocks, what a keystroke costs. */
+async function responsiveness(models) {
+  const files = await generated(models, 1);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.waitForFunction(() => /\(1000 rows\)/.test(document.body.textContent), null, { timeout: 60000 });
+  await observe(page);
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page, 300000);
+  await page.waitForTimeout(1500);
+  const afterPlan = await taken(page, "__longtasks");
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  console.log(`${models} models, plan arrives: longest blocking task ${longest(afterPlan).toFixed(0)} ms (${afterPlan.length} tasks over 50 ms: ${afterPlan.map((t) => t.duration.toFixed(0)).join(", ") || "none"}); page ${height} px tall`);
+  await page.click("[data-testid=mark-deployed]");
+  await page.waitForTimeout(1000);
+  await taken(page, "__events");
+  // Ten keystrokes in a rate cell of the workload table, 300 ms apart.
+  const cell = page.locator("table.workload tbody tr:not(.spacer)").nth(3).locator("input").nth(1);
+  const original = await cell.inputValue();
+  await cell.click();
+  await page.keyboard.press("End");
+  await page.waitForTimeout(500);
+  await taken(page, "__longtasks");
+  await taken(page, "__events");
+  for (const key of "1234567890") {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(300);
+  }
+  await page.waitForTimeout(500);
+  const typing = await taken(page, "__longtasks");
+  // An interaction's latency: its longest event, from the key press to the next paint.
+  const perKey = new Map();
+  for (const e of (await taken(page, "__events")).filter((e) => e.id)) perKey.set(e.id, Math.max(perKey.get(e.id) ?? 0, e.duration));
+  const latencies = [...perKey.values()].sort((a, b) => a - b);
+  const median = latencies.length ? latencies[Math.floor(latencies.length / 2)] : 0;
+  console.log(`${models} models, typing in the workload table: keystroke latency median ${median.toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms ` +
+    `(${latencies.length} of 10 keystrokes over 16 ms); longest blocking task while typing ${longest(typing).toFixed(0)} ms`);
+  // The move from the deployed plan to a workload where that model's demand is ten times, then a
+  // click on its last step drawn.
+  await cell.fill(String(10 * Number(original)));
+  await page.waitForTimeout(500);
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 300000);
+  await page.waitForTimeout(1500);
+  const afterMove = await taken(page, "__longtasks");
+  const steps = await page.locator("[data-testid=move-step]").count();
+  await taken(page, "__events");
+  if (steps > 0) await page.locator("[data-testid=move-step]").last().click();
+  await page.waitForTimeout(500);
+  const click = Math.max(0, ...(await taken(page, "__events")).filter((e) => e.id).map((e) => e.duration));
+  const summary = (await page.textContent("[data-testid=move-summary]")).match(/^[^:]*/)[0];
+  console.log(`${models} models, a move (${summary}, ${steps} drawn) arrives: longest blocking task ${longest(afterMove).toFixed(0)} ms; ` +
+    `selecting a step: ${click.toFixed(0)} ms to the next paint (0: under 16 ms)`);
+  await context.close();
+}

@@ -104,3 +104,33 @@ export async function movePlanned(page, timeout = 60000) {
     { timeout },
   );
 }
+
+/**
+ * A new browser context and page on `site` that collects what must not happen: page errors,
+ * requests leaving the page, failed responses, CSP refusals and warnings of the page or its
+ * workers. Resolves to { context, page, errors, warnings }.
+ */
+export async function openPage(browser, site, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  const warnings = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => {
+    if (!r.url().startsWith(site.url) && !/^(blob|data):/.test(r.url())) errors.push(`request left the page: ${r.url()}`);
+  });
+  context.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
+  });
+  const listen = (m) => {
+    if (m.type() === "warning" || m.type() === "error") warnings.push(m.text());
+  };
+  page.on("console", listen);
+  page.on("worker", (w) => w.on("console", listen));
+  return { context, page, errors, warnings };
+}
+
+/** The rate cell of the workload table's row `row` (0-based). */
+export function rateCell(page, row = 0) {
+  return page.locator("table.workload tbody tr:not(.spacer)").nth(row).locator("input").nth(1);
+}

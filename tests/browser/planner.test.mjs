@@ -197,7 +197,8 @@ test("a changed workload gets a move from the running plan, step by step", async
   const { context, page, errors } = await freshPage();
   await page.goto(site.url);
   const running = await settledCount(page);
-  // The first model's demand triples: the plan above is now the running plan.
+  // The plan above is deployed; then the first model's demand triples.
+  await page.click("[data-testid=mark-deployed]");
   const rate = page.locator("table.workload tbody tr").first().locator("input").nth(1);
   await rate.fill(String(Number(await rate.inputValue()) * 3));
   await page.fill("[data-testid=spare]", "4");
@@ -231,6 +232,7 @@ test("planning a move streams progress, and cancel keeps the best move so far", 
   await page.click("[data-testid=solve]");
   await solvedForInputs(page);
   const running = Number(await page.textContent("[data-testid=gpu-count]"));
+  await page.click("[data-testid=mark-deployed]");
   // Demand grows by 30%: the move must be planned, with a solver that keeps searching.
   const grown = path.join(files.dir, "grown-workload.csv");
   const lines = (await readFile(files.workload, "utf8")).trim().split("\n");

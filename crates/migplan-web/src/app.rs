@@ -1,6 +1,9 @@
 //! The page: inputs on the left, results on the right, the move panel below. One reducer
 //! owns the state; the panels only render it and dispatch actions, and none imports another.
 
+use std::rc::Rc;
+
+use migplan_core::export::palette::Palette;
 use yew::prelude::*;
 
 use crate::capacity::CapacityPanel;
@@ -10,11 +13,12 @@ use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
 use crate::share_bar::{opening, use_address_follows, ShareBar};
+use crate::saving::use_saved;
 use crate::state::{Action, State};
 use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 
 fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
-    dispatch.dispatch(Action::Started);
+    dispatch.dispatch(Action::Started { at_ms: js_sys::Date::now() });
     talk(Request::Plan(state.inputs.request()), dispatch, worker);
 }
 
@@ -42,12 +46,7 @@ pub fn app() -> Html {
     // Started with the page, so its wasm compiles while the user looks at the inputs.
     let worker = use_mut_ref(standby);
     // Why the last save failed, if it did: shown until a save succeeds again.
-    let save_error = use_state_eq(|| None::<String>);
-    {
-        // An embedded planner leaves the inputs saved by the full page alone.
-        let (save_error, embed) = (save_error.clone(), loaded.embed);
-        use_effect_with((*state).clone(), move |s| save_error.set(if embed { None } else { s.save().err() }));
-    }
+    let save_error = use_saved(&state, !loaded.embed);
     let link = use_address_follows(&state);
     {
         // A first visit plans the bundled example at once, and an opened link its inputs.
@@ -66,13 +65,27 @@ pub fn app() -> Html {
         let (dispatch, worker) = (state.dispatcher(), worker.clone());
         Callback::from(move |_: MouseEvent| {
             stop(&worker);
-            dispatch.dispatch(Action::Cancelled);
+            dispatch.dispatch(Action::Cancelled { at_ms: js_sys::Date::now() });
         })
     };
+    // The colours of the plan on screen, as its SVG download has them; else the running plan's.
+    let models: Vec<String> = state
+        .plan
+        .as_deref()
+        .or(state.running_plan())
+        .map(|p| p.models.iter().map(|m| m.model.clone()).collect())
+        .unwrap_or_default();
+    let palette = use_memo(models, |models| Rc::new(Palette::new(models.iter().map(String::as_str))));
     if loaded.embed {
-        return html! { <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} link_error={loaded.link_error.clone()} link={link} /> };
+        return html! {
+            <ContextProvider<Rc<Palette>> context={(*palette).clone()}>
+                <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel}
+                    link_error={loaded.link_error.clone()} link={link} />
+            </ContextProvider<Rc<Palette>>>
+        };
     }
     html! {
+        <ContextProvider<Rc<Palette>> context={(*palette).clone()}>
         <div class="page">
             <header>
                 <h1>{ "migplan" }</h1>
@@ -87,5 +100,6 @@ pub fn app() -> Html {
             <MovePanel state={state.clone()} worker={worker.clone()} />
             <CapacityPanel state={state.clone()} />
         </div>
+        </ContextProvider<Rc<Palette>>>
     }
 }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct DeployProps {
-    pub plan: Plan,
+    pub plan: std::rc::Rc<Plan>,
     /// GPUs per node as typed.
     pub gpus_per_node: AttrValue,
     /// The options, or why the GPUs per node are not usable.

@@ -2,15 +2,18 @@
 //! problems found in them, the solver settings and the buttons that start and stop a solve.
 
 use migplan_core::hardware::catalog;
+use std::rc::Rc;
+
 use migplan_core::problem::import::Percentile;
-use migplan_core::problem::input::InputError;
 use migplan_core::solve::registry::SolverKind;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::error_list::ErrorList;
 use crate::profile_table::ProfileTable;
-use crate::state::{workload_cells, workload_text, Action, Source, State};
+use crate::state::{workload_rows, Action, NoTable, Source, State};
 use crate::worker_client::Dispatch;
+use crate::workload_table::WorkloadTable;
 
 #[derive(Properties, PartialEq)]
 pub struct InputsProps {
@@ -176,11 +179,12 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
         [one] => one.name.clone(),
         files => format!("{} files", files.len()),
     };
-    let cells = workload_cells(&i.workload.text);
-    let workload_summary = match &cells {
-        Some(rows) => format!("{} ({} rows)", i.workload.name, rows.len()),
-        None => i.workload.name.clone(),
+    let rows = workload_rows(&i.workload.text);
+    let workload_summary = match &rows {
+        Ok(rows) => format!("{} ({} rows)", i.workload.name, rows.cells.len()),
+        Err(_) => i.workload.name.clone(),
     };
+    let workload_errors: Rc<Vec<_>> = Rc::new(state.errors.iter().filter(|e| e.file == i.workload.name).cloned().collect());
     html! {
         <section class="inputs">
             <h2>{ "Inputs" }</h2>
@@ -207,11 +211,17 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
             </label>
             <FileDrop label="Workload" testid="workload-input" summary={workload_summary}
                 dispatch={dispatch.clone()} kind={FileKind::Workload} />
-            { match cells {
-                Some(rows) => html! { <WorkloadTable rows={rows} name={i.workload.name.clone()} dispatch={dispatch.clone()} /> },
-                None => html! { <p class="muted">{ "This workload is JSON: edit the file, or upload a CSV to edit it here." }</p> },
+            { match rows {
+                Ok(rows) => html! {
+                    <WorkloadTable rows={Rc::new(rows)} name={i.workload.name.clone()} errors={workload_errors} dispatch={dispatch.clone()} />
+                },
+                Err(why) => html! { <p class="muted" data-testid="no-table">{ match why {
+                    NoTable::Json => "This workload is JSON: edit the file, or upload a CSV to edit it here.",
+                    NoTable::Columns => "This workload cannot be shown as a table: its first line must name the columns model, rate, slo_ms (see the problems below).",
+                    NoTable::Ragged => "This workload cannot be shown as a table: a row has more or fewer fields than the header, often a number written with a thousands separator such as 2,500 (see the problems below).",
+                } }</p> },
             } }
-            <ErrorList errors={state.errors.clone()} />
+            <ErrorList errors={state.errors.clone()} dispatch={dispatch.clone()} />
             <div class="row">
                 <label class="field">
                     <span>{ "Solver" }</span>
@@ -223,11 +233,11 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                 </label>
                 <label class="field small">
                     <span>{ "Time limit (s)" }</span>
-                    <input data-testid="time-limit" type="number" min="0.1" step="any" value={i.time_limit_s.clone()} oninput={on_time} />
+                    <input data-testid="time-limit" type="text" inputmode="decimal" value={i.time_limit_s.clone()} oninput={on_time} />
                 </label>
                 <label class="field small">
                     <span>{ "Seed" }</span>
-                    <input data-testid="seed" type="number" min="0" step="1" value={i.seed.clone()} oninput={on_seed} />
+                    <input data-testid="seed" type="text" inputmode="numeric" value={i.seed.clone()} oninput={on_seed} />
                 </label>
                 <button data-testid="new-seed" title="draw a random seed: another plan of the same size, maybe a better one"
                     onclick={on_new_seed} disabled={state.busy()}>{ "New seed" }</button>
@@ -239,106 +249,5 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                 <button data-testid="clear" onclick={on_clear} disabled={state.busy()}>{ "Clear saved state" }</button>
             </div>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ErrorListProps {
-    errors: Vec<InputError>,
-}
-
-#[function_component(ErrorList)]
-fn error_list(props: &ErrorListProps) -> Html {
-    if props.errors.is_empty() {
-        return html! {};
-    }
-    html! {
-        <div class="errors" data-testid="input-error" role="alert">
-            <strong>{ format!("{} problem{} in the inputs", props.errors.len(), if props.errors.len() == 1 { "" } else { "s" }) }</strong>
-            <ul>
-                { for props.errors.iter().take(20).map(|e| html! {
-                    <li>
-                        <span class="where">{ place(e) }</span>
-                        { e.message.clone() }
-                        { for e.hint.iter().map(|h| html! { <div class="hint">{ h.clone() }</div> }) }
-                    </li>
-                }) }
-            </ul>
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct WorkloadTableProps {
-    rows: Vec<[String; 3]>,
-    name: AttrValue,
-    dispatch: Dispatch,
-}
-
-/// The workload as an editable table: each edit writes the CSV back, so parse errors still
-/// name a line and nothing typed is lost.
-#[function_component(WorkloadTable)]
-fn workload_table(props: &WorkloadTableProps) -> Html {
-    let update = {
-        let (rows, name, dispatch) = (props.rows.clone(), props.name.to_string(), props.dispatch.clone());
-        move |edit: Box<dyn Fn(&mut Vec<[String; 3]>)>| {
-            let mut rows = rows.clone();
-            edit(&mut rows);
-            dispatch.dispatch(Action::SetWorkload(Source { name: name.clone(), text: workload_text(&rows) }));
-        }
-    };
-    let cell = |row: usize, col: usize, value: &str, kind: &'static str| {
-        let update = update.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            update(Box::new(move |rows: &mut Vec<[String; 3]>| rows[row][col] = value.clone()));
-        });
-        html! { <input type={kind} value={value.to_string()} {oninput} aria-label={["model", "rate", "SLO"][col]} /> }
-    };
-    let on_add = {
-        let update = update.clone();
-        Callback::from(move |_: MouseEvent| {
-            update(Box::new(|rows: &mut Vec<[String; 3]>| {
-                rows.push([format!("model-{}", rows.len() + 1), "100".into(), "100".into()])
-            }))
-        })
-    };
-    html! {
-        <table class="workload">
-            <thead><tr><th>{ "model" }</th><th>{ "rate /s" }</th><th>{ "SLO ms" }</th><th></th></tr></thead>
-            <tbody>
-                { for props.rows.iter().enumerate().map(|(r, row)| {
-                    let update = update.clone();
-                    let on_remove = Callback::from(move |_: MouseEvent| update(Box::new(move |rows: &mut Vec<[String; 3]>| { rows.remove(r); })));
-                    html! {
-                        <tr>
-                            <td>{ cell(r, 0, &row[0], "text") }</td>
-                            <td>{ cell(r, 1, &row[1], "text") }</td>
-                            <td>{ cell(r, 2, &row[2], "text") }</td>
-                            <td><button class="icon" title="remove this model" onclick={on_remove}>{ "×" }</button></td>
-                        </tr>
-                    }
-                }) }
-            </tbody>
-            <tfoot><tr><td colspan="4"><button onclick={on_add}>{ "Add model" }</button></td></tr></tfoot>
-        </table>
-    }
-}
-
-/// Where an error is, as "file, line 3, column rate: ", leaving out what it does not know
-/// (a field of the page has no file).
-fn place(e: &InputError) -> String {
-    let parts: Vec<String> = [
-        (!e.file.is_empty()).then(|| e.file.clone()),
-        e.line.map(|l| format!("line {l}")),
-        e.column.as_ref().map(|c| format!("column {c}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}: ", parts.join(", "))
     }
 }

@@ -2,10 +2,13 @@
 //! again in a module worker, the worker that runs migplan-core's checked workflow; the two
 //! talk through [`protocol`].
 
+pub mod error_groups;
 pub mod examples;
+pub mod layout_groups;
 pub mod planning;
 pub mod profile_files;
 pub mod protocol;
+pub mod rows_window;
 pub mod share;
 pub mod state;
 
@@ -20,19 +23,31 @@ pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
+pub mod gpu_groups;
+#[cfg(target_arch = "wasm32")]
 pub mod inputs;
+#[cfg(target_arch = "wasm32")]
+pub mod model_table;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
 #[cfg(target_arch = "wasm32")]
 pub mod profile_table;
 #[cfg(target_arch = "wasm32")]
+pub mod progress;
+#[cfg(target_arch = "wasm32")]
 pub mod results;
+#[cfg(target_arch = "wasm32")]
+pub mod saving;
 #[cfg(target_arch = "wasm32")]
 pub mod share_bar;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;
+#[cfg(target_arch = "wasm32")]
+pub mod workload_table;
+#[cfg(target_arch = "wasm32")]
+pub mod error_list;
 
 /// The JS API's exports (`gpus`, `layouts`, `plan`), so that this binary carries them.
 #[cfg(target_arch = "wasm32")]

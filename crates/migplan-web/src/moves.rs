@@ -1,5 +1,5 @@
-//! Moving a running cluster to the plan of the current inputs: choose the running plan (the
-//! last plan, or an uploaded one), the spare GPUs to lend, and see the steps as a timeline
+//! Moving a running cluster to the plan of the current inputs: the running plan (the one the
+//! user marked deployed, or uploaded, with when), the spare GPUs to lend, and see the steps as a timeline
 //! with each step's capacity against each model's floor and the GPUs it touches, before and
 //! after; above it, the trade-off of extra GPUs against running GPUs touched, whose rows pick
 //! the move the timeline shows.
@@ -13,7 +13,8 @@ use migplan_core::plan::PlanGpu;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::gpu::{model_color, GpuPicture};
+use crate::gpu::{use_palette, GpuPicture};
+use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::{Action, Source, State};
 use crate::worker_client::{stop, talk, WorkerSlot};
@@ -34,7 +35,8 @@ impl PartialEq for MovePanelProps {
 pub fn move_panel(props: &MovePanelProps) -> Html {
     let state = &props.state;
     let dispatch = state.dispatcher();
-    let running = state.running_plan();
+    let running = state.running_plan().cloned();
+    let now_iso = || String::from(js_sys::Date::new_0().to_iso_string());
     let on_upload = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -44,19 +46,13 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     let name = file.name();
                     if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        dispatch.dispatch(Action::SetRunningPlan(Some(Source {
-                            name,
-                            text: text.as_string().unwrap_or_default(),
-                        })));
+                        let source = Source { name, text: text.as_string().unwrap_or_default() };
+                        dispatch.dispatch(Action::UploadRunning { source, at: now_iso() });
                     }
                 });
             }
             input.set_value("");
         })
-    };
-    let on_use_last = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetRunningPlan(None)))
     };
     let on_spare = {
         let dispatch = dispatch.clone();
@@ -67,9 +63,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     let on_plan_move = {
         let (state, worker, running) = (state.clone(), props.worker.clone(), running.clone());
         Callback::from(move |_: MouseEvent| {
-            let Ok(Some(running)) = running.clone() else { return };
+            let Some(running) = running.clone() else { return };
             let dispatch = state.dispatcher();
-            dispatch.dispatch(Action::MoveStarted);
+            dispatch.dispatch(Action::MoveStarted { at_ms: js_sys::Date::now() });
             let spare = state.move_inputs.spare.clone();
             talk(
                 Request::Transition(TransitionRequest { inputs: state.inputs.request(), running, spare }),
@@ -78,23 +74,31 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             );
         })
     };
-    let source = match (&state.move_inputs.running, &running) {
-        (_, Err(e)) => html! { <div class="errors" data-testid="running-plan-error">{ e.clone() }</div> },
-        (Some(s), Ok(Some(p))) => html! { <span>{ format!("{} ({} GPUs)", s.name, p.gpu_count) }</span> },
-        (None, Ok(Some(p))) => html! { <span>{ format!("the last plan ({} GPUs)", p.gpu_count) }</span> },
-        (_, Ok(None)) => {
-            html! { <span class="muted">{ "no plan yet: solve first, or upload the running plan" }</span> }
-        }
+    let source = html! {
+        <>
+            { match &state.move_inputs.deployed {
+                Some(d) => html! {
+                    <span data-testid="running-plan">{ format!("{} GPUs, {} at {}", d.plan.gpu_count, d.from, d.when()) }</span>
+                },
+                None => html! {
+                    <span class="muted" data-testid="running-plan">
+                        { "none yet: mark a plan deployed (under the plan above), or upload the running plan" }
+                    </span>
+                },
+            } }
+            if let Some(e) = &state.move_inputs.upload_error {
+                <div class="errors" data-testid="running-plan-error" role="alert">{ e.clone() }</div>
+            }
+        </>
     };
     let on_cancel = {
         let (dispatch, worker) = (dispatch.clone(), props.worker.clone());
         Callback::from(move |_: MouseEvent| {
             stop(&worker);
-            dispatch.dispatch(Action::MoveCancelled);
+            dispatch.dispatch(Action::MoveCancelled { at_ms: js_sys::Date::now() });
         })
     };
     let run = &state.move_run;
-    let status = if run.running { Some(run.describe("planning the move")) } else { run.note.clone() };
     let busy = state.busy();
     html! {
         <section class="moves">
@@ -112,22 +116,17 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     <span>{ "Upload a running plan (JSON)" }</span>
                     <input type="file" accept=".json,application/json" data-testid="running-plan-input" onchange={on_upload} />
                 </label>
-                if state.move_inputs.running.is_some() {
-                    <button onclick={on_use_last}>{ "Use the last plan" }</button>
-                }
                 <label class="field small">
                     <span>{ "Spare GPUs" }</span>
                     <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}
-                    disabled={busy || !matches!(running, Ok(Some(_)))}>
+                    disabled={busy || running.is_none()}>
                     { if run.running { "Planning the move…" } else { "Plan the move" } }
                 </button>
                 <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
             </div>
-            if let Some(status) = status {
-                <p class={classes!("status", run.running.then_some("running"))} data-testid="move-status">{ status }</p>
-            }
+            <Progress run={run.clone()} what="planning the move" idle={run.note.clone().map(AttrValue::from)} testid="move-status" />
             if let Some(planned) = &state.planned_move {
                 <TradeOff planned={planned.clone()} on_pick={{
                     let dispatch = dispatch.clone();
@@ -138,6 +137,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
         </section>
     }
 }
+
+/// Steps drawn at first, and added by each "show more".
+const STEPS_PER_PAGE: usize = 100;
 
 #[derive(Properties, PartialEq)]
 struct TradeOffProps {
@@ -218,7 +220,16 @@ fn timeline(props: &TimelineProps) -> Html {
     let m = &props.planned.planned;
     let t = &m.transition;
     let selected = use_state(|| 0usize);
-    let states = replay(&m.running, &t.steps);
+    // Steps drawn: a 1,000-model move has thousands; more are drawn on request.
+    let drawn = use_state(|| STEPS_PER_PAGE);
+    // The GPUs after each drawn step, once per move and page of steps: selecting a step
+    // replays nothing, and a 2,000-step move replays only what is drawn.
+    let states = use_memo((props.planned.clone(), *drawn), |(p, drawn)| {
+        let steps = &p.planned.transition.steps;
+        replay(&p.planned.running, &steps[..(*drawn).min(steps.len())])
+    });
+    let palette = use_palette();
+
     let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
     let capacity = |n: usize, model: &str| -> f64 {
         states[n]
@@ -266,8 +277,9 @@ fn timeline(props: &TimelineProps) -> Html {
                 </p>
             }
             <div class="timeline-grid">
+                <div class="steps-column">
                 <ol class="steps">
-                    { for t.steps.iter().enumerate().map(|(n, s)| {
+                    { for t.steps.iter().enumerate().take(*drawn).map(|(n, s)| {
                         let selected = selected.clone();
                         let models: Vec<String> = {
                             let mut ms: Vec<String> = s.actions.iter().filter_map(|a| match a {
@@ -282,7 +294,11 @@ fn timeline(props: &TimelineProps) -> Html {
                         };
                         html! {
                             <li class={classes!((n == step).then_some("selected"))} onclick={Callback::from(move |_| selected.set(n))}>
-                                <div class="step-actions">{ s.actions.iter().map(describe).collect::<Vec<_>>().join("; ") }</div>
+                                // A button, so the keyboard selects a step too (its click reaches the item).
+                                <button type="button" class="step-actions" data-testid="move-step" aria-pressed={(n == step).to_string()}
+                                    aria-controls="move-step-gpus">
+                                    { s.actions.iter().map(describe).collect::<Vec<_>>().join("; ") }
+                                </button>
                                 <div class="step-capacity">
                                     { for models.iter().map(|model| {
                                         let floor = m.floors.iter().find(|f| &f.model == model).map_or(0.0, |f| f.floor);
@@ -290,7 +306,7 @@ fn timeline(props: &TimelineProps) -> Html {
                                         let ratio = if floor > 0.0 { (have / floor).min(2.0) / 2.0 } else { 1.0 };
                                         html! {
                                             <span class="chip" title={format!("{model}: {have:.1}/s after this step, must keep {floor:.1}/s")}>
-                                                <span class="swatch" style={format!("background:{}", model_color(model))}></span>
+                                                <span class="swatch" style={format!("background:{}", palette.color(model).fill)}></span>
                                                 { format!("{model} {have:.0}/{floor:.0}") }
                                                 <span class="bar"><span style={format!("width:{:.0}%", 100.0 * ratio)}></span></span>
                                             </span>
@@ -301,7 +317,14 @@ fn timeline(props: &TimelineProps) -> Html {
                         }
                     }) }
                 </ol>
-                <div class="before-after" data-testid="move-gpus">
+                if t.steps.len() > *drawn {
+                    <button data-testid="more-steps" onclick={{
+                        let drawn = drawn.clone();
+                        Callback::from(move |_: MouseEvent| drawn.set(*drawn + STEPS_PER_PAGE))
+                    }}>{ format!("Show {} more steps of {}", STEPS_PER_PAGE.min(t.steps.len() - *drawn), t.steps.len() - *drawn) }</button>
+                }
+                </div>
+                <div class="before-after" data-testid="move-gpus" id="move-step-gpus" aria-live="polite">
                     <h3>{ format!("Step {}: GPUs it touches", step + 1) }</h3>
                     <div class="pair">
                         <div><h4>{ "before" }</h4>{ for touched.iter().map(|&id| picture(step, id)) }</div>

@@ -76,7 +76,7 @@ pub fn profile_table(props: &ProfileTableProps) -> Html {
                 { for cells }
                 <td data-testid="file-kept">{ kept }</td>
                 <td data-testid="file-skipped" title={(!bad && !title.is_empty()).then_some(title)}>{ skipped }</td>
-                <td><button class="icon" title="remove this file" onclick={on_remove}>{ "×" }</button></td>
+                <td><button class="icon" title="remove this file" aria-label={format!("remove {}", file.name)} onclick={on_remove}>{ "×" }</button></td>
             </tr>
         }
     });

@@ -7,6 +7,7 @@
 //! - [`mig_parted`]: the mig-parted v1 config, and the GPU Operator's ConfigMap around it.
 //! - [`kubernetes`]: one Deployment per model and instance kind (mixed strategy).
 //! - [`svg`]: the GPU picture the page draws, as a standalone SVG.
+//! - [`palette`]: the model colours of the SVG and the page.
 //!
 //! Every YAML output is written by `yaml_serde`, never by string formatting.
 
@@ -15,6 +16,7 @@ pub mod mig_parted;
 pub mod moving;
 pub mod nodes;
 pub mod options;
+pub mod palette;
 pub mod svg;
 
 pub use options::{ExportOptions, DEFAULT_IMAGE, MAX_GPUS_PER_NODE};

@@ -4,14 +4,9 @@
 
 use std::fmt::Write;
 
+use super::palette::Palette;
 use crate::hardware::catalog;
 use crate::plan::Plan;
-
-/// A stable colour per model name; the page uses the same.
-pub fn model_color(model: &str) -> String {
-    let hash = model.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
-    format!("hsl({}, 62%, {}%)", hash % 360, 48 + (hash / 360) % 14)
-}
 
 /// `text` safe inside SVG text and attributes.
 fn escape(text: &str) -> String {
@@ -32,6 +27,7 @@ pub fn svg(plan: &Plan) -> String {
     };
     let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
     models.sort_unstable();
+    let palette = Palette::new(models.iter().copied());
     let legend_rows = models.len().div_ceil(4) + 1;
     let height = TOP + ROW * plan.gpus.len() as f64 + 20.0 * legend_rows as f64 + 16.0;
     let slot_w = (WIDTH - LABEL - 10.0) / slots;
@@ -65,9 +61,10 @@ pub fn svg(plan: &Plan) -> String {
         for i in &g.instances {
             let x = LABEL + slot_w * i.start as f64;
             let w = slot_w * size_of(&i.profile) - 2.0;
-            let (fill, dash, label, tip) = match &i.model {
+            let (fill, ink, dash, label, tip) = match &i.model {
                 Some(m) => (
-                    model_color(m),
+                    palette.color(m).fill,
+                    palette.color(m).ink,
                     "",
                     m.clone(),
                     format!(
@@ -81,6 +78,7 @@ pub fn svg(plan: &Plan) -> String {
                 ),
                 None => (
                     "white".into(),
+                    "#000000",
                     r#" stroke-dasharray="4 3""#,
                     "idle".into(),
                     format!("idle {} at slot {}", i.profile, i.start),
@@ -88,7 +86,7 @@ pub fn svg(plan: &Plan) -> String {
             };
             let _ = writeln!(
                 s,
-                r##"<g class="instance" data-profile="{}" data-start="{}" data-model="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{fill}" stroke="#333"{dash}/><text x="{:.1}" y="{:.1}" font-size="10">{}</text><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold">{}</text></g>"##,
+                r##"<g class="instance" data-profile="{}" data-start="{}" data-model="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{fill}" stroke="#333"{dash}/><text x="{:.1}" y="{:.1}" font-size="10" fill="{ink}">{}</text><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="{ink}">{}</text></g>"##,
                 escape(&i.profile),
                 i.start,
                 escape(i.model.as_deref().unwrap_or("")),
@@ -107,7 +105,7 @@ pub fn svg(plan: &Plan) -> String {
         s.push_str("</g>\n");
     }
     let legend_y = TOP + ROW * plan.gpus.len() as f64 + 12.0;
-    let swatches = models.iter().map(|m| (model_color(m), m.to_string())).chain([("white".into(), "idle".into())]);
+    let swatches = models.iter().map(|m| (palette.color(m).fill, m.to_string())).chain([("white".into(), "idle".into())]);
     for (k, (color, name)) in swatches.enumerate() {
         let (x, y) = (8.0 + 185.0 * (k % 4) as f64, legend_y + 20.0 * (k / 4) as f64);
         let _ = writeln!(

@@ -48,6 +48,28 @@ impl Inputs {
         }
     }
 
+    /// A fingerprint of every field (FNV-1a), to tell which inputs a plan was made for
+    /// without keeping (and saving) a copy of them: the profiles can be megabytes.
+    pub fn key(&self) -> u64 {
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        let mut eat = |text: &str| {
+            for b in text.bytes().chain([0xff]) {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        eat(&self.gpu);
+        for f in &self.profiles {
+            for field in [&f.name, &f.text, &f.model, &f.profile, &f.batch] {
+                eat(field);
+            }
+        }
+        eat(self.latency.name());
+        for field in [&self.workload.name, &self.workload.text, &self.solver, &self.time_limit_s, &self.seed] {
+            eat(field);
+        }
+        hash
+    }
+
     pub fn example() -> Inputs {
         Inputs {
             gpu: "a100-40gb".into(),
@@ -63,12 +85,15 @@ impl Inputs {
 
 /// Errors of the inputs' files, so they show next to the inputs as soon as a file lands.
 pub fn parse_errors(inputs: &Inputs) -> Vec<InputError> {
-    let mut errors = Vec::new();
-    if let Err(e) = import_all(&inputs.profiles, &inputs.gpu, inputs.latency) {
-        errors.extend(e.0);
-    }
-    if let Err(e) = parse_workload(&inputs.workload.name, &inputs.workload.text) {
-        errors.extend(e.0);
-    }
-    errors
+    [profile_errors(inputs), workload_errors(inputs)].concat()
+}
+
+/// Errors of the profiles files (importing a 1,000-model file takes a while: the reducer
+/// keeps them until the profiles, the GPU or the percentile change).
+pub fn profile_errors(inputs: &Inputs) -> Vec<InputError> {
+    import_all(&inputs.profiles, &inputs.gpu, inputs.latency).err().map(|e| e.0).unwrap_or_default()
+}
+
+pub fn workload_errors(inputs: &Inputs) -> Vec<InputError> {
+    parse_workload(&inputs.workload.name, &inputs.workload.text).err().map(|e| e.0).unwrap_or_default()
 }

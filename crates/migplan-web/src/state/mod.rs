@@ -1,14 +1,15 @@
 //! The page's one state and the reducer that owns it (as in Yew's function_todomvc).
 //! Inputs, the last plan and the last move are saved to localStorage after every change.
 
+mod deployed;
 mod inputs;
 mod run;
+mod saved;
 mod storage;
 mod table;
 #[cfg(test)]
 mod tests;
 
-#[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
 use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
@@ -23,16 +24,10 @@ use migplan_core::workflow::PhaseTimes;
 use crate::profile_files::{FileField, ProfileFile};
 use crate::protocol::{PlannedMove, Status};
 
-pub use inputs::{parse_errors, Inputs, Source};
+pub use deployed::{Deployed, MoveInputs};
+pub use inputs::{parse_errors, profile_errors, workload_errors, Inputs, Source};
 pub use run::{ProgressPoint, Run};
-pub use table::{workload_cells, workload_text};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct MoveInputs {
-    /// An uploaded running plan; without one, the last plan is the running one.
-    pub running: Option<Source>,
-    pub spare: String,
-}
+pub use table::{workload_cells, workload_rows, workload_text, NoTable, WorkloadRows};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -43,9 +38,21 @@ pub struct State {
     pub planned_move: Option<PlannedMove>,
     #[serde(default)]
     pub move_run: Run,
-    pub plan: Option<Plan>,
-    /// The inputs the plan was made from, to tell when it is out of date.
-    pub plan_inputs: Option<Inputs>,
+    /// Shared, not copied, by every state after it and by the views.
+    pub plan: Option<Rc<Plan>>,
+    /// `Inputs::key` of the inputs now, kept up to date by the reducer.
+    #[serde(default)]
+    pub inputs_key: u64,
+    /// `Inputs::key` of the inputs the plan was made from, to tell when it is out of date.
+    #[serde(default)]
+    pub plan_key: Option<u64>,
+    /// `Inputs::key` of the inputs of the solve under way (or the last one): what its plans
+    /// are for, however the inputs change while it runs.
+    #[serde(default)]
+    pub solving_key: Option<u64>,
+    /// The profiles files' errors, kept until they change (see `profile_errors`).
+    #[serde(default)]
+    pub profile_errors: Vec<InputError>,
     pub run: Run,
     /// Problems found in the inputs: parse errors at once, the rest when solving.
     pub errors: Vec<InputError>,
@@ -60,14 +67,19 @@ fn default_gpus_per_node() -> String {
 
 impl State {
     pub fn new(inputs: Inputs) -> State {
-        let errors = parse_errors(&inputs);
+        let profile_errors = profile_errors(&inputs);
+        let errors = [profile_errors.clone(), workload_errors(&inputs)].concat();
+        let inputs_key = inputs.key();
         State {
             inputs,
-            move_inputs: MoveInputs { running: None, spare: "0".into() },
+            move_inputs: MoveInputs { deployed: None, upload_error: None, spare: "0".into() },
             planned_move: None,
             move_run: Run::default(),
             plan: None,
-            plan_inputs: None,
+            inputs_key,
+            plan_key: None,
+            solving_key: None,
+            profile_errors,
             run: Run::default(),
             errors,
             gpus_per_node: default_gpus_per_node(),
@@ -84,29 +96,8 @@ impl State {
         Ok(options)
     }
 
-    /// The saved state, or the example on a first visit (`true`: nothing was saved).
-    #[cfg(target_arch = "wasm32")]
-    pub fn load() -> (State, bool) {
-        match storage::load().and_then(|text| serde_json::from_str::<State>(&text).ok()) {
-            Some(mut s) => {
-                // A run cannot survive a reload.
-                s.run.running = false;
-                s.move_run.running = false;
-                (s, false)
-            }
-            None => (State::new(Inputs::example()), true),
-        }
-    }
-
-    /// Saves the state in the browser (localStorage); the error says why it could not be
-    /// (storage full, storage disabled), for the page to tell the user.
-    #[cfg(target_arch = "wasm32")]
-    pub fn save(&self) -> Result<(), String> {
-        storage::save(&serde_json::to_string(self).map_err(|e| e.to_string())?)
-    }
-
     pub fn plan_is_current(&self) -> bool {
-        self.plan_inputs.as_ref() == Some(&self.inputs)
+        self.plan_key == Some(self.inputs_key)
     }
 
     /// True while the worker plans or moves: one run at a time.
@@ -114,20 +105,9 @@ impl State {
         self.run.running || self.move_run.running
     }
 
-    /// The running plan a move starts from: the uploaded one, else the last plan.
-    pub fn running_plan(&self) -> Result<Option<Plan>, String> {
-        match &self.move_inputs.running {
-            Some(source) => serde_json::from_str(&source.text).map(Some).map_err(|e| {
-                format!(
-                    "{}, line {}, column {}: not a plan: {}",
-                    source.name,
-                    e.line(),
-                    e.column(),
-                    e.to_string().split(" at line ").next().unwrap_or_default()
-                )
-            }),
-            None => Ok(self.plan.clone()),
-        }
+    /// The running plan a move starts from: the one the user marked deployed or uploaded.
+    pub fn running_plan(&self) -> Option<&Plan> {
+        self.move_inputs.deployed.as_ref().map(|d| &d.plan)
     }
 }
 
@@ -149,7 +129,10 @@ pub enum Action {
     SetSeed(String),
     SetGpusPerNode(String),
     LoadExample,
-    Started,
+    /// A solve starts, at this time of the page's clock (ms), for the current inputs.
+    Started {
+        at_ms: f64,
+    },
     Progress {
         status: Status,
         plan: Option<Plan>,
@@ -157,18 +140,33 @@ pub enum Action {
     Done(Plan, PhaseTimes),
     /// The worker refused the inputs (a solve or a move).
     Failed(Vec<InputError>),
-    Cancelled,
+    /// The user stopped the solve, at this time of the page's clock (ms).
+    Cancelled {
+        at_ms: f64,
+    },
     /// The worker could not start or crashed.
     WorkerError(String),
-    SetRunningPlan(Option<Source>),
+    /// The plan on screen is what now runs on the cluster (at: ISO time).
+    MarkDeployed {
+        at: String,
+    },
+    /// An uploaded plan file is what runs on the cluster.
+    UploadRunning {
+        source: Source,
+        at: String,
+    },
     SetSpare(String),
-    MoveStarted,
+    MoveStarted {
+        at_ms: f64,
+    },
     MoveProgress {
         status: Status,
         planned: Option<PlannedMove>,
     },
     MoveDone(PlannedMove),
-    MoveCancelled,
+    MoveCancelled {
+        at_ms: f64,
+    },
     Clear,
 }
 
@@ -217,15 +215,16 @@ impl State {
             Action::SetSeed(seed) => s.inputs.seed = seed,
             Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
-            Action::Started => {
-                s.run = Run::started();
-                s.errors = parse_errors(&s.inputs);
+            Action::Started { at_ms } => {
+                s.run = Run::started(at_ms);
+                s.solving_key = Some(s.inputs_key);
+                s.errors = s.input_errors();
             }
             Action::Progress { status, plan } => {
                 s.run.heard(status);
                 if let Some(plan) = plan {
-                    s.plan = Some(plan);
-                    s.plan_inputs = Some(s.inputs.clone());
+                    s.plan = Some(Rc::new(plan));
+                    s.plan_key = s.solving_key;
                 }
             }
             Action::Done(plan, phases) => {
@@ -233,18 +232,30 @@ impl State {
                 s.run.phases = Some(phases);
                 s.run.phase = Some(Phase::Stopped(plan.solver.termination));
                 s.run.elapsed_ms = plan.solver.elapsed_ms;
-                s.run.lower_bound = Some(plan.bound.lower);
+                s.run.bound(plan.solver.elapsed_ms, plan.bound.lower);
                 s.run.point(plan.solver.elapsed_ms, plan.gpu_count);
-                s.plan = Some(plan);
-                s.plan_inputs = Some(s.inputs.clone());
+                s.plan = Some(Rc::new(plan));
+                s.plan_key = s.solving_key;
                 s.errors.clear();
             }
-            Action::SetRunningPlan(source) => s.move_inputs.running = source,
+            Action::MarkDeployed { at } => {
+                if let Some(plan) = &s.plan {
+                    s.move_inputs.deployed = Some(Deployed { plan: Plan::clone(plan), from: "marked deployed on this page".into(), at });
+                    s.move_inputs.upload_error = None;
+                }
+            }
+            Action::UploadRunning { source, at } => match Deployed::upload(&source, at) {
+                Ok(deployed) => {
+                    s.move_inputs.deployed = Some(deployed);
+                    s.move_inputs.upload_error = None;
+                }
+                Err(e) => s.move_inputs.upload_error = Some(e),
+            },
             Action::SetSpare(spare) => s.move_inputs.spare = spare,
-            Action::MoveStarted => {
-                s.move_run = Run::started();
+            Action::MoveStarted { at_ms } => {
+                s.move_run = Run::started(at_ms);
                 s.planned_move = None;
-                s.errors = parse_errors(&s.inputs);
+                s.errors = s.input_errors();
             }
             Action::MoveProgress { status, planned } => {
                 s.move_run.heard(status);
@@ -267,17 +278,20 @@ impl State {
                 }
                 s.errors = errors;
             }
-            Action::Cancelled => {
+            Action::Cancelled { at_ms } => {
+                s.run.elapsed_ms = s.run.elapsed_at(at_ms);
                 s.run.running = false;
                 s.run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
                 s.run.note = Some(match &s.plan {
-                    Some(p) if s.plan_is_current() => {
+                    Some(p) if s.plan_key.is_some() && s.plan_key == s.solving_key => {
                         format!("cancelled: kept the best plan found, {} GPUs", p.gpu_count)
                     }
-                    _ => "cancelled before a plan was found".into(),
+                    Some(_) => "cancelled before a plan for these inputs was found: the plan shown is an earlier one".into(),
+                    None => "cancelled before a plan was found".into(),
                 });
             }
-            Action::MoveCancelled => {
+            Action::MoveCancelled { at_ms } => {
+                s.move_run.elapsed_ms = s.move_run.elapsed_at(at_ms);
                 s.move_run.running = false;
                 s.move_run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
                 s.move_run.note = Some(match &s.planned_move {
@@ -292,9 +306,20 @@ impl State {
             }
             Action::Clear => s = State::new(Inputs::example()),
         }
+        if s.inputs != self.inputs {
+            s.inputs_key = s.inputs.key();
+            if (&s.inputs.profiles, &s.inputs.gpu, s.inputs.latency) != (&self.inputs.profiles, &self.inputs.gpu, self.inputs.latency) {
+                s.profile_errors = profile_errors(&s.inputs);
+            }
+        }
         if inputs_changed {
-            s.errors = parse_errors(&s.inputs);
+            s.errors = s.input_errors();
         }
         s
+    }
+
+    /// The errors of the inputs' files as they are now.
+    fn input_errors(&self) -> Vec<InputError> {
+        [self.profile_errors.clone(), workload_errors(&self.inputs)].concat()
     }
 }

@@ -1,4 +1,4 @@
-//! Where the state is kept between visits: localStorage, under one key (the state's JSON).
+//! Where the state is kept between visits: localStorage, under the keys of `saved`.
 //!
 //! Plain `web_sys::Storage` rather than gloo-storage: gloo panics when the browser refuses
 //! localStorage altogether (storage disabled for the site), and a save that fails must be
@@ -6,9 +6,6 @@
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsValue;
-
-#[cfg(target_arch = "wasm32")]
-const STORAGE_KEY: &str = "migplan.state.v1";
 
 /// Why the browser refused to store the state, in words for the page, from the name and
 /// message of the exception it threw.
@@ -40,14 +37,14 @@ fn local_storage() -> Result<web_sys::Storage, String> {
     }
 }
 
-/// What was saved, if anything was and the browser lets us read it.
+/// What was saved under `key`, if anything was and the browser lets us read it.
 #[cfg(target_arch = "wasm32")]
-pub fn load() -> Option<String> {
-    local_storage().ok()?.get_item(STORAGE_KEY).ok()?
+pub fn load(key: &str) -> Option<String> {
+    local_storage().ok()?.get_item(key).ok()?
 }
 
-/// Saves `text`; the error says why the browser would not keep it.
+/// Saves `text` under `key`; the error says why the browser would not keep it.
 #[cfg(target_arch = "wasm32")]
-pub fn save(text: &str) -> Result<(), String> {
-    local_storage()?.set_item(STORAGE_KEY, text).map_err(|e| reason(&e))
+pub fn save(key: &str, text: &str) -> Result<(), String> {
+    local_storage()?.set_item(key, text).map_err(|e| reason(&e))
 }

@@ -1,24 +1,50 @@
 //! The workload CSV as the rows of an editable table, and back.
 
-/// Workload rows as editable cells (model, rate, slo_ms), read leniently so that a value
-/// that does not parse still shows in the table. `None` when the text is not a CSV with
-/// those three columns.
-pub fn workload_cells(text: &str) -> Option<Vec<[String; 3]>> {
+/// Why a workload is not shown as a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoTable {
+    Json,
+    /// The header lacks model, rate or slo_ms (or there is no header).
+    Columns,
+    /// A row has more or fewer fields than the header (often a number written 2,500): a
+    /// table of it would show the values in the wrong columns.
+    Ragged,
+}
+
+/// Workload rows as editable cells (model, rate, slo_ms) with each row's line in the file,
+/// read leniently so that a value that does not parse still shows in the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadRows {
+    pub cells: Vec<[String; 3]>,
+    pub lines: Vec<u64>,
+}
+
+pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
     if text.trim_start().starts_with('{') {
-        return None;
+        return Err(NoTable::Json);
     }
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader.headers().ok()?.iter().map(|h| h.to_ascii_lowercase()).collect();
-    let column = |name: &str| headers.iter().position(|h| h == name);
+    let headers: Vec<String> =
+        reader.headers().map_err(|_| NoTable::Columns)?.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let column = |name: &str| headers.iter().position(|h| h == name).ok_or(NoTable::Columns);
     let (m, r, s) = (column("model")?, column("rate")?, column("slo_ms")?);
-    let mut rows = Vec::new();
+    let mut rows = WorkloadRows { cells: Vec::new(), lines: Vec::new() };
     for record in reader.records() {
-        let record = record.ok()?;
+        let record = record.map_err(|_| NoTable::Ragged)?;
+        if record.len() != headers.len() {
+            return Err(NoTable::Ragged);
+        }
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
-        rows.push([cell(m), cell(r), cell(s)]);
+        rows.cells.push([cell(m), cell(r), cell(s)]);
+        rows.lines.push(record.position().map_or(0, |p| p.line()));
     }
-    Some(rows)
+    Ok(rows)
+}
+
+/// The cells of [`workload_rows`], when the workload is a table.
+pub fn workload_cells(text: &str) -> Option<Vec<[String; 3]>> {
+    workload_rows(text).ok().map(|rows| rows.cells)
 }
 
 /// The cells written back as the workload CSV.

@@ -29,7 +29,7 @@ fn plan_for(inputs: &Inputs) -> Plan {
 
 #[test]
 fn a_plan_is_current_until_an_input_changes() {
-    let s = State::new(Inputs::example()).after(Action::Started);
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
     assert!(s.run.running);
     let plan = plan_for(&s.inputs);
     let s = s.after(Action::Done(plan, PhaseTimes::default()));
@@ -41,11 +41,11 @@ fn a_plan_is_current_until_an_input_changes() {
 
 #[test]
 fn cancel_keeps_the_streamed_plan_and_says_so() {
-    let s = State::new(Inputs::example()).after(Action::Started);
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
     let plan = plan_for(&s.inputs);
     let status = Status { best_gpus: Some(plan.gpu_count), lower_bound: 1, elapsed_ms: 5, phase: Phase::Improved };
     let s = s.after(Action::Progress { status, plan: Some(plan.clone()) });
-    let s = s.after(Action::Cancelled);
+    let s = s.after(Action::Cancelled { at_ms: 9.0 });
     assert!(!s.run.running);
     assert_eq!(s.plan.as_ref().map(|p| p.gpu_count), Some(plan.gpu_count));
     assert!(s.run.note.as_deref().unwrap().contains("kept the best plan"));
@@ -133,4 +133,113 @@ fn dropped_profiler_files_are_edited_removed_and_planned_with_their_located_rows
     let s = s.after(Action::RemoveProfileFile(0));
     assert_eq!(s.inputs.profiles.len(), 1);
     assert!(s.errors.is_empty());
+}
+
+
+#[test]
+fn a_plan_arriving_after_an_edit_is_for_the_inputs_it_was_solved_for() {
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let plan = plan_for(&s.inputs);
+    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    cells[0][1] = "12345".into();
+    let s = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
+    let status = Status { best_gpus: Some(plan.gpu_count), lower_bound: 1, elapsed_ms: 5, phase: Phase::Improved };
+    let s = s.after(Action::Progress { status, plan: Some(plan.clone()) });
+    assert!(!s.plan_is_current(), "streamed plan shown as current for edited inputs");
+    let s = s.after(Action::Done(plan.clone(), PhaseTimes::default()));
+    assert!(!s.plan_is_current(), "final plan shown as current for edited inputs");
+    // A seed changed during a solve is an edit too, and cancel says the plan is not for it.
+    let s = s.after(Action::Started { at_ms: 2.0 }).after(Action::SetSeed("7".into())).after(Action::Cancelled { at_ms: 9.0 });
+    assert!(s.run.note.as_deref().unwrap().contains("earlier one"), "{:?}", s.run.note);
+}
+
+#[test]
+fn cancel_before_any_plan_of_this_solve_says_the_plan_shown_is_earlier() {
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
+    let s = s.after(Action::SetSeed("3".into())).after(Action::Started { at_ms: 2.0 }).after(Action::Cancelled { at_ms: 9.0 });
+    assert!(s.plan.is_some());
+    assert!(s.run.note.as_deref().unwrap().contains("earlier one"), "{:?}", s.run.note);
+}
+
+#[test]
+fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let first = plan_for(&s.inputs);
+    let s = s.after(Action::Done(first.clone(), PhaseTimes::default()));
+    assert_eq!(s.running_plan(), None, "a solved plan is not running until the user says so");
+    let s = s.after(Action::MarkDeployed { at: "2026-11-25T16:05:00.000Z".into() });
+    assert_eq!(s.running_plan(), Some(&first));
+    assert_eq!(s.move_inputs.deployed.as_ref().unwrap().when(), "2026-11-25 16:05 UTC");
+    // Solving a new workload leaves the running plan alone.
+    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    cells[0][1] = (cells[0][1].parse::<f64>().unwrap() * 3.0).to_string();
+    let s = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
+    let s = s.after(Action::Started { at_ms: 2.0 });
+    let second = plan_for(&s.inputs);
+    let s = s.after(Action::Done(second, PhaseTimes::default()));
+    assert_eq!(s.running_plan(), Some(&first));
+    // A reload keeps it.
+    let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back.running_plan(), Some(&first));
+    // An upload replaces it; a file that is not a plan is refused and the old one kept.
+    let bad = Source { name: "x.json".into(), text: "{\"gpu\": 3}".into() };
+    let s = s.after(Action::UploadRunning { source: bad, at: "t".into() });
+    assert!(s.move_inputs.upload_error.as_deref().unwrap().starts_with("x.json, line 1"));
+    assert_eq!(s.running_plan(), Some(&first));
+    let good = Source { name: "run.json".into(), text: serde_json::to_string(s.plan.as_ref().unwrap()).unwrap() };
+    let s = s.after(Action::UploadRunning { source: good, at: "t".into() });
+    assert_eq!(s.running_plan(), s.plan.as_deref());
+    assert_eq!((s.move_inputs.deployed.as_ref().unwrap().from.as_str(), s.move_inputs.upload_error.as_ref()), ("run.json", None));
+}
+
+#[test]
+fn progress_keeps_each_new_bound_and_best_count_with_its_time() {
+    let mut s = State::new(Inputs::example()).after(Action::Started { at_ms: 1000.0 });
+    for (t, best, bound) in [(1, None, 0), (5, None, 3), (9, Some(6), 3), (20, Some(6), 4), (30, Some(5), 4)] {
+        let status = Status { best_gpus: best, lower_bound: bound, elapsed_ms: t, phase: Phase::Improved };
+        s = s.after(Action::Progress { status, plan: None });
+    }
+    let pairs = |ps: &[ProgressPoint]| ps.iter().map(|p| (p.elapsed_ms, p.gpus)).collect::<Vec<_>>();
+    assert_eq!(pairs(&s.run.points), [(9, 6), (30, 5)]);
+    assert_eq!(pairs(&s.run.bounds), [(5, 3), (20, 4)]);
+    // The time goes on between reports while the run runs.
+    assert_eq!(s.run.elapsed_at(1000.0 + 18_000.0), 18_000);
+    assert!(s.run.describe("solving", 18_000).contains("18.0 s; best so far 5 GPUs, found at 0.0 s"));
+}
+
+#[test]
+fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
+    assert_eq!(workload_rows("{\"workload\": []}"), Err(NoTable::Json));
+    assert_eq!(workload_rows("modle,rate,slo\nbert,1,2\n"), Err(NoTable::Columns));
+    assert_eq!(workload_rows("model,rate,slo_ms\nbert,2,500,100\n"), Err(NoTable::Ragged));
+    // Each row's line is the one the core's errors name, so the page can mark the bad cell.
+    let text = "# a comment\nmodel,rate,slo_ms\n\nbert,2,5\nvit,x,4\n";
+    let rows = workload_rows(text).unwrap();
+    assert_eq!(rows.cells[1][1], "x");
+    assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
+}
+
+
+#[test]
+fn a_save_writes_only_the_parts_that_changed_and_loads_back_whole() {
+    use std::collections::HashMap;
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
+    let s = s.after(Action::MarkDeployed { at: "2026-11-25T16:05:00.000Z".into() });
+    let mut store: HashMap<&str, String> = saved::changed_parts(&s, None).unwrap().into_iter().collect();
+    assert_eq!(store.len(), saved::KEYS.len());
+    assert_eq!(saved::assemble(&store).unwrap(), s);
+    // A keystroke in the workload writes the main key alone, and a small one.
+    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    cells[0][1] = "77".into();
+    let edited = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
+    let parts = saved::changed_parts(&edited, Some(&s)).unwrap();
+    assert_eq!(parts.iter().map(|p| p.0).collect::<Vec<_>>(), [saved::MAIN]);
+    assert!(parts[0].1.len() < s.inputs.profiles[0].text.len() / 4, "{} bytes", parts[0].1.len());
+    store.extend(parts);
+    assert_eq!(saved::assemble(&store).unwrap(), edited);
+    // A save of an earlier version (the whole state under the main key) still loads.
+    let old: HashMap<&str, String> = [(saved::MAIN, serde_json::to_string(&s).unwrap())].into();
+    assert_eq!(saved::assemble(&old).unwrap(), s);
 }

@@ -64,20 +64,19 @@ impl CsvTable {
             csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
         let csv_error = |e: csv::Error| {
             let line = e.position().map(|p| p.line());
+            let mut hint = format!("expected CSV columns {expected}");
             let message = match e.kind() {
                 csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    if len > expected_len {
+                        // The usual cause: a number such as 2,500 read as two fields.
+                        hint += "; a number with a thousands separator (2,500) splits into two fields: write 2500";
+                    }
                     format!("this row has {len} fields but the header has {expected_len}")
                 }
                 csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
                 _ => e.to_string(),
             };
-            InputError {
-                file: file.to_string(),
-                line,
-                column: None,
-                message,
-                hint: Some(format!("expected CSV columns {expected}")),
-            }
+            InputError { file: file.to_string(), line, column: None, message, hint: Some(hint) }
         };
         let headers: Vec<String> =
             reader.headers().map_err(csv_error)?.iter().map(|h| h.to_ascii_lowercase()).collect();
@@ -183,6 +182,12 @@ impl CsvRow<'_> {
         let v = self.field(column);
         match v.parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(x),
+            // Refused rather than guessed: "2,500" is 2500 in one locale and 2.5 in another.
+            _ if v.contains(',') && v.replace(',', "").parse::<f64>().is_ok() => Err(self.error(
+                column,
+                format!("`{v}` has a comma in it"),
+                &format!("write numbers without thousands separators and with a decimal point: {}", v.replace(',', "")),
+            )),
             _ => Err(self.error(column, format!("`{v}` is not a number"), "write a plain decimal number such as 12.5")),
         }
     }

@@ -171,3 +171,19 @@ fn reads_the_gpu_column_and_names_an_unknown_gpu() {
         r#"{"profiles":[{"model":"bert","profile":"3g","batch":8,"latency_ms":20,"throughput":900,"gpu":"a30-24gb"}]}"#;
     assert_eq!(parse_profiles("p.json", json).unwrap()[0].gpu.as_deref(), Some("a30-24gb"));
 }
+
+#[test]
+fn a_thousands_separator_is_refused_with_the_number_written_plainly() {
+    // Quoted, the comma stays in the field: refused, never read as 2 or 2.5.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,\"2,500\",100\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")));
+    assert!(e.message.contains("`2,500` has a comma"), "{e}");
+    assert!(e.hint.as_deref().unwrap().ends_with(": 2500"), "{e}");
+    // Unquoted, it splits the row: the extra field is named as the likely cause.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2,500,100\n"));
+    assert_eq!(e.line, Some(2));
+    assert!(e.hint.as_deref().unwrap().contains("thousands separator (2,500)"), "{e}");
+    // A row short of a field says nothing of separators.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2\n"));
+    assert!(!e.hint.as_deref().unwrap().contains("separator"), "{e}");
+}

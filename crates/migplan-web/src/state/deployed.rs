@@ -1,0 +1,54 @@
+//! What runs on the cluster: the plan the user marked deployed or uploaded, with when. Only
+//! the user says so; solving a new workload never changes it, so a move starts from what
+//! actually runs.
+
+use migplan_core::plan::Plan;
+use serde::{Deserialize, Serialize};
+
+use super::inputs::Source;
+
+/// The running plan, where it came from and when the user set it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deployed {
+    pub plan: Plan,
+    /// "marked deployed on this page", or the uploaded file's name.
+    pub from: String,
+    /// When the user marked or uploaded it, as an ISO 8601 UTC time.
+    pub at: String,
+}
+
+impl Deployed {
+    /// An uploaded plan file, or why it is not a plan.
+    pub fn upload(source: &Source, at: String) -> Result<Deployed, String> {
+        serde_json::from_str(&source.text)
+            .map(|plan| Deployed { plan, from: source.name.clone(), at })
+            .map_err(|e| {
+                format!(
+                    "{}, line {}, column {}: not a plan: {}",
+                    source.name,
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                )
+            })
+    }
+
+    /// "2026-11-25 16:05 UTC" from the ISO time the browser gave.
+    pub fn when(&self) -> String {
+        match (self.at.get(..10), self.at.get(11..16)) {
+            (Some(day), Some(time)) => format!("{day} {time} UTC"),
+            _ => self.at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MoveInputs {
+    /// The running plan a move starts from: set only when the user says what runs.
+    #[serde(default)]
+    pub deployed: Option<Deployed>,
+    /// Why the last uploaded running plan was refused.
+    #[serde(default)]
+    pub upload_error: Option<String>,
+    pub spare: String,
+}

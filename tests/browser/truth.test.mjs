@@ -1,0 +1,126 @@
+// The page says only what is so: a plan is marked out of date when the inputs changed during
+// its solve; the running plan is the one the user marked deployed; the progress chart draws
+// both lines with their points and its time runs on; no warning from the worker's start.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell } from "./harness.mjs";
+
+let site, browser;
+before(async () => {
+  site = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+test("a rate edited during a solve leaves the arriving plan marked out of date, with the old demand", async () => {
+  const files = await generated(300, 3);
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.fill("[data-testid=time-limit]", "3");
+  await page.click("[data-testid=solve]");
+  await page.waitForFunction(() => /solving/.test(document.querySelector("[data-testid=status]").textContent));
+  const model = await page.locator("table.workload tbody tr:not(.spacer)").first().locator("input").first().inputValue();
+  const old = await rateCell(page).inputValue();
+  await rateCell(page).fill("4321");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=solve]").disabled, null, { timeout: 60000 });
+  assert.ok(await page.isVisible(".stale"), "the plan solved for the old rate is marked out of date");
+  assert.match(await page.textContent(".stale"), /inputs changed/);
+  const demand = await page.$$eval("table.models tbody tr", (rows, model) => {
+    const row = rows.find((r) => r.cells[0].textContent.trim() === model);
+    return row && Number(row.cells[1].textContent);
+  }, model);
+  assert.equal(demand, Number(old), "the plan's table shows the demand it was solved for");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the mouse wheel over the focused seed box does not change the seed", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.focus("[data-testid=seed]");
+  const before = await page.inputValue("[data-testid=seed]");
+  const box = await page.locator("[data-testid=seed]").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(200);
+  assert.equal(await page.inputValue("[data-testid=seed]"), before);
+  assert.ok(!(await page.isVisible(".stale")), "the plan is still current");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Solve, then Plan the move, moves from the deployed plan, not from the new one", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  const deployed = await settledCount(page);
+  assert.ok(await page.isDisabled("[data-testid=plan-move]"), "no running plan before one is marked deployed");
+  await page.click("[data-testid=mark-deployed]");
+  assert.match(await page.textContent("[data-testid=running-plan]"), new RegExp(`^${deployed} GPUs, marked deployed on this page at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
+  await rateCell(page).fill(String(Number(await rateCell(page).inputValue()) * 3));
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  assert.match(await page.textContent("[data-testid=running-plan]"), new RegExp(`^${deployed} GPUs`), "solving left the running plan alone");
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page);
+  const [, from, to, steps] = (await page.textContent("[data-testid=move-summary]")).match(/(\d+) → (\d+) GPUs in (\d+) steps/).map(Number);
+  assert.equal(from, deployed);
+  assert.ok(to >= from && steps >= 1, `${from} → ${to} in ${steps} steps`);
+  // A reload keeps the running plan.
+  await page.reload();
+  await page.waitForSelector("[data-testid=gpu-count]");
+  assert.match(await page.textContent("[data-testid=running-plan]"), new RegExp(`^${deployed} GPUs, marked deployed`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the progress chart draws the best line and the bound with points, and the time runs on", async () => {
+  const files = await generated(300, 3);
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.fill("[data-testid=time-limit]", "300");
+  await page.click("[data-testid=solve]");
+  await page.waitForSelector("[data-testid=progress-chart] .best-line .point", { timeout: 60000 });
+  const elapsed = () => page.$eval("[data-testid=status]", (e) => Number(e.dataset.elapsedMs));
+  const first = await elapsed();
+  await page.waitForTimeout(1200);
+  const later = await elapsed();
+  assert.ok(later >= first + 900, `the status's time runs on between reports: ${first} then ${later} ms`);
+  assert.match(await page.textContent("[data-testid=status]"), /solving: .*\(\d+\.\d s; best so far \d+ GPUs, found at/);
+  await page.click("[data-testid=cancel]");
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector("[data-testid=status]").textContent));
+  const lines = await page.$$eval("[data-testid=progress-chart] g", (gs) => Object.fromEntries(gs.map((g) => [
+    g.getAttribute("class"), { length: g.querySelector("path").getTotalLength(), points: g.querySelectorAll(".point").length },
+  ])));
+  for (const line of ["best-line", "bound-line"]) {
+    assert.ok(lines[line]?.points >= 1, `${line} has points: ${JSON.stringify(lines)}`);
+    assert.ok(lines[line].length > 10, `${line} has length: ${JSON.stringify(lines)}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the favicon is served and cached for offline use, and the worker starts without a warning", async () => {
+  const { context, page, errors, warnings } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  const icon = await page.$eval("link[rel=icon]", (l) => l.href);
+  const response = await page.request.get(icon);
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()["content-type"], /svg/);
+  await page.waitForFunction(() => document.documentElement.dataset.offlineReady === "true", null, { timeout: 30000 });
+  const cached = await page.evaluate(async (icon) => Boolean(await caches.match(icon, { ignoreSearch: true })), icon);
+  assert.ok(cached, "the favicon is in the offline cache");
+  assert.deepEqual(warnings.filter((w) => /deprecated/i.test(w)), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
