@@ -30,6 +30,8 @@ test("picking a point of the trade-off shows a move touching that many running G
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(site.url);
   const running = await settledCount(page);
+  // The plan above is what runs.
+  await page.click("[data-testid=mark-deployed]");
   // Every model's demand falls by 30%: keeping more running GPUs as they are costs GPUs.
   const rows = page.locator("table.workload tbody tr");
   for (let i = 0; i < (await rows.count()); i++) {

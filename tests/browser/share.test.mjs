@@ -169,6 +169,8 @@ test("an embedded planner leaves the saved inputs of the full page alone", async
   await page.goto(site.url);
   await settledCount(page);
   await page.fill("[data-testid=time-limit]", "7");
+  // The full page saves once the typing pauses.
+  await page.waitForFunction(() => (localStorage.getItem("migplan.state.v1") ?? "").includes('"time_limit_s":"7"'));
   const saved = await page.evaluate(() => localStorage.getItem("migplan.state.v1"));
   const embedded = await context.newPage();
   await embedded.goto(`${site.url}?embed`);
