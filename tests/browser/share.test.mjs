@@ -14,6 +14,18 @@ after(async () => {
   site?.close();
 });
 
+/** The page's address once it has stayed the same for a while (it follows edits after a pause). */
+async function settledAddress(page) {
+  let last = page.url();
+  for (let still = 0; still < 3; ) {
+    await page.waitForTimeout(300);
+    const now = page.url();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 async function freshPage(viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -56,8 +68,9 @@ test("a share link opened in a fresh browser reproduces the inputs and the GPU c
   const inputs = await shownInputs(page);
   assert.match(inputs.seed, /^\d+$/);
   assert.ok(inputs.workload.includes("4100"));
-  // The address bar is the link, and the history did not grow with each edit.
-  const link = page.url();
+  // The address bar is the link (once the edits have paused), and the history did not grow
+  // with each edit.
+  const link = await settledAddress(page);
   assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
   // Copy link puts the same link on the clipboard.
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });

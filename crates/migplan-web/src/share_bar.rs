@@ -4,10 +4,11 @@
 //! link", "Embed" (the `<iframe>` snippet) and, when the inputs are too large for a link,
 //! the offer of a JSON download instead. The codec is `share`.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::deploy::download;
+use crate::saving::use_settled;
 use crate::share::{self, Shared, MAX_LINK_CHARS};
 use crate::state::{Inputs, State};
 
@@ -26,6 +27,20 @@ fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
+/// Whether the page was opened by a reload (the navigation timing entry says so).
+fn was_reloaded() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let entry = js_sys::Reflect::get(&window, &"performance".into())
+        .ok()
+        .and_then(|p| js_sys::Reflect::get(&p, &"getEntriesByType".into()).ok().map(|f| (p, f)))
+        .and_then(|(p, f)| f.dyn_into::<js_sys::Function>().ok()?.call1(&p, &"navigation".into()).ok())
+        .map(|entries| js_sys::Array::from(&entries).get(0));
+    entry
+        .and_then(|e| js_sys::Reflect::get(&e, &"type".into()).ok())
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| t == "reload")
+}
+
 /// The state a link in the address holds, else the saved one (`load`); an embedded page
 /// without a link shows the example and never reads or writes the saved inputs.
 pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
@@ -40,9 +55,11 @@ pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
     let (state, plan_now) = match link {
         Some(shared) if embed => (shared.into_state(), true),
         Some(shared) => {
-            // A reload: the address is the link of the saved inputs, whose plan is kept.
+            // The address is the link of the saved inputs (whose plan is kept), or a reload
+            // came before the address caught up with the last edit: the saved inputs are the
+            // user's latest then.
             let (saved, nothing_saved) = load();
-            if Shared::of(&saved) == shared {
+            if Shared::of(&saved) == shared || (was_reloaded() && !nothing_saved) {
                 (saved, nothing_saved)
             } else {
                 (shared.into_state(), true)
@@ -63,6 +80,14 @@ fn page_address() -> String {
 
 /// The fragment value of `shared`, or its length when it is too long for a link.
 pub fn link_value(shared: &Shared) -> Result<String, usize> {
+    // Deflate shrinks these inputs (CSV text in JSON) a few times, never near this much: past
+    // it no link can hold them, and deflating megabytes (1,000 models' profiles) would block
+    // the page for a tenth of a second after every pause in typing. Base64 adds a third.
+    const BEYOND_DEFLATE: usize = 24;
+    let raw = shared.to_json().len();
+    if raw / BEYOND_DEFLATE * 4 / 3 > MAX_LINK_CHARS {
+        return Err(raw / BEYOND_DEFLATE * 4 / 3);
+    }
     let value = share::encode(shared);
     if value.len() > MAX_LINK_CHARS {
         Err(value.len())
@@ -108,13 +133,28 @@ fn follow_in_address_bar(value: Option<&str>) {
     }
 }
 
-/// Keeps the address bar equal to the share link of the current inputs. Called by the page
-/// itself, beside the save, so that a reload never finds a saved state newer than the link in
-/// the address (the link would win, and the last edit be lost).
+/// Keeps the address bar equal to the share link of the current inputs. Settled like the save
+/// (and at once when the page is hidden), so that a reload never finds a saved state newer
+/// than the link in the address (the link would win, and the last edit be lost).
+/// The link is deflated once the typing pauses (`use_settled`), not on every keystroke: at
+/// 1,000 models the inputs are megabytes.
 #[hook]
 pub fn use_address_follows(state: &State) -> Result<String, usize> {
-    let value = use_memo(Shared::of(state), link_value);
-    use_effect_with(value.clone(), |value| follow_in_address_bar(value.as_ref().as_ref().ok().map(String::as_str)));
+    let value = use_state_eq(|| link_value(&Shared::of(state)));
+    {
+        // The address is the link from the first paint on.
+        let value = value.clone();
+        use_effect_with((), move |_| follow_in_address_bar(value.as_ref().ok().map(String::as_str)));
+    }
+    let follow = {
+        let value = value.clone();
+        move |shared: Shared| {
+            let link = link_value(&shared);
+            follow_in_address_bar(link.as_ref().ok().map(String::as_str));
+            value.set(link);
+        }
+    };
+    use_settled(&Shared::of(state), follow);
     (*value).clone()
 }
 
@@ -150,7 +190,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                     { for link_error }
                     <div class="errors" role="status" data-testid="link-too-large">
                         { format!(
-                            "These inputs are too large for a link ({} KB encoded, over {} KB): the address \
+                            "These inputs are too large for a link (at least {} KB encoded, over {} KB): the address \
                              does not carry them. Download them as JSON to share them instead.",
                             chars / 1024, MAX_LINK_CHARS / 1024
                         ) }
