@@ -1,21 +1,14 @@
 // Without a mouse and for assistive technology: an axe-core scan of the page with a plan and
 // a move finds no serious or critical violation; upload → solve → deploy → move runs with the
 // keyboard alone; the instance details show on focus; progress and results are announced.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { serve, launch, generated, settledCount, solvedForInputs, movePlanned, openPage } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, solvedForInputs, movePlanned, openPage } from "./harness.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 /** Presses Tab until `selector` has the focus; fails after `max` presses. */
 async function tabTo(page, selector, max = 150) {

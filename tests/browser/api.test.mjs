@@ -1,20 +1,13 @@
 // The JS API (dist/api/migplan.js) and its example page, in headless Chromium: the plan it
 // returns passes `migplan validate`; rows as objects, errors, and AbortSignal.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, readFile } from "node:fs/promises";
 import path from "node:path";
-import { serve, launch, generated, cli, root } from "./harness.mjs";
+import { withSiteAndBrowser, generated, cli, root } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 const example = path.join(root, "static/examples");
 

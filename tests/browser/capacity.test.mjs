@@ -1,19 +1,12 @@
 // The capacity panel on the bundled example: the comparison table and the growth chart,
 // point by point against `migplan compare` and `migplan sweep`.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { serve, launch, cli, settledCount, root } from "./harness.mjs";
+import { withSiteAndBrowser, cli, settledCount, root } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 const example = path.join(root, "static/examples");
 const inputs = ["--gpu", "a100-40gb", "--profiles", path.join(example, "a100-40gb-profiles.csv"),

@@ -1,21 +1,14 @@
 // Input problems read as one line per cause, with the count and the likely cause; the bad cell
 // is marked; a wrong header or a thousands separator is said as such.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { serve, launch, settledCount, openPage, rateCell } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, openPage, rateCell } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 async function file(name, text) {
   const f = path.join(await mkdtemp(path.join(tmpdir(), "migplan-errors-")), name);

@@ -1,23 +1,16 @@
 // The page's deployment downloads in headless Chromium: the mig-parted YAML, the GPU Operator
 // ConfigMap and the Kubernetes manifests parsed back and counted against the plan, each the
 // text the CLI's `migplan export` writes for the same plan; the SVG opened in Chromium.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { serve, launch, settledCount, cli } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, cli } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 async function downloaded(page, format) {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid=download-${format}]`)]);

@@ -1,5 +1,6 @@
 // Shared by the browser tests and the browser benchmark: serve dist/ on 127.0.0.1, launch
 // Debian's headless Chromium, and run the native CLI for comparison.
+import { before, after } from "node:test";
 import { createServer } from "node:http";
 import { readFile, mkdtemp } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
@@ -110,6 +111,23 @@ export async function movePlanned(page, timeout = 60000) {
  * requests leaving the page, failed responses, CSP refusals and warnings of the page or its
  * workers. Resolves to { context, page, errors, warnings }.
  */
+/**
+ * Serves dist/ and launches Chromium before the calling file's tests, closes both after
+ * them; `set(site, browser)` hands them to the file.
+ */
+export function withSiteAndBrowser(set) {
+  let site, browser;
+  before(async () => {
+    site = await serve();
+    browser = await launch();
+    set(site, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    site?.close();
+  });
+}
+
 export async function openPage(browser, site, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -124,6 +142,8 @@ export async function openPage(browser, site, viewport = { width: 1280, height: 
   });
   const listen = (m) => {
     if (m.type() === "warning" || m.type() === "error") warnings.push(m.text());
+    // The page's own files all pass its Content-Security-Policy.
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
   };
   page.on("console", listen);
   page.on("worker", (w) => w.on("console", listen));

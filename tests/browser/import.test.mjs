@@ -1,21 +1,14 @@
 // Profiler files dropped on the page: the file table, an edit in it, and the plan they give,
 // against the native CLI on the same files.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile, mkdtemp, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { serve, launch, cli, root, settledCount, solvedForInputs } from "./harness.mjs";
+import { withSiteAndBrowser, cli, root, settledCount, solvedForInputs } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 const fixtures = path.join(root, "tests/fixtures/import");
 const dropped = ["resnet50@3g.20gb@b8.csv", "bert@1g.5gb@b2.csv", "tinybert_MIG_profile_9.csv"];

@@ -1,19 +1,12 @@
 // The move panel's trade-off: extra GPUs against running GPUs touched. Picking a point shows
 // its move, and the timeline's steps touch exactly that many running GPUs.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { serve, launch, settledCount, movePlanned, root } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, movePlanned, root } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 /** The running GPUs (ids below `running`, as migplan numbers a plan) the timeline's steps act on. */
 async function runningTouchedByTimeline(page, running) {

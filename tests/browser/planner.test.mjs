@@ -1,38 +1,17 @@
 // The web app end to end in headless Chromium, against the native CLI as the reference.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, mkdir, readFile, readdir } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { serve, launch, generated, cliPlan, settledCount, root, dist, upload, solvedForInputs, movePlanned } from "./harness.mjs";
+import { withSiteAndBrowser, generated, cliPlan, settledCount, root, dist, upload, solvedForInputs, movePlanned, openPage } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
-async function freshPage(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("request", (r) => {
-    if (!r.url().startsWith(site.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) errors.push(`request left the page: ${r.url()}`);
-  });
-  // Nothing the page, its worker or the service worker loads may be missing.
-  context.on("response", (r) => {
-    if (r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
-  });
-  // The page's own files all pass its Content-Security-Policy.
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  return { context, page, errors };
+/** A page in a fresh context, collecting what must never happen (`harness.openPage`). */
+function freshPage(viewport) {
+  return openPage(browser, site, viewport);
 }
 
 /** The example's GPU count by the CLI. */

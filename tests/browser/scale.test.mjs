@@ -1,19 +1,12 @@
 // At 1,000 models the page stays a page: GPUs by layout shape with counts (each opened on
 // demand), long tables drawing only the rows in view. Timings are in bench.mjs, not here.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, generated, settledCount, upload, solvedForInputs, openPage } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, openPage } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 test("a 1,000-model plan shows its GPUs by layout shape with counts, and each shape opens", async () => {
   const files = await generated(1000, 1);

@@ -1,18 +1,11 @@
 // Share links, the embedded planner and its host page, in headless Chromium.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, generated, settledCount, upload, solvedForInputs } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, openPage } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 /** The page's address once it has stayed the same for a while (it follows edits after a pause). */
 async function settledAddress(page) {
@@ -26,18 +19,9 @@ async function settledAddress(page) {
   return last;
 }
 
-async function freshPage(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  context.on("response", (r) => {
-    if (r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
-  });
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  return { context, page, errors };
+/** A page in a fresh context, collecting what must never happen (`harness.openPage`). */
+function freshPage(viewport) {
+  return openPage(browser, site, viewport);
 }
 
 /** The inputs as the page shows them. */

@@ -1,19 +1,12 @@
 // The page says only what is so: a plan is marked out of date when the inputs changed during
 // its solve; the running plan is the one the user marked deployed; the progress chart draws
 // both lines with their points and its time runs on; no warning from the worker's start.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell } from "./harness.mjs";
 
 let site, browser;
-before(async () => {
-  site = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
 test("a rate edited during a solve leaves the arriving plan marked out of date, with the old demand", async () => {
   const files = await generated(300, 3);
