@@ -10,20 +10,9 @@ use serde_json::Value;
 /// A generated A100-40GB case and the same models on an H100-80GB at 2.3 times the
 /// throughput, in one profiles file with a `gpu` column (profiles by their short form).
 fn two_type_case(name: &str, models: &str) -> (PathBuf, PathBuf) {
-    let dir = scratch(name);
-    let o = migplan(&[
-        "generate",
-        "--gpu",
-        "a100-40gb",
-        "--models",
-        models,
-        "--seed",
-        "2",
-        "--out-dir",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let generated = std::fs::read_to_string(dir.join("profiles.csv")).unwrap();
+    let (one_type, workload) = generated(name, models.parse().unwrap(), 2);
+    let dir = one_type.parent().unwrap().to_path_buf();
+    let generated = std::fs::read_to_string(&one_type).unwrap();
     let mut two = String::from("model,profile,batch,latency_ms,throughput,gpu\n");
     for line in generated.lines().skip(1).filter(|l| !l.starts_with('#')) {
         let f: Vec<&str> = line.split(',').collect();
@@ -34,7 +23,18 @@ fn two_type_case(name: &str, models: &str) -> (PathBuf, PathBuf) {
     }
     let profiles = dir.join("two.csv");
     std::fs::write(&profiles, two).unwrap();
-    (profiles, dir.join("workload.csv"))
+    (profiles, workload)
+}
+
+/// `migplan generate` of an A100-40GB workload into scratch folder `name`: (profiles, workload).
+fn generated(name: &str, models: u32, seed: u64) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let (models, seed) = (models.to_string(), seed.to_string());
+    let args =
+        ["generate", "--gpu", "a100-40gb", "--models", &models, "--seed", &seed, "--out-dir", dir.to_str().unwrap()];
+    let o = migplan(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (dir.join("profiles.csv"), dir.join("workload.csv"))
 }
 
 fn run_json(args: &[&str]) -> Value {
@@ -141,20 +141,7 @@ fn compare_prints_each_type_and_the_mix() {
 
 #[test]
 fn sweep_is_monotone_and_each_row_is_a_multiplier() {
-    let dir = scratch("sweep");
-    let o = migplan(&[
-        "generate",
-        "--gpu",
-        "a100-40gb",
-        "--models",
-        "10",
-        "--seed",
-        "5",
-        "--out-dir",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
-    let (p, w) = (dir.join("profiles.csv"), dir.join("workload.csv"));
+    let (p, w) = generated("sweep", 10, 5);
     let o = migplan(&[
         "sweep",
         "--gpu",
@@ -189,20 +176,7 @@ fn sweep_is_monotone_and_each_row_is_a_multiplier() {
 
 #[test]
 fn headroom_is_planned_for_and_reported_beside_the_plan_without() {
-    let dir = scratch("headroom");
-    let o = migplan(&[
-        "generate",
-        "--gpu",
-        "a100-40gb",
-        "--models",
-        "8",
-        "--seed",
-        "3",
-        "--out-dir",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
-    let (p, w) = (dir.join("profiles.csv"), dir.join("workload.csv"));
+    let (p, w) = generated("headroom", 8, 3);
     let plan = run_json(&[
         "plan",
         "--gpu",
