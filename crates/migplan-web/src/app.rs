@@ -12,8 +12,8 @@ use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
 use crate::protocol::Request;
 use crate::results::Results;
-use crate::share_bar::{opening, use_address_follows, ShareBar};
 use crate::saving::use_saved;
+use crate::share_bar::{opening, use_address_follows, ShareBar};
 use crate::state::{Action, State};
 use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 

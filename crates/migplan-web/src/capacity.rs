@@ -85,7 +85,9 @@ pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
     };
     let body = match &*shown {
         Shown::Nothing => html! { <p class="muted">{ "Press Compare and sweep." }</p> },
-        Shown::Running => html! { <p class="status running" data-testid="capacity-status">{ "planning every type and multiplier…" }</p> },
+        Shown::Running => {
+            html! { <p class="status running" data-testid="capacity-status">{ "planning every type and multiplier…" }</p> }
+        }
         Shown::Failed(errors) => html! {
             <div class="errors" data-testid="capacity-errors">{ for errors.iter().map(|e| html! { <p>{ e.clone() }</p> }) }</div>
         },

@@ -21,7 +21,9 @@ impl ErrorGroup {
     /// The likely cause in the page's words.
     pub fn cause(&self) -> Option<String> {
         match &self.gpu_of_profiles {
-            Some(gpu) => Some(format!("these profiles are {}'s, not the chosen GPU's: switch GPU?", gpu.to_uppercase())),
+            Some(gpu) => {
+                Some(format!("these profiles are {}'s, not the chosen GPU's: switch GPU?", gpu.to_uppercase()))
+            }
             None => self.first().hint.clone(),
         }
     }
@@ -51,7 +53,10 @@ fn shape(message: &str) -> String {
 
 /// The GPU a "these profiles are X's" hint of `problem::Problem::build` names.
 fn gpu_named_by(hint: &str) -> Option<String> {
-    catalog::all_gpus().into_iter().map(|g| g.id.to_string()).find(|id| hint.starts_with(&format!("these profiles are {id}'s")))
+    catalog::all_gpus()
+        .into_iter()
+        .map(|g| g.id.to_string())
+        .find(|id| hint.starts_with(&format!("these profiles are {id}'s")))
 }
 
 /// `errors` grouped by cause, groups in the order of their first error.
@@ -112,6 +117,9 @@ mod tests {
 
     #[test]
     fn shapes_blank_quoted_values_and_numbers() {
-        assert_eq!(shape("`7g.40gb` is not a MIG profile of a100-80gb (94 rows)"), "`` is not a MIG profile of a#-#gb (# rows)");
+        assert_eq!(
+            shape("`7g.40gb` is not a MIG profile of a100-80gb (94 rows)"),
+            "`` is not a MIG profile of a#-#gb (# rows)"
+        );
     }
 }

@@ -66,8 +66,10 @@ fn shape_row(props: &ShapeRowProps) -> Html {
     let g = &props.group;
     let first = &props.plan.gpus[g.configs[0].0];
     let mixes = g.configs.len();
-    let picture = |(index, count): (usize, usize)| html! {
-        <GpuPicture gpu={props.gpu.clone()} instances={props.plan.gpus[index].clone()} label={format!("× {count}")} />
+    let picture = |(index, count): (usize, usize)| {
+        html! {
+            <GpuPicture gpu={props.gpu.clone()} instances={props.plan.gpus[index].clone()} label={format!("× {count}")} />
+        }
     };
     if mixes == 1 {
         return html! { <div class="shape" data-testid="shape">{ picture(g.configs[0]) }</div> };

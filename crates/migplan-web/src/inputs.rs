@@ -184,7 +184,8 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
         Ok(rows) => format!("{} ({} rows)", i.workload.name, rows.cells.len()),
         Err(_) => i.workload.name.clone(),
     };
-    let workload_errors: Rc<Vec<_>> = Rc::new(state.errors.iter().filter(|e| e.file == i.workload.name).cloned().collect());
+    let workload_errors: Rc<Vec<_>> =
+        Rc::new(state.errors.iter().filter(|e| e.file == i.workload.name).cloned().collect());
     html! {
         <section class="inputs">
             <h2>{ "Inputs" }</h2>

@@ -85,9 +85,9 @@ mod tests {
             gpu(3, &[("3g.20gb", 4, "a"), ("4g.20gb", 0, "b")]),
         ];
         let groups = shape_groups(&plan);
-        assert_eq!(groups, [
-            ShapeGroup { configs: vec![(0, 2), (2, 1)], gpus: 3 },
-            ShapeGroup { configs: vec![(1, 1)], gpus: 1 },
-        ]);
+        assert_eq!(
+            groups,
+            [ShapeGroup { configs: vec![(0, 2), (2, 1)], gpus: 3 }, ShapeGroup { configs: vec![(1, 1)], gpus: 1 },]
+        );
     }
 }

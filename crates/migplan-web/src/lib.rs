@@ -21,6 +21,8 @@ pub mod deploy;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
+pub mod error_list;
+#[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu_groups;
@@ -46,8 +48,6 @@ pub mod worker_client;
 pub mod worker_entry;
 #[cfg(target_arch = "wasm32")]
 pub mod workload_table;
-#[cfg(target_arch = "wasm32")]
-pub mod error_list;
 
 /// The JS API's exports (`gpus`, `layouts`, `plan`), so that this binary carries them.
 #[cfg(target_arch = "wasm32")]

@@ -134,7 +134,8 @@ fn messages_round_trip_as_json() {
 fn a_capacity_request_compares_and_sweeps_the_example() {
     let mut inputs = request(crate::examples::A100_WORKLOAD);
     inputs.solver = "auto".into();
-    let capacity = CapacityRequest { inputs, types: String::new(), from: "0.5".into(), to: "2".into(), steps: "4".into() };
+    let capacity =
+        CapacityRequest { inputs, types: String::new(), from: "0.5".into(), to: "2".into(), steps: "4".into() };
     let mut messages = Vec::new();
     handle(&Request::Capacity(capacity.clone()), &mut |m| messages.push(m));
     let Some(WorkerMessage::Capacity { compare, growth }) = messages.last() else { panic!("{messages:?}") };

@@ -55,7 +55,8 @@ pub fn progress(props: &ProgressProps) -> Html {
     let run = &props.run;
     let now = use_now(run.running);
     let elapsed = run.elapsed_at(now);
-    let status = if run.running { Some(AttrValue::from(run.describe(&props.what, elapsed))) } else { props.idle.clone() };
+    let status =
+        if run.running { Some(AttrValue::from(run.describe(&props.what, elapsed))) } else { props.idle.clone() };
     // What a screen reader hears: the status without the ticking time, so it speaks on
     // each new best plan and when the run ends, not four times a second.
     let announce = match (run.running, run.points.last()) {

@@ -74,7 +74,8 @@ pub fn use_settled<T: Clone + PartialEq + 'static>(value: &T, settle: impl Fn(T)
                 if let Some(w) = window {
                     let _ = w.remove_event_listener_with_callback("pagehide", listener.as_ref().unchecked_ref());
                     if let Some(d) = w.document() {
-                        let _ = d.remove_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
+                        let _ = d
+                            .remove_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
                     }
                 }
             }

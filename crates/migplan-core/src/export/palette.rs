@@ -44,7 +44,8 @@ fn nth(i: usize) -> Color {
     let hue = (i as f64 * GOLDEN_DEGREES) % 360.0;
     let lightness = LIGHTNESS[(i / 8) % LIGHTNESS.len()];
     let (r, g, b) = hsl_to_rgb(hue, 0.62, lightness);
-    let fill = format!("#{:02x}{:02x}{:02x}", (r * 255.0).round() as u8, (g * 255.0).round() as u8, (b * 255.0).round() as u8);
+    let fill =
+        format!("#{:02x}{:02x}{:02x}", (r * 255.0).round() as u8, (g * 255.0).round() as u8, (b * 255.0).round() as u8);
     // WCAG relative luminance; the better of black and white gives at least 4.58:1.
     let linear = |c: f64| if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
     let luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
@@ -73,17 +74,25 @@ mod tests {
     use super::*;
 
     fn hue_of(fill: &str) -> f64 {
-        let v: Vec<f64> = (0..3).map(|k| u8::from_str_radix(&fill[1 + 2 * k..3 + 2 * k], 16).unwrap() as f64 / 255.0).collect();
+        let v: Vec<f64> =
+            (0..3).map(|k| u8::from_str_radix(&fill[1 + 2 * k..3 + 2 * k], 16).unwrap() as f64 / 255.0).collect();
         let (max, min) = (v.iter().cloned().fold(0.0, f64::max), v.iter().cloned().fold(1.0, f64::min));
         let d = max - min;
-        let h = if max == v[0] { ((v[1] - v[2]) / d).rem_euclid(6.0) } else if max == v[1] { (v[2] - v[0]) / d + 2.0 } else { (v[0] - v[1]) / d + 4.0 };
+        let h = if max == v[0] {
+            ((v[1] - v[2]) / d).rem_euclid(6.0)
+        } else if max == v[1] {
+            (v[2] - v[0]) / d + 2.0
+        } else {
+            (v[0] - v[1]) / d + 4.0
+        };
         h * 60.0
     }
 
     #[test]
     fn neighbours_in_name_order_get_hues_far_apart() {
         let p = Palette::new(["densenet121", "densenet169", "densenet201", "resnet50"]);
-        let hues: Vec<f64> = ["densenet121", "densenet169", "densenet201"].iter().map(|m| hue_of(&p.color(m).fill)).collect();
+        let hues: Vec<f64> =
+            ["densenet121", "densenet169", "densenet201"].iter().map(|m| hue_of(&p.color(m).fill)).collect();
         for w in hues.windows(2) {
             let gap = (w[0] - w[1]).abs().min(360.0 - (w[0] - w[1]).abs());
             assert!(gap > 90.0, "{hues:?}");
@@ -93,7 +102,8 @@ mod tests {
     #[test]
     fn the_ink_contrasts_with_every_fill_at_aa() {
         let lum = |hex: &str| {
-            let v: Vec<f64> = (0..3).map(|k| u8::from_str_radix(&hex[1 + 2 * k..3 + 2 * k], 16).unwrap() as f64 / 255.0).collect();
+            let v: Vec<f64> =
+                (0..3).map(|k| u8::from_str_radix(&hex[1 + 2 * k..3 + 2 * k], 16).unwrap() as f64 / 255.0).collect();
             let linear = |c: f64| if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
             0.2126 * linear(v[0]) + 0.7152 * linear(v[1]) + 0.0722 * linear(v[2])
         };

@@ -105,7 +105,8 @@ pub fn svg(plan: &Plan) -> String {
         s.push_str("</g>\n");
     }
     let legend_y = TOP + ROW * plan.gpus.len() as f64 + 12.0;
-    let swatches = models.iter().map(|m| (palette.color(m).fill, m.to_string())).chain([("white".into(), "idle".into())]);
+    let swatches =
+        models.iter().map(|m| (palette.color(m).fill, m.to_string())).chain([("white".into(), "idle".into())]);
     for (k, (color, name)) in swatches.enumerate() {
         let (x, y) = (8.0 + 185.0 * (k % 4) as f64, legend_y + 20.0 * (k / 4) as f64);
         let _ = writeln!(

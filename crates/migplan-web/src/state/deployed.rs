@@ -20,17 +20,15 @@ pub struct Deployed {
 impl Deployed {
     /// An uploaded plan file, or why it is not a plan.
     pub fn upload(source: &Source, at: String) -> Result<Deployed, String> {
-        serde_json::from_str(&source.text)
-            .map(|plan| Deployed { plan, from: source.name.clone(), at })
-            .map_err(|e| {
-                format!(
-                    "{}, line {}, column {}: not a plan: {}",
-                    source.name,
-                    e.line(),
-                    e.column(),
-                    e.to_string().split(" at line ").next().unwrap_or_default()
-                )
-            })
+        serde_json::from_str(&source.text).map(|plan| Deployed { plan, from: source.name.clone(), at }).map_err(|e| {
+            format!(
+                "{}, line {}, column {}: not a plan: {}",
+                source.name,
+                e.line(),
+                e.column(),
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            )
+        })
     }
 
     /// "2026-11-25 16:05 UTC" from the ISO time the browser gave.

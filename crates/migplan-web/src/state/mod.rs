@@ -240,7 +240,8 @@ impl State {
             }
             Action::MarkDeployed { at } => {
                 if let Some(plan) = &s.plan {
-                    s.move_inputs.deployed = Some(Deployed { plan: Plan::clone(plan), from: "marked deployed on this page".into(), at });
+                    s.move_inputs.deployed =
+                        Some(Deployed { plan: Plan::clone(plan), from: "marked deployed on this page".into(), at });
                     s.move_inputs.upload_error = None;
                 }
             }
@@ -286,7 +287,9 @@ impl State {
                     Some(p) if s.plan_key.is_some() && s.plan_key == s.solving_key => {
                         format!("cancelled: kept the best plan found, {} GPUs", p.gpu_count)
                     }
-                    Some(_) => "cancelled before a plan for these inputs was found: the plan shown is an earlier one".into(),
+                    Some(_) => {
+                        "cancelled before a plan for these inputs was found: the plan shown is an earlier one".into()
+                    }
                     None => "cancelled before a plan was found".into(),
                 });
             }
@@ -308,7 +311,9 @@ impl State {
         }
         if s.inputs != self.inputs {
             s.inputs_key = s.inputs.key();
-            if (&s.inputs.profiles, &s.inputs.gpu, s.inputs.latency) != (&self.inputs.profiles, &self.inputs.gpu, self.inputs.latency) {
+            if (&s.inputs.profiles, &s.inputs.gpu, s.inputs.latency)
+                != (&self.inputs.profiles, &self.inputs.gpu, self.inputs.latency)
+            {
                 s.profile_errors = profile_errors(&s.inputs);
             }
         }

@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 
+use super::State;
 #[cfg(target_arch = "wasm32")]
 use super::{profile_errors, storage, Inputs};
-use super::State;
 
 /// The main key, which earlier versions filled with the whole state (still read).
 pub const MAIN: &str = "migplan.state.v1";

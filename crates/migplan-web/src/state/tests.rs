@@ -135,7 +135,6 @@ fn dropped_profiler_files_are_edited_removed_and_planned_with_their_located_rows
     assert!(s.errors.is_empty());
 }
 
-
 #[test]
 fn a_plan_arriving_after_an_edit_is_for_the_inputs_it_was_solved_for() {
     let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
@@ -149,7 +148,10 @@ fn a_plan_arriving_after_an_edit_is_for_the_inputs_it_was_solved_for() {
     let s = s.after(Action::Done(plan.clone(), PhaseTimes::default()));
     assert!(!s.plan_is_current(), "final plan shown as current for edited inputs");
     // A seed changed during a solve is an edit too, and cancel says the plan is not for it.
-    let s = s.after(Action::Started { at_ms: 2.0 }).after(Action::SetSeed("7".into())).after(Action::Cancelled { at_ms: 9.0 });
+    let s = s
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::SetSeed("7".into()))
+        .after(Action::Cancelled { at_ms: 9.0 });
     assert!(s.run.note.as_deref().unwrap().contains("earlier one"), "{:?}", s.run.note);
 }
 
@@ -157,7 +159,10 @@ fn a_plan_arriving_after_an_edit_is_for_the_inputs_it_was_solved_for() {
 fn cancel_before_any_plan_of_this_solve_says_the_plan_shown_is_earlier() {
     let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
     let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
-    let s = s.after(Action::SetSeed("3".into())).after(Action::Started { at_ms: 2.0 }).after(Action::Cancelled { at_ms: 9.0 });
+    let s = s
+        .after(Action::SetSeed("3".into()))
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::Cancelled { at_ms: 9.0 });
     assert!(s.plan.is_some());
     assert!(s.run.note.as_deref().unwrap().contains("earlier one"), "{:?}", s.run.note);
 }
@@ -190,7 +195,10 @@ fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
     let good = Source { name: "run.json".into(), text: serde_json::to_string(s.plan.as_ref().unwrap()).unwrap() };
     let s = s.after(Action::UploadRunning { source: good, at: "t".into() });
     assert_eq!(s.running_plan(), s.plan.as_deref());
-    assert_eq!((s.move_inputs.deployed.as_ref().unwrap().from.as_str(), s.move_inputs.upload_error.as_ref()), ("run.json", None));
+    assert_eq!(
+        (s.move_inputs.deployed.as_ref().unwrap().from.as_str(), s.move_inputs.upload_error.as_ref()),
+        ("run.json", None)
+    );
 }
 
 #[test]
@@ -219,7 +227,6 @@ fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
     assert_eq!(rows.cells[1][1], "x");
     assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
 }
-
 
 #[test]
 fn a_save_writes_only_the_parts_that_changed_and_loads_back_whole() {
