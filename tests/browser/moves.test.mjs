@@ -3,17 +3,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
 import { withSiteAndBrowser, settledCount, movePlanned, root } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 
-/** The running GPUs (ids below `running`, as migplan numbers a plan) the timeline's steps act on. */
-async function runningTouchedByTimeline(page, running) {
+/** The GPUs the timeline's steps act on: running ones (ids below `running`, as migplan
+ * numbers a plan) and added ones (ids from `running` on). */
+async function timelineGpus(page, running) {
   const actions = await page.$$eval("[data-testid=move] ol.steps .step-actions", (els) => els.map((e) => e.textContent));
-  const ids = new Set();
-  for (const text of actions) for (const m of text.matchAll(/GPU (\d+)/g)) if (Number(m[1]) < running) ids.add(Number(m[1]));
-  return ids.size;
+  const touched = new Set(), added = new Set();
+  for (const text of actions) for (const m of text.matchAll(/GPU (\d+)/g)) (Number(m[1]) < running ? touched : added).add(Number(m[1]));
+  return { touched: touched.size, added: added.size };
+}
+
+/** The running GPUs the timeline's steps act on. */
+async function runningTouchedByTimeline(page, running) {
+  return (await timelineGpus(page, running)).touched;
 }
 
 test("picking a point of the trade-off shows a move touching that many running GPUs", async () => {
@@ -63,6 +71,21 @@ test("picking a point of the trade-off shows a move touching that many running G
   );
   assert.ok(touched[0] > touched[k], `the trade-off ${touched} trades nothing`);
   assert.equal(await runningTouchedByTimeline(page, running), touched[0]);
+  // The move's deploy configs name the nodes it repartitions, and parse as mig-parted's.
+  for (const [testid, operator] of [["move-mig-parted", false], ["move-gpu-operator", true]]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid=${testid}]`)]);
+    const text = await readFile(await download.path(), "utf8");
+    const [, changed, all] = text.match(/^# migplan move: (\d+) nodes? to repartition \(of (\d+) running/).map(Number);
+    assert.equal(all, Math.ceil(running / 8), text.split("\n")[0]);
+    // Only nodes holding a touched running GPU (a touched GPU whose instances only change
+    // model keeps its partitioning) and new nodes for added GPUs.
+    const { added } = await timelineGpus(page, running);
+    assert.ok(changed <= Math.min(touched[0], all) + Math.ceil(added / 8), `${changed} nodes for ${touched[0]} GPUs touched, ${added} added`);
+    const doc = parse(text);
+    const config = parse(operator ? doc.data["config.yaml"] : text);
+    assert.equal(config.version, "v1");
+    assert.ok(changed === 0 || Object.keys(config["mig-configs"]).length >= 1, text);
+  }
   await page.locator("section.moves").screenshot({ path: path.join(root, "target/screenshots/tradeoff-1280.png") });
   assert.deepEqual(errors, []);
   await context.close();

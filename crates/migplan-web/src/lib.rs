@@ -31,6 +31,8 @@ pub mod inputs;
 #[cfg(target_arch = "wasm32")]
 pub mod model_table;
 #[cfg(target_arch = "wasm32")]
+pub mod move_deploy;
+#[cfg(target_arch = "wasm32")]
 pub mod moves;
 #[cfg(target_arch = "wasm32")]
 pub mod profile_table;

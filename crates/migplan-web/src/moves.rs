@@ -14,6 +14,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::gpu::{use_palette, GpuPicture};
+use crate::move_deploy::MoveDeploy;
 use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::{Action, Source, State};
@@ -132,6 +133,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     let dispatch = dispatch.clone();
                     Callback::from(move |picked| dispatch.dispatch(Action::MoveDone(picked)))
                 }} />
+                <MoveDeploy planned={planned.clone()} options={state.export_options()} />
                 <Timeline planned={planned.clone()} />
             }
         </section>

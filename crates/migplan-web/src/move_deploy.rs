@@ -1,0 +1,40 @@
+//! The move's deploy configs: mig-parted's config, or the GPU Operator's ConfigMap, naming only
+//! the nodes whose GPUs the move repartitions (and new nodes), so an operator relabels and
+//! drains just those.
+
+use migplan_core::export::moving::render_move;
+use migplan_core::export::ExportOptions;
+use yew::prelude::*;
+
+use crate::deploy::download;
+use crate::protocol::PlannedMove;
+
+#[derive(Properties, PartialEq)]
+pub struct MoveDeployProps {
+    pub planned: PlannedMove,
+    /// The page's GPUs per node, or why they cannot be used.
+    pub options: Result<ExportOptions, String>,
+}
+
+#[function_component(MoveDeploy)]
+pub fn move_deploy(props: &MoveDeployProps) -> Html {
+    let options = match &props.options {
+        Ok(options) => options.clone(),
+        Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
+    };
+    let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
+        let (planned, options) = (props.planned.planned.clone(), options.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let text = render_move(&planned.running, &planned.target, &planned.transition, &options, operator);
+            download(file, "application/yaml", &text);
+        });
+        html! { <button data-testid={testid} {onclick}>{ label }</button> }
+    };
+    html! {
+        <div class="row move-deploy">
+            <span class="muted">{ "Configs for the nodes this move repartitions:" }</span>
+            { button("mig-parted config", "migplan-move-mig-parted.yaml", false, "move-mig-parted") }
+            { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", true, "move-gpu-operator") }
+        </div>
+    }
+}
