@@ -19,10 +19,21 @@ async function tabTo(page, selector, max = 150) {
   assert.fail(`Tab never reached ${selector}`);
 }
 
-/** Opens the file input that has the focus with the keyboard and chooses `file`. */
-async function chooseWithKeyboard(page, file) {
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
-  await chooser.setFiles(file);
+/**
+ * Tabs to the file input `selector`, opens it with Space and chooses `file`. A re-render may
+ * take the focus between the Tab and the key (the page settles the share link after a
+ * pause), so it tabs back and tries again, with the keyboard still.
+ */
+async function chooseWithKeyboard(page, selector, file) {
+  for (let attempt = 1; ; attempt++) {
+    await tabTo(page, selector);
+    try {
+      const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 10000 }), page.keyboard.press("Space")]);
+      return chooser.setFiles(file);
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 test("upload, solve, mark deployed, edit and plan the move with the keyboard alone", async () => {
@@ -31,10 +42,8 @@ test("upload, solve, mark deployed, edit and plan the move with the keyboard alo
   await page.goto(site.url);
   await settledCount(page);
   await page.evaluate(() => document.activeElement?.blur());
-  await tabTo(page, "[data-testid=profiles-input]");
-  await chooseWithKeyboard(page, files.profiles);
-  await tabTo(page, "[data-testid=workload-input]");
-  await chooseWithKeyboard(page, files.workload);
+  await chooseWithKeyboard(page, "[data-testid=profiles-input]", files.profiles);
+  await chooseWithKeyboard(page, "[data-testid=workload-input]", files.workload);
   await page.waitForFunction(() => /\(24 rows\)/.test(document.body.textContent));
   await tabTo(page, "[data-testid=solve]");
   await page.keyboard.press("Enter");
