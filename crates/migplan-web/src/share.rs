@@ -60,8 +60,31 @@ impl Shared {
 
 /// The fragment's value, `<version>.<data>` (without `#s=`).
 pub fn encode(shared: &Shared) -> String {
-    let deflated = miniz_oxide::deflate::compress_to_vec(shared.to_json().as_bytes(), 9);
+    encode_json(&shared.to_json())
+}
+
+fn encode_json(json: &str) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// The fragment value of `shared`, or (at least) its length when it is too long for a link.
+pub fn link_value(shared: &Shared) -> Result<String, usize> {
+    // Deflate shrinks these inputs (CSV text in JSON) a few times, never near this much: past
+    // it no link can hold them, and deflating megabytes (1,000 models' profiles) would block
+    // the page for a tenth of a second after every pause in typing. Base64 adds a third.
+    const BEYOND_DEFLATE: usize = 24;
+    let json = shared.to_json();
+    let at_least = json.len() / BEYOND_DEFLATE * 4 / 3;
+    if at_least > MAX_LINK_CHARS {
+        return Err(at_least);
+    }
+    let value = encode_json(&json);
+    if value.len() > MAX_LINK_CHARS {
+        Err(value.len())
+    } else {
+        Ok(value)
+    }
 }
 
 /// The state a fragment value holds, or why it cannot be opened, in words for the page.
@@ -108,6 +131,14 @@ mod tests {
         state.gpus_per_node = "4".into();
         state.move_inputs.spare = "2".into();
         Shared::of(&state)
+    }
+
+    #[test]
+    fn a_link_value_is_the_encoding_or_how_far_past_the_limit_it_is() {
+        assert_eq!(link_value(&example()), Ok(encode(&example())));
+        let mut huge = example();
+        huge.inputs.workload.text = "m,1,1\n".repeat(MAX_LINK_CHARS * 40 / 6);
+        assert!(link_value(&huge).is_err_and(|chars| chars > MAX_LINK_CHARS));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::deploy::download;
 use crate::saving::use_settled;
-use crate::share::{self, Shared, MAX_LINK_CHARS};
+use crate::share::{self, link_value, Shared, MAX_LINK_CHARS};
 use crate::state::{Inputs, State};
 
 /// How the page starts.
@@ -76,24 +76,6 @@ fn page_address() -> String {
     location()
         .map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default()))
         .unwrap_or_default()
-}
-
-/// The fragment value of `shared`, or its length when it is too long for a link.
-pub fn link_value(shared: &Shared) -> Result<String, usize> {
-    // Deflate shrinks these inputs (CSV text in JSON) a few times, never near this much: past
-    // it no link can hold them, and deflating megabytes (1,000 models' profiles) would block
-    // the page for a tenth of a second after every pause in typing. Base64 adds a third.
-    const BEYOND_DEFLATE: usize = 24;
-    let raw = shared.to_json().len();
-    if raw / BEYOND_DEFLATE * 4 / 3 > MAX_LINK_CHARS {
-        return Err(raw / BEYOND_DEFLATE * 4 / 3);
-    }
-    let value = share::encode(shared);
-    if value.len() > MAX_LINK_CHARS {
-        Err(value.len())
-    } else {
-        Ok(value)
-    }
 }
 
 /// The full page's link for `value`.
