@@ -11,14 +11,11 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::check::fleet::validate_fleet;
-use crate::check::plan::{validate, Violation};
-use crate::check::transition::check_transition;
+use crate::check::plan::Violation;
 use crate::hardware::spec::GpuSpec;
-use crate::moves::exchange::{plan_transition, Demand};
-use crate::plan::transition::Transition;
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::fleet::{NodePrice, PricedGpu};
-use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
 use crate::solve::registry::{RunOptions, SolverKind};

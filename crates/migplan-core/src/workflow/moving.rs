@@ -1,7 +1,19 @@
 //! Moves: the target a running plan moves to (a given plan, or the new workload replanned by
 //! `replanning`), the steps, and both checkers on the result.
 
-use super::*;
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use super::{replanning, Disruption, Refusal, Watch};
+use crate::check::plan::validate;
+use crate::check::transition::check_transition;
+use crate::hardware::spec::GpuSpec;
+use crate::moves::exchange::{plan_transition, Demand};
+use crate::plan::transition::Transition;
+use crate::plan::Plan;
+use crate::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
+use crate::solve::registry::RunOptions;
 
 /// What a model must keep at every step of a move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
