@@ -181,7 +181,8 @@ impl CsvRow<'_> {
     fn number(&self, column: &str) -> Result<f64, InputError> {
         let v = self.field(column);
         match v.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
+            // Past f64's range (`1e400` reads as infinity): out of range, refused by `ranged`.
+            Ok(x) if !x.is_nan() => Ok(x),
             // Refused rather than guessed: "2,500" is 2500 in one locale and 2.5 in another.
             _ if v.contains(',') && v.replace(',', "").parse::<f64>().is_ok() => Err(self.error(
                 column,
@@ -195,6 +196,8 @@ impl CsvRow<'_> {
     fn ranged(&self, column: &str, range: &Range) -> Result<f64, InputError> {
         let x = self.number(column)?;
         range.check(x).map_err(|message| {
+            let message =
+                if x.is_infinite() { format!("`{}` is not {}", self.field(column), range.describe()) } else { message };
             self.error(column, message, &format!("{column} must be {} (README.md, Limits)", range.describe()))
         })
     }

@@ -115,6 +115,17 @@ fn a_column_given_twice_is_an_error_naming_both() {
 }
 
 #[test]
+fn a_number_past_f64_is_refused_with_its_range_as_written() {
+    for (text, column) in [("bert,1e400,100", "rate"), ("bert,10,-1e999", "slo_ms")] {
+        let e = first_error(parse_workload("w.csv", &format!("model,rate,slo_ms\n{text}\n")));
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some(column)));
+        assert!(e.message.contains("e400` is not at least") || e.message.contains("e999` is not above"), "{e}");
+    }
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,nan,100\n"));
+    assert!(e.message.contains("`nan` is not a number"), "{e}");
+}
+
+#[test]
 fn numbers_outside_their_range_are_refused_with_the_range() {
     let e = first_error(parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,1g,1,10,1e308\n"));
     assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("throughput")));
