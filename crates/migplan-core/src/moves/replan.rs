@@ -213,13 +213,18 @@ impl Replanner {
         }
         ctl.offer_scored(&best, best_touched as f64);
         // Then the bound's model with whole GPUs: its best set either fits (and is optimal)
-        // or is cut off, by the prices that prove its residual too big and by itself.
+        // or is cut off, by the prices that prove its residual too big and by itself. A set
+        // whose residual the exact planner only failed to fit (no proof) is cut off too, so
+        // that others are tried, but the model's optimum then bounds nothing any more.
+        let mut unproven_exclusions = 0;
         while best_touched > bound && ctl.stop_reason().is_none() {
             ctl.tick();
             let limit = ctl.remaining().map(|t| t.mul_f64(INTEGER_SHARE));
             let Some((most_kept, values)) = most_kept(&self.running, gpu_budget, &cuts, true, limit) else { break };
-            bound = bound.max(self.running.len().saturating_sub(most_kept));
-            ctl.raise_lower_bound(bound);
+            if unproven_exclusions == 0 {
+                bound = bound.max(self.running.len().saturating_sub(most_kept));
+                ctl.raise_lower_bound(bound);
+            }
             let chosen: Vec<usize> = (0..values.len()).filter(|&r| values[r] > 0.5).collect();
             if chosen.len() <= self.running.len() - best_touched {
                 break;
@@ -227,8 +232,9 @@ impl Replanner {
             match self.keep(&chosen, gpu_budget, ctl) {
                 Ok(d) => consider(d, ctl, &mut best, &mut best_touched),
                 Err(prices) => {
-                    if let Some(prices) = prices {
-                        cuts.families.push(family(&self.problem, &self.running, &prices));
+                    match prices {
+                        Some(prices) => cuts.families.push(family(&self.problem, &self.running, &prices)),
+                        None => unproven_exclusions += 1,
                     }
                     cuts.excluded.push(chosen);
                 }
