@@ -28,7 +28,9 @@ pub struct BenchArgs {
     /// Seeds per model count (workload seeds 1..=N; each solver runs with the same seed).
     #[arg(long, default_value_t = 3)]
     seeds: u64,
-    #[arg(long, value_delimiter = ',', default_value = "greedy,ga,mcts,mig-serving,exact", value_parser = parse_solver)]
+    /// Solvers to compare (default: greedy, ga, mcts, mig-serving, exact); with --scale, the
+    /// first one given (default: auto).
+    #[arg(long, value_delimiter = ',', value_parser = parse_solver)]
     solvers: Vec<SolverKind>,
     /// Time limit per solver run, in seconds.
     #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
@@ -60,7 +62,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     for &n in &args.models {
         for seed in 1..=args.seeds {
             let generated = synthetic(&gpu, n, seed);
-            for &kind in &args.solvers {
+            for &kind in compared(&args.solvers) {
                 let options = RunOptions {
                     solver: kind,
                     budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
@@ -219,6 +221,17 @@ fn near_touched(
 
 /// Each phase's time on generated workloads of growing size: parsing the CSV text, building
 /// the problem, the bound, the search, validation.
+/// The solvers a comparison runs: those given, or the paper's four and the exact planner.
+fn compared(given: &[SolverKind]) -> &[SolverKind] {
+    const DEFAULT: [SolverKind; 5] =
+        [SolverKind::Greedy, SolverKind::Ga, SolverKind::Mcts, SolverKind::MigServing, SolverKind::Exact];
+    if given.is_empty() {
+        &DEFAULT
+    } else {
+        given
+    }
+}
+
 fn run_scale(gpu: &GpuSpec, args: &BenchArgs) -> Result<(), Failure> {
     out!(
         "{:>7} {:>7} {:>7} {:>9} {:>8} {:>8} {:>9} {:>9} {:>10} {:>9}\n",

@@ -235,3 +235,25 @@ fn transition_to_a_new_workload_plans_it_and_prints_steps() {
     assert!(out.contains("drain and rebuild"), "{out}");
     assert!(out.contains("step   1:"), "{out}");
 }
+
+#[test]
+fn bench_scale_plans_with_auto_unless_told_otherwise() {
+    let phases = |extra: &[&str]| {
+        let mut args = vec!["bench", "--scale", "40"];
+        args.extend_from_slice(extra);
+        let o = migplan(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        let row = out.lines().nth(1).unwrap_or_else(|| panic!("no row in\n{out}")).to_string();
+        row.split_whitespace().map(str::to_string).collect::<Vec<_>>()
+    };
+    let auto = phases(&[]);
+    // models, GPUs, bound, five phase times, total, and how it stopped.
+    assert_eq!(auto.len(), 10, "{auto:?}");
+    assert_eq!(auto[0], "40");
+    assert_eq!(auto[9], "optimal", "auto proves a 40-model optimum: {auto:?}");
+    assert_eq!(auto[1], auto[2], "proven: GPUs equal the bound: {auto:?}");
+    let greedy = phases(&["--solvers", "greedy"]);
+    assert_eq!(greedy[2], auto[2], "the same workload has the same bound: {greedy:?}");
+    assert!(greedy[1].parse::<usize>().unwrap() >= auto[1].parse::<usize>().unwrap());
+}
