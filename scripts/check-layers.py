@@ -16,14 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each top-level folder of migplan-core may import, besides itself. The flow:
 # hardware -> problem -> solve -> moves -> workflow, with plan (JSON types) below all, check
 # beside solve and never importing it, export from plan only.
+# sorting (one instance of the standard sort) is beneath everything but check, which shares
+# no code with the planners.
 CORE_LAYERS = {
-    "hardware": [],
-    "problem": ["hardware"],
-    "plan": [],
-    "solve": ["hardware", "problem", "plan"],
+    "sorting": [],
+    "hardware": ["sorting"],
+    "problem": ["hardware", "sorting"],
+    "plan": ["sorting"],
+    "solve": ["hardware", "problem", "plan", "sorting"],
     "check": ["hardware", "problem::input", "plan"],
-    "moves": ["hardware", "problem", "plan", "solve"],
-    "export": ["hardware", "plan"],
+    "moves": ["hardware", "problem", "plan", "solve", "sorting"],
+    "export": ["hardware", "plan", "sorting"],
     "workflow": None,  # the top: may import everything
 }
 # The core modules that read the clock or the cancel flag: Control, for every search, and

@@ -13,6 +13,7 @@
 //! - [`moves`]: moving a running plan to a new one.
 //! - [`check`]: the independent checkers of plans and moves.
 //! - [`export`]: a plan as text (JSON, CSV).
+//! - [`sorting`]: one sort for everything but the checkers, so the web binary holds one.
 //! - [`workflow`]: what the command line and the browser worker call: plan or move, then
 //!   check, so nothing leaves unchecked.
 
@@ -23,4 +24,5 @@ pub mod moves;
 pub mod plan;
 pub mod problem;
 pub mod solve;
+pub mod sorting;
 pub mod workflow;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use migplan_core::hardware::catalog;
 use migplan_core::plan::Plan;
+use migplan_core::sorting;
 use yew::prelude::*;
 
 use crate::gpu::{use_palette, GpuPicture};
@@ -30,7 +31,7 @@ pub fn gpu_groups(props: &GpuGroupsProps) -> Html {
         return html! { <p class="errors">{ format!("unknown GPU `{}` in the plan", plan.gpu) }</p> };
     };
     let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
-    models.sort_unstable();
+    sorting::sort(&mut models);
     html! {
         <div class="gpus-block">
             <h3>{ format!("GPUs ({} layout shape{})", groups.len(), if groups.len() == 1 { "" } else { "s" }) }</h3>

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use migplan_core::plan::{Plan, PlanGpu};
+use migplan_core::sorting;
 
 /// The GPUs of one layout shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,9 +49,9 @@ pub fn shape_groups(plan: &Plan) -> Vec<ShapeGroup> {
         group.configs[c].1 += 1;
     }
     for g in &mut groups {
-        g.configs.sort_by_key(|&(first, n)| (std::cmp::Reverse(n), first));
+        sorting::sort_by_key(&mut g.configs, |&(first, n)| (std::cmp::Reverse(n), first));
     }
-    groups.sort_by_key(|g| (std::cmp::Reverse(g.gpus), g.configs.iter().map(|c| c.0).min()));
+    sorting::sort_by_key(&mut groups, |g| (std::cmp::Reverse(g.gpus), g.configs.iter().map(|c| c.0).min()));
     groups
 }
 

@@ -10,6 +10,7 @@ use migplan_core::hardware::catalog;
 use migplan_core::moves::replay::replay;
 use migplan_core::plan::transition::Action as Op;
 use migplan_core::plan::PlanGpu;
+use migplan_core::sorting;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -245,7 +246,7 @@ fn timeline(props: &TimelineProps) -> Html {
     let touched: Vec<usize> = {
         let mut ids: Vec<usize> =
             t.steps.get(step).map(|s| s.actions.iter().map(Op::gpu).collect()).unwrap_or_default();
-        ids.sort_unstable();
+        sorting::sort(&mut ids);
         ids.dedup();
         ids
     };
@@ -290,7 +291,7 @@ fn timeline(props: &TimelineProps) -> Html {
                                     .and_then(|g| g.iter().find(|i| i.start == *start)).and_then(|i| i.model.clone()),
                                 _ => None,
                             }).collect();
-                            ms.sort();
+                            sorting::sort(&mut ms);
                             ms.dedup();
                             ms
                         };

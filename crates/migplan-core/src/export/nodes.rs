@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::export::options::ExportOptions;
 use crate::plan::{Plan, PlanGpu};
+use crate::sorting;
 
 /// Profile name to count, idle instances included: what mig-parted is told for one GPU.
 pub type Counts = BTreeMap<String, u32>;
@@ -154,7 +155,7 @@ fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize
     let order: BTreeMap<usize, usize> =
         layouts.iter().enumerate().flat_map(|(k, (_, members))| members.iter().map(move |&p| (p, k))).collect();
     for node in &mut nodes {
-        node.sort_by_key(|p| (order[p], *p));
+        sorting::sort_by_key(node, |p| (order[p], *p));
     }
     nodes
 }

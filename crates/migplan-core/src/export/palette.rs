@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::sorting;
+
 /// The golden angle: consecutive indices land on hues as far apart as the ones before allow.
 const GOLDEN_DEGREES: f64 = 137.507_764;
 /// Lightness steps, cycled once the hues come round again.
@@ -25,7 +27,7 @@ pub struct Color {
 impl Palette {
     pub fn new<'a>(models: impl IntoIterator<Item = &'a str>) -> Palette {
         let mut names: Vec<&str> = models.into_iter().collect();
-        names.sort_unstable();
+        sorting::sort(&mut names);
         names.dedup();
         Palette { colors: names.iter().enumerate().map(|(i, m)| (m.to_string(), nth(i))).collect() }
     }

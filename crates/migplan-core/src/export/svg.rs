@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::palette::Palette;
 use crate::hardware::catalog;
 use crate::plan::Plan;
+use crate::sorting;
 
 /// `text` safe inside SVG text and attributes.
 fn escape(text: &str) -> String {
@@ -26,7 +27,7 @@ pub fn svg(plan: &Plan) -> String {
         spec.as_ref().and_then(|g| g.profiles.iter().find(|p| p.name == profile)).map_or(1, |p| p.memory_slots) as f64
     };
     let mut models: Vec<&str> = plan.models.iter().map(|m| m.model.as_str()).collect();
-    models.sort_unstable();
+    sorting::sort(&mut models);
     let palette = Palette::new(models.iter().copied());
     let legend_rows = models.len().div_ceil(4) + 1;
     let height = TOP + ROW * plan.gpus.len() as f64 + 20.0 * legend_rows as f64 + 16.0;

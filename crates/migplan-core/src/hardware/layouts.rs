@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::hardware::spec::{GpuSpec, ProfileKind};
+use crate::sorting;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Placement {
@@ -44,7 +45,7 @@ pub fn plain_profiles(gpu: &GpuSpec) -> Vec<usize> {
 /// first, so that the first placement found for a multiset puts big instances early.
 fn candidates(gpu: &GpuSpec, allowed: &[usize]) -> Vec<Placement> {
     let mut order = allowed.to_vec();
-    order.sort_by_key(|&p| {
+    sorting::sort_by_key(&mut order, |&p| {
         (std::cmp::Reverse(gpu.profiles[p].memory_slots), std::cmp::Reverse(gpu.profiles[p].compute), p)
     });
     order
@@ -115,7 +116,7 @@ fn legal_multisets(gpu: &GpuSpec, allowed: &[usize]) -> BTreeMap<Vec<u32>, Vec<P
     s.visit(0, &mut |s| {
         found.entry(s.counts.clone()).or_insert_with(|| {
             let mut placed = s.chosen.clone();
-            placed.sort_by_key(|p| (p.start, p.profile));
+            sorting::sort_by_key(&mut placed, |p| (p.start, p.profile));
             placed
         });
     });
@@ -137,13 +138,13 @@ pub fn maximal_layouts(gpu: &GpuSpec, allowed: &[usize]) -> Vec<Layout> {
         .map(|(counts, placements)| Layout { placements: placements.clone(), counts: counts.clone() })
         .collect();
     // Largest instance first, then the next, so `7g` leads and `1g x7` ends the list.
-    layouts.sort_by_cached_key(|l| {
+    sorting::sort_by_key(&mut layouts, |l| {
         let mut sizes: Vec<(u8, u8)> = l
             .placements
             .iter()
             .map(|p| (gpu.profiles[p.profile].compute, gpu.profiles[p.profile].memory_slots))
             .collect();
-        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sorting::sort_by(&mut sizes, |a, b| b.cmp(a));
         std::cmp::Reverse(sizes)
     });
     layouts

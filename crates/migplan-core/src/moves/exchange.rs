@@ -20,6 +20,7 @@ use crate::hardware::spec::GpuSpec;
 use crate::moves::matching::match_gpus;
 use crate::plan::transition::{Action, NaiveMove, Step, Transition};
 use crate::plan::{Plan, PlanInstance};
+use crate::sorting;
 
 /// A model's demand before and after.
 #[derive(Debug, Clone, PartialEq)]
@@ -316,7 +317,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
 /// their floor.
 fn stuck_deletes(deletes: &[(usize, PlanInstance)]) -> String {
     let mut models: Vec<&str> = deletes.iter().filter_map(|(_, i)| i.model.as_deref()).collect();
-    models.sort_unstable();
+    sorting::sort(&mut models);
     models.dedup();
     format!(
         "the move cannot delete the instances of {} without dropping below min(old, new) demand: \

@@ -12,6 +12,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::moves::assignment::assignment;
 use crate::plan::{Plan, PlanInstance};
+use crate::sorting;
 
 /// Past this many changed GPUs on either side, the greedy matching replaces the Hungarian one.
 const HUNGARIAN_UP_TO: usize = 300;
@@ -24,7 +25,7 @@ fn key(i: &PlanInstance) -> Key<'_> {
 
 fn gpu_key(instances: &[PlanInstance]) -> Vec<Key<'_>> {
     let mut k: Vec<Key> = instances.iter().map(key).collect();
-    k.sort_unstable();
+    sorting::sort(&mut k);
     k
 }
 
@@ -92,7 +93,7 @@ pub fn match_gpus(from: &Plan, to: &Plan) -> Vec<Option<usize>> {
 fn greedy(weights: &[HashMap<usize, i64>], columns: usize) -> Vec<Option<usize>> {
     let mut edges: Vec<(i64, usize, usize)> =
         weights.iter().enumerate().flat_map(|(row, w)| w.iter().map(move |(&c, &n)| (n, row, c))).collect();
-    edges.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    sorting::sort_by(&mut edges, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut pairs = vec![None; weights.len()];
     let mut used = vec![false; columns];
     for (_, row, c) in edges {

@@ -13,6 +13,7 @@ use crate::solve::ga::{GeneticParams, Population};
 use crate::solve::heuristic::drop_redundant;
 use crate::solve::registry::SolverKind;
 use crate::solve::relaxation::Relaxation;
+use crate::sorting;
 
 /// The share of the budget spent planning from scratch; the rest goes to plans that keep
 /// the running GPUs.
@@ -80,10 +81,10 @@ fn running_configs(problem: &Problem, from: &Plan) -> Vec<GpuConfig> {
     for g in &from.gpus {
         let mut placed: Vec<(usize, u8)> =
             g.instances.iter().filter_map(|i| Some((problem.gpu.profile(&i.profile)?, i.start))).collect();
-        placed.sort();
+        sorting::sort(&mut placed);
         let Some(layout) = problem.layouts.iter().position(|l| {
             let mut mine: Vec<(usize, u8)> = l.placements.iter().map(|p| (p.profile, p.start)).collect();
-            mine.sort();
+            sorting::sort(&mut mine);
             mine == placed
         }) else {
             continue;

@@ -40,6 +40,7 @@ use crate::solve::exact::Exact;
 use crate::solve::executor::Solver;
 use crate::solve::registry::SolverKind;
 use crate::solve::relaxation::{relax, Relaxation};
+use crate::sorting;
 use bound::{family, most_kept, Cuts};
 
 /// The share of the budget the plan from scratch may take (it sets the optimum `N`).
@@ -171,7 +172,7 @@ impl Replanner {
         ctl.raise_lower_bound(bound);
         // Running GPUs in the order the LP keeps them, the most wholly kept first.
         let mut order: Vec<usize> = (0..self.running.len()).filter(|&r| self.running[r].is_some()).collect();
-        order.sort_by(|&a, &b| preference[b].total_cmp(&preference[a]).then(a.cmp(&b)));
+        sorting::sort_by(&mut order, |&a, &b| preference[b].total_cmp(&preference[a]).then(a.cmp(&b)));
         let most = self.running.len() - bound;
         // Bisection on how long a prefix of that order stays: fits(lo) holds, fits(hi) fails.
         let (mut lo, mut hi) = (0, order.len().min(most) + 1);
@@ -340,7 +341,7 @@ fn running_config(problem: &mut Problem, g: &crate::plan::PlanGpu) -> Option<Gpu
         };
         placed.push((Placement { profile, start: i.start }, model));
     }
-    placed.sort_by_key(|(p, _)| (p.start, p.profile));
+    sorting::sort_by_key(&mut placed, |(p, _)| (p.start, p.profile));
     let same = |l: &Layout| {
         l.placements.len() == placed.len()
             && l.placements.iter().zip(&placed).all(|(a, (b, _))| a.profile == b.profile && a.start == b.start)

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::transition::{Action, Step};
 use crate::plan::{Plan, PlanInstance};
+use crate::sorting;
 
 /// The GPUs after each step (for showing a move), starting from `from`: `states[0]` is the
 /// running plan, `states[n]` the cluster after step `n`.
@@ -22,7 +23,7 @@ pub fn replay(from: &Plan, steps: &[Step]) -> Vec<BTreeMap<usize, Vec<PlanInstan
                 Action::Create { gpu, .. } => {
                     if let (Some(g), Some(i)) = (live.get_mut(gpu), action.created()) {
                         g.push(i);
-                        g.sort_by_key(|i| i.start);
+                        sorting::sort_by_key(g, |i| i.start);
                     }
                 }
                 Action::Delete { gpu, start } => {

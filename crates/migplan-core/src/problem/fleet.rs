@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::hardware::layouts::{maximal_layouts, Layout};
 use crate::hardware::spec::GpuSpec;
+use crate::sorting;
 
 /// A GPU type planning may use, with what one GPU of it costs (dollars per hour, say; 1 when
 /// the user gives no cost, so that cost counts GPUs).
@@ -100,7 +101,7 @@ pub fn least_fleet_cost_from(costs: &[f64], value: f64) -> f64 {
     }
     // The dearest types are counted one by one, the cheapest filled in at once.
     let mut costs = costs.to_vec();
-    costs.sort_by(|a, b| b.total_cmp(a));
+    sorting::sort_by(&mut costs, |a, b| b.total_cmp(a));
     let tries: f64 = costs[..costs.len() - 1].iter().map(|c| target / c + 1.0).product();
     if tries > MAX_FLEETS_TRIED as f64 {
         return value;

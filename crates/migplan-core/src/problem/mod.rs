@@ -19,6 +19,7 @@ use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuTy
 use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
+use crate::sorting;
 
 /// How a model runs best on one profile within its SLO.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -135,7 +136,7 @@ impl Problem {
         }
         let gpu = &types[0].spec;
         errors.extend(unknown_profiles(gpu, &unknown));
-        measured.sort_unstable();
+        sorting::sort(&mut measured);
         measured.dedup();
         let mut models = Vec::with_capacity(workload.len());
         let mut capacity = Vec::with_capacity(workload.len());

@@ -6,6 +6,7 @@
 //! knapsack-cover problem, solved exactly by depth-first search with an LP bound.
 
 use crate::problem::{covers, Problem};
+use crate::sorting;
 
 /// Instance counts indexed like the GPU's profiles.
 pub type Cover = Vec<u32>;
@@ -85,7 +86,7 @@ pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64])
         return None;
     }
     let compute = |p: usize| problem.gpu.profiles[p].compute as f64;
-    items.sort_by(|a, b| {
+    sorting::sort_by(&mut items, |a, b| {
         (a.price / a.capacity)
             .total_cmp(&(b.price / b.capacity))
             .then((compute(a.profile) / a.capacity).total_cmp(&(compute(b.profile) / b.capacity)))

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::{Baseline, Bound, Cost, NodeCost, Plan, PlanGpu, PlanInstance, PlanModel, SolverInfo};
 use crate::problem::Problem;
+use crate::sorting;
 
 /// One GPU as a solver builds it: a maximal layout and, per placement, the model it serves.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,7 +59,7 @@ impl Deployment {
     /// Drops GPUs that serve nothing and orders GPUs so that identical ones sit together.
     pub fn normalized(mut self) -> Deployment {
         self.gpus.retain(|g| g.models.iter().any(Option::is_some));
-        self.gpus.sort();
+        sorting::sort(&mut self.gpus);
         self
     }
 }

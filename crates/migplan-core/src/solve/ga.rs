@@ -28,6 +28,7 @@ use crate::solve::executor::{Solver, SolverResult};
 use crate::solve::greedy::greedy_deployment;
 use crate::solve::heuristic::{drop_redundant, repair, surplus};
 use crate::solve::relaxation::Relaxation;
+use crate::sorting;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GeneticParams {
@@ -104,7 +105,7 @@ impl<'p> Population<'p> {
     }
 
     fn sort_and_trim(&mut self) {
-        self.members.sort_by(|a, b| a.gpus.cmp(&b.gpus).then(a.surplus.total_cmp(&b.surplus)));
+        sorting::sort_by(&mut self.members, |a, b| a.gpus.cmp(&b.gpus).then(a.surplus.total_cmp(&b.surplus)));
         self.members.dedup_by(|a, b| a.gpus == b.gpus && (a.surplus - b.surplus).abs() < 1e-9);
         self.members.truncate(self.params.population.max(2));
     }

@@ -25,6 +25,7 @@ use rand::{Rng, RngExt};
 use crate::problem::{covers, Problem};
 use crate::solve::control::Control;
 use crate::solve::deployment::{add_config, served, Deployment, GpuConfig};
+use crate::sorting;
 
 /// At most this many distinct models share one GPU.
 pub const MAX_MODELS_PER_GPU: usize = 3;
@@ -70,7 +71,7 @@ fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rn
     let placements = &problem.layouts[layout].placements;
     // Instances largest first.
     let mut order: Vec<usize> = (0..placements.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(problem.gpu.profiles[placements[i].profile].compute));
+    sorting::sort_by_key(&mut order, |&i| std::cmp::Reverse(problem.gpu.profiles[placements[i].profile].compute));
     let first_profile = placements[order[0]].profile;
     let mut seeds: Vec<(usize, f64)> = weights
         .iter()
@@ -81,7 +82,7 @@ fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rn
             Some((s, (c.throughput / problem.models[s].rate).min(w)))
         })
         .collect();
-    seeds.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sorting::sort_by(&mut seeds, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     seeds.truncate(SEEDS_PER_LAYOUT);
     let mut attempts: Vec<Option<usize>> = seeds.into_iter().map(|(s, _)| Some(s)).collect();
     if attempts.is_empty() {
@@ -151,7 +152,7 @@ fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rn
 pub fn candidates(problem: &Problem, weights: &[f64], noise: f64, rng: &mut impl Rng) -> Vec<Scored> {
     let mut all: Vec<Scored> =
         (0..problem.layouts.len()).filter_map(|l| fill_layout(problem, l, weights, noise, rng)).collect();
-    all.sort_by(|a, b| {
+    sorting::sort_by(&mut all, |a, b| {
         if a.beats(b) {
             std::cmp::Ordering::Less
         } else if b.beats(a) {

@@ -27,6 +27,7 @@ use crate::solve::control::Control;
 use crate::solve::cover::{cheapest_cover, cost, Cover};
 use crate::solve::lp::{ceil_bound, fit_layouts, prices_by_compute, supply_terms};
 use crate::solve::price_search::search_prices;
+use crate::sorting;
 
 #[derive(Debug, Clone)]
 pub struct Relaxation {
@@ -223,7 +224,7 @@ fn solve_master(
         .map(|vars| {
             let mut w: Vec<(usize, f64)> =
                 vars.iter().enumerate().map(|(c, &v)| (c, solution.var_value(v))).filter(|&(_, x)| x > 1e-9).collect();
-            w.sort_by(|a, b| b.1.total_cmp(&a.1));
+            sorting::sort_by(&mut w, |a, b| b.1.total_cmp(&a.1));
             if w.is_empty() {
                 w.push((0, 1.0));
             }

@@ -4,6 +4,7 @@
 use crate::hardware::catalog::{gpu, gpu_ids};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+use crate::sorting;
 
 const PROFILE_COLUMNS: [&str; 5] = ["model", "profile", "batch", "latency_ms", "throughput"];
 const WORKLOAD_COLUMNS: [&str; 3] = ["model", "rate", "slo_ms"];
@@ -140,7 +141,7 @@ impl CsvTable {
             }
         }
         if !errors.is_empty() {
-            errors.sort_by_key(|e| e.line);
+            sorting::sort_by_key(&mut errors, |e| e.line);
             return Err(InputErrors(errors));
         }
         Ok(rows)
