@@ -5,8 +5,11 @@
 //! stable sort of indexes, comparing through a `&mut dyn FnMut`, serves every call; the
 //! elements are then put in that order in place. Same results as `slice::sort_by` (stable:
 //! equal elements keep their order), at the price of one indirect call per comparison.
+//! Ordered maps and sets are built by inserting ([`map_of`], [`set_of`]): collecting into
+//! a `BTreeMap` sorts its pairs first, with yet another instance.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The indexes `0..n` in the order `compare` gives them, equal ones in index order.
 pub fn sorted_indexes(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
@@ -29,6 +32,24 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// `items` in ascending order, as `slice::sort` would.
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// The map of `pairs`, a repeated key keeping its last value, as `collect()` would give.
+pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in pairs {
+        map.insert(key, value);
+    }
+    map
+}
+
+/// The set of `items`, as `collect()` would give.
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
 }
 
 /// Moves `items[order[k]]` to position `k` for every `k`, following each cycle of the
@@ -75,6 +96,14 @@ mod tests {
             standard.sort_by(|a, b| b.cmp(a));
             prop_assert_eq!(ours, standard);
         }
+    }
+
+    #[test]
+    fn a_map_keeps_the_last_value_of_a_repeated_key_as_collect_does() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3)];
+        assert_eq!(map_of(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(map_of(pairs)["b"], 3);
+        assert_eq!(set_of([3, 1, 3]), BTreeSet::from([1, 3]));
     }
 
     #[test]

@@ -14,14 +14,15 @@ use crate::export::nodes::{self, config_name, counts, Counts, Node, NodeConfig, 
 use crate::export::options::ExportOptions;
 use crate::plan::transition::Transition;
 use crate::plan::Plan;
+use crate::sorting;
 
 /// The nodes a move repartitions, with their configs after the move; new nodes included.
 pub fn changed_nodes(running: &Plan, target: &Plan, transition: &Transition, options: &ExportOptions) -> Nodes {
     let before = nodes::assign(running, options);
     let per_node = before.gpus_per_node;
     let after: BTreeMap<usize, Counts> =
-        transition.target_gpu_ids.iter().zip(&target.gpus).map(|(&id, g)| (id, counts(g))).collect();
-    let old: BTreeMap<usize, Counts> = running.gpus.iter().map(|g| (g.id, counts(g))).collect();
+        sorting::map_of(transition.target_gpu_ids.iter().zip(&target.gpus).map(|(&id, g)| (id, counts(g))));
+    let old: BTreeMap<usize, Counts> = sorting::map_of(running.gpus.iter().map(|g| (g.id, counts(g))));
     let mut changed: Vec<(String, Vec<usize>, Vec<Counts>)> = Vec::new();
     for node in &before.nodes {
         let devices: Vec<Counts> = node.gpus.iter().map(|id| after.get(id).unwrap_or(&old[id]).clone()).collect();

@@ -153,7 +153,7 @@ fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize
     debug_assert!(rest.next().is_none(), "ceil(GPUs / per node) nodes hold every GPU");
     // Keep each node's GPUs grouped by layout, in layout order.
     let order: BTreeMap<usize, usize> =
-        layouts.iter().enumerate().flat_map(|(k, (_, members))| members.iter().map(move |&p| (p, k))).collect();
+        sorting::map_of(layouts.iter().enumerate().flat_map(|(k, (_, members))| members.iter().map(move |&p| (p, k))));
     for node in &mut nodes {
         sorting::sort_by_key(node, |p| (order[p], *p));
     }

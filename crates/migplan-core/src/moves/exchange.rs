@@ -33,7 +33,7 @@ pub struct Demand {
 impl Demand {
     /// What each model must keep at every step, by model: what the move checker takes.
     pub fn floors(demands: &[Demand]) -> BTreeMap<String, f64> {
-        demands.iter().map(|d| (d.model.clone(), d.floor())).collect()
+        sorting::map_of(demands.iter().map(|d| (d.model.clone(), d.floor())))
     }
 
     /// What the model must keep at every step.
@@ -163,7 +163,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
 
     let mut world = World {
         gpu,
-        live: from.gpus.iter().map(|g| (g.id, g.instances.clone())).collect(),
+        live: sorting::map_of(from.gpus.iter().map(|g| (g.id, g.instances.clone()))),
         capacity: BTreeMap::new(),
         floors: Demand::floors(demands),
         steps: Vec::new(),
@@ -184,8 +184,8 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
     for (t, target) in to.gpus.iter().enumerate() {
         let id = target_gpu_ids[t];
         let running: Vec<PlanInstance> = world.live.get(&id).cloned().unwrap_or_default();
-        let keep: BTreeSet<Key> = target.instances.iter().map(key).collect();
-        let have: BTreeSet<Key> = running.iter().map(key).collect();
+        let keep: BTreeSet<Key> = sorting::set_of(target.instances.iter().map(key));
+        let have: BTreeSet<Key> = sorting::set_of(running.iter().map(key));
         deletes.extend(running.into_iter().filter(|i| !keep.contains(&key(i))).map(|i| (id, i)));
         creates.extend(target.instances.iter().filter(|i| !have.contains(&key(i))).map(|i| (id, i.clone())));
     }

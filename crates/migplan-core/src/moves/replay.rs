@@ -9,7 +9,8 @@ use crate::sorting;
 /// The GPUs after each step (for showing a move), starting from `from`: `states[0]` is the
 /// running plan, `states[n]` the cluster after step `n`.
 pub fn replay(from: &Plan, steps: &[Step]) -> Vec<BTreeMap<usize, Vec<PlanInstance>>> {
-    let mut live: BTreeMap<usize, Vec<PlanInstance>> = from.gpus.iter().map(|g| (g.id, g.instances.clone())).collect();
+    let mut live: BTreeMap<usize, Vec<PlanInstance>> =
+        sorting::map_of(from.gpus.iter().map(|g| (g.id, g.instances.clone())));
     let mut states = vec![live.clone()];
     for step in steps {
         for action in &step.actions {

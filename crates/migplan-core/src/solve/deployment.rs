@@ -122,7 +122,7 @@ impl Deployment {
         let gpu_count = deployment.gpu_count();
         let cost = problem.is_priced().then(|| {
             let mut per_type: BTreeMap<String, f64> =
-                problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)).collect();
+                sorting::map_of(problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)));
             let mut gpus_of_type = vec![0; problem.types.len()];
             for g in &deployment.gpus {
                 *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).cost;

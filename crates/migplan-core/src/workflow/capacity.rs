@@ -16,6 +16,7 @@ use crate::solve::deployment::Deployment;
 use crate::solve::exact::WarmExact;
 use crate::solve::executor::execute_keeping;
 use crate::solve::registry::RunOptions;
+use crate::sorting;
 use crate::workflow::{checked_fleet, fleet_options, plan_fleet_timed, Refusal};
 
 /// One row of a comparison: a GPU type alone, or the cheapest mix of them all.
@@ -94,7 +95,7 @@ impl Comparison {
 }
 
 fn comparison(fleet: String, types: &[PricedGpu], plan: &Plan, whole_cost: Option<f64>) -> Comparison {
-    let mut per_type: BTreeMap<String, usize> = types.iter().map(|t| (t.spec.id.to_string(), 0)).collect();
+    let mut per_type: BTreeMap<String, usize> = sorting::map_of(types.iter().map(|t| (t.spec.id.to_string(), 0)));
     for g in &plan.gpus {
         *per_type.entry(g.gpu.clone().unwrap_or_else(|| plan.gpu.clone())).or_default() += 1;
     }
