@@ -59,8 +59,11 @@ pub struct CapacityRequest {
 
 // One request per run, sent once as JSON: the size of its largest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
+// Externally tagged (serde's default), like every message here: an internal tag or a
+// flattened field makes serde buffer the whole message before reading it, which costs the
+// page's thread time on a 1,000-model plan and the binary tens of KB of buffering code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     Plan(PlanRequest),
     Transition(TransitionRequest),
@@ -80,7 +83,6 @@ pub struct Status {
 /// and running GPUs touched it was picked from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedMove {
-    #[serde(flatten)]
     pub planned: Move,
     pub spare_allowed: usize,
     /// For E = 0, 1, .. extra GPUs, the move touching the fewest running GPUs (all checked);
@@ -116,7 +118,7 @@ impl PlannedMove {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum WorkerMessage {
     Ready,
     Progress {

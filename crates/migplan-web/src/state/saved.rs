@@ -16,7 +16,7 @@ pub const MAIN: &str = "migplan.state.v1";
 const PROFILES: &str = "migplan.state.v1.profiles";
 const PLAN: &str = "migplan.state.v1.plan";
 const DEPLOYED: &str = "migplan.state.v1.deployed";
-const MOVE: &str = "migplan.state.v1.move";
+pub const MOVE: &str = "migplan.state.v1.move";
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string(value).map_err(|e| e.to_string())
@@ -62,8 +62,10 @@ pub fn assemble(saved: &HashMap<&str, String>) -> Option<State> {
     if let Some(text) = part(DEPLOYED) {
         state.move_inputs.deployed = serde_json::from_str(text).ok()?;
     }
+    // A move is planned again in seconds: one saved in an earlier version's shape is
+    // dropped, not the whole state with it.
     if let Some(text) = part(MOVE) {
-        state.planned_move = serde_json::from_str(text).ok()?;
+        state.planned_move = serde_json::from_str(text).ok().flatten();
     }
     Some(state)
 }

@@ -250,3 +250,17 @@ fn a_save_writes_only_the_parts_that_changed_and_loads_back_whole() {
     let old: HashMap<&str, String> = [(saved::MAIN, serde_json::to_string(&s).unwrap())].into();
     assert_eq!(saved::assemble(&old).unwrap(), s);
 }
+
+#[test]
+fn a_saved_move_of_an_earlier_shape_is_dropped_and_the_rest_still_loads() {
+    use std::collections::HashMap;
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
+    let mut store: HashMap<&str, String> = saved::changed_parts(&s, None).unwrap().into_iter().collect();
+    // Earlier versions flattened the move into the saved object: `running` at the top.
+    store.insert(saved::MOVE, r#"{"running": {"gpus": []}, "spare_allowed": 0}"#.into());
+    let loaded = saved::assemble(&store).expect("the inputs and plan load without the move");
+    assert_eq!(loaded.planned_move, None);
+    assert_eq!(loaded.inputs, s.inputs);
+    assert_eq!(loaded.plan, s.plan);
+}
