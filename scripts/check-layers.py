@@ -22,7 +22,7 @@ CORE_LAYERS = {
     "sorting": [],
     "hardware": ["sorting"],
     "problem": ["hardware", "sorting"],
-    "plan": ["sorting"],
+    "plan": [],
     "solve": ["hardware", "problem", "plan", "sorting"],
     "check": ["hardware", "problem::input", "plan"],
     "moves": ["hardware", "problem", "plan", "solve", "sorting"],
