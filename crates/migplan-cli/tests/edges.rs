@@ -256,3 +256,13 @@ fn text_that_is_not_utf8_a_bom_and_an_empty_json_workload() {
     let empty = write(&dir, "empty.json", "{\"workload\": []}");
     refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &empty], "empty.json:1");
 }
+
+#[test]
+fn a_row_after_blank_lines_is_named_by_the_line_an_editor_shows() {
+    let dir = scratch("edges-blank-lines");
+    let (p, _) = example_inputs();
+    let w = write(&dir, "blank.csv", "model,rate,slo_ms\n\nbert-base-multilingual-cased,900,60\n\n\nvit,fast,60\n");
+    refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w], "blank.csv:6: column `rate`");
+    let w = write(&dir, "crlf.csv", "model,rate,slo_ms\r\n\r\nbert-base-multilingual-cased,900,60\r\nvit,fast,60\r\n");
+    refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w], "crlf.csv:4: column `rate`");
+}

@@ -1,5 +1,7 @@
 //! The workload CSV as the rows of an editable table, and back.
 
+use migplan_core::problem::input::EditorLines;
+
 /// Why a workload is not shown as a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoTable {
@@ -25,6 +27,7 @@ pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
     }
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
+    let lines = EditorLines::new(text);
     let headers: Vec<String> =
         reader.headers().map_err(|_| NoTable::Columns)?.iter().map(|h| h.to_ascii_lowercase()).collect();
     let column = |name: &str| headers.iter().position(|h| h == name).ok_or(NoTable::Columns);
@@ -37,7 +40,7 @@ pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
         }
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
         rows.cells.push([cell(m), cell(r), cell(s)]);
-        rows.lines.push(record.position().map_or(0, |p| p.line()));
+        rows.lines.push(record.position().map_or(0, |p| lines.of_record(p)));
     }
     Ok(rows)
 }

@@ -225,7 +225,10 @@ fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
     let text = "# a comment\nmodel,rate,slo_ms\n\nbert,2,5\nvit,x,4\n";
     let rows = workload_rows(text).unwrap();
     assert_eq!(rows.cells[1][1], "x");
+    assert_eq!(rows.lines, [4, 5], "the lines an editor shows, past the blank line");
     assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
+    let crlf = text.replace('\n', "\r\n");
+    assert_eq!(workload_rows(&crlf).unwrap().lines, [4, 5]);
 }
 
 #[test]

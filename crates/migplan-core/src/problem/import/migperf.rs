@@ -57,15 +57,14 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
         return Err(not_given(table, "profile", "--profile"));
     }
 
-    let mut out = Imported::start(&table.file, Format::Migperf, table.records.len());
+    let mut out = Imported::start(&table.file, Format::Migperf, table.row_count());
     out.report.profile = file_profile.clone();
     out.report.notes.push(
         "latency from `latency`, read as milliseconds per batch (MIGPerf's mean; some versions wrote a percentile): \
          --latency does not apply"
             .into(),
     );
-    for record in &table.records {
-        let loc = table.loc(record);
+    for (record, loc) in table.rows() {
         let row = field(record, model, "model_name").and_then(|name| {
             let profile = match (&file_profile, profile_column) {
                 (Some(p), _) => p.clone(),

@@ -88,7 +88,7 @@ fn unrecognised(table: &Table) -> InputErrors {
         Format::ALL.iter().map(|f| format!("{}: {}", f.name(), f.signature().join(", "))).collect();
     InputError {
         file: table.file.clone(),
-        line: Some(1),
+        line: Some(table.header_line),
         column: None,
         message: format!("migplan does not recognise this file's header ({})", table.headers.join(", ")),
         hint: Some(format!("expected the columns of one of: {}", expected.join("; "))),

@@ -83,6 +83,18 @@ fn skipped_rows_are_reported_with_their_line_and_counted() {
 }
 
 #[test]
+fn skipped_rows_after_blank_lines_and_crlf_name_the_lines_an_editor_shows() {
+    let text = "Concurrency,Inferences/Second,p99 latency\r\n1,10,100\r\n\r\n\r\n2,0,100\r\n";
+    let imported = import("m@1g@b4.csv", text, &options()).unwrap();
+    assert_eq!(imported.report.skipped.iter().map(|s| s.line).collect::<Vec<_>>(), [5]);
+    assert_eq!(imported.rows[0].loc.line, 2);
+    // A header below a comment: its problems name its own line.
+    let text = "# perf_analyzer -m m\n\nConcurrency,p99 latency\n1,100\n";
+    let e = import("m@1g@b4.csv", text, &options()).unwrap_err().0.remove(0);
+    assert_eq!(e.line, Some(3), "{e}");
+}
+
+#[test]
 fn migplan_files_pass_through_and_merge_with_others() {
     let native = "model,profile,batch,latency_ms,throughput\nm,3g,1,5,100\n";
     let files = vec![("a.csv", native, options()), ("m@1g@b2.csv", PA, options())];

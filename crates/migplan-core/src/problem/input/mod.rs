@@ -7,8 +7,10 @@
 mod from_csv;
 mod from_json;
 pub mod limits;
+mod lines;
 mod rows;
 
+pub use lines::EditorLines;
 pub use rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
 fn looks_like_json(text: &str) -> bool {

@@ -198,3 +198,39 @@ fn a_thousands_separator_is_refused_with_the_number_written_plainly() {
     let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2\n"));
     assert!(!e.hint.as_deref().unwrap().contains("separator"), "{e}");
 }
+
+#[test]
+fn lines_after_blank_lines_are_the_lines_an_editor_shows() {
+    // Line 3 is blank, line 4 holds the bad rate.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\na,1,5\n\nb,x,5\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(4), Some("rate")), "{e}");
+    // Several blank lines in a row, and a ragged row after them.
+    let text = "model,rate,slo_ms\n\na,1,5\n\n\n\nb,1\nc,2,y\n";
+    let errs = parse_workload("w.csv", text).unwrap_err().0;
+    assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(7), Some(8)], "{errs:?}");
+    let rows = parse_workload("w.csv", "model,rate,slo_ms\n\n\na,1,5\n\nb,2,5\n").unwrap();
+    assert_eq!(rows.iter().map(|r| r.loc.line).collect::<Vec<_>>(), [4, 6]);
+}
+
+#[test]
+fn lines_after_blank_lines_are_right_with_crlf_line_ends() {
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\r\nb,x,5\r\n"));
+    assert_eq!(e.line, Some(2), "{e}");
+    let text = "model,rate,slo_ms\r\na,1,5\r\n\r\n\r\nb,1,5\r\nc,y,5\r\n";
+    let e = first_error(parse_workload("w.csv", text));
+    assert_eq!((e.line, e.column.as_deref()), (Some(6), Some("rate")), "{e}");
+    let rows = parse_workload("w.csv", "model,rate,slo_ms\r\n\r\na,1,5\r\n").unwrap();
+    assert_eq!(rows[0].loc.line, 3);
+}
+
+#[test]
+fn lines_after_blank_lines_and_comments_are_right_in_profiles() {
+    let text = "# measured on a100\nmodel,profile,batch,latency_ms,throughput\n\nbert,1g,1,10,100\n# a note\n\nbert,2g,1,fast,100\n";
+    let e = first_error(parse_profiles("p.csv", text));
+    assert_eq!((e.line, e.column.as_deref()), (Some(7), Some("latency_ms")), "{e}");
+    // The header's own problems name the header's line, not the comment's.
+    let e = first_error(parse_profiles("p.csv", "# measured on a100\n\nmodel,profile,batch\nbert,1g,1\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("latency_ms")), "{e}");
+    let e = first_error(parse_workload("w.csv", "#\r\nmodel,rate,slo_ms,rate\r\nbert,3,100,4\r\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")), "{e}");
+}
