@@ -22,7 +22,14 @@ use crate::protocol::{
 
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
-        errors: vec![InputError { file: String::new(), line: None, column: None, message, hint: Some(hint.into()) }],
+        errors: vec![InputError {
+            file: String::new(),
+            line: None,
+            column: None,
+            character: None,
+            message,
+            hint: Some(hint.into()),
+        }],
     }
 }
 
@@ -91,6 +98,7 @@ fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
                 file: String::new(),
                 line: None,
                 column: Some(name.into()),
+                character: None,
                 message,
                 hint: Some(hint),
             }],
@@ -144,6 +152,7 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
                 file: String::new(),
                 line: None,
                 column: Some("spare GPUs".into()),
+                character: None,
                 message: format!("`{typed}` is not a whole number of GPUs"),
                 hint: Some("give 0, 1, 2, ...: how many spare GPUs the move may borrow".into()),
             }],
@@ -193,6 +202,7 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
             file: String::new(),
             line: None,
             column: Some(name.into()),
+            character: None,
             message,
             hint: Some(hint.into()),
         }],

@@ -267,6 +267,7 @@ pub fn with_headroom(
             file: workload.first().map_or(String::new(), |w| w.loc.file.clone()),
             line: None,
             column: Some("model".into()),
+            character: None,
             message: format!("a headroom is given for `{m}`, which the workload does not list"),
             hint: Some("name a model of the workload, as its `model` column spells it".into()),
         })

@@ -1,6 +1,6 @@
 //! The workload CSV as the rows of an editable table, and back.
 
-use migplan_core::problem::input::EditorLines;
+use migplan_core::problem::input::{is_json, EditorLines};
 
 /// Why a workload is not shown as a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +21,9 @@ pub struct WorkloadRows {
     pub lines: Vec<u64>,
 }
 
-pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
-    if text.trim_start().starts_with('{') {
+/// The rows of the workload file `name` holding `text`; JSON (as the core reads it) is no table.
+pub fn workload_rows(name: &str, text: &str) -> Result<WorkloadRows, NoTable> {
+    if is_json(name, text) {
         return Err(NoTable::Json);
     }
     let mut reader =
@@ -46,8 +47,8 @@ pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
 }
 
 /// The cells of [`workload_rows`], when the workload is a table.
-pub fn workload_cells(text: &str) -> Option<Vec<[String; 3]>> {
-    workload_rows(text).ok().map(|rows| rows.cells)
+pub fn workload_cells(name: &str, text: &str) -> Option<Vec<[String; 3]>> {
+    workload_rows(name, text).ok().map(|rows| rows.cells)
 }
 
 /// The cells written back as the workload CSV.

@@ -47,6 +47,7 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
                 file: table.file.clone(),
                 line: None,
                 column: None,
+                character: None,
                 message: format!("{m} (the file name's _MIG_profile_{id})"),
                 hint: Some("give --gpu for the GPU it was measured on, or --profile".into()),
             })

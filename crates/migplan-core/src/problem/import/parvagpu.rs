@@ -84,6 +84,7 @@ pub fn scenario(
             file: file.to_string(),
             line: None,
             column: None,
+            character: None,
             message: format!("there is no scenario {k}: the file has {} scenario lines", all.len()),
             hint: Some("scenarios are numbered from 1, one per line".into()),
         })?;

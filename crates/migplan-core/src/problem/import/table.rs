@@ -27,6 +27,7 @@ impl Table {
             file: file.to_string(),
             line: e.position().map(|p| lines.of_record(p)),
             column: None,
+            character: None,
             message: format!("not a CSV file migplan can read: {e}"),
             hint: None,
         };
@@ -68,6 +69,7 @@ impl Table {
             file: self.file.clone(),
             line: Some(self.header_line),
             column: Some(column.to_string()),
+            character: None,
             message: format!("this {format} file has no column `{column}`"),
             hint: Some(format!("expected the columns {expected}; the header has {}", self.headers.join(", "))),
         }
@@ -81,6 +83,7 @@ pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
         file: table.file.clone(),
         line: None,
         column: None,
+        character: None,
         message: format!("the file does not say which {what} it measured"),
         hint: Some(format!(
             "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \

@@ -95,6 +95,17 @@ fn skipped_rows_after_blank_lines_and_crlf_name_the_lines_an_editor_shows() {
 }
 
 #[test]
+fn a_broken_json_file_is_read_as_json_not_as_an_unknown_header() {
+    for (file, text) in [("p.json", "profiles: []\n"), ("p.csv", "{\"profiles\": [\n  {\"model\" \"m\"}\n]}")] {
+        let e = import(file, text, &options()).unwrap_err().0.remove(0);
+        assert!(e.message.starts_with("not valid JSON"), "{file}: {e}");
+        assert_eq!(detect_format(file, text), Some(Format::Migplan), "{file}");
+    }
+    let e = import("p.csv", "{\"profiles\": [\n  {\"model\" \"m\"}\n]}", &options()).unwrap_err();
+    assert!(e.to_string().starts_with("p.csv:2:12: not valid JSON: expected `:`"), "{e}");
+}
+
+#[test]
 fn migplan_files_pass_through_and_merge_with_others() {
     let native = "model,profile,batch,latency_ms,throughput\nm,3g,1,5,100\n";
     let files = vec![("a.csv", native, options()), ("m@1g@b2.csv", PA, options())];

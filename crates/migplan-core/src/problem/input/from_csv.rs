@@ -80,7 +80,7 @@ impl CsvTable {
                 csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
                 _ => e.to_string(),
             };
-            InputError { file: file.to_string(), line, column: None, message, hint: Some(hint) }
+            InputError { file: file.to_string(), line, column: None, character: None, message, hint: Some(hint) }
         };
         let header = reader.headers().map_err(csv_error)?;
         let header_line = header.position().map_or(1, |p| lines.of_record(p));
@@ -92,6 +92,7 @@ impl CsvTable {
                     file: file.to_string(),
                     line: Some(header_line),
                     column: Some(h.clone()),
+                    character: None,
                     message: format!("column `{h}` appears twice (columns {} and {})", first + 1, i + 1),
                     hint: Some("keep one of them: migplan would not know which to read".into()),
                 }
@@ -104,6 +105,7 @@ impl CsvTable {
                 file: file.to_string(),
                 line: Some(header_line),
                 column: Some(missing[0].to_string()),
+                character: None,
                 message: format!(
                     "the header lacks column{} {}",
                     if missing.len() > 1 { "s" } else { "" },
@@ -129,6 +131,7 @@ impl CsvTable {
                 file: file.to_string(),
                 line: None,
                 column: None,
+                character: None,
                 message: "no data rows".to_string(),
                 hint: Some(format!("add rows under the header {expected}")),
             }

@@ -234,3 +234,35 @@ fn lines_after_blank_lines_and_comments_are_right_in_profiles() {
     let e = first_error(parse_workload("w.csv", "#\r\nmodel,rate,slo_ms,rate\r\nbert,3,100,4\r\n"));
     assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")), "{e}");
 }
+
+#[test]
+fn a_json_syntax_error_says_not_valid_json_at_its_line_and_column() {
+    let text = "{\n  \"workload\": [\n    {model: \"a\", \"rate\": 1, \"slo_ms\": 5}\n  ]\n}\n";
+    let e = first_error(parse_workload("workload.json", text));
+    assert!(e.to_string().starts_with("workload.json:3:6: not valid JSON: key must be a string"), "{e}");
+    let e = first_error(parse_profiles("p.json", "{\"profiles\": [\n"));
+    assert!(e.to_string().starts_with("p.json:2:0: not valid JSON: EOF while parsing a list"), "{e}");
+}
+
+#[test]
+fn a_file_named_json_or_starting_with_a_bracket_is_read_as_json() {
+    // Named .json: read as JSON whatever it starts with, never as a CSV with a bad header.
+    let e = first_error(parse_workload("w.JSON", "workload: []\n"));
+    assert!(e.to_string().starts_with("w.JSON:1:1: not valid JSON: expected value"), "{e}");
+    let e = first_error(parse_profiles("p.json", ""));
+    assert!(e.to_string().contains("not valid JSON"), "{e}");
+    // Starting with `[`: JSON too, whatever the name; a list where the object belongs says so.
+    let e = first_error(parse_workload("w.txt", "[{\"model\": \"a\", \"rate\": 1, \"slo_ms\": 5}]"));
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("a JSON list, not an object"), "{e}");
+    assert!(e.hint.as_deref().unwrap().contains("{\"workload\": ["), "{e}");
+    let e = first_error(parse_workload("w.txt", "[{\"model\": \"a\",]"));
+    assert!(e.to_string().starts_with("w.txt:1:16: not valid JSON"), "{e}");
+}
+
+#[test]
+fn a_bad_json_value_names_its_line_and_column_and_field() {
+    let text = "{\"workload\": [\n  {\"model\": \"a\", \"rate\": -1, \"slo_ms\": 5}\n]}";
+    let e = first_error(parse_workload("w.json", text));
+    assert!(e.to_string().starts_with("w.json:2:27: `rate`: -1 is not at least 0"), "{e}");
+}
