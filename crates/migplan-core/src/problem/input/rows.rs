@@ -78,17 +78,22 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(character) = self.character {
-                write!(f, ":{character}")?;
+        // Each part known is followed by ": "; an error of no file (a request's) starts with
+        // its message.
+        if !self.file.is_empty() {
+            write!(f, "{}", self.file)?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(character) = self.character {
+                    write!(f, ":{character}")?;
+                }
             }
+            write!(f, ": ")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ": column `{column}`")?;
+            write!(f, "column `{column}`: ")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, "{}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

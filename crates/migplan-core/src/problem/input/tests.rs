@@ -266,3 +266,19 @@ fn a_bad_json_value_names_its_line_and_column_and_field() {
     let e = first_error(parse_workload("w.json", text));
     assert!(e.to_string().starts_with("w.json:2:27: `rate`: -1 is not at least 0"), "{e}");
 }
+
+#[test]
+fn an_error_of_no_file_starts_with_its_field_or_message() {
+    let e = InputError {
+        file: String::new(),
+        line: None,
+        column: None,
+        character: None,
+        message: "the `greedy` solver counts GPUs".into(),
+        hint: Some("use --solver exact".into()),
+    };
+    assert_eq!(e.to_string(), "the `greedy` solver counts GPUs\n  hint: use --solver exact");
+    let seed =
+        InputError { column: Some("seed".into()), message: "`-3` is not a whole number".into(), hint: None, ..e };
+    assert_eq!(seed.to_string(), "column `seed`: `-3` is not a whole number");
+}
