@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::Args;
 use migplan_core::problem::fleet::PricedGpu;
 use migplan_core::problem::import::Percentile;
+use migplan_core::problem::input::WorkloadRow;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::capacity::{compare, factors, growth, Comparison, GrowthPoint};
@@ -75,6 +76,46 @@ pub fn per_model_headroom(written: &[String]) -> Result<BTreeMap<String, f64>, F
             })
         })
         .collect()
+}
+
+/// Refuses a `--headroom-for` whose model the workload lacks, naming the flag as written:
+/// the flag is at fault, not the workload file.
+pub fn check_headroom_models(written: &[String], workload: &[WorkloadRow]) -> Result<(), Failure> {
+    let models: Vec<&str> = workload.iter().map(|w| w.model.as_str()).collect();
+    let listed = if models.len() <= 10 {
+        models.join(", ")
+    } else {
+        format!("{} and {} more", models[..10].join(", "), models.len() - 10)
+    };
+    let mut problems = Vec::new();
+    for w in written {
+        // per_model_headroom has already refused a flag without `=`.
+        let Some((model, percent)) = w.split_once('=') else { continue };
+        let model = model.trim();
+        if models.contains(&model) {
+            continue;
+        }
+        let lower = model.to_ascii_lowercase();
+        let close = models.iter().find(|m| {
+            let m = m.to_ascii_lowercase();
+            m.contains(&lower) || lower.contains(&m)
+        });
+        let hint = match close {
+            Some(m) => format!("did you mean --headroom-for {m}={}?", percent.trim()),
+            None => format!(
+                "name a model as the workload spells it, e.g. --headroom-for {}={}",
+                models.first().unwrap_or(&"MODEL"),
+                percent.trim()
+            ),
+        };
+        problems
+            .push(format!("--headroom-for {w}: no model `{model}` in the workload (models: {listed})\n  hint: {hint}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(problems.join("\n")))
+    }
 }
 
 /// A headroom percent: 0 to 1000.

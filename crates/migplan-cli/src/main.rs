@@ -197,6 +197,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             let gpu = fleet[0].spec.clone();
             let parsing = Instant::now();
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
+            capacity::check_headroom_models(&headroom_for, &workload_rows)?;
             let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
             // Another type's profile names are expected in a mixed fleet's rows.
             for note in if fleet.len() == 1 { notes(&gpu, &profile_rows) } else { Vec::new() } {

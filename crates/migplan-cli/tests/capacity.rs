@@ -212,6 +212,24 @@ fn headroom_is_planned_for_and_reported_beside_the_plan_without() {
 }
 
 #[test]
+fn a_headroom_for_a_model_not_in_the_workload_names_the_flag_not_the_file() {
+    let (p, w) = generated("headroom-unknown", 3, 1);
+    let (p, w) = (p.to_str().unwrap(), w.to_str().unwrap());
+    let args = ["plan", "--gpu", "a100-40gb", "--profiles", p, "--workload", w, "--headroom-for", "synthetic-001=5"];
+    let o = migplan(&[&args[..], &["--headroom-for", "foo=10"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let named =
+        "--headroom-for foo=10: no model `foo` in the workload (models: synthetic-000, synthetic-001, synthetic-002)";
+    assert!(err.contains(named), "{err}");
+    assert!(err.contains("hint: name a model as the workload spells it"), "{err}");
+    assert!(
+        !err.contains("workload.csv") && !err.contains("synthetic-001=5"),
+        "only the flag at fault is named: {err}"
+    );
+}
+
+#[test]
 fn a_cost_for_a_type_not_planned_or_a_bad_price_is_refused() {
     let (profiles, workload) = two_type_case("bad-cost", "3");
     let (p, w) = (profiles.to_str().unwrap(), workload.to_str().unwrap());

@@ -256,3 +256,30 @@ fn text_that_is_not_utf8_a_bom_and_an_empty_json_workload() {
     let empty = write(&dir, "empty.json", "{\"workload\": []}");
     refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &empty], "empty.json:1");
 }
+
+#[test]
+fn a_row_after_blank_lines_is_named_by_the_line_an_editor_shows() {
+    let dir = scratch("edges-blank-lines");
+    let (p, _) = example_inputs();
+    let w = write(&dir, "blank.csv", "model,rate,slo_ms\n\nbert-base-multilingual-cased,900,60\n\n\nvit,fast,60\n");
+    refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w], "blank.csv:6: column `rate`");
+    let w = write(&dir, "crlf.csv", "model,rate,slo_ms\r\n\r\nbert-base-multilingual-cased,900,60\r\nvit,fast,60\r\n");
+    refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w], "crlf.csv:4: column `rate`");
+}
+
+#[test]
+fn a_json_file_that_is_not_valid_json_says_where_the_json_breaks() {
+    let dir = scratch("edges-json");
+    let (p, w) = example_inputs();
+    let broken =
+        "{\n  \"workload\": [\n    {model: \"bert-base-multilingual-cased\", \"rate\": 900, \"slo_ms\": 60}\n  ]\n}\n";
+    let workload = write(&dir, "workload.json", broken);
+    let err =
+        refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &workload], "workload.json:3:6: ");
+    assert!(err.contains("not valid JSON: key must be a string"), "{err}");
+    // Through the profiles' importer too, and whatever the file starts with.
+    let profiles = write(&dir, "profiles.json", "profiles = []\n");
+    let err =
+        refuses(&["plan", "--gpu", "a100-40gb", "--profiles", &profiles, "--workload", &w], "profiles.json:1:1: ");
+    assert!(err.contains("not valid JSON") && !err.contains("header"), "{err}");
+}

@@ -178,6 +178,7 @@ fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOpt
                 file: String::new(),
                 line: None,
                 column: None,
+                character: None,
                 message: format!(
                     "the `{}` solver counts GPUs; a mixed fleet or priced nodes are planned exactly",
                     other.name()

@@ -202,6 +202,24 @@ fn headroom_plans_for_more_and_says_what_it_costs() {
 }
 
 #[test]
+fn a_headroom_for_a_model_the_workload_lacks_blames_the_request_not_the_file() {
+    let a100 = gpu("a100-40gb").unwrap();
+    let mut generated = synthetic(&a100, 3, 1);
+    for w in &mut generated.workload {
+        w.loc.file = "workload.csv".into();
+    }
+    let per_model = std::collections::BTreeMap::from([("foo".to_string(), 10.0)]);
+    let asked = HeadroomAsked { percent: 0.0, per_model };
+    let fleet = [PricedGpu::unit(a100)];
+    let cancel = AtomicBool::new(false);
+    let refused = with_headroom(&fleet, None, &generated.profiles, &generated.workload, &asked, &options(), &cancel)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.starts_with("a headroom is given for `foo`, which the workload does not list"), "{refused}");
+    assert!(!refused.contains("workload.csv"), "{refused}");
+}
+
+#[test]
 fn priced_nodes_count_in_the_cost_and_the_check() {
     let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
     let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();

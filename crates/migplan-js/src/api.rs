@@ -126,9 +126,11 @@ fn located(section: &str, by_row: bool, errors: InputErrors) -> Vec<ApiError> {
     errors
         .0
         .into_iter()
-        .map(|InputError { file, line, column, message, hint }| {
+        .map(|InputError { file, line, column, character, message, hint }| {
             let row = line.filter(|&l| by_row && l >= 2).map(|l| (l - 2) as usize);
             let file = if by_row { section.to_string() } else { file };
+            // The API's errors keep one place field: a JSON position reads "character 14".
+            let column = column.or_else(|| character.map(|c| format!("character {c}")));
             ApiError { file, row, line: if row.is_some() { None } else { line }, column, message, hint }
         })
         .collect()

@@ -11,6 +11,7 @@ use migplan_core::workflow::capacity::{Comparison, GrowthPoint};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::error_text::in_one_line;
 use crate::protocol::{CapacityRequest, Request, WorkerMessage};
 use crate::state::State;
 use crate::worker_client::WorkerClient;
@@ -67,7 +68,7 @@ pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
                 move |message| match message {
                     WorkerMessage::Capacity { compare, growth } => shown.set(Shown::Answer(compare, growth)),
                     WorkerMessage::Failed { errors } => {
-                        shown.set(Shown::Failed(errors.iter().map(ToString::to_string).collect()))
+                        shown.set(Shown::Failed(errors.iter().map(in_one_line).collect()))
                     }
                     _ => {}
                 }

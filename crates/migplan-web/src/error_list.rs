@@ -6,26 +6,9 @@ use migplan_core::problem::input::InputError;
 use yew::prelude::*;
 
 use crate::error_groups::group;
+use crate::error_text::place;
 use crate::state::Action;
 use crate::worker_client::Dispatch;
-
-/// Where an error is, as "file, line 3, column rate: ", leaving out what it does not know
-/// (a field of the page has no file).
-pub fn place(e: &InputError) -> String {
-    let parts: Vec<String> = [
-        (!e.file.is_empty()).then(|| e.file.clone()),
-        e.line.map(|l| format!("line {l}")),
-        e.column.as_ref().map(|c| format!("column {c}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}: ", parts.join(", "))
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorListProps {

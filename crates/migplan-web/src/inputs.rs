@@ -179,7 +179,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
         [one] => one.name.clone(),
         files => format!("{} files", files.len()),
     };
-    let rows = workload_rows(&i.workload.text);
+    let rows = workload_rows(&i.workload.name, &i.workload.text);
     let workload_summary = match &rows {
         Ok(rows) => format!("{} ({} rows)", i.workload.name, rows.cells.len()),
         Err(_) => i.workload.name.clone(),

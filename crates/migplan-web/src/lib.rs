@@ -3,6 +3,7 @@
 //! talk through [`protocol`].
 
 pub mod error_groups;
+pub mod error_text;
 pub mod examples;
 pub mod layout_groups;
 pub mod planning;

@@ -20,9 +20,31 @@ use crate::protocol::{
     CapacityRequest, FrontPoint, PlanRequest, PlannedMove, Request, Status, TransitionRequest, WorkerMessage,
 };
 
+/// A problem with a box of the page: no file or line, and the box's label, as the page
+/// shows it, where a file's error names its column (`error_text::place` words it so).
+fn box_error(label: &str, message: String, hint: &str) -> WorkerMessage {
+    WorkerMessage::Failed {
+        errors: vec![InputError {
+            file: String::new(),
+            line: None,
+            column: Some(label.into()),
+            character: None,
+            message,
+            hint: Some(hint.into()),
+        }],
+    }
+}
+
 fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
-        errors: vec![InputError { file: String::new(), line: None, column: None, message, hint: Some(hint.into()) }],
+        errors: vec![InputError {
+            file: String::new(),
+            line: None,
+            column: None,
+            character: None,
+            message,
+            hint: Some(hint.into()),
+        }],
     }
 }
 
@@ -85,30 +107,19 @@ fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
             return Err(Box::new(WorkerMessage::Failed { errors }));
         }
     };
-    let field = |name: &str, message: String, hint: String| {
-        Box::new(WorkerMessage::Failed {
-            errors: vec![InputError {
-                file: String::new(),
-                line: None,
-                column: Some(name.into()),
-                message,
-                hint: Some(hint),
-            }],
-        })
-    };
     let typed = request.time_limit_s.trim();
     let time_limit = typed
         .parse::<f64>()
         .map_err(|_| format!("`{typed}` is not a number"))
         .and_then(|s| TIME_LIMIT_S.check(s))
-        .map_err(|e| field("time limit", e, format!("give seconds, {}", TIME_LIMIT_S.describe())))?;
+        .map_err(|e| Box::new(box_error("Time limit", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))))?;
     let typed = request.seed.trim();
     let seed = typed.parse::<u64>().map_err(|_| {
-        field(
-            "seed",
+        Box::new(box_error(
+            "Seed",
             format!("`{typed}` is not a whole number"),
-            "give 0, 1, 2, ... (the same seed gives the same plan)".into(),
-        )
+            "give 0, 1, 2, ... (the same seed gives the same plan)",
+        ))
     })?;
     let options = RunOptions {
         solver,
@@ -139,15 +150,11 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
     };
     let typed = request.spare.trim();
     let Ok(spare_allowed) = typed.parse::<usize>() else {
-        return emit(WorkerMessage::Failed {
-            errors: vec![InputError {
-                file: String::new(),
-                line: None,
-                column: Some("spare GPUs".into()),
-                message: format!("`{typed}` is not a whole number of GPUs"),
-                hint: Some("give 0, 1, 2, ...: how many spare GPUs the move may borrow".into()),
-            }],
-        });
+        return emit(box_error(
+            "Spare GPUs",
+            format!("`{typed}` is not a whole number of GPUs"),
+            "give 0, 1, 2, ...: how many spare GPUs the move may borrow",
+        ));
     };
     let move_request = MoveRequest {
         gpu: &p.gpu,
@@ -188,15 +195,6 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
         Ok(prepared) => prepared,
         Err(message) => return *message,
     };
-    let field = |name: &str, message: String, hint: &str| WorkerMessage::Failed {
-        errors: vec![InputError {
-            file: String::new(),
-            line: None,
-            column: Some(name.into()),
-            message,
-            hint: Some(hint.into()),
-        }],
-    };
     let mut fleet = Vec::new();
     for typed in request.types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
         let (id, price) = typed.split_once('=').unwrap_or((typed, "1"));
@@ -205,7 +203,9 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
             (Some(spec), Some(cost)) if !fleet.iter().any(|t: &PricedGpu| t.spec.id == spec.id) => {
                 fleet.push(PricedGpu { spec, cost })
             }
-            _ => return field("GPU types", format!("`{typed}` is not GPU=PRICE"), "e.g. a100-40gb=1, h100-80gb=2.2"),
+            _ => {
+                return box_error("GPU types", format!("`{typed}` is not GPU=PRICE"), "e.g. a100-40gb=1, h100-80gb=2.2")
+            }
         }
     }
     if fleet.is_empty() {
@@ -213,11 +213,17 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
     }
     let number = |typed: &str| typed.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1000.0);
     let (Some(from), Some(to)) = (number(&request.from), number(&request.to)) else {
-        return field("multipliers", "the multipliers must be numbers above 0".into(), "e.g. from 0.5 to 4");
+        return box_error("Multipliers", "the multipliers must be numbers above 0".into(), "e.g. from 0.5 to 4");
     };
     let steps = match request.steps.trim().parse::<usize>() {
         Ok(n) if (2..=64).contains(&n) && from < to => n,
-        _ => return field("multipliers", "give 2 to 64 steps from a smaller to a larger multiplier".into(), "e.g. 8"),
+        _ => {
+            return box_error(
+                "Multipliers",
+                "give 2 to 64 steps from a smaller to a larger multiplier".into(),
+                "e.g. 8",
+            )
+        }
     };
     let cancel = AtomicBool::new(false);
     let own = [PricedGpu::unit(p.gpu.clone())];

@@ -77,20 +77,31 @@ fn a_transition_request_moves_the_example_to_higher_demand() {
     assert_eq!(bert.floor, 900.0);
 }
 
+/// An error as the page's list of problems shows it: where, then what.
+fn as_shown(e: &InputError) -> String {
+    format!("{}{}", crate::error_text::place(e), e.message)
+}
+
 #[test]
-fn a_time_limit_or_seed_out_of_range_fails_naming_the_field() {
-    for (time_limit, seed, field) in [("1e20", "1", "time limit"), ("inf", "1", "time limit"), ("5", "-3", "seed")] {
+fn a_time_limit_or_seed_out_of_range_fails_naming_the_box() {
+    for (time_limit, seed, shown, hint) in [
+        ("1e20", "1", "Time limit: 1e20 is not above 0 and at most 1e6 s", "give seconds, above 0 and at most 1e6 s"),
+        ("inf", "1", "Time limit: inf is not above 0 and at most 1e6 s", "give seconds"),
+        ("soon", "1", "Time limit: `soon` is not a number", "give seconds"),
+        ("5", "-3", "Seed: `-3` is not a whole number", "give 0, 1, 2, ..."),
+    ] {
         let mut messages = Vec::new();
         let mut r = request(crate::examples::A100_WORKLOAD);
         (r.time_limit_s, r.seed) = (time_limit.into(), seed.into());
         handle(&Request::Plan(r), &mut |m| messages.push(m));
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert_eq!(errors[0].column.as_deref(), Some(field), "{errors:?}");
+        assert_eq!(as_shown(&errors[0]), shown, "{errors:?}");
+        assert!(errors[0].hint.as_deref().unwrap().starts_with(hint), "{errors:?}");
     }
 }
 
 #[test]
-fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_field() {
+fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_box() {
     let running = plan_for_example();
     for spare in ["abc", "-1", "1.5"] {
         let mut messages = Vec::new();
@@ -101,8 +112,18 @@ fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_field() {
         };
         handle(&Request::Transition(r), &mut |m| messages.push(m));
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert_eq!(errors[0].column.as_deref(), Some("spare GPUs"), "{spare}");
+        assert_eq!(as_shown(&errors[0]), format!("Spare GPUs: `{spare}` is not a whole number of GPUs"));
     }
+}
+
+#[test]
+fn a_csv_cell_error_still_names_its_file_line_and_column() {
+    let mut messages = Vec::new();
+    handle(&Request::Plan(request("model,rate,slo_ms\nbert-base-multilingual-cased,lots,60\n")), &mut |m| {
+        messages.push(m)
+    });
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert_eq!(as_shown(&errors[0]), "workload.csv, line 2, column rate: `lots` is not a number");
 }
 
 fn plan_for_example() -> Plan {
@@ -144,8 +165,19 @@ fn a_capacity_request_compares_and_sweeps_the_example() {
     let factors: Vec<f64> = growth.iter().map(|p| p.factor).collect();
     assert_eq!(factors, [0.5, 1.0, 1.5, 2.0]);
     assert_eq!(growth[1].gpus, compare[0].gpus, "the sweep at 1 plans what the comparison does");
-    let bad = CapacityRequest { types: "h100-80gb=cheap".into(), ..capacity };
+    let bad = CapacityRequest { types: "h100-80gb=cheap".into(), ..capacity.clone() };
     let mut messages = Vec::new();
     handle(&Request::Capacity(bad), &mut |m| messages.push(m));
-    assert!(matches!(messages.last(), Some(WorkerMessage::Failed { .. })), "{messages:?}");
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert_eq!(
+        crate::error_text::in_one_line(&errors[0]),
+        "GPU types: `h100-80gb=cheap` is not GPU=PRICE; e.g. a100-40gb=1, h100-80gb=2.2"
+    );
+    // The panel words the page's time limit as the plan's list does.
+    let mut slow = capacity;
+    slow.inputs.time_limit_s = "soon".into();
+    let mut messages = Vec::new();
+    handle(&Request::Capacity(slow), &mut |m| messages.push(m));
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert!(crate::error_text::in_one_line(&errors[0]).starts_with("Time limit: `soon` is not a number; give seconds"));
 }

@@ -82,6 +82,7 @@ impl ProfileFile {
                     file: self.name.clone(),
                     line: None,
                     column: Some("batch".into()),
+                    character: None,
                     message: format!("the batch `{b}` typed for this file is not a whole number {}", COUNT.describe()),
                     hint: Some("type 1, 2, 4, ... in the batch field of the file's row, or leave it empty".into()),
                 }
@@ -112,6 +113,7 @@ pub fn import_all(
             file: "profiles".into(),
             line: None,
             column: None,
+            character: None,
             message: "no profiles file".into(),
             hint: Some("choose or drop one or more profiles files (or load the example)".into()),
         }

@@ -202,6 +202,7 @@ impl Problem {
                 file: String::new(),
                 line: None,
                 column: None,
+                character: None,
                 message: "the workload is empty".into(),
                 hint: Some("list at least one model with its rate and SLO".into()),
             });
@@ -212,6 +213,7 @@ impl Problem {
                 file,
                 line: None,
                 column: Some("rate".into()),
+                character: None,
                 message: format!(
                     "the workload needs at least {instances_at_least} instances: more than the {MAX_INSTANCES} \
                      migplan plans at once"

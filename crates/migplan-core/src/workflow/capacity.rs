@@ -264,10 +264,12 @@ pub fn with_headroom(
     let unknown: Vec<InputError> = per_model
         .keys()
         .filter(|m| !workload.iter().any(|w| &w.model == *m))
+        // The request is at fault, not the workload file: no file or line to point at.
         .map(|m| InputError {
-            file: workload.first().map_or(String::new(), |w| w.loc.file.clone()),
+            file: String::new(),
             line: None,
-            column: Some("model".into()),
+            column: None,
+            character: None,
             message: format!("a headroom is given for `{m}`, which the workload does not list"),
             hint: Some("name a model of the workload, as its `model` column spells it".into()),
         })

@@ -1,5 +1,7 @@
 //! The workload CSV as the rows of an editable table, and back.
 
+use migplan_core::problem::input::{is_json, EditorLines};
+
 /// Why a workload is not shown as a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoTable {
@@ -19,12 +21,14 @@ pub struct WorkloadRows {
     pub lines: Vec<u64>,
 }
 
-pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
-    if text.trim_start().starts_with('{') {
+/// The rows of the workload file `name` holding `text`; JSON (as the core reads it) is no table.
+pub fn workload_rows(name: &str, text: &str) -> Result<WorkloadRows, NoTable> {
+    if is_json(name, text) {
         return Err(NoTable::Json);
     }
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
+    let lines = EditorLines::new(text);
     let headers: Vec<String> =
         reader.headers().map_err(|_| NoTable::Columns)?.iter().map(|h| h.to_ascii_lowercase()).collect();
     let column = |name: &str| headers.iter().position(|h| h == name).ok_or(NoTable::Columns);
@@ -37,14 +41,14 @@ pub fn workload_rows(text: &str) -> Result<WorkloadRows, NoTable> {
         }
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
         rows.cells.push([cell(m), cell(r), cell(s)]);
-        rows.lines.push(record.position().map_or(0, |p| p.line()));
+        rows.lines.push(record.position().map_or(0, |p| lines.of_record(p)));
     }
     Ok(rows)
 }
 
 /// The cells of [`workload_rows`], when the workload is a table.
-pub fn workload_cells(text: &str) -> Option<Vec<[String; 3]>> {
-    workload_rows(text).ok().map(|rows| rows.cells)
+pub fn workload_cells(name: &str, text: &str) -> Option<Vec<[String; 3]>> {
+    workload_rows(name, text).ok().map(|rows| rows.cells)
 }
 
 /// The cells written back as the workload CSV.

@@ -7,10 +7,10 @@ use super::*;
 
 #[test]
 fn cells_round_trip_and_keep_bad_values() {
-    let rows = workload_cells("Model,Rate,SLO_ms\nbert,900,60\nresnet,lots,30\n").unwrap();
+    let rows = workload_cells("w.csv", "Model,Rate,SLO_ms\nbert,900,60\nresnet,lots,30\n").unwrap();
     assert_eq!(rows[1], ["resnet".to_string(), "lots".into(), "30".into()]);
     let text = workload_text(&rows);
-    assert_eq!(workload_cells(&text).unwrap(), rows);
+    assert_eq!(workload_cells("w.csv", &text).unwrap(), rows);
     assert!(parse_workload("w.csv", &text).is_err());
 }
 
@@ -73,7 +73,10 @@ fn state_survives_a_json_round_trip() {
 
 #[test]
 fn json_workload_has_no_cells() {
-    assert_eq!(workload_cells("{\"workload\": []}"), None);
+    assert_eq!(workload_cells("w.csv", "{\"workload\": []}"), None);
+    // Whatever the core reads as JSON: a list, or any text in a file named .json.
+    assert_eq!(workload_rows("w.csv", " [{\"model\": \"a\"}]"), Err(NoTable::Json));
+    assert_eq!(workload_rows("w.json", "model,rate,slo_ms\na,1,2\n"), Err(NoTable::Json));
 }
 
 #[test]
@@ -139,7 +142,7 @@ fn dropped_profiler_files_are_edited_removed_and_planned_with_their_located_rows
 fn a_plan_arriving_after_an_edit_is_for_the_inputs_it_was_solved_for() {
     let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
     let plan = plan_for(&s.inputs);
-    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    let mut cells = workload_cells(&s.inputs.workload.name, &s.inputs.workload.text).unwrap();
     cells[0][1] = "12345".into();
     let s = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
     let status = Status { best_gpus: Some(plan.gpu_count), lower_bound: 1, elapsed_ms: 5, phase: Phase::Improved };
@@ -177,7 +180,7 @@ fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
     assert_eq!(s.running_plan(), Some(&first));
     assert_eq!(s.move_inputs.deployed.as_ref().unwrap().when(), "2026-11-25 16:05 UTC");
     // Solving a new workload leaves the running plan alone.
-    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    let mut cells = workload_cells(&s.inputs.workload.name, &s.inputs.workload.text).unwrap();
     cells[0][1] = (cells[0][1].parse::<f64>().unwrap() * 3.0).to_string();
     let s = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
     let s = s.after(Action::Started { at_ms: 2.0 });
@@ -218,14 +221,17 @@ fn progress_keeps_each_new_bound_and_best_count_with_its_time() {
 
 #[test]
 fn a_workload_that_is_no_table_says_why_and_rows_keep_their_lines() {
-    assert_eq!(workload_rows("{\"workload\": []}"), Err(NoTable::Json));
-    assert_eq!(workload_rows("modle,rate,slo\nbert,1,2\n"), Err(NoTable::Columns));
-    assert_eq!(workload_rows("model,rate,slo_ms\nbert,2,500,100\n"), Err(NoTable::Ragged));
+    assert_eq!(workload_rows("w.csv", "{\"workload\": []}"), Err(NoTable::Json));
+    assert_eq!(workload_rows("w.csv", "modle,rate,slo\nbert,1,2\n"), Err(NoTable::Columns));
+    assert_eq!(workload_rows("w.csv", "model,rate,slo_ms\nbert,2,500,100\n"), Err(NoTable::Ragged));
     // Each row's line is the one the core's errors name, so the page can mark the bad cell.
     let text = "# a comment\nmodel,rate,slo_ms\n\nbert,2,5\nvit,x,4\n";
-    let rows = workload_rows(text).unwrap();
+    let rows = workload_rows("w.csv", text).unwrap();
     assert_eq!(rows.cells[1][1], "x");
+    assert_eq!(rows.lines, [4, 5], "the lines an editor shows, past the blank line");
     assert_eq!(Some(rows.lines[1]), parse_workload("w.csv", text).unwrap_err().0[0].line);
+    let crlf = text.replace('\n', "\r\n");
+    assert_eq!(workload_rows("w.csv", &crlf).unwrap().lines, [4, 5]);
 }
 
 #[test]
@@ -238,7 +244,7 @@ fn a_save_writes_only_the_parts_that_changed_and_loads_back_whole() {
     assert_eq!(store.len(), saved::KEYS.len());
     assert_eq!(saved::assemble(&store).unwrap(), s);
     // A keystroke in the workload writes the main key alone, and a small one.
-    let mut cells = workload_cells(&s.inputs.workload.text).unwrap();
+    let mut cells = workload_cells(&s.inputs.workload.name, &s.inputs.workload.text).unwrap();
     cells[0][1] = "77".into();
     let edited = s.after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }));
     let parts = saved::changed_parts(&edited, Some(&s)).unwrap();

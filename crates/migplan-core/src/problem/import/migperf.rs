@@ -47,6 +47,7 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
                 file: table.file.clone(),
                 line: None,
                 column: None,
+                character: None,
                 message: format!("{m} (the file name's _MIG_profile_{id})"),
                 hint: Some("give --gpu for the GPU it was measured on, or --profile".into()),
             })
@@ -57,15 +58,14 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
         return Err(not_given(table, "profile", "--profile"));
     }
 
-    let mut out = Imported::start(&table.file, Format::Migperf, table.records.len());
+    let mut out = Imported::start(&table.file, Format::Migperf, table.row_count());
     out.report.profile = file_profile.clone();
     out.report.notes.push(
         "latency from `latency`, read as milliseconds per batch (MIGPerf's mean; some versions wrote a percentile): \
          --latency does not apply"
             .into(),
     );
-    for record in &table.records {
-        let loc = table.loc(record);
+    for (record, loc) in table.rows() {
         let row = field(record, model, "model_name").and_then(|name| {
             let profile = match (&file_profile, profile_column) {
                 (Some(p), _) => p.clone(),

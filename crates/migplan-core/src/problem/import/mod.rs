@@ -16,7 +16,7 @@ mod report;
 mod table;
 pub mod units;
 
-use crate::problem::input::{parse_profiles, InputError, InputErrors, ProfileRow};
+use crate::problem::input::{is_json, parse_profiles, InputError, InputErrors, ProfileRow};
 
 pub use options::{Format, Given, ImportOptions, Percentile};
 pub use report::{Imported, Report, Skipped};
@@ -77,7 +77,7 @@ fn detect(table: &Table) -> Option<Format> {
 /// The format a file's header shows, if migplan knows it (for the page's file table).
 pub fn detect_format(file: &str, text: &str) -> Option<Format> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('{') {
+    if is_json(file, text) {
         return Some(Format::Migplan);
     }
     detect(&Table::read(file, text).ok()?)
@@ -88,8 +88,9 @@ fn unrecognised(table: &Table) -> InputErrors {
         Format::ALL.iter().map(|f| format!("{}: {}", f.name(), f.signature().join(", "))).collect();
     InputError {
         file: table.file.clone(),
-        line: Some(1),
+        line: Some(table.header_line),
         column: None,
+        character: None,
         message: format!("migplan does not recognise this file's header ({})", table.headers.join(", ")),
         hint: Some(format!("expected the columns of one of: {}", expected.join("; "))),
     }
@@ -99,7 +100,7 @@ fn unrecognised(table: &Table) -> InputErrors {
 /// Reads one file in `options.format`, or the format its header shows.
 pub fn import(file: &str, text: &str, options: &ImportOptions) -> Result<Imported, InputErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('{') && matches!(options.format, None | Some(Format::Migplan)) {
+    if is_json(file, text) && matches!(options.format, None | Some(Format::Migplan)) {
         return migplan_rows(file, text);
     }
     let table = Table::read(file, text)?;

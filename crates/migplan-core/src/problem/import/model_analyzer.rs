@@ -21,11 +21,10 @@ pub(super) fn import(table: &Table, given: &Given, latency: Percentile) -> Resul
     let latency_column = column(&latency_name)?;
     let profile = given.profile.clone().ok_or_else(|| not_given(table, "profile", "--profile"))?;
 
-    let mut out = Imported::start(&table.file, Format::ModelAnalyzer, table.records.len());
+    let mut out = Imported::start(&table.file, Format::ModelAnalyzer, table.row_count());
     out.report.profile = Some(profile.clone());
     out.report.notes.push(format!("latency from `{latency_name}`, milliseconds"));
-    for record in &table.records {
-        let loc = table.loc(record);
+    for (record, loc) in table.rows() {
         let row = field(record, model, "Model").and_then(|name| {
             if name.contains(',') {
                 return Err(format!(

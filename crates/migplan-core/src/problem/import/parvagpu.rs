@@ -31,15 +31,14 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
     let [slices, batch, processes, throughput, latency] = columns;
     let model = given.model.clone().unwrap_or_else(|| model_of_file(&table.file));
 
-    let mut out = Imported::start(&table.file, Format::Parvagpu, table.records.len());
+    let mut out = Imported::start(&table.file, Format::Parvagpu, table.row_count());
     out.report.model = Some(model.clone());
     out.report.notes.push(
         "latency from `Latency`, seconds converted to ms; throughput = `Throughput` (per MPS process) x \
          `Workload Number`"
             .into(),
     );
-    for record in &table.records {
-        let loc = table.loc(record);
+    for (record, loc) in table.rows() {
         let row = whole(record, slices, "Mig instance").and_then(|n| {
             let profile = profile_of_slices(gpu, n).ok_or_else(|| {
                 format!(
@@ -85,6 +84,7 @@ pub fn scenario(
             file: file.to_string(),
             line: None,
             column: None,
+            character: None,
             message: format!("there is no scenario {k}: the file has {} scenario lines", all.len()),
             hint: Some("scenarios are numbered from 1, one per line".into()),
         })?;

@@ -26,7 +26,7 @@ pub(super) fn import(table: &Table, given: &Given, latency: Percentile) -> Resul
     let profile = given.profile.clone().ok_or_else(|| not_given(table, "profile", "--profile"))?;
     let batch = given.batch.unwrap_or(DEFAULT_BATCH);
 
-    let mut out = Imported::start(&table.file, Format::PerfAnalyzer, table.records.len());
+    let mut out = Imported::start(&table.file, Format::PerfAnalyzer, table.row_count());
     out.report.model = Some(model.clone());
     out.report.profile = Some(profile.clone());
     out.report.batch = Some(batch);
@@ -36,8 +36,7 @@ pub(super) fn import(table: &Table, given: &Given, latency: Percentile) -> Resul
         ));
     }
     out.report.notes.push(format!("latency from `{latency_name}`, microseconds converted to ms"));
-    for record in &table.records {
-        let loc = table.loc(record);
+    for (record, loc) in table.rows() {
         let row = number(record, throughput, "Inferences/Second").and_then(|tp| {
             let us = number(record, latency_column, &latency_name)?;
             checked_row(&model, &profile, batch, microseconds_to_ms(us), tp, 1, loc.clone())

@@ -2,13 +2,16 @@
 //! records with their lines, and the checks every imported row goes through.
 
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, THROUGHPUT};
-use crate::problem::input::{InputError, InputErrors, ProfileRow, SourceLoc};
+use crate::problem::input::{EditorLines, InputError, InputErrors, ProfileRow, SourceLoc};
 
 pub(crate) struct Table {
     pub file: String,
     /// Header names as written, trimmed.
     pub headers: Vec<String>,
-    pub records: Vec<csv::StringRecord>,
+    /// The line of the header (comment and blank lines may come before it).
+    pub header_line: u64,
+    /// Each record with the line it starts on.
+    records: Vec<(csv::StringRecord, u64)>,
 }
 
 impl Table {
@@ -19,19 +22,25 @@ impl Table {
             .flexible(true)
             .comment(Some(b'#'))
             .from_reader(text.as_bytes());
+        let lines = EditorLines::new(text);
         let located = |e: csv::Error| InputError {
             file: file.to_string(),
-            line: e.position().map(|p| p.line()),
+            line: e.position().map(|p| lines.of_record(p)),
             column: None,
+            character: None,
             message: format!("not a CSV file migplan can read: {e}"),
             hint: None,
         };
-        let headers = reader.headers().map_err(located)?.iter().map(|h| h.trim().to_string()).collect();
+        let header = reader.headers().map_err(located)?;
+        let header_line = header.position().map_or(1, |p| lines.of_record(p));
+        let headers = header.iter().map(|h| h.trim().to_string()).collect();
         let mut records = Vec::new();
         for record in reader.records() {
-            records.push(record.map_err(located)?);
+            let record = record.map_err(located)?;
+            let line = record.position().map_or(0, |p| lines.of_record(p));
+            records.push((record, line));
         }
-        Ok(Table { file: file.to_string(), headers, records })
+        Ok(Table { file: file.to_string(), headers, header_line, records })
     }
 
     /// The index of the column named `name`, in any case.
@@ -44,16 +53,23 @@ impl Table {
         names.iter().all(|n| self.column(n).is_some())
     }
 
-    pub fn loc(&self, record: &csv::StringRecord) -> SourceLoc {
-        SourceLoc { file: self.file.clone(), line: record.position().map_or(0, |p| p.line()) }
+    /// How many data rows the file has.
+    pub fn row_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Each data row with where it is in the file.
+    pub fn rows(&self) -> impl Iterator<Item = (&csv::StringRecord, SourceLoc)> {
+        self.records.iter().map(|(record, line)| (record, SourceLoc { file: self.file.clone(), line: *line }))
     }
 
     /// The error for a file whose header lacks a column this format needs.
     pub fn missing(&self, format: &str, column: &str, expected: &str) -> InputErrors {
         InputError {
             file: self.file.clone(),
-            line: Some(1),
+            line: Some(self.header_line),
             column: Some(column.to_string()),
+            character: None,
             message: format!("this {format} file has no column `{column}`"),
             hint: Some(format!("expected the columns {expected}; the header has {}", self.headers.join(", "))),
         }
@@ -67,6 +83,7 @@ pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
         file: table.file.clone(),
         line: None,
         column: None,
+        character: None,
         message: format!("the file does not say which {what} it measured"),
         hint: Some(format!(
             "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \

@@ -83,6 +83,29 @@ fn skipped_rows_are_reported_with_their_line_and_counted() {
 }
 
 #[test]
+fn skipped_rows_after_blank_lines_and_crlf_name_the_lines_an_editor_shows() {
+    let text = "Concurrency,Inferences/Second,p99 latency\r\n1,10,100\r\n\r\n\r\n2,0,100\r\n";
+    let imported = import("m@1g@b4.csv", text, &options()).unwrap();
+    assert_eq!(imported.report.skipped.iter().map(|s| s.line).collect::<Vec<_>>(), [5]);
+    assert_eq!(imported.rows[0].loc.line, 2);
+    // A header below a comment: its problems name its own line.
+    let text = "# perf_analyzer -m m\n\nConcurrency,p99 latency\n1,100\n";
+    let e = import("m@1g@b4.csv", text, &options()).unwrap_err().0.remove(0);
+    assert_eq!(e.line, Some(3), "{e}");
+}
+
+#[test]
+fn a_broken_json_file_is_read_as_json_not_as_an_unknown_header() {
+    for (file, text) in [("p.json", "profiles: []\n"), ("p.csv", "{\"profiles\": [\n  {\"model\" \"m\"}\n]}")] {
+        let e = import(file, text, &options()).unwrap_err().0.remove(0);
+        assert!(e.message.starts_with("not valid JSON"), "{file}: {e}");
+        assert_eq!(detect_format(file, text), Some(Format::Migplan), "{file}");
+    }
+    let e = import("p.csv", "{\"profiles\": [\n  {\"model\" \"m\"}\n]}", &options()).unwrap_err();
+    assert!(e.to_string().starts_with("p.csv:2:12: not valid JSON: expected `:`"), "{e}");
+}
+
+#[test]
 fn migplan_files_pass_through_and_merge_with_others() {
     let native = "model,profile,batch,latency_ms,throughput\nm,3g,1,5,100\n";
     let files = vec![("a.csv", native, options()), ("m@1g@b2.csv", PA, options())];

@@ -3,6 +3,7 @@
 
 use crate::hardware::catalog::{gpu, gpu_ids};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
+use crate::problem::input::lines::EditorLines;
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 use crate::sorting;
 
@@ -53,7 +54,8 @@ struct CsvTable {
     file: String,
     /// Lower-cased header names, by column index.
     headers: Vec<String>,
-    records: Vec<csv::StringRecord>,
+    /// Each record with the line it starts on.
+    records: Vec<(csv::StringRecord, u64)>,
     /// Rows the CSV reader itself refused (a wrong number of fields): reported with the
     /// conversion errors of the other rows, so a file's every problem shows at once.
     refused: Vec<InputError>,
@@ -63,8 +65,9 @@ impl CsvTable {
     fn read(file: &str, text: &str, required: &[&str], expected: &str) -> Result<CsvTable, InputErrors> {
         let mut reader =
             csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+        let lines = EditorLines::new(text);
         let csv_error = |e: csv::Error| {
-            let line = e.position().map(|p| p.line());
+            let line = e.position().map(|p| lines.of_record(p));
             let mut hint = format!("expected CSV columns {expected}");
             let message = match e.kind() {
                 csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
@@ -77,17 +80,19 @@ impl CsvTable {
                 csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
                 _ => e.to_string(),
             };
-            InputError { file: file.to_string(), line, column: None, message, hint: Some(hint) }
+            InputError { file: file.to_string(), line, column: None, character: None, message, hint: Some(hint) }
         };
-        let headers: Vec<String> =
-            reader.headers().map_err(csv_error)?.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let header = reader.headers().map_err(csv_error)?;
+        let header_line = header.position().map_or(1, |p| lines.of_record(p));
+        let headers: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
         for (i, h) in headers.iter().enumerate() {
             let read = required.contains(&h.as_str()) || OPTIONAL_COLUMNS.contains(&h.as_str());
             if let Some(first) = headers[..i].iter().position(|o| o == h && read) {
                 return Err(InputError {
                     file: file.to_string(),
-                    line: Some(1),
+                    line: Some(header_line),
                     column: Some(h.clone()),
+                    character: None,
                     message: format!("column `{h}` appears twice (columns {} and {})", first + 1, i + 1),
                     hint: Some("keep one of them: migplan would not know which to read".into()),
                 }
@@ -98,8 +103,9 @@ impl CsvTable {
         if !missing.is_empty() {
             return Err(InputError {
                 file: file.to_string(),
-                line: Some(1),
+                line: Some(header_line),
                 column: Some(missing[0].to_string()),
+                character: None,
                 message: format!(
                     "the header lacks column{} {}",
                     if missing.len() > 1 { "s" } else { "" },
@@ -113,7 +119,10 @@ impl CsvTable {
         let mut errors = Vec::new();
         for record in reader.records() {
             match record {
-                Ok(r) => records.push(r),
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| lines.of_record(p));
+                    records.push((r, line));
+                }
                 Err(e) => errors.push(csv_error(e)),
             }
         }
@@ -122,6 +131,7 @@ impl CsvTable {
                 file: file.to_string(),
                 line: None,
                 column: None,
+                character: None,
                 message: "no data rows".to_string(),
                 hint: Some(format!("add rows under the header {expected}")),
             }
@@ -134,8 +144,8 @@ impl CsvTable {
     fn rows<T>(&self, convert: impl Fn(&CsvRow) -> Result<T, InputError>) -> Result<Vec<T>, InputErrors> {
         let mut rows = Vec::new();
         let mut errors = self.refused.clone();
-        for record in &self.records {
-            match convert(&CsvRow { table: self, record }) {
+        for (record, line) in &self.records {
+            match convert(&CsvRow { table: self, record, line: *line }) {
                 Ok(row) => rows.push(row),
                 Err(e) => errors.push(e),
             }
@@ -155,11 +165,12 @@ impl CsvTable {
 struct CsvRow<'a> {
     table: &'a CsvTable,
     record: &'a csv::StringRecord,
+    line: u64,
 }
 
 impl CsvRow<'_> {
     fn loc(&self) -> SourceLoc {
-        SourceLoc { file: self.table.file.clone(), line: self.record.position().map_or(0, |p| p.line()) }
+        SourceLoc { file: self.table.file.clone(), line: self.line }
     }
 
     fn field(&self, column: &str) -> &str {

@@ -30,6 +30,7 @@ pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, Input
             file: file.to_string(),
             line: Some(1),
             column: Some("workload".into()),
+            character: None,
             message: "the workload is empty".into(),
             hint: Some("list at least one model with its rate and SLO".into()),
         }
@@ -130,13 +131,40 @@ fn parse_json_section<R, T>(
 where
     R: for<'de> Deserialize<'de>,
 {
-    let json_error = |e: serde_json::Error| InputError {
-        file: file.to_string(),
-        line: Some(e.line() as u64),
-        column: Some(format!("character {}", e.column())),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-        hint: Some(format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields README.md lists")),
+    let expected = format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields README.md lists");
+    let starts_like_json = text.trim_start().starts_with(['{', '[']);
+    let json_error = |e: serde_json::Error| {
+        let what = e.to_string().split(" at line ").next().unwrap_or_default().to_string();
+        let (message, hint) = if !(e.is_syntax() || e.is_eof()) {
+            (what, expected.clone())
+        } else if starts_like_json {
+            (format!("not valid JSON: {what}"), "mend the JSON there: a comma, quote or bracket missing or extra, or a key without double quotes is the usual cause".to_string())
+        } else {
+            // Only the name made it JSON: it may be a CSV file misnamed.
+            (format!("not valid JSON: {what}"), format!("a file named .json is read as JSON: write {{\"{section}\": [{{...}}, ...]}}, or name a CSV file .csv"))
+        };
+        InputError {
+            file: file.to_string(),
+            line: Some(e.line() as u64),
+            column: None,
+            character: Some(u32::try_from(e.column()).unwrap_or(u32::MAX)),
+            message,
+            hint: Some(hint),
+        }
     };
+    if text.trim_start().starts_with('[') {
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(json_error)?;
+        let leading = &text[..text.len() - text.trim_start().len()];
+        return Err(InputError {
+            file: file.to_string(),
+            line: Some(leading.matches('\n').count() as u64 + 1),
+            column: None,
+            character: None,
+            message: "the file is a JSON list, not an object".into(),
+            hint: Some(format!("put the list under the key \"{section}\": {{\"{section}\": [{{...}}, ...]}}")),
+        }
+        .into());
+    }
     let rows: Option<Vec<R>> = if section == "profiles" {
         serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text).map_err(json_error)?.profiles
     } else {
@@ -147,6 +175,7 @@ where
             file: file.to_string(),
             line: Some(1),
             column: None,
+            character: None,
             message: format!("the document has no \"{section}\" array"),
             hint: Some(format!("put the rows under the key \"{section}\"")),
         }

@@ -7,12 +7,18 @@
 mod from_csv;
 mod from_json;
 pub mod limits;
+mod lines;
 mod rows;
 
+pub use lines::EditorLines;
 pub use rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
-fn looks_like_json(text: &str) -> bool {
-    text.trim_start().starts_with('{')
+/// Whether a file is read as JSON: by its name, else by its text. A file named `.json` is
+/// JSON even when broken, so that its error says where the JSON breaks rather than that it
+/// lacks a CSV header.
+pub fn is_json(file: &str, text: &str) -> bool {
+    let named_json = file.len() >= 5 && file[file.len() - 5..].eq_ignore_ascii_case(".json");
+    named_json || without_bom(text).trim_start().starts_with(['{', '['])
 }
 
 /// The text without a leading byte-order mark, which editors on Windows like to write.
@@ -31,6 +37,7 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
                 file: file.to_string(),
                 line: Some(line),
                 column: None,
+                character: None,
                 message: format!("byte {} is not UTF-8 text", e.valid_up_to() + 1),
                 hint: Some("save the file as UTF-8 (CSV UTF-8 in a spreadsheet's Save As)".into()),
             })
@@ -38,20 +45,20 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
     }
 }
 
-/// Reads profile rows from CSV or JSON text (JSON when the text starts with `{`).
+/// Reads profile rows from CSV or JSON text (JSON as [`is_json`] says).
 pub fn parse_profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
     let text = without_bom(text);
-    if looks_like_json(text) {
+    if is_json(file, text) {
         from_json::profiles(file, text)
     } else {
         from_csv::profiles(file, text)
     }
 }
 
-/// Reads workload rows from CSV or JSON text (JSON when the text starts with `{`).
+/// Reads workload rows from CSV or JSON text (JSON as [`is_json`] says).
 pub fn parse_workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
     let text = without_bom(text);
-    if looks_like_json(text) {
+    if is_json(file, text) {
         from_json::workload(file, text)
     } else {
         from_csv::workload(file, text)

@@ -48,7 +48,12 @@ pub struct WorkloadRow {
 pub struct InputError {
     pub file: String,
     pub line: Option<u64>,
+    /// The field: a CSV column, a JSON key, a box of the page.
     pub column: Option<String>,
+    /// The character in the line, where the reader locates by position rather than by field:
+    /// JSON, counted as serde_json counts (1 is the first; 0 is before it, at an end of input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub character: Option<u32>,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -59,6 +64,7 @@ impl InputError {
             file: loc.file.clone(),
             line: Some(loc.line),
             column: column.map(str::to_string),
+            character: None,
             message: message.into(),
             hint: None,
         }
@@ -72,14 +78,22 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+        // Each part known is followed by ": "; an error of no file (a request's) starts with
+        // its message.
+        if !self.file.is_empty() {
+            write!(f, "{}", self.file)?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(character) = self.character {
+                    write!(f, ":{character}")?;
+                }
+            }
+            write!(f, ": ")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ": column `{column}`")?;
+            write!(f, "column `{column}`: ")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, "{}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

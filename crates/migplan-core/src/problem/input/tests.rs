@@ -198,3 +198,87 @@ fn a_thousands_separator_is_refused_with_the_number_written_plainly() {
     let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\nbert,2\n"));
     assert!(!e.hint.as_deref().unwrap().contains("separator"), "{e}");
 }
+
+#[test]
+fn lines_after_blank_lines_are_the_lines_an_editor_shows() {
+    // Line 3 is blank, line 4 holds the bad rate.
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\na,1,5\n\nb,x,5\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(4), Some("rate")), "{e}");
+    // Several blank lines in a row, and a ragged row after them.
+    let text = "model,rate,slo_ms\n\na,1,5\n\n\n\nb,1\nc,2,y\n";
+    let errs = parse_workload("w.csv", text).unwrap_err().0;
+    assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(7), Some(8)], "{errs:?}");
+    let rows = parse_workload("w.csv", "model,rate,slo_ms\n\n\na,1,5\n\nb,2,5\n").unwrap();
+    assert_eq!(rows.iter().map(|r| r.loc.line).collect::<Vec<_>>(), [4, 6]);
+}
+
+#[test]
+fn lines_after_blank_lines_are_right_with_crlf_line_ends() {
+    let e = first_error(parse_workload("w.csv", "model,rate,slo_ms\r\nb,x,5\r\n"));
+    assert_eq!(e.line, Some(2), "{e}");
+    let text = "model,rate,slo_ms\r\na,1,5\r\n\r\n\r\nb,1,5\r\nc,y,5\r\n";
+    let e = first_error(parse_workload("w.csv", text));
+    assert_eq!((e.line, e.column.as_deref()), (Some(6), Some("rate")), "{e}");
+    let rows = parse_workload("w.csv", "model,rate,slo_ms\r\n\r\na,1,5\r\n").unwrap();
+    assert_eq!(rows[0].loc.line, 3);
+}
+
+#[test]
+fn lines_after_blank_lines_and_comments_are_right_in_profiles() {
+    let text = "# measured on a100\nmodel,profile,batch,latency_ms,throughput\n\nbert,1g,1,10,100\n# a note\n\nbert,2g,1,fast,100\n";
+    let e = first_error(parse_profiles("p.csv", text));
+    assert_eq!((e.line, e.column.as_deref()), (Some(7), Some("latency_ms")), "{e}");
+    // The header's own problems name the header's line, not the comment's.
+    let e = first_error(parse_profiles("p.csv", "# measured on a100\n\nmodel,profile,batch\nbert,1g,1\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("latency_ms")), "{e}");
+    let e = first_error(parse_workload("w.csv", "#\r\nmodel,rate,slo_ms,rate\r\nbert,3,100,4\r\n"));
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("rate")), "{e}");
+}
+
+#[test]
+fn a_json_syntax_error_says_not_valid_json_at_its_line_and_column() {
+    let text = "{\n  \"workload\": [\n    {model: \"a\", \"rate\": 1, \"slo_ms\": 5}\n  ]\n}\n";
+    let e = first_error(parse_workload("workload.json", text));
+    assert!(e.to_string().starts_with("workload.json:3:6: not valid JSON: key must be a string"), "{e}");
+    let e = first_error(parse_profiles("p.json", "{\"profiles\": [\n"));
+    assert!(e.to_string().starts_with("p.json:2:0: not valid JSON: EOF while parsing a list"), "{e}");
+}
+
+#[test]
+fn a_file_named_json_or_starting_with_a_bracket_is_read_as_json() {
+    // Named .json: read as JSON whatever it starts with, never as a CSV with a bad header.
+    let e = first_error(parse_workload("w.JSON", "workload: []\n"));
+    assert!(e.to_string().starts_with("w.JSON:1:1: not valid JSON: expected value"), "{e}");
+    let e = first_error(parse_profiles("p.json", ""));
+    assert!(e.to_string().contains("not valid JSON"), "{e}");
+    // Starting with `[`: JSON too, whatever the name; a list where the object belongs says so.
+    let e = first_error(parse_workload("w.txt", "[{\"model\": \"a\", \"rate\": 1, \"slo_ms\": 5}]"));
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("a JSON list, not an object"), "{e}");
+    assert!(e.hint.as_deref().unwrap().contains("{\"workload\": ["), "{e}");
+    let e = first_error(parse_workload("w.txt", "[{\"model\": \"a\",]"));
+    assert!(e.to_string().starts_with("w.txt:1:16: not valid JSON"), "{e}");
+}
+
+#[test]
+fn a_bad_json_value_names_its_line_and_column_and_field() {
+    let text = "{\"workload\": [\n  {\"model\": \"a\", \"rate\": -1, \"slo_ms\": 5}\n]}";
+    let e = first_error(parse_workload("w.json", text));
+    assert!(e.to_string().starts_with("w.json:2:27: `rate`: -1 is not at least 0"), "{e}");
+}
+
+#[test]
+fn an_error_of_no_file_starts_with_its_field_or_message() {
+    let e = InputError {
+        file: String::new(),
+        line: None,
+        column: None,
+        character: None,
+        message: "the `greedy` solver counts GPUs".into(),
+        hint: Some("use --solver exact".into()),
+    };
+    assert_eq!(e.to_string(), "the `greedy` solver counts GPUs\n  hint: use --solver exact");
+    let seed =
+        InputError { column: Some("seed".into()), message: "`-3` is not a whole number".into(), hint: None, ..e };
+    assert_eq!(seed.to_string(), "column `seed`: `-3` is not a whole number");
+}
