@@ -80,7 +80,7 @@ pub fn detect_format(file: &str, text: &str) -> Option<Format> {
     if is_json(file, text) {
         return Some(Format::Migplan);
     }
-    detect(&Table::read(file, text).ok()?)
+    detect(&Table::header(file, text).ok()?)
 }
 
 fn unrecognised(table: &Table) -> InputErrors {
@@ -103,18 +103,21 @@ pub fn import(file: &str, text: &str, options: &ImportOptions) -> Result<Importe
     if is_json(file, text) && matches!(options.format, None | Some(Format::Migplan)) {
         return migplan_rows(file, text);
     }
-    let table = Table::read(file, text)?;
     let format = match options.format {
         Some(f) => f,
-        None => detect(&table).ok_or_else(|| unrecognised(&table))?,
+        None => {
+            let headed = Table::header(file, text)?;
+            detect(&headed).ok_or_else(|| unrecognised(&headed))?
+        }
     };
     let given = given_or_named(file, &options.given);
+    let table = || Table::read(file, text);
     match format {
         Format::Migplan => migplan_rows(file, text),
-        Format::PerfAnalyzer => perf_analyzer::import(&table, &given, options.latency),
-        Format::ModelAnalyzer => model_analyzer::import(&table, &given, options.latency),
-        Format::Migperf => migperf::import(&table, &given, options.gpu.as_ref()),
-        Format::Parvagpu => parvagpu::import(&table, &given, options.gpu.as_ref()),
+        Format::PerfAnalyzer => perf_analyzer::import(&table()?, &given, options.latency),
+        Format::ModelAnalyzer => model_analyzer::import(&table()?, &given, options.latency),
+        Format::Migperf => migperf::import(&table()?, &given, options.gpu.as_ref()),
+        Format::Parvagpu => parvagpu::import(&table()?, &given, options.gpu.as_ref()),
     }
 }
 

@@ -14,33 +14,47 @@ pub(crate) struct Table {
     records: Vec<(csv::StringRecord, u64)>,
 }
 
+fn not_csv(file: &str, lines: &EditorLines, e: csv::Error) -> InputErrors {
+    InputError {
+        file: file.to_string(),
+        line: e.position().map(|p| lines.of_record(p)),
+        column: None,
+        character: None,
+        message: format!("not a CSV file migplan can read: {e}"),
+        hint: None,
+    }
+    .into()
+}
+
 impl Table {
     /// Reads the whole text; a malformed CSV is an error that names its line.
     pub fn read(file: &str, text: &str) -> Result<Table, InputErrors> {
+        let (mut table, mut reader, lines) = Table::start(file, text)?;
+        for record in reader.records() {
+            let record = record.map_err(|e| not_csv(file, &lines, e))?;
+            let line = record.position().map_or(0, |p| lines.of_record(p));
+            table.records.push((record, line));
+        }
+        Ok(table)
+    }
+
+    /// The header alone, without a record: enough to tell the format, so that a large file
+    /// in migplan's own format is not read twice.
+    pub fn header(file: &str, text: &str) -> Result<Table, InputErrors> {
+        Ok(Table::start(file, text)?.0)
+    }
+
+    fn start<'t>(file: &str, text: &'t str) -> Result<(Table, csv::Reader<&'t [u8]>, EditorLines<'t>), InputErrors> {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .flexible(true)
             .comment(Some(b'#'))
             .from_reader(text.as_bytes());
         let lines = EditorLines::new(text);
-        let located = |e: csv::Error| InputError {
-            file: file.to_string(),
-            line: e.position().map(|p| lines.of_record(p)),
-            column: None,
-            character: None,
-            message: format!("not a CSV file migplan can read: {e}"),
-            hint: None,
-        };
-        let header = reader.headers().map_err(located)?;
+        let header = reader.headers().map_err(|e| not_csv(file, &lines, e))?;
         let header_line = header.position().map_or(1, |p| lines.of_record(p));
         let headers = header.iter().map(|h| h.trim().to_string()).collect();
-        let mut records = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(located)?;
-            let line = record.position().map_or(0, |p| lines.of_record(p));
-            records.push((record, line));
-        }
-        Ok(Table { file: file.to_string(), headers, header_line, records })
+        Ok((Table { file: file.to_string(), headers, header_line, records: Vec::new() }, reader, lines))
     }
 
     /// The index of the column named `name`, in any case.
