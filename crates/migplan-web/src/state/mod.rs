@@ -3,6 +3,7 @@
 
 mod deployed;
 mod inputs;
+pub mod plan_use;
 mod run;
 mod saved;
 mod storage;

@@ -3,6 +3,7 @@
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::parse_workload;
 
+use super::plan_use::PlanUse;
 use super::*;
 
 #[test]
@@ -263,4 +264,34 @@ fn a_saved_move_of_an_earlier_shape_is_dropped_and_the_rest_still_loads() {
     assert_eq!(loaded.planned_move, None);
     assert_eq!(loaded.inputs, s.inputs);
     assert_eq!(loaded.plan, s.plan);
+}
+
+#[test]
+fn the_plans_buttons_say_when_it_is_for_earlier_inputs_and_deploying_it_asks_first() {
+    let s = State::new(Inputs::example());
+    assert_eq!(s.plan_use(), None);
+    let s = s.after(Action::Started { at_ms: 1.0 });
+    let plan = plan_for(&s.inputs);
+    let s = s.after(Action::Done(plan.clone(), PhaseTimes::default()));
+    assert_eq!(s.plan_use(), Some(PlanUse::Current));
+    assert_eq!((PlanUse::Current.label_suffix(), PlanUse::Current.deploy_question(plan.gpu_count)), ("", None));
+    // Edited, then a solve of the edit cancelled before its first plan: the earlier plan stays.
+    let cancelled = s
+        .after(Action::SetSeed("7".into()))
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::Cancelled { at_ms: 3.0 });
+    let earlier = cancelled.plan_use().unwrap();
+    assert_eq!(earlier, PlanUse::EarlierInputs);
+    assert_eq!(earlier.label_suffix(), " (for the earlier inputs)");
+    assert!(earlier.downloads_lead().contains("press Solve"), "{}", earlier.downloads_lead());
+    let question = earlier.deploy_question(plan.gpu_count).unwrap();
+    assert!(question.contains(&format!("({} GPUs) was made for earlier inputs", plan.gpu_count)), "{question}");
+    // Edited during a solve: the plan that arrives is for the inputs the solve started with.
+    let during = s
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::SetSeed("8".into()))
+        .after(Action::Done(plan.clone(), PhaseTimes::default()));
+    assert_eq!(during.plan_use(), Some(PlanUse::EarlierInputs));
+    // The inputs back as they were: the plan is theirs again.
+    assert_eq!(cancelled.after(Action::SetSeed("1".into())).plan_use(), Some(PlanUse::Current));
 }
