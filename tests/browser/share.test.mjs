@@ -1,7 +1,9 @@
 // Share links, the embedded planner and its host page, in headless Chromium.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, openPage } from "./harness.mjs";
 
 let site, browser;
@@ -73,6 +75,71 @@ test("a share link opened in a fresh browser reproduces the inputs and the GPU c
   await fresh.context.close();
 });
 
+/** The inputs and the two settings an inputs file holds, as the page shows them. */
+async function shownInputsAndSettings(page) {
+  return {
+    ...(await shownInputs(page)),
+    latency: await page.inputValue("[data-testid=latency-select]"),
+    gpusPerNode: await page.inputValue("[data-testid=gpus-per-node]"),
+    spare: await page.inputValue("[data-testid=spare]"),
+  };
+}
+
+/** Chooses `file` through the Load inputs (JSON) button, as a user would. */
+async function loadInputs(page, file) {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click("[data-testid=load-inputs]")]);
+  await chooser.setFiles(file);
+}
+
+test("Download inputs (JSON) loads back into a fresh browser; a file that is not one is refused, naming it", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "migplan-inputs-"));
+  const { context, page, errors } = await freshPage();
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.fill("table.workload tbody tr:nth-child(2) td:nth-child(2) input", "4100");
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.selectOption("[data-testid=latency-select]", "p90");
+  await page.fill("[data-testid=seed]", "77");
+  await page.fill("[data-testid=gpus-per-node]", "4");
+  await page.fill("[data-testid=spare]", "3");
+  const saved = await shownInputsAndSettings(page);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-inputs]")]);
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const fresh = await freshPage();
+  await fresh.page.goto(site.url);
+  await settledCount(fresh.page);
+  const example = await shownInputsAndSettings(fresh.page);
+  assert.notDeepEqual(example, saved);
+  // Not JSON, then JSON that is not inputs: each refused with its name and place, nothing replaced.
+  const refusals = [
+    ["cut-inputs.json", '{\n  "inputs": {,\n', /^The inputs file could not be loaded: cut-inputs\.json, line 2, column 14: not JSON .*Nothing on the page was changed\.$/],
+    ["other.json", '{"gpu": "a100-40gb"}', /other\.json, line 1, column 20: JSON, but not migplan inputs \(missing field `inputs`\)/],
+  ];
+  for (const [name, text, told] of refusals) {
+    await writeFile(path.join(dir, name), text);
+    await loadInputs(fresh.page, path.join(dir, name));
+    await fresh.page.waitForSelector(`[data-testid=load-inputs-error]:has-text("${name}")`);
+    assert.match(await fresh.page.textContent("[data-testid=load-inputs-error]"), told);
+    assert.deepEqual(await shownInputsAndSettings(fresh.page), example);
+  }
+  // The downloaded file restores everything it was downloaded with.
+  await loadInputs(fresh.page, file);
+  await fresh.page.waitForSelector("[data-testid=inputs-loaded]");
+  assert.match(await fresh.page.textContent("[data-testid=inputs-loaded]"), /Loaded the inputs of migplan-inputs\.json\./);
+  assert.equal(await fresh.page.$("[data-testid=load-inputs-error]"), null);
+  assert.deepEqual(await shownInputsAndSettings(fresh.page), saved);
+  assert.ok(await fresh.page.isVisible(".stale"), "the example's plan is not a plan of the loaded inputs");
+  // Downloaded again, the file is the same.
+  const [again] = await Promise.all([fresh.page.waitForEvent("download"), fresh.page.click("[data-testid=download-inputs]")]);
+  assert.equal(await readFile(await again.path(), "utf8"), await readFile(file, "utf8"));
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
+});
+
 test("a link of a newer format says why it does not open", async () => {
   const { context, page } = await freshPage();
   await page.goto(`${site.url}#s=9.AAAA`);
@@ -99,8 +166,20 @@ test("inputs too large for a link say so and offer the JSON instead", async () =
   const saved = JSON.parse(await readFile(await download.path(), "utf8"));
   assert.equal(saved.inputs.workload.text, await readFile(files.workload, "utf8"));
   assert.equal(saved.inputs.profiles[0].text, await readFile(files.profiles, "utf8"));
+  const file = path.join(files.dir, download.suggestedFilename());
+  await download.saveAs(file);
   assert.deepEqual(errors, []);
   await context.close();
+  // That file opens the same 300 models in a fresh browser, too large for a link there too.
+  const fresh = await freshPage();
+  await fresh.page.goto(site.url);
+  await settledCount(fresh.page);
+  await loadInputs(fresh.page, file);
+  await fresh.page.waitForSelector("[data-testid=inputs-loaded]");
+  await fresh.page.waitForSelector("[data-testid=link-too-large]");
+  assert.match(await fresh.page.textContent("section.inputs"), /\(300 rows\)/);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
 });
 
 test("the embed snippet frames this state", async () => {

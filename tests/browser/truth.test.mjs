@@ -1,8 +1,10 @@
 // The page says only what is so: a plan is marked out of date when the inputs changed during
-// its solve; the running plan is the one the user marked deployed; the progress chart draws
-// both lines with their points and its time runs on; no warning from the worker's start.
+// its solve, and its downloads and "Mark this plan deployed" say so too; the running plan is
+// the one the user marked deployed; the progress chart draws both lines with their points and
+// its time runs on; no warning from the worker's start.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell } from "./harness.mjs";
 
 let site, browser;
@@ -29,6 +31,57 @@ test("a rate edited during a solve leaves the arriving plan marked out of date, 
     return row && Number(row.cells[1].textContent);
   }, model);
   assert.equal(demand, Number(old), "the plan's table shows the demand it was solved for");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a plan left out of date by an edit and a cancel says so on every download and asks before it is marked deployed", async () => {
+  const files = await generated(300, 3);
+  const { context, page, errors } = await openPage(browser, site);
+  const labels = () => page.$$eval("[data-testid=deploy] .downloads button, [data-testid=mark-deployed]",
+    (buttons) => buttons.map((b) => b.textContent.trim()));
+  const dialogs = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    return dialogs.length === 1 ? d.dismiss() : d.accept();
+  });
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.fill("[data-testid=time-limit]", "300");
+  await page.click("[data-testid=solve]");
+  // A plan of this solve is on screen, then a rate is edited while it runs and the solve cancelled.
+  await page.waitForFunction(() => document.querySelector("[data-testid=progress-chart] .best-line .point") && !document.querySelector(".stale"),
+    null, { timeout: 60000 });
+  await rateCell(page).fill(String(Number(await rateCell(page).inputValue()) * 2));
+  await page.click("[data-testid=cancel]");
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector("[data-testid=status]").textContent));
+  assert.match(await page.textContent(".stale"), /inputs changed/);
+  const shown = Number(await page.textContent("[data-testid=gpu-count]"));
+  const stale = await labels();
+  assert.equal(stale.length, 7, JSON.stringify(stale));
+  for (const label of stale) assert.match(label, /\(for the earlier inputs\)$/);
+  assert.match(await page.textContent("[data-testid=downloads-lead]"), /earlier plan .*press Solve/);
+  // The earlier plan still downloads, as itself.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-json]")]);
+  assert.equal(JSON.parse(await readFile(await download.path(), "utf8")).gpu_count, shown);
+  // Marking it deployed asks first: declined, nothing runs; accepted, it is the running plan.
+  await page.click("[data-testid=mark-deployed]");
+  assert.match(dialogs[0] ?? "", new RegExp(`This plan \\(${shown} GPUs\\) was made for earlier inputs`));
+  assert.match(await page.textContent("[data-testid=running-plan]"), /none yet/);
+  await page.click("[data-testid=mark-deployed]");
+  await page.waitForFunction(() => /marked deployed/.test(document.querySelector("[data-testid=running-plan]").textContent));
+  assert.equal(dialogs.length, 2);
+  // Solved for the inputs now, the plan's buttons are plain again and marking it asks nothing.
+  await page.fill("[data-testid=time-limit]", "2");
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  assert.deepEqual((await labels()).filter((l) => /earlier/.test(l)), []);
+  assert.equal(await page.textContent("[data-testid=downloads-lead]"), "Download the plan: ");
+  await page.click("[data-testid=mark-deployed]");
+  await page.waitForFunction(() => /This plan is the running plan/.test(document.querySelector("[data-testid=deployed-note]").textContent));
+  assert.equal(dialogs.length, 2, "no question for a plan of the inputs now");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -7,6 +7,8 @@ use migplan_core::plan::Plan;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::state::plan_use::PlanUse;
+
 #[derive(Properties, PartialEq)]
 pub struct DeployProps {
     pub plan: std::rc::Rc<Plan>,
@@ -15,6 +17,8 @@ pub struct DeployProps {
     /// The options, or why the GPUs per node are not usable.
     pub options: Result<ExportOptions, String>,
     pub on_gpus_per_node: Callback<String>,
+    /// Whether the plan is for the inputs now: every download says so when not.
+    pub plan_use: PlanUse,
 }
 
 fn label(format: ExportFormat) -> &'static str {
@@ -93,7 +97,9 @@ pub fn deploy(props: &DeployProps) -> Html {
             download(&format.file_name(&plan.gpu), format.mime(), &render(&plan, &options, format))
         });
         html! {
-            <button data-testid={format!("download-{}", format.name())} {onclick} {disabled}>{ label(format) }</button>
+            <button data-testid={format!("download-{}", format.name())} {onclick} {disabled}>
+                { label(format) }{ props.plan_use.label_suffix() }
+            </button>
         }
     };
     html! {
@@ -104,8 +110,8 @@ pub fn deploy(props: &DeployProps) -> Html {
                     value={props.gpus_per_node.clone()} oninput={on_input} />
             </label>
             { grouping }
-            <div class="downloads">
-                <span>{ "Download the plan: " }</span>
+            <div class={classes!("downloads", (props.plan_use == PlanUse::EarlierInputs).then_some("stale"))}>
+                <span data-testid="downloads-lead">{ props.plan_use.downloads_lead() }</span>
                 { for ExportFormat::ALL.into_iter().map(button) }
             </div>
         </div>

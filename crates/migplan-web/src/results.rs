@@ -10,6 +10,7 @@ use crate::deploy::Deploy;
 use crate::gpu_groups::GpuGroups;
 use crate::model_table::ModelTable;
 use crate::progress::Progress;
+use crate::state::plan_use::PlanUse;
 use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
@@ -37,10 +38,17 @@ pub fn results(props: &ResultsProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |n: String| dispatch.dispatch(Action::SetGpusPerNode(n)))
     };
+    let plan_use = state.plan_use().unwrap_or(PlanUse::Current);
     let on_deployed = {
         let dispatch = state.dispatcher();
+        let question = state.plan.as_ref().and_then(|plan| plan_use.deploy_question(plan.gpu_count));
         Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(Action::MarkDeployed { at: String::from(js_sys::Date::new_0().to_iso_string()) })
+            let sure = question.as_ref().is_none_or(|question| {
+                web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+            });
+            if sure {
+                dispatch.dispatch(Action::MarkDeployed { at: String::from(js_sys::Date::new_0().to_iso_string()) })
+            }
         })
     };
     let deployed_here = state.plan.is_some() && state.running_plan() == state.plan.as_deref();
@@ -71,7 +79,9 @@ pub fn results(props: &ResultsProps) -> Html {
                         <Summary plan={plan.clone()} />
                         <p class="deployed-row">
                             <button data-testid="mark-deployed" onclick={on_deployed}
-                                disabled={run.running || deployed_here}>{ "Mark this plan deployed" }</button>
+                                disabled={run.running || deployed_here}>
+                                { "Mark this plan deployed" }{ plan_use.label_suffix() }
+                            </button>
                             <span class="muted" data-testid="deployed-note">{ match &state.move_inputs.deployed {
                                 Some(d) if deployed_here => format!(" This plan is the running plan (since {}).", d.when()),
                                 Some(d) => format!(" The running plan is another one ({} GPUs, since {}).", d.plan.gpu_count, d.when()),
@@ -81,7 +91,8 @@ pub fn results(props: &ResultsProps) -> Html {
                         <div class="gpus-and-nodes">
                             <GpuGroups plan={plan.clone()} />
                             <Deploy plan={plan.clone()} gpus_per_node={state.gpus_per_node.clone()}
-                                options={state.export_options()} on_gpus_per_node={on_gpus_per_node.clone()} />
+                                options={state.export_options()} on_gpus_per_node={on_gpus_per_node.clone()}
+                                plan_use={plan_use} />
                         </div>
                         <ModelTable plan={plan.clone()} />
                     </>

@@ -1,5 +1,5 @@
 //! The share link: the whole input state in the URL fragment, `#s=<version>.<data>`, where
-//! data is the state's JSON, deflated (miniz_oxide) and base64url-encoded. A fragment never
+//! data is the JSON of `state::Shared`, deflated (miniz_oxide) and base64url-encoded. A fragment never
 //! reaches a server, so a link carries the inputs without anyone but its reader seeing them.
 //!
 //! The version says how the data was written. A link of a version this build cannot read is
@@ -8,9 +8,8 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
 
-use crate::state::{Inputs, State};
+use crate::state::shared::Shared;
 
 /// The encoding this build writes and reads.
 pub const VERSION: u32 = 1;
@@ -19,44 +18,6 @@ pub const VERSION: u32 = 1;
 /// the page URL (the fragment is not sent, but people paste the whole address): the page
 /// offers the inputs as a JSON download instead.
 pub const MAX_LINK_CHARS: usize = 32 * 1024;
-
-/// What a link holds: every input of a plan, and the two settings beside them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Shared {
-    pub inputs: Inputs,
-    #[serde(default)]
-    pub gpus_per_node: Option<String>,
-    #[serde(default)]
-    pub spare: Option<String>,
-}
-
-impl Shared {
-    pub fn of(state: &State) -> Shared {
-        Shared {
-            inputs: state.inputs.clone(),
-            gpus_per_node: Some(state.gpus_per_node.clone()),
-            spare: Some(state.move_inputs.spare.clone()),
-        }
-    }
-
-    /// A fresh state with these inputs, nothing planned yet.
-    pub fn into_state(self) -> State {
-        let mut state = State::new(self.inputs);
-        if let Some(n) = self.gpus_per_node {
-            state.gpus_per_node = n;
-        }
-        if let Some(spare) = self.spare {
-            state.move_inputs.spare = spare;
-        }
-        state
-    }
-
-    /// The JSON the page offers for download when the link would be too long. (Compact and
-    /// read from text, like the saved state: the same serde code serves both in the wasm.)
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 /// The fragment's value, `<version>.<data>` (without `#s=`).
 pub fn encode(shared: &Shared) -> String {
@@ -124,6 +85,7 @@ pub fn wants_embed(search: &str, fragment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::{Inputs, State};
 
     fn example() -> Shared {
         let mut state = State::new(Inputs::example());

@@ -1,16 +1,19 @@
 //! The page's address as its share link: how the page opens (a link's state, the saved one,
 //! or the example; full page or embedded), the address bar kept equal to the current inputs
 //! with `history.replaceState` (no history entry per keystroke), and the bar with "Copy
-//! link", "Embed" (the `<iframe>` snippet) and, when the inputs are too large for a link,
-//! the offer of a JSON download instead. The codec is `share`.
+//! link", "Embed" (the `<iframe>` snippet), "Download inputs (JSON)" and "Load inputs (JSON)"
+//! (the same inputs as a file, and that file back; when the inputs are too large for a link,
+//! the file is offered instead). The codec is `share`; the file is `state::Shared`'s JSON.
 
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::deploy::download;
 use crate::saving::use_settled;
-use crate::share::{self, link_value, Shared, MAX_LINK_CHARS};
-use crate::state::{Inputs, State};
+use crate::share::{self, link_value, MAX_LINK_CHARS};
+use crate::state::shared::Shared;
+use crate::state::{Action, Inputs, Source, State};
 
 /// How the page starts.
 pub struct Opening {
@@ -163,10 +166,6 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
     let value = match value {
         Ok(value) => value,
         Err(chars) => {
-            let shared = Shared::of(&props.state);
-            let on_download = Callback::from(move |_: MouseEvent| {
-                download("migplan-inputs.json", "application/json", &shared.to_json())
-            });
             return html! {
                 <div class="share">
                     { for link_error }
@@ -176,8 +175,9 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                              does not carry them. Download them as JSON to share them instead.",
                             chars / 1024, MAX_LINK_CHARS / 1024
                         ) }
-                        <div><button data-testid="download-inputs" onclick={on_download}>{ "Download inputs (JSON)" }</button></div>
+                        <div class="row"><InputsFile state={props.state.clone()} /></div>
                     </div>
+                    { inputs_load_result(&props.state) }
                 </div>
             };
         }
@@ -206,8 +206,10 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
             <div class="row">
                 <button data-testid="copy-link" onclick={on_copy}>{ "Copy link" }</button>
                 <button data-testid="embed-button" onclick={on_embed} aria-expanded={show_embed.to_string()}>{ "Embed" }</button>
+                <InputsFile state={props.state.clone()} />
                 { for note.as_ref().map(|n| html! { <span class="muted" role="status">{ n.clone() }</span> }) }
             </div>
+            { inputs_load_result(&props.state) }
             if *show_embed {
                 <label class="field embed-snippet">
                     <span>{ "Paste this into a page to show this plan there (the script sizes the frame):" }</span>
@@ -215,5 +217,72 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
                 </label>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InputsFileProps {
+    state: UseReducerHandle<State>,
+}
+
+/// Reads the chosen file and hands it to the reducer, which loads it or says why not.
+fn load_inputs_file(input: &HtmlInputElement, dispatch: yew::functional::UseReducerDispatcher<State>) {
+    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    input.set_value("");
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let read = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => Ok(Source { name, text: text.as_string().unwrap_or_default() }),
+            Err(_) => Err(format!("{name}: the browser could not read this file: choose it again")),
+        };
+        dispatch.dispatch(Action::LoadInputs(read));
+    });
+}
+
+/// "Download inputs (JSON)" and "Load inputs (JSON)": the inputs as a file, and that file back.
+#[function_component(InputsFile)]
+fn inputs_file(props: &InputsFileProps) -> Html {
+    let picker = use_node_ref();
+    let on_download = {
+        // Serialised on click, not on every render: at 1,000 models the inputs are megabytes.
+        let state = props.state.clone();
+        Callback::from(move |_: MouseEvent| {
+            download("migplan-inputs.json", "application/json", &Shared::of(&state).to_json())
+        })
+    };
+    let on_load = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_chosen = {
+        let dispatch = props.state.dispatcher();
+        Callback::from(move |e: Event| load_inputs_file(&e.target_unchecked_into(), dispatch.clone()))
+    };
+    html! {
+        <>
+            <button data-testid="download-inputs" onclick={on_download}>{ "Download inputs (JSON)" }</button>
+            <button data-testid="load-inputs" onclick={on_load}>{ "Load inputs (JSON)" }</button>
+            <input type="file" hidden=true accept=".json,application/json" data-testid="load-inputs-file"
+                ref={picker} onchange={on_chosen} />
+        </>
+    }
+}
+
+/// What became of the last inputs file loaded.
+fn inputs_load_result(state: &State) -> Html {
+    match &state.inputs_load {
+        None => html! {},
+        Some(Ok(name)) => html! {
+            <p class="muted" role="status" data-testid="inputs-loaded">{ format!("Loaded the inputs of {name}.") }</p>
+        },
+        Some(Err(why)) => html! {
+            <div class="errors" role="alert" data-testid="load-inputs-error">
+                { format!("The inputs file could not be loaded: {why}. Nothing on the page was changed.") }
+            </div>
+        },
     }
 }

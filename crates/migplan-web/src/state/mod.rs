@@ -3,8 +3,10 @@
 
 mod deployed;
 mod inputs;
+pub mod plan_use;
 mod run;
 mod saved;
+pub mod shared;
 mod storage;
 mod table;
 #[cfg(test)]
@@ -59,11 +61,17 @@ pub struct State {
     /// GPUs per node for the deployment downloads and the node grouping, as typed.
     #[serde(default = "default_gpus_per_node")]
     pub gpus_per_node: String,
+    /// The last inputs file loaded: its name, or why it was refused (naming it). Not saved:
+    /// it speaks of what the user just did.
+    #[serde(skip)]
+    pub inputs_load: Option<Result<String, String>>,
 }
 
 fn default_gpus_per_node() -> String {
     ExportOptions::default().gpus_per_node.to_string()
 }
+
+const DEFAULT_SPARE: &str = "0";
 
 impl State {
     pub fn new(inputs: Inputs) -> State {
@@ -72,7 +80,7 @@ impl State {
         let inputs_key = inputs.key();
         State {
             inputs,
-            move_inputs: MoveInputs { deployed: None, upload_error: None, spare: "0".into() },
+            move_inputs: MoveInputs { deployed: None, upload_error: None, spare: DEFAULT_SPARE.into() },
             planned_move: None,
             move_run: Run::default(),
             plan: None,
@@ -83,6 +91,7 @@ impl State {
             run: Run::default(),
             errors,
             gpus_per_node: default_gpus_per_node(),
+            inputs_load: None,
         }
     }
 
@@ -129,6 +138,9 @@ pub enum Action {
     SetSeed(String),
     SetGpusPerNode(String),
     LoadExample,
+    /// A file of "Download inputs (JSON)" chosen to load (or why the browser could not read
+    /// it): its inputs and settings replace the page's, or nothing changes but the error.
+    LoadInputs(Result<Source, String>),
     /// A solve starts, at this time of the page's clock (ms), for the current inputs.
     Started {
         at_ms: f64,
@@ -183,7 +195,7 @@ impl State {
     /// The state after `action`: the whole of the page's logic, free of the browser.
     pub fn after(&self, action: Action) -> State {
         let mut s = self.clone();
-        let inputs_changed = matches!(
+        let mut inputs_changed = matches!(
             action,
             Action::SetGpu(_)
                 | Action::SetProfiles(_)
@@ -193,6 +205,7 @@ impl State {
                 | Action::SetWorkload(_)
                 | Action::LoadExample
         );
+        let loading = matches!(action, Action::LoadInputs(_));
         match action {
             Action::SetGpu(gpu) => s.inputs.gpu = gpu,
             Action::SetProfiles(sources) => {
@@ -215,6 +228,7 @@ impl State {
             Action::SetSeed(seed) => s.inputs.seed = seed,
             Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
+            Action::LoadInputs(file) => inputs_changed = s.load_inputs(file),
             Action::Started { at_ms } => {
                 s.run = Run::started(at_ms);
                 s.solving_key = Some(s.inputs_key);
@@ -310,6 +324,8 @@ impl State {
             Action::Clear => s = State::new(Inputs::example()),
         }
         if s.inputs != self.inputs {
+            // What the last inputs file load said is past once the user edits the inputs.
+            s.inputs_load = s.inputs_load.take().filter(|_| loading);
             s.inputs_key = s.inputs.key();
             if (&s.inputs.profiles, &s.inputs.gpu, s.inputs.latency)
                 != (&self.inputs.profiles, &self.inputs.gpu, self.inputs.latency)

@@ -3,6 +3,8 @@
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::parse_workload;
 
+use super::plan_use::PlanUse;
+use super::shared::Shared;
 use super::*;
 
 #[test]
@@ -269,4 +271,83 @@ fn a_saved_move_of_an_earlier_shape_is_dropped_and_the_rest_still_loads() {
     assert_eq!(loaded.planned_move, None);
     assert_eq!(loaded.inputs, s.inputs);
     assert_eq!(loaded.plan, s.plan);
+}
+
+#[test]
+fn the_plans_buttons_say_when_it_is_for_earlier_inputs_and_deploying_it_asks_first() {
+    let s = State::new(Inputs::example());
+    assert_eq!(s.plan_use(), None);
+    let s = s.after(Action::Started { at_ms: 1.0 });
+    let plan = plan_for(&s.inputs);
+    let s = s.after(Action::Done(plan.clone(), PhaseTimes::default()));
+    assert_eq!(s.plan_use(), Some(PlanUse::Current));
+    assert_eq!((PlanUse::Current.label_suffix(), PlanUse::Current.deploy_question(plan.gpu_count)), ("", None));
+    // Edited, then a solve of the edit cancelled before its first plan: the earlier plan stays.
+    let cancelled = s
+        .after(Action::SetSeed("7".into()))
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::Cancelled { at_ms: 3.0 });
+    let earlier = cancelled.plan_use().unwrap();
+    assert_eq!(earlier, PlanUse::EarlierInputs);
+    assert_eq!(earlier.label_suffix(), " (for the earlier inputs)");
+    assert!(earlier.downloads_lead().contains("press Solve"), "{}", earlier.downloads_lead());
+    let question = earlier.deploy_question(plan.gpu_count).unwrap();
+    assert!(question.contains(&format!("({} GPUs) was made for earlier inputs", plan.gpu_count)), "{question}");
+    // Edited during a solve: the plan that arrives is for the inputs the solve started with.
+    let during = s
+        .after(Action::Started { at_ms: 2.0 })
+        .after(Action::SetSeed("8".into()))
+        .after(Action::Done(plan.clone(), PhaseTimes::default()));
+    assert_eq!(during.plan_use(), Some(PlanUse::EarlierInputs));
+    // The inputs back as they were: the plan is theirs again.
+    assert_eq!(cancelled.after(Action::SetSeed("1".into())).plan_use(), Some(PlanUse::Current));
+}
+
+#[test]
+fn downloaded_inputs_load_back_exactly_and_a_bad_file_changes_nothing_but_the_error() {
+    let mut cells = workload_cells(&Inputs::example().workload.text).unwrap();
+    cells[1][1] = "4100".into();
+    let saved = State::new(Inputs::example())
+        .after(Action::SetWorkload(Source { name: "w.csv".into(), text: workload_text(&cells) }))
+        .after(Action::SetSeed("42".into()))
+        .after(Action::SetLatency(Percentile::P50))
+        .after(Action::EditProfileFile { index: 0, field: FileField::Model, value: "typed".into() })
+        .after(Action::SetGpusPerNode("4".into()))
+        .after(Action::SetSpare("2".into()));
+    // What "Download inputs (JSON)" writes, loaded into a page showing the example's plan.
+    let text = Shared::of(&saved).to_json();
+    let page = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let page = page.after(Action::Done(plan_for(&page.inputs), PhaseTimes::default()));
+    let file = Source { name: "migplan-inputs.json".into(), text };
+    let loaded = page.after(Action::LoadInputs(Ok(file.clone())));
+    assert_eq!(loaded.inputs, saved.inputs);
+    assert_eq!((&loaded.gpus_per_node, &loaded.move_inputs.spare), (&saved.gpus_per_node, &saved.move_inputs.spare));
+    assert_eq!((loaded.inputs_key, &loaded.errors), (saved.inputs_key, &saved.errors));
+    assert_eq!(loaded.inputs_load, Some(Ok("migplan-inputs.json".into())));
+    assert_eq!(loaded.plan, page.plan, "the plan stays, for the earlier inputs");
+    assert_eq!(loaded.plan_use(), Some(PlanUse::EarlierInputs));
+    // Loading the inputs a plan was made for makes it theirs again.
+    let example = Source { name: "example.json".into(), text: Shared::of(&page).to_json() };
+    assert_eq!(loaded.after(Action::LoadInputs(Ok(example))).plan_use(), Some(PlanUse::Current));
+
+    let plan_file = serde_json::to_string(page.plan.as_deref().unwrap()).unwrap();
+    for (name, text, told) in [
+        ("cut.json", "{\n  \"inputs\": {\n    \"gpu\": \"a100-40gb\",,\n", "cut.json, line 3, column 24: not JSON"),
+        ("workload.csv", "model,rate,slo_ms\nbert,1,2\n", "workload.csv, line 1, column 1: not JSON"),
+        (
+            "other.json",
+            "{\"gpu\": 3}",
+            "other.json, line 1, column 10: JSON, but not migplan inputs (missing field `inputs`)",
+        ),
+        ("plan.json", plan_file.as_str(), "plan.json: this is a plan, not inputs"),
+    ] {
+        let refused = loaded.after(Action::LoadInputs(Ok(Source { name: name.into(), text: text.into() })));
+        let Some(Err(why)) = &refused.inputs_load else { panic!("{name} was not refused") };
+        assert!(why.starts_with(told) && why.ends_with("Download inputs (JSON)"), "{why}");
+        assert_eq!(State { inputs_load: loaded.inputs_load.clone(), ..refused }, loaded, "{name} changed the page");
+    }
+    assert_eq!(loaded.after(Action::SetSeed("5".into())).inputs_load, None, "an edit makes the load's note past");
+    let unreadable = loaded.after(Action::LoadInputs(Err("could not read gone.json".into())));
+    assert_eq!(unreadable.inputs_load, Some(Err("could not read gone.json".into())));
+    assert_eq!(unreadable.inputs, loaded.inputs);
 }
