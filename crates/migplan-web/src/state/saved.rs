@@ -100,3 +100,7 @@ impl State {
         changed_parts(self, since)?.iter().try_for_each(|(key, text)| storage::save(key, text))
     }
 }
+
+#[cfg(test)]
+#[path = "saved_tests.rs"]
+mod tests;
