@@ -4,8 +4,7 @@
 //! part way through applying it) but its note and downloads say it is for earlier inputs,
 //! as the plan's do (see `plan_use`).
 
-use std::io::Write;
-
+use super::inputs::Fingerprint;
 use super::State;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,22 +43,6 @@ impl MoveUse {
     }
 }
 
-/// FNV-1a over whatever is written to it, as `Inputs::key` hashes the inputs.
-struct Fingerprint(u64);
-
-impl Write for Fingerprint {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 impl State {
     /// A fingerprint of everything a move request is built from now (see `moves.rs`): the
     /// inputs, the spare GPUs as typed and the running plan; `None` without a running plan,
@@ -67,8 +50,7 @@ impl State {
     pub fn move_request_key(&self) -> Option<u64> {
         let running = self.running_plan()?;
         let mut fingerprint = Fingerprint(self.inputs_key);
-        fingerprint.write_all(self.move_inputs.spare.as_bytes()).ok()?;
-        fingerprint.write_all(&[0xff]).ok()?;
+        fingerprint.eat(&self.move_inputs.spare);
         serde_json::to_writer(&mut fingerprint, running).ok()?;
         Some(fingerprint.0)
     }
