@@ -1,11 +1,12 @@
 // The move panel's trade-off: extra GPUs against running GPUs touched. Picking a point shows
-// its move, and the timeline's steps touch exactly that many running GPUs.
+// its move, and the timeline's steps touch exactly that many running GPUs. A move left behind
+// by an edit of its inputs says so.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import { withSiteAndBrowser, settledCount, movePlanned, root } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, movePlanned, root, openPage, rateCell } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -87,6 +88,35 @@ test("picking a point of the trade-off shows a move touching that many running G
     assert.ok(changed === 0 || Object.keys(config["mig-configs"]).length >= 1, text);
   }
   await page.locator("section.moves").screenshot({ path: path.join(root, "target/screenshots/tradeoff-1280.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a move whose inputs are edited says it was planned for earlier inputs, on its note and downloads", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  const labels = () => page.$$eval(".move-deploy button", (buttons) => buttons.map((b) => b.textContent.trim()));
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.click("[data-testid=mark-deployed]");
+  const rate = Number(await rateCell(page).inputValue());
+  await rateCell(page).fill(String(rate * 2));
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 120000);
+  assert.equal(await page.locator("[data-testid=move-earlier-inputs]").count(), 0);
+  assert.deepEqual(await labels(), ["mig-parted config", "GPU Operator ConfigMap"]);
+  // The workload edited after the move was planned: the move stays, marked, and usable.
+  await rateCell(page).fill(String(rate * 3));
+  await page.waitForSelector("[data-testid=move-earlier-inputs]");
+  assert.match(await page.textContent("[data-testid=move-earlier-inputs]"), /planned for earlier inputs.*press Plan the move again/);
+  assert.deepEqual(await labels(), ["mig-parted config (for the earlier inputs)", "GPU Operator ConfigMap (for the earlier inputs)"]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=move-mig-parted]")]);
+  assert.match(await readFile(await download.path(), "utf8"), /^# migplan move:/);
+  // The rate back as the move was planned for: current again. Then more spare GPUs: not.
+  await rateCell(page).fill(String(rate * 2));
+  await page.waitForSelector("[data-testid=move-earlier-inputs]", { state: "detached" });
+  assert.deepEqual(await labels(), ["mig-parted config", "GPU Operator ConfigMap"]);
+  await page.fill("[data-testid=spare]", "3");
+  await page.waitForSelector("[data-testid=move-earlier-inputs]");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -8,12 +8,15 @@ use yew::prelude::*;
 
 use crate::deploy::download;
 use crate::protocol::PlannedMove;
+use crate::state::move_use::MoveUse;
 
 #[derive(Properties, PartialEq)]
 pub struct MoveDeployProps {
     pub planned: PlannedMove,
     /// The page's GPUs per node, or why they cannot be used.
     pub options: Result<ExportOptions, String>,
+    /// Whether the move is for the inputs now, said on each download.
+    pub move_use: MoveUse,
 }
 
 #[function_component(MoveDeploy)]
@@ -28,10 +31,10 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
             let text = render_move(&planned.running, &planned.target, &planned.transition, &options, operator);
             download(file, "application/yaml", &text);
         });
-        html! { <button data-testid={testid} {onclick}>{ label }</button> }
+        html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }
     };
     html! {
-        <div class="row move-deploy">
+        <div class={classes!("row", "move-deploy", (props.move_use != MoveUse::Current).then_some("stale"))}>
             <span class="muted">{ "Configs for the nodes this move repartitions:" }</span>
             { button("mig-parted config", "migplan-move-mig-parted.yaml", false, "move-mig-parted") }
             { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", true, "move-gpu-operator") }

@@ -18,6 +18,7 @@ use crate::gpu::{use_palette, GpuPicture};
 use crate::move_deploy::MoveDeploy;
 use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
+use crate::state::move_use::MoveUse;
 use crate::state::{Action, Source, State};
 use crate::worker_client::{stop, talk, WorkerSlot};
 
@@ -102,6 +103,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     };
     let run = &state.move_run;
     let busy = state.busy();
+    let move_use = state.move_use().unwrap_or(MoveUse::Current);
     html! {
         <section class="moves">
             <h2>{ "Move a running cluster to the new plan" }</h2>
@@ -130,11 +132,14 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             </div>
             <Progress run={run.clone()} what="planning the move" idle={run.note.clone().map(AttrValue::from)} testid="move-status" />
             if let Some(planned) = &state.planned_move {
+                if let Some(note) = move_use.note() {
+                    <p class="stale" data-testid="move-earlier-inputs" role="status">{ note }</p>
+                }
                 <TradeOff planned={planned.clone()} on_pick={{
                     let dispatch = dispatch.clone();
                     Callback::from(move |picked| dispatch.dispatch(Action::MoveDone(picked)))
                 }} />
-                <MoveDeploy planned={planned.clone()} options={state.export_options()} />
+                <MoveDeploy planned={planned.clone()} options={state.export_options()} {move_use} />
                 <Timeline planned={planned.clone()} />
             }
         </section>

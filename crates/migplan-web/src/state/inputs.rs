@@ -51,23 +51,18 @@ impl Inputs {
     /// A fingerprint of every field (FNV-1a), to tell which inputs a plan was made for
     /// without keeping (and saving) a copy of them: the profiles can be megabytes.
     pub fn key(&self) -> u64 {
-        let mut hash = 0xcbf2_9ce4_8422_2325u64;
-        let mut eat = |text: &str| {
-            for b in text.bytes().chain([0xff]) {
-                hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        eat(&self.gpu);
+        let mut key = Fingerprint::new();
+        key.eat(&self.gpu);
         for f in &self.profiles {
             for field in [&f.name, &f.text, &f.model, &f.profile, &f.batch] {
-                eat(field);
+                key.eat(field);
             }
         }
-        eat(self.latency.name());
+        key.eat(self.latency.name());
         for field in [&self.workload.name, &self.workload.text, &self.solver, &self.time_limit_s, &self.seed] {
-            eat(field);
+            key.eat(field);
         }
-        hash
+        key.0
     }
 
     pub fn example() -> Inputs {
@@ -96,4 +91,37 @@ pub fn profile_errors(inputs: &Inputs) -> Vec<InputError> {
 
 pub fn workload_errors(inputs: &Inputs) -> Vec<InputError> {
     parse_workload(&inputs.workload.name, &inputs.workload.text).err().map(|e| e.0).unwrap_or_default()
+}
+
+/// FNV-1a over what is written to it: the key of the inputs, and of what a move was planned
+/// from (`move_use`).
+pub(super) struct Fingerprint(pub(super) u64);
+
+impl Fingerprint {
+    pub(super) fn new() -> Fingerprint {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// `text` and a byte no UTF-8 text holds, so that ("ab", "c") and ("a", "bc") differ.
+    pub(super) fn eat(&mut self, text: &str) {
+        self.eat_bytes(text.as_bytes());
+        self.eat_bytes(&[0xff]);
+    }
+
+    fn eat_bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl std::io::Write for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.eat_bytes(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -3,6 +3,7 @@
 
 mod deployed;
 mod inputs;
+pub mod move_use;
 pub mod plan_use;
 mod run;
 mod saved;
@@ -38,6 +39,9 @@ pub struct State {
     pub move_inputs: MoveInputs,
     #[serde(default)]
     pub planned_move: Option<PlannedMove>,
+    /// `State::move_request_key` when the move shown (or under way) was asked; `None` if saved before.
+    #[serde(default)]
+    pub move_key: Option<u64>,
     #[serde(default)]
     pub move_run: Run,
     /// Shared, not copied, by every state after it and by the views.
@@ -82,6 +86,7 @@ impl State {
             inputs,
             move_inputs: MoveInputs { deployed: None, upload_error: None, spare: DEFAULT_SPARE.into() },
             planned_move: None,
+            move_key: None,
             move_run: Run::default(),
             plan: None,
             inputs_key,
@@ -103,10 +108,6 @@ impl State {
         let options = ExportOptions { gpus_per_node, ..ExportOptions::default() };
         options.check_range()?;
         Ok(options)
-    }
-
-    pub fn plan_is_current(&self) -> bool {
-        self.plan_key == Some(self.inputs_key)
     }
 
     /// True while the worker plans or moves: one run at a time.
@@ -270,6 +271,7 @@ impl State {
             Action::MoveStarted { at_ms } => {
                 s.move_run = Run::started(at_ms);
                 s.planned_move = None;
+                s.move_key = s.move_request_key();
                 s.errors = s.input_errors();
             }
             Action::MoveProgress { status, planned } => {

@@ -46,6 +46,10 @@ impl PlanUse {
 }
 
 impl State {
+    pub fn plan_is_current(&self) -> bool {
+        self.plan_key == Some(self.inputs_key)
+    }
+
     /// How the plan on screen may be used; `None` without a plan.
     pub fn plan_use(&self) -> Option<PlanUse> {
         self.plan.as_ref()?;
