@@ -88,6 +88,17 @@ export async function upload(page, files) {
   await page.setInputFiles("[data-testid=workload-input]", files.workload);
 }
 
+/** Opens the page, uploads `files` and starts a `mig-serving` solve of at most `seconds`: a
+ * solve slow enough to edit, cancel or watch while it runs. */
+export async function startSlowSolve(page, site, files, seconds) {
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.selectOption("[data-testid=solver-select]", "mig-serving");
+  await page.fill("[data-testid=time-limit]", String(seconds));
+  await page.click("[data-testid=solve]");
+}
+
 /** Waits until the solve started for the current inputs has finished. */
 export async function solvedForInputs(page, timeout = 60000) {
   await page.waitForFunction(

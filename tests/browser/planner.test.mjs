@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFile, mkdir, readFile, readdir } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { withSiteAndBrowser, generated, cliPlan, settledCount, root, dist, upload, solvedForInputs, movePlanned, openPage } from "./harness.mjs";
+import { withSiteAndBrowser, generated, cliPlan, settledCount, root, dist, upload, solvedForInputs, movePlanned, openPage, startSlowSolve } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -81,12 +81,7 @@ test("uploaded CSVs give the GPU count the CLI gives", async () => {
 test("a long solve streams progress, and cancel keeps the best plan", async () => {
   const files = await generated(300, 3);
   const { context, page, errors } = await freshPage();
-  await page.goto(site.url);
-  await settledCount(page);
-  await upload(page, files);
-  await page.selectOption("[data-testid=solver-select]", "mig-serving");
-  await page.fill("[data-testid=time-limit]", "300");
-  await page.click("[data-testid=solve]");
+  await startSlowSolve(page, site, files, 300);
   await page.waitForFunction(() => /solving/.test(document.querySelector("[data-testid=status]").textContent));
   assert.ok(await page.isVisible(".stale"), "the previous plan is marked as such while solving");
   // Progress: a plan for these inputs is drawn while the worker keeps searching.

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell, startSlowSolve } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -13,12 +13,7 @@ withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
 test("a rate edited during a solve leaves the arriving plan marked out of date, with the old demand", async () => {
   const files = await generated(300, 3);
   const { context, page, errors } = await openPage(browser, site);
-  await page.goto(site.url);
-  await settledCount(page);
-  await upload(page, files);
-  await page.selectOption("[data-testid=solver-select]", "mig-serving");
-  await page.fill("[data-testid=time-limit]", "3");
-  await page.click("[data-testid=solve]");
+  await startSlowSolve(page, site, files, 3);
   await page.waitForFunction(() => /solving/.test(document.querySelector("[data-testid=status]").textContent));
   const model = await page.locator("table.workload tbody tr:not(.spacer)").first().locator("input").first().inputValue();
   const old = await rateCell(page).inputValue();
@@ -45,12 +40,7 @@ test("a plan left out of date by an edit and a cancel says so on every download 
     dialogs.push(d.message());
     return dialogs.length === 1 ? d.dismiss() : d.accept();
   });
-  await page.goto(site.url);
-  await settledCount(page);
-  await upload(page, files);
-  await page.selectOption("[data-testid=solver-select]", "mig-serving");
-  await page.fill("[data-testid=time-limit]", "300");
-  await page.click("[data-testid=solve]");
+  await startSlowSolve(page, site, files, 300);
   // A plan of this solve is on screen, then a rate is edited while it runs and the solve cancelled.
   await page.waitForFunction(() => document.querySelector("[data-testid=progress-chart] .best-line .point") && !document.querySelector(".stale"),
     null, { timeout: 60000 });
@@ -129,12 +119,7 @@ test("Solve, then Plan the move, moves from the deployed plan, not from the new 
 test("the progress chart draws the best line and the bound with points, and the time runs on", async () => {
   const files = await generated(300, 3);
   const { context, page, errors } = await openPage(browser, site);
-  await page.goto(site.url);
-  await settledCount(page);
-  await upload(page, files);
-  await page.selectOption("[data-testid=solver-select]", "mig-serving");
-  await page.fill("[data-testid=time-limit]", "300");
-  await page.click("[data-testid=solve]");
+  await startSlowSolve(page, site, files, 300);
   await page.waitForSelector("[data-testid=progress-chart] .best-line .point", { timeout: 60000 });
   const elapsed = () => page.$eval("[data-testid=status]", (e) => Number(e.dataset.elapsedMs));
   const first = await elapsed();
