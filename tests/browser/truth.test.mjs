@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { withSiteAndBrowser, generated, settledCount, upload, solvedForInputs, movePlanned, openPage, rateCell, startSlowSolve } from "./harness.mjs";
+import { withSiteAndBrowser, generated, settledCount, solvedForInputs, movePlanned, openPage, rateCell, startSlowSolve } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
