@@ -10,8 +10,9 @@ use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::error_list::ErrorList;
+use crate::file_text::file_text;
 use crate::profile_table::ProfileTable;
-use crate::state::{workload_rows, Action, NoTable, Source, State};
+use crate::state::{workload_rows, Action, NoTable, State};
 use crate::worker_client::Dispatch;
 use crate::workload_table::WorkloadTable;
 
@@ -39,10 +40,9 @@ fn read_files(files: web_sys::FileList, dispatch: Dispatch, kind: FileKind) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut sources = Vec::new();
         for file in files {
-            let name = file.name();
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => sources.push(Source { name, text: text.as_string().unwrap_or_default() }),
-                Err(_) => return dispatch.dispatch(Action::WorkerError(format!("could not read {name}"))),
+            match file_text(&file).await {
+                Ok(source) => sources.push(source),
+                Err(e) => return dispatch.dispatch(Action::WorkerError(e)),
             }
         }
         dispatch.dispatch(match kind {

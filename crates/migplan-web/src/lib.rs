@@ -24,6 +24,8 @@ pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod error_list;
 #[cfg(target_arch = "wasm32")]
+pub mod file_text;
+#[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu_groups;

@@ -14,12 +14,13 @@ use migplan_core::sorting;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::file_text::file_text;
 use crate::gpu::{use_palette, GpuPicture};
 use crate::move_deploy::MoveDeploy;
 use crate::progress::Progress;
 use crate::protocol::{PlannedMove, Request, TransitionRequest};
 use crate::state::move_use::MoveUse;
-use crate::state::{Action, Source, State};
+use crate::state::{Action, State};
 use crate::worker_client::{stop, talk, WorkerSlot};
 
 #[derive(Properties)]
@@ -47,11 +48,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 let dispatch = dispatch.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let name = file.name();
-                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        let source = Source { name, text: text.as_string().unwrap_or_default() };
-                        dispatch.dispatch(Action::UploadRunning { source, at: now_iso() });
-                    }
+                    dispatch.dispatch(Action::UploadRunning { source: file_text(&file).await, at: now_iso() });
                 });
             }
             input.set_value("");

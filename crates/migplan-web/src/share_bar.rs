@@ -10,10 +10,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::deploy::download;
+use crate::file_text::file_text;
 use crate::saving::use_settled;
 use crate::share::{self, link_value, MAX_LINK_CHARS};
 use crate::state::shared::Shared;
-use crate::state::{Action, Inputs, Source, State};
+use crate::state::{Action, Inputs, State};
 
 /// How the page starts.
 pub struct Opening {
@@ -230,12 +231,7 @@ fn load_inputs_file(input: &HtmlInputElement, dispatch: yew::functional::UseRedu
     let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
     input.set_value("");
     wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
-        let read = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(text) => Ok(Source { name, text: text.as_string().unwrap_or_default() }),
-            Err(_) => Err(format!("{name}: the browser could not read this file: choose it again")),
-        };
-        dispatch.dispatch(Action::LoadInputs(read));
+        dispatch.dispatch(Action::LoadInputs(file_text(&file).await));
     });
 }
 

@@ -165,7 +165,7 @@ pub enum Action {
     },
     /// An uploaded plan file is what runs on the cluster.
     UploadRunning {
-        source: Source,
+        source: Result<Source, String>,
         at: String,
     },
     SetSpare(String),
@@ -260,7 +260,7 @@ impl State {
                     s.move_inputs.upload_error = None;
                 }
             }
-            Action::UploadRunning { source, at } => match Deployed::upload(&source, at) {
+            Action::UploadRunning { source, at } => match source.and_then(|source| Deployed::upload(&source, at)) {
                 Ok(deployed) => {
                     s.move_inputs.deployed = Some(deployed);
                     s.move_inputs.upload_error = None;

@@ -194,11 +194,16 @@ fn the_running_plan_is_only_what_the_user_marks_deployed_or_uploads() {
     assert_eq!(back.running_plan(), Some(&first));
     // An upload replaces it; a file that is not a plan is refused and the old one kept.
     let bad = Source { name: "x.json".into(), text: "{\"gpu\": 3}".into() };
-    let s = s.after(Action::UploadRunning { source: bad, at: "t".into() });
+    let s = s.after(Action::UploadRunning { source: Ok(bad), at: "t".into() });
     assert!(s.move_inputs.upload_error.as_deref().unwrap().starts_with("x.json, line 1"));
     assert_eq!(s.running_plan(), Some(&first));
+    // A file the browser could not read says so too, and keeps the old one.
+    let unread = Err("y.json: the browser could not read this file: choose it again".to_string());
+    let s = s.after(Action::UploadRunning { source: unread, at: "t".into() });
+    assert!(s.move_inputs.upload_error.as_deref().unwrap().starts_with("y.json: the browser could not read"));
+    assert_eq!(s.running_plan(), Some(&first));
     let good = Source { name: "run.json".into(), text: serde_json::to_string(s.plan.as_ref().unwrap()).unwrap() };
-    let s = s.after(Action::UploadRunning { source: good, at: "t".into() });
+    let s = s.after(Action::UploadRunning { source: Ok(good), at: "t".into() });
     assert_eq!(s.running_plan(), s.plan.as_deref());
     assert_eq!(
         (s.move_inputs.deployed.as_ref().unwrap().from.as_str(), s.move_inputs.upload_error.as_ref()),
