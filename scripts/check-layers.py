@@ -4,8 +4,9 @@ what ARCHITECTURE.md says it may; and that no source file grows past 350 lines w
 saying why. Run by ./test.sh; prints the graph's size and exits 1 on any problem.
 
 A module is a file (`src/a/b.rs` is `a::b`, `src/a/mod.rs` is `a`). An edge is any path
-into another module: `crate::a::b`, `super::x`, or a child module named by its own name
-(`exchange::plan_transition` inside `moves`). Comments are ignored.
+into another module: `crate::a::b`, `super::x` (and each item of `super::{x, y}`), or a
+child module named by its own name (`exchange::plan_transition` inside `moves`). Comments
+are ignored.
 """
 import re
 import sys
@@ -78,12 +79,22 @@ def edges(mods):
         for match in re.finditer(r"\bcrate((?:::\w+)+)", text):
             targets.append(match.group(1).strip(":").split("::"))
         inline_tests = text.find("mod tests {")
-        for match in re.finditer(r"\b((?:super::)+)((?:\w+::)*\w+)", text):
+
+        def above(match):
+            """The module the `super::` path at `match` starts from: inside a file's inline
+            `mod tests { .. }`, `super` is the file itself."""
             up = match.group(1).count("super::")
-            # Inside a file's inline `mod tests { .. }`, `super` is the file itself.
             if 0 <= inline_tests < match.start():
                 up -= 1
-            targets.append(list(m)[: len(m) - up] + match.group(2).split("::"))
+            return list(m)[: len(m) - up]
+
+        for match in re.finditer(r"\b((?:super::)+)((?:\w+::)*\w+)", text):
+            targets.append(above(match) + match.group(2).split("::"))
+        # `use super::{a, b::c}`: each item is an import too.
+        for match in re.finditer(r"\b((?:super::)+)((?:\w+::)*)\{([^}]*)\}", text):
+            prefix = [p for p in match.group(2).split("::") if p]
+            for item in match.group(3).split(","):
+                targets.append(above(match) + prefix + [p for p in item.strip().split("::") if p])
         for match in re.finditer(r"(?<![\w:])(\w+)::", text):
             if match.group(1) in children:
                 targets.append(list(m) + [match.group(1)])

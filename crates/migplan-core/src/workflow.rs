@@ -4,86 +4,25 @@
 
 pub mod capacity;
 
-use std::fmt;
 use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::check::fleet::validate_fleet;
-use crate::check::plan::Violation;
 use crate::hardware::spec::GpuSpec;
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::fleet::{NodePrice, PricedGpu};
-use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
+use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
 use crate::solve::registry::{RunOptions, SolverKind};
 
 mod moving;
+mod refusal;
 mod replanning;
-use moving::move_to;
-pub use moving::{plan_move, plan_pareto, Floor, Move, MoveRequest, Target};
-pub use replanning::Disruption;
-
-/// Why a workflow gave no result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Refusal {
-    /// The inputs have problems, each located.
-    Inputs(InputErrors),
-    /// A plan the user gave does not serve its workload on its GPU.
-    PlanRejected { what: String, violations: Vec<Violation> },
-    /// A plan given for a move leaves out the throughput of instances that serve a model:
-    /// the move's floors cannot be kept without it.
-    Unmeasured { what: String, instances: Vec<String> },
-    /// A plan migplan made fails the checker: a bug.
-    PlannerBug { violations: Vec<Violation> },
-    /// A move migplan planned fails the move checker: a bug.
-    MoveBug { problems: Vec<String> },
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |items: Vec<String>| items.iter().map(|v| format!("\n  - {v}")).collect::<String>();
-        match self {
-            Refusal::Inputs(errors) => write!(f, "{errors}"),
-            Refusal::PlanRejected { what, violations } => write!(
-                f,
-                "{what} fails its check:{}\n  hint: give a plan migplan wrote for this GPU, with the workload it serves",
-                list(violations.iter().map(Violation::to_string).collect())
-            ),
-            Refusal::Unmeasured { what, instances } => write!(
-                f,
-                "{what} does not state the throughput of {} instance{} ({}{}): a move needs each \
-                 instance's throughput\n  hint: give the plan JSON that `migplan plan --format json` writes",
-                instances.len(),
-                if instances.len() == 1 { "" } else { "s" },
-                instances.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
-                if instances.len() > 5 { ", ..." } else { "" }
-            ),
-            Refusal::PlannerBug { violations } => write!(
-                f,
-                "the planner produced a plan that fails validation (a bug; please report it with your inputs):{}",
-                list(violations.iter().map(Violation::to_string).collect())
-            ),
-            Refusal::MoveBug { problems } => write!(
-                f,
-                "the planned move fails its own check (a bug; please report it with your plans):{}",
-                list(problems.clone())
-            ),
-        }
-    }
-}
-
-impl From<InputErrors> for Refusal {
-    fn from(e: InputErrors) -> Self {
-        Refusal::Inputs(e)
-    }
-}
-
-/// Hears every progress report of a run, with the best plan (or move) so far whenever it
-/// improved, already checked.
-pub type Watch<'a, T> = &'a mut dyn FnMut(&Progress, Option<T>);
+use moving::{check_given, move_to, workload_or_models};
+pub use moving::{Disruption, Floor, Move, MoveRequest, Target};
+pub use refusal::{checked_fleet, Refusal, Watch};
 
 /// Plans `workload` on `gpu` and checks the plan.
 pub fn plan(
@@ -190,25 +129,39 @@ fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOpt
     }
 }
 
-/// A plan migplan made, once the independent checker has passed it; failing is a bug.
-fn checked(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: Plan) -> Result<Plan, Refusal> {
-    checked_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload, plan)
+/// Checks both plans, plans the target when only its workload is given (touching the fewest
+/// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
+pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
+    let MoveRequest { gpu, profiles, running, .. } = *request;
+    let running_workload = workload_or_models(request.running_workload, running);
+    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
+    let (target, target_workload) = match request.target {
+        Target::Plan(target, workload) => {
+            let workload = workload_or_models(workload, target);
+            check_given(gpu, profiles, &workload, target, "the target plan")?;
+            (target.clone(), workload)
+        }
+        Target::Workload(workload) => {
+            return replanning::replan_move(request, workload, &running_workload, cancel, watch);
+        }
+    };
+    move_to(gpu, running, &running_workload, target, &target_workload)
 }
 
-/// [`checked`] for a plan over the types of `fleet`.
-pub fn checked_fleet(
-    fleet: &[PricedGpu],
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: Plan,
-) -> Result<Plan, Refusal> {
-    let priced: Vec<(&GpuSpec, f64)> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
-    let violations = validate_fleet(&priced, profiles, workload, &plan);
-    if violations.is_empty() {
-        Ok(plan)
-    } else {
-        Err(Refusal::PlannerBug { violations })
-    }
+/// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
+/// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
+/// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
+pub fn plan_pareto(
+    request: &MoveRequest,
+    cancel: &AtomicBool,
+    watch: Option<Watch<Move>>,
+) -> Result<Vec<Move>, Refusal> {
+    let Target::Workload(workload) = request.target else {
+        return plan_move(request, cancel, watch).map(|m| vec![m]);
+    };
+    let running_workload = workload_or_models(request.running_workload, request.running);
+    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    replanning::pareto(request, workload, &running_workload, cancel, watch)
 }
 
 /// The best plan so far as JSON, when `progress` reports an improvement.

@@ -1,11 +1,10 @@
-//! Moves: the target a running plan moves to (a given plan, or the new workload replanned by
-//! `replanning`), the steps, and both checkers on the result.
-
-use std::sync::atomic::AtomicBool;
+//! Moves: what a move is (`Move`, its `Floor`s and `Disruption`), what is asked of one
+//! (`MoveRequest`, `Target`), and the checked move to a given target (`move_to`), which
+//! `replanning` and the parent's `plan_move` share.
 
 use serde::{Deserialize, Serialize};
 
-use super::{replanning, Disruption, Refusal, Watch};
+use super::refusal::Refusal;
 use crate::check::plan::validate;
 use crate::check::transition::check_transition;
 use crate::hardware::spec::GpuSpec;
@@ -36,6 +35,19 @@ pub struct Move {
     pub disruption: Option<Disruption>,
 }
 
+/// What a move to new demand costs in disruption, and the proof.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Disruption {
+    /// GPUs the new demand needs at best (the plan from scratch).
+    pub optimal_gpus: usize,
+    /// GPUs allowed beyond those.
+    pub extra_gpus: usize,
+    /// Running GPUs the move changes or removes.
+    pub running_touched: usize,
+    /// No plan within `optimal_gpus + extra_gpus` GPUs touches fewer running GPUs.
+    pub touched_lower_bound: usize,
+}
+
 /// Where a move goes.
 pub enum Target<'a> {
     /// A plan the user already has, and the demand it serves (without it, the plan's own
@@ -60,41 +72,6 @@ pub struct MoveRequest<'a> {
     /// For a target workload: GPUs the target may use beyond the new optimum, to touch fewer
     /// running GPUs.
     pub extra_gpus: usize,
-}
-
-/// Checks both plans, plans the target when only its workload is given (touching the fewest
-/// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
-pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
-    let MoveRequest { gpu, profiles, running, .. } = *request;
-    let running_workload = workload_or_models(request.running_workload, running);
-    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
-    let (target, target_workload) = match request.target {
-        Target::Plan(target, workload) => {
-            let workload = workload_or_models(workload, target);
-            check_given(gpu, profiles, &workload, target, "the target plan")?;
-            (target.clone(), workload)
-        }
-        Target::Workload(workload) => {
-            return replanning::replan_move(request, workload, &running_workload, cancel, watch);
-        }
-    };
-    move_to(gpu, running, &running_workload, target, &target_workload)
-}
-
-/// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
-/// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
-/// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
-pub fn plan_pareto(
-    request: &MoveRequest,
-    cancel: &AtomicBool,
-    watch: Option<Watch<Move>>,
-) -> Result<Vec<Move>, Refusal> {
-    let Target::Workload(workload) = request.target else {
-        return plan_move(request, cancel, watch).map(|m| vec![m]);
-    };
-    let running_workload = workload_or_models(request.running_workload, request.running);
-    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
-    replanning::pareto(request, workload, &running_workload, cancel, watch)
 }
 
 /// The checked move from `running` to `target`.
@@ -122,7 +99,7 @@ pub(super) fn move_to(
 
 /// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
 /// every serving instance's throughput.
-fn check_given(
+pub(super) fn check_given(
     gpu: &GpuSpec,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
@@ -147,7 +124,7 @@ fn check_given(
 }
 
 /// The workload given, or else the rates and SLOs the plan itself lists.
-fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<WorkloadRow> {
+pub(super) fn workload_or_models(workload: Option<&[WorkloadRow]>, plan: &Plan) -> Vec<WorkloadRow> {
     match workload {
         Some(w) => w.to_vec(),
         None => plan

@@ -5,9 +5,8 @@
 use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
 
-use serde::{Deserialize, Serialize};
-
-use super::{checked, move_to, Move, MoveRequest, Refusal, Watch};
+use super::moving::{move_to, Disruption, Move, MoveRequest};
+use super::refusal::{checked, Refusal, Watch};
 use crate::moves::replan::{Replanner, Running};
 use crate::plan::{SolverInfo, Termination};
 use crate::problem::input::WorkloadRow;
@@ -19,19 +18,6 @@ use crate::solve::deployment::Deployment;
 /// points are the hard ones; later ones start from the answer before and often meet their
 /// bound at once.
 const PARETO_SHARE: f64 = 0.5;
-
-/// What a move to new demand costs in disruption, and the proof.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Disruption {
-    /// GPUs the new demand needs at best (the plan from scratch).
-    pub optimal_gpus: usize,
-    /// GPUs allowed beyond those.
-    pub extra_gpus: usize,
-    /// Running GPUs the move changes or removes.
-    pub running_touched: usize,
-    /// No plan within `optimal_gpus + extra_gpus` GPUs touches fewer running GPUs.
-    pub touched_lower_bound: usize,
-}
 
 /// The move to `workload` within the new optimum plus `request.extra_gpus` GPUs that touches
 /// the fewest running GPUs found.
