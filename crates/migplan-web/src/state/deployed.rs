@@ -5,7 +5,7 @@
 use migplan_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 
-use super::inputs::Source;
+use super::inputs::{Fingerprint, Source};
 
 /// The running plan, where it came from and when the user set it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -15,12 +15,28 @@ pub struct Deployed {
     pub from: String,
     /// When the user marked or uploaded it, as an ISO 8601 UTC time.
     pub at: String,
+    /// The plan's fingerprint, taken once when it is set: a move's key holds it, so that no
+    /// render serialises a plan of thousands of GPUs to tell whether the move is current.
+    /// Saves of earlier versions lack it (`State::load` takes it again).
+    #[serde(default)]
+    pub key: u64,
 }
 
 impl Deployed {
+    pub fn new(plan: Plan, from: String, at: String) -> Deployed {
+        let key = Deployed::key_of(&plan);
+        Deployed { plan, from, at, key }
+    }
+
+    /// FNV-1a of the plan's JSON.
+    pub fn key_of(plan: &Plan) -> u64 {
+        let mut fingerprint = Fingerprint::new();
+        serde_json::to_writer(&mut fingerprint, plan).map_or(0, |()| fingerprint.0)
+    }
+
     /// An uploaded plan file, or why it is not a plan.
     pub fn upload(source: &Source, at: String) -> Result<Deployed, String> {
-        serde_json::from_str(&source.text).map(|plan| Deployed { plan, from: source.name.clone(), at }).map_err(|e| {
+        serde_json::from_str(&source.text).map(|plan| Deployed::new(plan, source.name.clone(), at)).map_err(|e| {
             format!(
                 "{}, line {}, column {}: not a plan: {}",
                 source.name,

@@ -256,7 +256,7 @@ impl State {
             Action::MarkDeployed { at } => {
                 if let Some(plan) = &s.plan {
                     s.move_inputs.deployed =
-                        Some(Deployed { plan: Plan::clone(plan), from: "marked deployed on this page".into(), at });
+                        Some(Deployed::new(Plan::clone(plan), "marked deployed on this page".into(), at));
                     s.move_inputs.upload_error = None;
                 }
             }

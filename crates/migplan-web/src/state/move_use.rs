@@ -4,6 +4,8 @@
 //! part way through applying it) but its note and downloads say it is for earlier inputs,
 //! as the plan's do (see `plan_use`).
 
+use std::io::Write;
+
 use super::inputs::Fingerprint;
 use super::State;
 
@@ -48,10 +50,10 @@ impl State {
     /// inputs, the spare GPUs as typed and the running plan; `None` without a running plan,
     /// when no move can be planned.
     pub fn move_request_key(&self) -> Option<u64> {
-        let running = self.running_plan()?;
+        let running = self.move_inputs.deployed.as_ref()?;
         let mut fingerprint = Fingerprint(self.inputs_key);
         fingerprint.eat(&self.move_inputs.spare);
-        serde_json::to_writer(&mut fingerprint, running).ok()?;
+        fingerprint.write_all(&running.key.to_le_bytes()).ok()?;
         Some(fingerprint.0)
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::State;
 #[cfg(target_arch = "wasm32")]
-use super::{profile_errors, storage, Inputs};
+use super::{profile_errors, storage, Deployed, Inputs};
 
 /// The main key, which earlier versions filled with the whole state (still read).
 pub const MAIN: &str = "migplan.state.v1";
@@ -86,6 +86,9 @@ impl State {
                 s.move_run.running = false;
                 // Saves of earlier versions lack these.
                 s.inputs_key = s.inputs.key();
+                if let Some(running) = s.move_inputs.deployed.as_mut() {
+                    running.key = Deployed::key_of(&running.plan);
+                }
                 s.profile_errors = profile_errors(&s.inputs);
                 (s, false)
             }
