@@ -20,7 +20,7 @@ use crate::solve::registry::{RunOptions, SolverKind};
 mod moving;
 mod refusal;
 mod replanning;
-use moving::{check_given, move_to, workload_or_models};
+use moving::{check_given, checked_running, move_to, workload_or_models};
 pub use moving::{Disruption, Floor, Move, MoveRequest, Target};
 pub use refusal::{checked_fleet, Refusal, Watch};
 
@@ -133,8 +133,7 @@ fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOpt
 /// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
 pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
     let MoveRequest { gpu, profiles, running, .. } = *request;
-    let running_workload = workload_or_models(request.running_workload, running);
-    check_given(gpu, profiles, &running_workload, running, "the running plan")?;
+    let running_workload = checked_running(request)?;
     let (target, target_workload) = match request.target {
         Target::Plan(target, workload) => {
             let workload = workload_or_models(workload, target);
@@ -159,8 +158,7 @@ pub fn plan_pareto(
     let Target::Workload(workload) = request.target else {
         return plan_move(request, cancel, watch).map(|m| vec![m]);
     };
-    let running_workload = workload_or_models(request.running_workload, request.running);
-    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    let running_workload = checked_running(request)?;
     replanning::pareto(request, workload, &running_workload, cancel, watch)
 }
 

@@ -97,6 +97,14 @@ pub(super) fn move_to(
     Ok(Move { running: running.clone(), target, transition, floors, disruption: None })
 }
 
+/// The demand the running plan serves (given, or its own model list), once the plan passes
+/// [`check_given`] against it.
+pub(super) fn checked_running(request: &MoveRequest) -> Result<Vec<WorkloadRow>, Refusal> {
+    let running_workload = workload_or_models(request.running_workload, request.running);
+    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    Ok(running_workload)
+}
+
 /// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
 /// every serving instance's throughput.
 pub(super) fn check_given(
