@@ -75,3 +75,17 @@ test("2,500 is refused clearly, typed or uploaded, and the bad cell is marked", 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a picture chosen as the workload is refused as not UTF-8 text, naming the file, and the workload stays", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  const before = await rateCell(page).inputValue();
+  const png = path.join(await mkdtemp(path.join(tmpdir(), "migplan-errors-")), "chart.png");
+  await writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]));
+  await page.setInputFiles("[data-testid=workload-input]", png);
+  await page.waitForFunction(() => /chart\.png:1: byte 1 is not UTF-8 text/.test(document.body.textContent));
+  assert.equal(await rateCell(page).inputValue(), before, "the workload on the page is kept");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
