@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::moving::{move_to, Disruption, Move, MoveRequest};
 use super::refusal::{checked, Refusal, Watch};
-use crate::moves::replan::{Replanner, Running};
+use crate::moves::replan::{Replanner, Situation};
 use crate::plan::{SolverInfo, Termination};
 use crate::problem::input::WorkloadRow;
 use crate::problem::Problem;
@@ -56,7 +56,7 @@ fn replanned(
 ) -> Result<Vec<Move>, Refusal> {
     let MoveRequest { gpu, profiles, running, options, .. } = *request;
     let problem = Problem::build(gpu, profiles, workload)?;
-    let read = Running::read(&problem, running);
+    let read = Situation::read(&problem, running);
     let extended = read.problem.clone();
     // Known once the replanner has bounded and planned the new demand.
     let (gpu_bound, optimal_gpus, extra_now) = (Cell::new(0), Cell::new(0), Cell::new(0));
@@ -95,7 +95,7 @@ fn replanned(
         watch(p, best);
     };
     let mut ctl = Control::new("replan", options.budget, options.seed, cancel, &mut observer);
-    let replanner = Replanner::new(read, options.solver, &mut ctl);
+    let mut replanner = Replanner::new(read, options.solver, &mut ctl);
     gpu_bound.set(replanner.relaxation.lower_bound);
     touched_measured.set(true);
     optimal_gpus.set(replanner.scratch.gpu_count());
@@ -114,7 +114,7 @@ fn replanned(
             None => replanner.solve(budget, start.as_ref(), &mut ctl.child(PARETO_SHARE)),
         };
         let plan = answer.deployment.to_plan(
-            &replanner.problem,
+            &replanner.situation.problem,
             gpu_bound.get(),
             gpu_bound.get() as f64,
             info(ctl.elapsed().as_millis() as u64, answer.termination),
@@ -123,7 +123,7 @@ fn replanned(
         let mut m = move_to(gpu, running, running_workload, plan, workload)?;
         m.disruption = Some(disruption(&m, answer.touched_lower_bound));
         moves.push(m);
-        if answer.touched <= replanner.never_kept() || ctl.stop_reason() == Some(Termination::Cancelled) {
+        if answer.touched <= replanner.situation.never_kept() || ctl.stop_reason() == Some(Termination::Cancelled) {
             break;
         }
         start = Some(answer.deployment);
