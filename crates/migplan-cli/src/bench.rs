@@ -6,15 +6,11 @@ use std::time::Duration;
 
 use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
-use migplan_core::moves::near::Near;
-use migplan_core::plan::Plan;
-use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
-use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
-use migplan_core::problem::Problem;
+use migplan_core::problem::generate::{profiles_csv, synthetic, workload_csv};
+use migplan_core::problem::input::{parse_profiles, parse_workload};
 use migplan_core::solve::control::Budget;
-use migplan_core::solve::executor::execute;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, plan_move, MoveRequest, Target};
+use migplan_core::workflow;
 
 use crate::args::{find_gpu, parse_models, parse_solver, parse_time_limit, Failure};
 
@@ -100,123 +96,6 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-#[derive(Args)]
-pub struct BenchTransitionArgs {
-    #[arg(long, default_value = "a100-40gb")]
-    gpu: String,
-    #[arg(long, value_delimiter = ',', default_value = "30,100,300", value_parser = parse_models)]
-    models: Vec<usize>,
-    #[arg(long, default_value_t = 3)]
-    seeds: u64,
-    /// Time for each planning run (the running plan, the earlier near planner, the replan),
-    /// in seconds.
-    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
-    time_limit: Duration,
-}
-
-/// For generated demand changes: the running GPUs the move touches when the new demand is
-/// planned near the running plan (the planner before replan) and when it is replanned, the
-/// replan's proven minimum, and what the move costs otherwise.
-pub fn run_transitions(args: BenchTransitionArgs) -> Result<(), Failure> {
-    let gpu = find_gpu(&args.gpu)?;
-    out!(
-        "{:>6} {:<15} {:>4} {:>9} | {:>12} | {:>13} {:>10} {:>6} {:>9} {:>6} | {:>6} {:>6}\n",
-        "models",
-        "change",
-        "seed",
-        "GPUs",
-        "near touched",
-        "replan touched",
-        "proven min",
-        "spare",
-        "restarted",
-        "steps",
-        "near ms",
-        "ms"
-    );
-    for &n in &args.models {
-        for change in Change::ALL {
-            for seed in 1..=args.seeds {
-                let (profiles, old, new) = demand_change(&gpu, n, seed, change);
-                let options = RunOptions {
-                    solver: SolverKind::Auto,
-                    budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
-                    seed,
-                };
-                let from = workflow::plan(&gpu, &profiles, &old, &options, &AtomicBool::new(false), None)?;
-                let started = std::time::Instant::now();
-                let near = near_touched(&gpu, &profiles, &from, &old, &new, &options);
-                let near_ms = started.elapsed().as_millis();
-                let request = MoveRequest {
-                    gpu: &gpu,
-                    profiles: &profiles,
-                    running: &from,
-                    running_workload: Some(&old),
-                    target: Target::Workload(&new),
-                    options,
-                    extra_gpus: 0,
-                };
-                let started = std::time::Instant::now();
-                let planned = plan_move(&request, &AtomicBool::new(false), None);
-                let ms = started.elapsed().as_millis();
-                let planned = match planned {
-                    Ok(planned) => planned,
-                    Err(refusal) => {
-                        out!("{n:>6} {:<15} {seed:>4}  INVALID: {refusal}\n", change.name());
-                        continue;
-                    }
-                };
-                let (to, t) = (&planned.target, &planned.transition);
-                let proven = planned.disruption.as_ref().map_or(0, |d| d.touched_lower_bound);
-                out!(
-                    "{:>6} {:<15} {:>4} {:>4}->{:<4} | {:>12} | {:>13} {:>10} {:>6} {:>9} {:>6} | {:>6} {:>6}\n",
-                    n,
-                    change.name(),
-                    seed,
-                    from.gpu_count,
-                    to.gpu_count,
-                    near.map_or("-".into(), |(touched, gpus)| format!("{touched} ({gpus})")),
-                    t.running_touched,
-                    proven,
-                    t.spare_used,
-                    t.instances_created + t.instances_deleted,
-                    t.steps.len(),
-                    near_ms,
-                    ms
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The running GPUs touched, and the target's GPUs, when the new demand is planned by the
-/// planner migplan used before replan (`Near`: the fewest GPUs, then the most running
-/// instances kept); `None` when that move fails its check.
-fn near_touched(
-    gpu: &GpuSpec,
-    profiles: &[ProfileRow],
-    from: &Plan,
-    old: &[WorkloadRow],
-    new: &[WorkloadRow],
-    options: &RunOptions,
-) -> Option<(usize, usize)> {
-    let problem = Problem::build(gpu, profiles, new).ok()?;
-    let mut near = Near { from, scratch: options.solver };
-    let target = execute(&problem, &mut near, options.budget, options.seed, &AtomicBool::new(false), &mut |_| {});
-    let request = MoveRequest {
-        gpu,
-        profiles,
-        running: from,
-        running_workload: Some(old),
-        target: Target::Plan(&target, Some(new)),
-        options: *options,
-        extra_gpus: 0,
-    };
-    let planned = plan_move(&request, &AtomicBool::new(false), None).ok()?;
-    Some((planned.transition.running_touched, planned.target.gpu_count))
 }
 
 /// Each phase's time on generated workloads of growing size: parsing the CSV text, building

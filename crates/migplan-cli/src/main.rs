@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod bench_transition;
 mod capacity;
 mod export;
 mod generate;
@@ -130,8 +131,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Time the growth curve (`sweep`) of a generated workload.
     BenchSweep(bench::BenchSweepArgs),
-    /// Move between plans for generated demand changes and compare with drain and rebuild.
-    BenchTransition(bench::BenchTransitionArgs),
+    /// Moves for generated demand changes: running GPUs touched, the proven minimum, the gap
+    /// and the time.
+    BenchTransition(bench_transition::BenchTransitionArgs),
     /// Write a synthetic workload (profiles.csv, workload.csv) to try the planner at scale.
     Generate(generate::GenerateArgs),
 }
@@ -263,7 +265,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Transition(args) => return transition::run_transition(args),
         Command::Import(args) => return import::run_import(args),
         Command::Bench(args) => bench::run(args)?,
-        Command::BenchTransition(args) => bench::run_transitions(args)?,
+        Command::BenchTransition(args) => bench_transition::run(args)?,
         Command::BenchSweep(args) => bench::run_sweep(args)?,
         Command::Generate(args) => generate::run(args)?,
     }

@@ -111,6 +111,7 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
             seed: args.seed,
         },
         extra_gpus: args.extra_gpus.unwrap_or(0),
+        spare: args.spare,
     };
     if args.pareto {
         let front = plan_pareto(&request, &AtomicBool::new(false), None)?;

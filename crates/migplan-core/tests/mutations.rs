@@ -582,6 +582,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Plan(&plan, workload),
                 options: options(),
                 extra_gpus: 0,
+                spare: usize::MAX,
             };
             let forth = no_bug(workflow::plan_move(&forth, cancel, None)).is_ok();
             let back = MoveRequest {
@@ -592,6 +593,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Plan(&base.plan, workload),
                 options: options(),
                 extra_gpus: 0,
+                spare: usize::MAX,
             };
             let back = no_bug(workflow::plan_move(&back, cancel, None)).is_ok();
             // And from the mutated plan to new demand, planned near it.
@@ -603,6 +605,7 @@ fn mutated_plans_never_panic_or_hang() {
                 target: Target::Workload(&base.grown),
                 options: options(),
                 extra_gpus: 0,
+                spare: usize::MAX,
             };
             let _ = no_bug(workflow::plan_move(&grow, cancel, None));
             match (valid, forth, back) {

@@ -48,6 +48,7 @@ fn request<'a>(c: &'a Case, extra_gpus: usize, seed: u64) -> MoveRequest<'a> {
         target: Target::Workload(&c.new),
         options: options(seed),
         extra_gpus,
+        spare: usize::MAX,
     }
 }
 
@@ -146,4 +147,34 @@ fn the_deploy_config_of_a_move_names_only_the_nodes_it_repartitions() {
     assert!(repartitioned.len() <= m.transition.running_touched);
     // Growing demand keeps running GPUs as they are: their nodes stay out of the config.
     assert!(changed.nodes.len() < c.running.gpus.len() + added, "every node named");
+}
+
+#[test]
+fn moves_streamed_while_planning_only_improve_and_keep_to_the_spares_allowed() {
+    for (change, seed, spare) in [(Change::Mixed, 1, 0), (Change::Down30, 2, 1), (Change::Mixed, 3, 2)] {
+        let c = case(30, seed, change);
+        let mut streamed: Vec<Move> = Vec::new();
+        let mut watch = |_: &migplan_core::solve::control::Progress, m: Option<Move>| streamed.extend(m);
+        // Planning stops at the limit when no plan within the spares is found: keep it short.
+        let limit = Budget { time_limit: Some(Duration::from_secs(3)), max_iterations: None };
+        let request =
+            MoveRequest { spare, options: RunOptions { budget: limit, ..options(seed) }, ..request(&c, 0, seed) };
+        let front = plan_pareto(&request, &AtomicBool::new(false), Some(&mut watch)).unwrap();
+        for m in streamed.iter().chain(&front) {
+            assert_checked(&c, m);
+            let d = m.disruption.as_ref().unwrap();
+            let within = m.transition.spare_used <= spare;
+            // Only a move no plan within the spares was found for may borrow more: the plan
+            // from scratch, which the caller then refuses.
+            assert!(
+                within || std::ptr::eq(m, &front[0]),
+                "{}: a streamed move borrows {}",
+                change.name(),
+                d.running_touched
+            );
+        }
+        let touched: Vec<usize> = streamed.iter().map(|m| m.transition.running_touched).collect();
+        assert!(!touched.is_empty(), "{}: nothing streamed", change.name());
+        assert!(touched.windows(2).all(|w| w[1] < w[0]), "{}: streamed touched {touched:?}", change.name());
+    }
 }

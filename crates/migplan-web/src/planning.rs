@@ -164,6 +164,7 @@ fn handle_transition(request: &TransitionRequest, emit: &mut dyn FnMut(WorkerMes
         target: Target::Workload(&p.workload),
         options: p.options,
         extra_gpus: 0,
+        spare: spare_allowed,
     };
     let mut watch = |progress: &Progress, planned: Option<_>| {
         let planned = planned.map(|planned| PlannedMove { planned, spare_allowed, front: Vec::new() });

@@ -104,30 +104,3 @@ fn greedy(weights: &[HashMap<usize, i64>], columns: usize) -> Vec<Option<usize>>
     }
     pairs
 }
-
-/// How many instances stay where they are when `from` becomes `to` under [`match_gpus`].
-pub fn instances_kept(from: &Plan, to: &Plan) -> usize {
-    match_gpus(from, to)
-        .iter()
-        .enumerate()
-        .filter_map(|(t, r)| Some((t, (*r)?)))
-        .map(|(t, r)| {
-            let mut theirs: HashMap<Key, usize> = HashMap::new();
-            for i in &from.gpus[r].instances {
-                *theirs.entry(key(i)).or_default() += 1;
-            }
-            to.gpus[t]
-                .instances
-                .iter()
-                .filter(|i| {
-                    theirs.get_mut(&key(i)).is_some_and(|n| {
-                        *n > 0 && {
-                            *n -= 1;
-                            true
-                        }
-                    })
-                })
-                .count()
-        })
-        .sum()
-}

@@ -95,26 +95,32 @@ impl Replanner {
     }
 
     /// The plan of at most `gpu_budget` GPUs touching the fewest running GPUs found within
-    /// `ctl`'s budget, and the proven bound. `start` (a plan within the budget, say the
-    /// answer for a smaller one) is a candidate, so more GPUs never touch more.
-    pub fn solve(&mut self, gpu_budget: usize, start: Option<&Deployment>, ctl: &mut Control) -> Replanned {
+    /// `ctl`'s budget, among those `accept` takes, and the proven bound (which holds for every
+    /// plan within the budget). `start` (a plan within the budget, say the answer for a
+    /// smaller one) is a candidate, so more GPUs never touch more. Without a plan `accept`
+    /// takes, the answer is the plan from scratch.
+    pub fn solve(
+        &mut self,
+        gpu_budget: usize,
+        start: Option<&Deployment>,
+        accept: &mut dyn FnMut(&Deployment) -> bool,
+        ctl: &mut Control,
+    ) -> Replanned {
         let situation = &self.situation;
         let running = situation.running.len();
-        let mut best = Best { touched: situation.touched(&self.scratch), deployment: self.scratch.clone() };
-        ctl.offer_scored(&best.deployment, best.touched as f64);
-        if let Some(s) = start {
-            situation.consider(s.clone(), gpu_budget, ctl, &mut best);
-        }
+        let mut best = Best::none(self.scratch.clone(), running);
         let mut bound = situation.never_kept().max(running.saturating_sub(gpu_budget));
         ctl.raise_lower_bound(bound);
         self.root.rebudget();
-        let mut ground = Ground { situation, holders: &self.holders, costs: &mut self.costs, budget: gpu_budget };
+        let mut ground =
+            Ground { situation, holders: &self.holders, costs: &mut self.costs, budget: gpu_budget, accept };
+        for candidate in [Some(&self.scratch), start].into_iter().flatten() {
+            ground.consider(candidate.clone(), ctl, &mut best);
+        }
         // Everything that can stay, first: when it fits, nothing touches fewer.
         if best.touched > bound {
             let all: Vec<usize> = (0..running).filter(|&r| ground.holders.keepable[r]).collect();
-            if let Some(prices) = situation.check(&all, gpu_budget, ctl, &mut best) {
-                ground.costs.add_family(prices);
-            }
+            ground.check(&all, ctl, &mut best);
         }
         // The local search and the bound in turns, until both settle...
         let mut local = Local::new(&mut ground, &best, ctl.seed());
@@ -133,8 +139,7 @@ impl Replanner {
                 if ctl.out_of_time() {
                     break;
                 }
-                let kept = running - best.touched;
-                self.root.step(ground.holders, ground.costs, gpu_budget, &nothing_decided, kept);
+                self.root.step(ground.holders, ground.costs, gpu_budget, &nothing_decided, best.fitting);
             }
             bound = bound.max(running - self.root.most_kept().min(running));
             ctl.raise_lower_bound(bound);
@@ -148,11 +153,11 @@ impl Replanner {
             ctl.tick();
             prover.step(&mut ground, ctl, &mut best);
             local.round(&mut ground, ctl, &mut best);
-            bound = bound.max(running - prover.most_kept(running - best.touched).min(running));
+            bound = bound.max(running - prover.most_kept(best.fitting).min(running));
             ctl.raise_lower_bound(bound);
         }
-        ctl.offer_scored(&best.deployment, best.touched as f64);
-        self.answer(best.deployment, best.touched, bound, gpu_budget, ctl)
+        let touched = best.touched.min(situation.touched(&best.deployment));
+        self.answer(best.deployment, touched, bound, gpu_budget, ctl)
     }
 
     fn answer(&self, best: Deployment, touched: usize, bound: usize, gpu_budget: usize, ctl: &Control) -> Replanned {

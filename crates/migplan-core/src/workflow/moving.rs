@@ -72,6 +72,9 @@ pub struct MoveRequest<'a> {
     /// For a target workload: GPUs the target may use beyond the new optimum, to touch fewer
     /// running GPUs.
     pub extra_gpus: usize,
+    /// For a target workload: spare GPUs the move may borrow while it runs. A replanned
+    /// target is one whose move borrows no more (the plan from scratch when none is found).
+    pub spare: usize,
 }
 
 /// The checked move from `running` to `target`.

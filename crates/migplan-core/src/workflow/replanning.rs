@@ -1,23 +1,28 @@
 //! Moves to new demand that touch the fewest running GPUs ([`crate::moves::replan`]): one
 //! for a GPU budget, or the trade-off of GPUs against disruption (a Pareto front), every
-//! target and move checked like any other.
+//! target and move checked like any other, none borrowing more spare GPUs than allowed.
 
 use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use web_time::Instant;
 
 use super::moving::{move_to, Disruption, Move, MoveRequest};
 use super::refusal::{checked, Refusal, Watch};
+use crate::moves::exchange::{plan_transition, Demand};
 use crate::moves::replan::{Replanner, Situation};
-use crate::plan::{SolverInfo, Termination};
+use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::input::WorkloadRow;
 use crate::problem::Problem;
 use crate::solve::control::{Control, Phase, Progress};
 use crate::solve::deployment::Deployment;
 
-/// The share of what is left of the budget each point of a Pareto front may take: the first
-/// points are the hard ones; later ones start from the answer before and often meet their
-/// bound at once.
-const PARETO_SHARE: f64 = 0.5;
+/// The least time between two moves streamed while planning: checking a move of hundreds of
+/// GPUs takes tens of milliseconds, and the page shows one at a time anyway.
+const STREAM_EVERY: Duration = Duration::from_millis(300);
+/// The share of the time the first point of a Pareto front may take.
+const FIRST_POINT_SHARE: f64 = 0.5;
 
 /// The move to `workload` within the new optimum plus `request.extra_gpus` GPUs that touches
 /// the fewest running GPUs found.
@@ -33,8 +38,9 @@ pub(super) fn replan_move(
 }
 
 /// For extra GPUs E = 0, 1, 2, ... over the new optimum, the move that touches the fewest
-/// running GPUs, until nothing more can stay untouched (or the budget is spent): what
-/// disruption costs in GPUs. Never touches more with more GPUs.
+/// running GPUs, until every running GPU that can stay does (or the time is spent): what
+/// disruption costs in GPUs. Never touches more with more GPUs. The points share the time
+/// limit, the first ones the larger shares, and each starts from the answer before it.
 pub(super) fn pareto(
     request: &MoveRequest,
     workload: &[WorkloadRow],
@@ -43,6 +49,41 @@ pub(super) fn pareto(
     watch: Option<Watch<Move>>,
 ) -> Result<Vec<Move>, Refusal> {
     replanned(request, workload, running_workload, None, cancel, watch)
+}
+
+/// Turns deployments of the new demand into plans and moves.
+struct Mover<'a> {
+    request: &'a MoveRequest<'a>,
+    workload: &'a [WorkloadRow],
+    running_workload: &'a [WorkloadRow],
+    demands: Vec<Demand>,
+    /// The new demand with the running GPUs' layouts: what the deployments index.
+    extended: Problem,
+    /// The new demand's bound on GPUs, once known.
+    gpu_bound: Cell<usize>,
+}
+
+impl Mover<'_> {
+    fn plan(&self, d: &Deployment, elapsed_ms: u64, termination: Termination) -> Plan {
+        let info = SolverInfo { name: "replan".into(), seed: self.request.options.seed, elapsed_ms, termination };
+        // One GPU type, unpriced: the bound on cost is the bound on GPUs.
+        let bound = self.gpu_bound.get();
+        d.to_plan(&self.extended, bound, bound as f64, info)
+    }
+
+    /// True when the move to `d` borrows no more spare GPUs than allowed.
+    fn within_spares(&self, d: &Deployment) -> bool {
+        let plan = self.plan(d, 0, Termination::Running);
+        plan_transition(self.request.gpu, self.request.running, &plan, &self.demands)
+            .is_ok_and(|t| t.spare_used <= self.request.spare)
+    }
+
+    /// The checked move to `d`.
+    fn checked_move(&self, d: &Deployment, elapsed_ms: u64, termination: Termination) -> Result<Move, Refusal> {
+        let r = self.request;
+        let plan = checked(r.gpu, r.profiles, self.workload, self.plan(d, elapsed_ms, termination))?;
+        move_to(r.gpu, r.running, self.running_workload, plan, self.workload)
+    }
 }
 
 /// The moves for `extra` GPUs, or for every E of the Pareto front when `None`.
@@ -56,77 +97,107 @@ fn replanned(
 ) -> Result<Vec<Move>, Refusal> {
     let MoveRequest { gpu, profiles, running, options, .. } = *request;
     let problem = Problem::build(gpu, profiles, workload)?;
-    let read = Situation::read(&problem, running);
-    let extended = read.problem.clone();
-    // Known once the replanner has bounded and planned the new demand.
-    let (gpu_bound, optimal_gpus, extra_now) = (Cell::new(0), Cell::new(0), Cell::new(0));
-    // While the new demand is planned from scratch, progress measures GPUs: the moves
-    // streamed then have no budget or bound on running GPUs touched yet.
-    let touched_measured = Cell::new(false);
-    let info = |elapsed_ms: u64, termination: Termination| SolverInfo {
-        name: "replan".into(),
-        seed: options.seed,
-        elapsed_ms,
-        termination,
+    let situation = Situation::read(&problem, running);
+    let mover = Mover {
+        request,
+        workload,
+        running_workload,
+        demands: Demand::between(
+            running_workload.iter().map(|r| (r.model.as_str(), r.rate)),
+            workload.iter().map(|r| (r.model.as_str(), r.rate)),
+        ),
+        extended: situation.problem.clone(),
+        gpu_bound: Cell::new(0),
     };
-    let disruption = |m: &Move, touched_lower_bound: usize| Disruption {
-        optimal_gpus: optimal_gpus.get(),
+    // Known once the replanner has planned the new demand from scratch; until then the
+    // plans found are measured in GPUs, not running GPUs touched, and are not streamed.
+    let (optimal_gpus, extra_now) = (Cell::new(None), Cell::new(0));
+    let disruption = |m: &Move, touched_lower_bound: usize, optimal_gpus: usize| Disruption {
+        optimal_gpus,
         extra_gpus: extra_now.get(),
         running_touched: m.transition.running_touched,
         touched_lower_bound,
     };
+    // When the last move was streamed, and what it touched: each next one touches fewer.
+    let mut streamed: Option<(Instant, usize)> = None;
     let mut observer = |p: &Progress| {
         let Some(watch) = watch.as_mut() else { return };
+        let due = streamed.is_none_or(|(at, _)| at.elapsed() >= STREAM_EVERY);
+        let fewer = |touched: f64| streamed.is_none_or(|(_, last)| touched < last as f64);
         let best = p
             .best
             .as_ref()
-            .filter(|_| p.phase == Phase::Improved)
-            .map(|d| {
-                // One GPU type, unpriced: the bound on cost is the bound on GPUs.
-                let bound = gpu_bound.get();
-                d.to_plan(&extended, bound, bound as f64, info(p.elapsed_ms, Termination::Running))
+            .filter(|_| p.phase == Phase::Improved && due && p.best_score.is_some_and(fewer))
+            .and_then(|d| Some((d, optimal_gpus.get()?)))
+            .and_then(|(d, optimal)| {
+                let mut m = mover.checked_move(d, p.elapsed_ms, Termination::Running).ok()?;
+                m.disruption = Some(disruption(&m, p.lower_bound, optimal));
+                Some(m)
             })
-            .and_then(|plan| checked(gpu, profiles, workload, plan).ok())
-            .and_then(|plan| move_to(gpu, running, running_workload, plan, workload).ok())
-            .map(|mut m| {
-                m.disruption = touched_measured.get().then(|| disruption(&m, p.lower_bound));
-                m
-            });
+            .filter(|m| m.transition.spare_used <= request.spare && fewer(m.transition.running_touched as f64));
+        if let Some(m) = &best {
+            streamed = Some((Instant::now(), m.transition.running_touched));
+        }
         watch(p, best);
     };
     let mut ctl = Control::new("replan", options.budget, options.seed, cancel, &mut observer);
-    let mut replanner = Replanner::new(read, options.solver, &mut ctl);
-    gpu_bound.set(replanner.relaxation.lower_bound);
-    touched_measured.set(true);
-    optimal_gpus.set(replanner.scratch.gpu_count());
+    let mut replanner = Replanner::new(situation, options.solver, &mut ctl);
+    mover.gpu_bound.set(replanner.relaxation.lower_bound);
+    let optimal = replanner.scratch.gpu_count();
+    optimal_gpus.set(Some(optimal));
+    let mut accept = |d: &Deployment| mover.within_spares(d);
     let extras: Vec<usize> = match extra {
         Some(e) => vec![e],
-        // Past one extra GPU per running GPU, every running GPU that can stay does.
-        None => (0..=running.gpus.len()).collect(),
+        None => (0..=last_point(&replanner, optimal, &mut ctl)).collect(),
     };
+    let never_kept = replanner.situation.never_kept();
     let mut moves = Vec::new();
     let mut start: Option<Deployment> = None;
-    for e in extras {
+    let mut check_time = Duration::ZERO;
+    for (i, &e) in extras.iter().enumerate() {
+        // A point is worth starting only with time left to check its move too.
+        if i > 0 && ctl.remaining().is_some_and(|left| left < check_time.mul_f64(1.5)) {
+            break;
+        }
         extra_now.set(e);
-        let budget = optimal_gpus.get() + e;
+        let budget = optimal + e;
+        let left = extras.len() - i;
         let answer = match extra {
-            Some(_) => replanner.solve(budget, None, &mut ctl),
-            None => replanner.solve(budget, start.as_ref(), &mut ctl.child(PARETO_SHARE)),
+            Some(_) => replanner.solve(budget, None, &mut accept, &mut ctl),
+            None => replanner.solve(budget, start.as_ref(), &mut accept, &mut ctl.child(point_share(i, left))),
         };
-        let plan = answer.deployment.to_plan(
-            &replanner.situation.problem,
-            gpu_bound.get(),
-            gpu_bound.get() as f64,
-            info(ctl.elapsed().as_millis() as u64, answer.termination),
-        );
-        let plan = checked(gpu, profiles, workload, plan)?;
-        let mut m = move_to(gpu, running, running_workload, plan, workload)?;
-        m.disruption = Some(disruption(&m, answer.touched_lower_bound));
+        let checking = Instant::now();
+        let mut m = mover.checked_move(&answer.deployment, ctl.elapsed().as_millis() as u64, answer.termination)?;
+        check_time = checking.elapsed();
+        m.disruption = Some(disruption(&m, answer.touched_lower_bound, optimal));
+        let done = m.transition.running_touched <= never_kept;
         moves.push(m);
-        if answer.touched <= replanner.situation.never_kept() || ctl.stop_reason() == Some(Termination::Cancelled) {
+        if done || ctl.stop_reason() == Some(Termination::Cancelled) {
             break;
         }
         start = Some(answer.deployment);
     }
     Ok(moves)
+}
+
+/// The share of what is left of the time for point `i` with `left` points to go (itself
+/// included): the first point, at the new optimum, has the most to do, and the next ones
+/// start from the answer before them.
+fn point_share(i: usize, left: usize) -> f64 {
+    if i == 0 {
+        FIRST_POINT_SHARE.max(1.0 / left as f64)
+    } else {
+        (2.0 / (left + 1) as f64).min(1.0)
+    }
+}
+
+/// The extra GPUs past which the front has nothing left to show: those the plan keeping
+/// every running GPU that can stay needs over the optimum.
+fn last_point(replanner: &Replanner, optimal: usize, ctl: &mut Control) -> usize {
+    let situation = &replanner.situation;
+    let all: Vec<usize> = (0..situation.running.len()).filter(|&r| situation.running[r].is_some()).collect();
+    match situation.keep(&all, usize::MAX, &mut ctl.child(0.1)) {
+        Ok(d) => d.normalized().gpu_count().saturating_sub(optimal),
+        Err(_) => situation.running.len(),
+    }
 }

@@ -41,7 +41,7 @@ impl Prover {
     }
 
     /// The most running GPUs a plan within the budget keeps, as far as proven: a plan found
-    /// keeps `kept`, and no part left holds a set keeping more than its bound.
+    /// keeps `kept` (taken or not), and no part left holds a set keeping more than its bound.
     pub fn most_kept(&self, kept: usize) -> usize {
         self.parts.iter().map(|p| (p.bound + TOLERANCE).floor().max(0.0) as usize).fold(kept, usize::max)
     }
@@ -49,7 +49,7 @@ impl Prover {
     /// Searches one part: drops it, or splits it in two on one running GPU.
     pub fn step(&mut self, ground: &mut Ground, ctl: &mut Control, best: &mut Best) {
         let Some(part) = self.parts.pop() else { return };
-        let kept = |best: &Best| ground.situation.running.len() - best.touched;
+        let kept = |best: &Best| best.fitting;
         let beats = |bound: f64, best: &Best| (bound + TOLERANCE).floor() as usize > kept(best);
         if !beats(part.bound, best) {
             return;
@@ -83,9 +83,7 @@ impl Prover {
                 let mut set = KeptSet::new(ground.holders, ground.costs, &choice);
                 if set.slack(ground.budget) >= -TOLERANCE {
                     if choice.len() > kept(best) && self.tried.insert(choice.clone()) {
-                        if let Some(prices) = ground.situation.check(&choice, ground.budget, ctl, best) {
-                            ground.costs.add_family(prices);
-                        }
+                        ground.check(&choice, ctl, best);
                     }
                     free.first().copied()
                 } else {

@@ -11,13 +11,48 @@ use rand::{RngExt, SeedableRng};
 use super::costs::{Costs, Holders};
 use super::situation::{Best, Situation};
 use crate::solve::control::Control;
+use crate::solve::deployment::Deployment;
 
-/// What the searches read, and the families they may add to.
+/// What the searches read, the families they may add to, and who says whether a plan may
+/// be the answer.
 pub struct Ground<'a> {
     pub situation: &'a Situation,
     pub holders: &'a Holders,
     pub costs: &'a mut Costs,
     pub budget: usize,
+    /// Whether a plan within the budget that touches fewer running GPUs may be taken (its
+    /// move may need more spare GPUs than allowed, say).
+    pub accept: &'a mut dyn FnMut(&Deployment) -> bool,
+}
+
+impl Ground<'_> {
+    /// Takes `d` as the best when it fits the budget, touches fewer running GPUs and is
+    /// accepted.
+    pub fn consider(&mut self, d: Deployment, ctl: &mut Control, best: &mut Best) {
+        let d = d.normalized();
+        if d.gpu_count() > self.budget {
+            return;
+        }
+        let touched = self.situation.touched(&d);
+        best.fitting = best.fitting.max(self.situation.running.len() - touched);
+        if touched < best.touched && (self.accept)(&d) {
+            ctl.offer_scored(&d, touched as f64);
+            (best.deployment, best.touched) = (d, touched);
+        }
+    }
+
+    /// Plans the residual of keeping `set`; a plan that fits is considered, and the prices
+    /// proving a residual too big are added as a family (true when they are new).
+    pub fn check(&mut self, set: &[usize], ctl: &mut Control, best: &mut Best) -> bool {
+        match self.situation.keep(set, self.budget, ctl) {
+            Ok(d) => {
+                self.consider(d, ctl, best);
+                false
+            }
+            Err(Some(prices)) => self.costs.add_family(prices),
+            Err(None) => false,
+        }
+    }
 }
 
 /// A local search over kept sets: let a GPU left out in, some GPUs serving the same models
@@ -59,17 +94,14 @@ impl Local {
             let set = self.current.list();
             if self.tried.insert(set.clone()) {
                 let before = best.touched;
-                let prices = ground.situation.check(&set, budget, ctl, best);
+                let new_family = ground.check(&set, ctl, best);
                 if best.touched < before {
                     self.idle = 0;
                 }
-                if let Some(prices) = prices {
-                    if ground.costs.add_family(prices) {
-                        self.current.refresh(holders, ground.costs);
-                        return true;
-                    }
+                if new_family {
+                    self.current.refresh(holders, ground.costs);
                 }
-                return false;
+                return new_family;
             }
         }
         let out: Vec<usize> =

@@ -32,6 +32,17 @@ pub struct Situation {
 pub struct Best {
     pub deployment: Deployment,
     pub touched: usize,
+    /// The most running GPUs any plan found within the budget keeps, taken or not (a plan
+    /// may be turned down for the spare GPUs its move borrows): what the bound is measured
+    /// against, since it holds for every plan.
+    pub fitting: usize,
+}
+
+impl Best {
+    /// Nothing taken yet: `deployment` stands in, as if it touched every running GPU.
+    pub fn none(deployment: Deployment, running: usize) -> Best {
+        Best { deployment, touched: running, fitting: 0 }
+    }
 }
 
 impl Situation {
@@ -75,28 +86,6 @@ impl Situation {
                 })
             })
             .collect()
-    }
-
-    /// Takes `d` as the best when it fits the budget and touches fewer running GPUs.
-    pub fn consider(&self, d: Deployment, gpu_budget: usize, ctl: &mut Control, best: &mut Best) {
-        let d = d.normalized();
-        let touched = self.touched(&d);
-        if d.gpu_count() <= gpu_budget && touched < best.touched {
-            ctl.offer_scored(&d, touched as f64);
-            *best = Best { deployment: d, touched };
-        }
-    }
-
-    /// Plans the residual of keeping `set`; a plan that fits is considered, and the prices
-    /// proving a residual too big are returned.
-    pub fn check(&self, set: &[usize], gpu_budget: usize, ctl: &mut Control, best: &mut Best) -> Option<Vec<f64>> {
-        match self.keep(set, gpu_budget, ctl) {
-            Ok(d) => {
-                self.consider(d, gpu_budget, ctl, best);
-                None
-            }
-            Err(prices) => prices,
-        }
     }
 
     /// The running GPUs `kept` (indexes), with the rest of the demand planned exactly on new

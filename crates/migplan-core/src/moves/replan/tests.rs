@@ -79,7 +79,8 @@ fn a_models_part_is_the_best_of_every_choice_of_its_gpus() {
             let lambda = [rng.random_range(0.5..4.0)];
             let base = rng.random_range(0.0..rate * 0.3);
             let (value, counts) = best_part(s, &groups, base, &lambda, &mut costs);
-            let items: Vec<(f64, f64)> = groups.iter().flat_map(|g| g.weights.iter().map(|&w| (g.capacity, w))).collect();
+            let items: Vec<(f64, f64)> =
+                groups.iter().flat_map(|g| g.weights.iter().map(|&w| (g.capacity, w))).collect();
             let mut brute = f64::NEG_INFINITY;
             for mask in 0..1u32 << items.len() {
                 let (mut kept, mut weight) = (base, 0.0);
@@ -157,10 +158,17 @@ fn branching_ends_at_the_most_gpus_any_plan_keeps() {
             .map(|set| set.len())
             .max()
             .unwrap_or(0);
-        let mut best = Best { deployment: Default::default(), touched: situation.running.len() };
+        let mut best = Best::none(Default::default(), situation.running.len());
         let root = Multipliers::new(&holders, costs.families());
         let mut prover = Prover::new(&holders, f64::INFINITY, root);
-        let mut ground = Ground { situation: &situation, holders: &holders, costs: &mut costs, budget: optimum };
+        let mut accept = |_: &crate::solve::deployment::Deployment| true;
+        let mut ground = Ground {
+            situation: &situation,
+            holders: &holders,
+            costs: &mut costs,
+            budget: optimum,
+            accept: &mut accept,
+        };
         let kept = |best: &Best| situation.running.len() - best.touched;
         while prover.most_kept(kept(&best)) > kept(&best) {
             prover.step(&mut ground, &mut ctl, &mut best);
