@@ -34,9 +34,10 @@ cargo build --locked -p migplan-core --target wasm32-unknown-unknown
 echo "== unit, property, CLI and data tests"
 cargo test --locked --workspace
 
-echo "== exact planner against HiGHS"
+echo "== exact planner and replan against HiGHS"
 cargo build --locked --release -p migplan-cli
 bash tests/reference/compare_highs.sh
+bash tests/reference/compare_highs_replan.sh
 
 echo "== web app in headless Chromium"
 trunk build --release

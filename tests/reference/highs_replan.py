@@ -11,9 +11,11 @@ with HiGHS (PyPI `highspy`) and prints the fewest running GPUs touched (len(runn
 Capacities are recomputed from the rows; shares no code with migplan.
 
 usage: highs_replan.py LAYOUTS_JSON PROFILES_CSV NEW_WORKLOAD_CSV RUNNING_PLAN_JSON BUDGET
+(HIGHS_TIME_LIMIT, in seconds, defaults to 600)
 """
 import csv
 import json
+import os
 import sys
 
 import highspy
@@ -39,7 +41,7 @@ def main():
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.0)
-    h.setOptionValue("time_limit", 600.0)
+    h.setOptionValue("time_limit", float(os.environ.get("HIGHS_TIME_LIMIT", "600")))
     inf = highspy.kHighsInf
     integer = highspy.HighsVarType.kInteger
     keep, serves = [], []

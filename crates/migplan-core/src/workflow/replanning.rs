@@ -6,8 +6,6 @@ use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use web_time::Instant;
-
 use super::moving::{move_to, Disruption, Move, MoveRequest};
 use super::refusal::{checked, Refusal, Watch};
 use crate::moves::exchange::{plan_transition, Demand};
@@ -20,7 +18,7 @@ use crate::solve::deployment::Deployment;
 
 /// The least time between two moves streamed while planning: checking a move of hundreds of
 /// GPUs takes tens of milliseconds, and the page shows one at a time anyway.
-const STREAM_EVERY: Duration = Duration::from_millis(300);
+const STREAM_EVERY_MS: u64 = 300;
 /// The share of the time the first point of a Pareto front may take.
 const FIRST_POINT_SHARE: f64 = 0.5;
 
@@ -118,11 +116,12 @@ fn replanned(
         running_touched: m.transition.running_touched,
         touched_lower_bound,
     };
-    // When the last move was streamed, and what it touched: each next one touches fewer.
-    let mut streamed: Option<(Instant, usize)> = None;
+    // When the last move was streamed (ms into the run), and what it touched: each next one
+    // touches fewer.
+    let mut streamed: Option<(u64, usize)> = None;
     let mut observer = |p: &Progress| {
         let Some(watch) = watch.as_mut() else { return };
-        let due = streamed.is_none_or(|(at, _)| at.elapsed() >= STREAM_EVERY);
+        let due = streamed.is_none_or(|(at, _)| p.elapsed_ms >= at + STREAM_EVERY_MS);
         let fewer = |touched: f64| streamed.is_none_or(|(_, last)| touched < last as f64);
         let best = p
             .best
@@ -136,7 +135,7 @@ fn replanned(
             })
             .filter(|m| m.transition.spare_used <= request.spare && fewer(m.transition.running_touched as f64));
         if let Some(m) = &best {
-            streamed = Some((Instant::now(), m.transition.running_touched));
+            streamed = Some((p.elapsed_ms, m.transition.running_touched));
         }
         watch(p, best);
     };
@@ -166,9 +165,9 @@ fn replanned(
             Some(_) => replanner.solve(budget, None, &mut accept, &mut ctl),
             None => replanner.solve(budget, start.as_ref(), &mut accept, &mut ctl.child(point_share(i, left))),
         };
-        let checking = Instant::now();
-        let mut m = mover.checked_move(&answer.deployment, ctl.elapsed().as_millis() as u64, answer.termination)?;
-        check_time = checking.elapsed();
+        let checking = ctl.elapsed();
+        let mut m = mover.checked_move(&answer.deployment, checking.as_millis() as u64, answer.termination)?;
+        check_time = ctl.elapsed().saturating_sub(checking);
         m.disruption = Some(disruption(&m, answer.touched_lower_bound, optimal));
         let done = m.transition.running_touched <= never_kept;
         moves.push(m);

@@ -13,6 +13,7 @@ use super::prove::Prover;
 use super::search::{Ground, KeptSet};
 use super::situation::{Best, Situation};
 use crate::hardware::catalog::gpu;
+use crate::plan::{SolverInfo, Termination};
 use crate::problem::generate::{demand_change, Change};
 use crate::problem::Problem;
 use crate::solve::control::{Budget, Control};
@@ -20,7 +21,6 @@ use crate::solve::exact::Exact;
 use crate::solve::executor::Solver;
 use crate::solve::registry::{RunOptions, SolverKind};
 use crate::solve::relaxation::relax;
-use crate::workflow;
 
 /// A running plan for `models` generated models and its new demand after `change`, read as
 /// the replan reads it, with the new demand's optimum and relaxation prices.
@@ -32,13 +32,16 @@ fn situation(models: usize, seed: u64, change: Change) -> (Situation, usize, Vec
         budget: Budget { time_limit: Some(Duration::from_secs(10)), max_iterations: None },
         seed,
     };
-    let running = workflow::plan(&g, &profiles, &old, &options, &AtomicBool::new(false), None).unwrap();
+    let cancel = AtomicBool::new(false);
+    let mut quiet = |_: &crate::solve::control::Progress| {};
+    let before = Problem::build(&g, &profiles, &old).unwrap();
+    let mut ctl = Control::new("test", options.budget, seed, &cancel, &mut quiet);
+    let relaxation = relax(&before, &ctl);
+    let info = SolverInfo { name: "exact".into(), seed, elapsed_ms: 0, termination: Termination::Finished };
+    let running = Exact.solve(&before, &relaxation, &mut ctl).deployment.normalized().to_plan(&before, 0, 0.0, info);
     let problem = Problem::build(&g, &profiles, &new).unwrap();
     let situation = Situation::read(&problem, &running);
     let own = situation.own();
-    let cancel = AtomicBool::new(false);
-    let mut quiet = |_: &crate::solve::control::Progress| {};
-    let mut ctl = Control::new("test", options.budget, seed, &cancel, &mut quiet);
     let relaxation = relax(&own, &ctl);
     let optimum = Exact.solve(&own, &relaxation, &mut ctl).deployment.normalized().gpu_count();
     (situation, optimum, relaxation.prices)
