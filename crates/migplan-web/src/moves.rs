@@ -254,7 +254,7 @@ fn timeline(props: &TimelineProps) -> Html {
     };
     let picture = |n: usize, id: usize| match states[n].get(&id) {
         Some(instances) => html! {
-            <GpuPicture gpu={gpu.clone()} instances={PlanGpu { id, gpu: None, instances: instances.clone() }} label={format!("GPU {id}")} />
+            <GpuPicture gpu={gpu.clone()} instances={PlanGpu { id, gpu: None, node: None, device: None, instances: instances.clone() }} label={format!("GPU {id}")} />
         },
         None => {
             html! { <div class="gpu absent"><div class="gpu-count">{ format!("GPU {id}") }</div><div class="muted">{ "not running" }</div></div> }

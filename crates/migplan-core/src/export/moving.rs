@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::export::mig_parted;
-use crate::export::nodes::{self, config_name, counts, Counts, Node, NodeConfig, Nodes};
+use crate::export::nodes::{self, config_named, counts, Counts, Node, NodeConfig, Nodes};
 use crate::export::options::ExportOptions;
 use crate::plan::transition::Transition;
 use crate::plan::Plan;
@@ -23,34 +23,43 @@ pub fn changed_nodes(running: &Plan, target: &Plan, transition: &Transition, opt
     let after: BTreeMap<usize, Counts> =
         sorting::map_of(transition.target_gpu_ids.iter().zip(&target.gpus).map(|(&id, g)| (id, counts(g))));
     let old: BTreeMap<usize, Counts> = sorting::map_of(running.gpus.iter().map(|g| (g.id, counts(g))));
-    let mut changed: Vec<(String, Vec<usize>, Vec<Counts>)> = Vec::new();
+    // Per node: its name, GPU ids, (device, counts after the move), whether it is full.
+    type Changed = (String, Vec<usize>, Vec<(usize, Counts)>, bool);
+    let mut changed: Vec<Changed> = Vec::new();
     for node in &before.nodes {
-        let devices: Vec<Counts> = node.gpus.iter().map(|id| after.get(id).unwrap_or(&old[id]).clone()).collect();
-        if node.gpus.iter().zip(&devices).any(|(id, c)| old[id] != *c) {
-            changed.push((node.name.clone(), node.gpus.clone(), devices));
+        let devices: Vec<(usize, Counts)> = node
+            .gpus
+            .iter()
+            .zip(&node.devices)
+            .map(|(id, &d)| (d, after.get(id).unwrap_or(&old[id]).clone()))
+            .collect();
+        if node.gpus.iter().zip(&devices).any(|(id, (_, c))| old[id] != *c) {
+            let full = running.gpus.iter().all(|g| g.node.is_none()) && devices.len() == per_node;
+            changed.push((node.name.clone(), node.gpus.clone(), devices, full));
         }
     }
     let added: Vec<usize> = transition.target_gpu_ids.iter().copied().filter(|id| !old.contains_key(id)).collect();
     for (k, ids) in added.chunks(per_node).enumerate() {
-        let n = before.nodes.len() + k;
-        let name = options.node_names.get(n).cloned().unwrap_or_else(|| format!("node-{}", n + 1));
-        changed.push((name, ids.to_vec(), ids.iter().map(|id| after[id].clone()).collect()));
+        let name = new_node_name(running, options, before.nodes.len(), k);
+        let devices: Vec<(usize, Counts)> = ids.iter().enumerate().map(|(d, id)| (d, after[id].clone())).collect();
+        changed.push((name, ids.to_vec(), devices, ids.len() == per_node));
     }
     let mut configs: Vec<NodeConfig> = Vec::new();
     let mut nodes = Vec::new();
-    for (name, gpus, devices) in changed {
-        let entries = nodes::entries(&devices, per_node);
-        let config = match configs.iter().find(|c| c.entries == entries) {
-            Some(c) => c.name.clone(),
-            None => {
-                let name = config_name(configs.len());
-                configs.push(NodeConfig { name: name.clone(), entries });
-                name
-            }
-        };
-        nodes.push(Node { name, config, gpus });
+    for (name, gpus, devices, full) in changed {
+        let config = config_named(&mut configs, nodes::entries(&devices, full));
+        nodes.push(Node { name, config, gpus, devices: devices.iter().map(|(d, _)| *d).collect() });
     }
     Nodes { gpus_per_node: per_node, nodes, configs }
+}
+
+/// The name of the `k`-th node a move adds, after `running_nodes` running ones: from
+/// `--node-names` (which, when the running plan names its own nodes, names only the new ones),
+/// else a placeholder `node-N`.
+pub fn new_node_name(running: &Plan, options: &ExportOptions, running_nodes: usize, k: usize) -> String {
+    let named = running.gpus.iter().any(|g| g.node.is_some());
+    let index = if named { k } else { running_nodes + k };
+    options.node_names.get(index).cloned().unwrap_or_else(|| format!("node-{}", running_nodes + k + 1))
 }
 
 /// The mig-parted config (`operator`: the GPU Operator ConfigMap around it) of the nodes a

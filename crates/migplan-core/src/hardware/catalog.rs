@@ -63,14 +63,13 @@ fn names(names: &'static str) -> impl Iterator<Item = Option<&'static str>> {
     names.split_whitespace().map(|n| (n != "-").then_some(n))
 }
 
+/// A profile's placement rule: kind, compute slices, memory slots, max count, legal starts.
+type Rule<'a> = (ProfileKind, u8, u8, u8, &'a [u8]);
+
 fn profile(
     name: &str,
     nvidia_id: Option<u8>,
-    kind: ProfileKind,
-    compute: u8,
-    slots: u8,
-    max: u8,
-    starts: &[u8],
+    (kind, compute, memory_slots, max_count, starts): Rule,
     assumed: bool,
 ) -> ProfileSpec {
     ProfileSpec {
@@ -78,9 +77,9 @@ fn profile(
         nvidia_id,
         kind,
         compute,
-        memory_slots: slots,
+        memory_slots,
         starts: starts.to_vec(),
-        max_count: max,
+        max_count,
         assumed,
     }
 }
@@ -90,7 +89,7 @@ fn seven_slice(b: Board, profile_names: &'static str) -> GpuSpec {
         .iter()
         .zip(names(profile_names))
         .filter_map(|(&(id, kind, compute, slots, max, starts), name)| {
-            Some(profile(name?, Some(id), kind, compute, slots, max, starts, b.assumed))
+            Some(profile(name?, Some(id), (kind, compute, slots, max, starts), b.assumed))
         })
         .collect();
     GpuSpec {
@@ -110,7 +109,7 @@ fn four_slice(b: Board, profile_names: &'static str, ids: [Option<u8>; 5]) -> Gp
         .iter()
         .zip(names(profile_names).zip(ids))
         .filter_map(|(&(kind, compute, max, starts), (name, id))| {
-            Some(profile(name?, id, kind, compute, compute, max, starts, b.assumed))
+            Some(profile(name?, id, (kind, compute, compute, max, starts), b.assumed))
         })
         .collect();
     GpuSpec {
