@@ -8,12 +8,20 @@
 //! plan: the plan JSON with each GPU's `node`, `device` and `gpu`, and no throughputs (the
 //! cluster does not know them; a move fills them from the profiles).
 //!
-//! Text in, plan out: no I/O here, as everywhere in the core.
+//! Writing (`migplan transition --export runbook`): `rollout` turns a move's steps into what
+//! each step does to each node (the config it gets, the Deployments whose pods must leave it)
+//! and the Deployments' replicas after it; `move_config` the one mig-parted file holding the
+//! cluster's configs and the move's; `runbook` the bash script that applies it with kubectl.
+//!
+//! Text in, text out: no I/O here, as everywhere in the core.
 
 pub mod kube;
 pub mod mig_config;
+pub mod move_config;
 pub mod pods;
 pub mod read;
+pub mod rollout;
+pub mod runbook;
 pub mod smi;
 
 use std::collections::BTreeMap;
