@@ -1,8 +1,8 @@
-//! The move's deploy configs: mig-parted's config, or the GPU Operator's ConfigMap, naming only
-//! the nodes whose GPUs the move repartitions (and new nodes), so an operator relabels and
-//! drains just those.
+//! The move's deploy configs: mig-parted's config, or the GPU Operator's ConfigMap, keeping the
+//! running plan's configs and adding those the move's steps give the nodes it repartitions (and
+//! new nodes), so an operator relabels and drains just those.
 
-use migplan_core::export::moving::render_move;
+use migplan_core::cluster::move_config::move_config;
 use migplan_core::export::ExportOptions;
 use yew::prelude::*;
 
@@ -28,7 +28,7 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
     let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
         let (planned, options) = (props.planned.planned.clone(), options.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let text = render_move(&planned.running, &planned.target, &planned.transition, &options, operator);
+            let text = move_config(&planned.running, &planned.transition, &options, None).render(operator);
             download(file, "application/yaml", &text);
         });
         html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }

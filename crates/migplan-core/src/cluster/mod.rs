@@ -158,4 +158,6 @@ pub fn read(inputs: &ClusterInputs) -> Result<Running, InputErrors> {
 }
 
 #[cfg(test)]
+mod rollout_tests;
+#[cfg(test)]
 mod tests;

@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::export::kubernetes::{deployment_names, InstanceKind};
-use crate::export::moving::new_node_name;
 use crate::export::nodes::{self, config_name, Counts, DeviceEntry};
 use crate::export::options::ExportOptions;
 use crate::moves::replay::replay;
@@ -62,6 +61,15 @@ pub struct Rollout {
     pub deployments: BTreeMap<String, InstanceKind>,
     /// The replicas before the move (the running plan's).
     pub replicas_before: BTreeMap<String, usize>,
+}
+
+/// The name of the `k`-th node a move adds, after `running_nodes` running ones: from
+/// `--node-names` (which, when the running plan names its own nodes, names only the new ones),
+/// else a placeholder `node-N`.
+pub fn new_node_name(running: &Plan, options: &ExportOptions, running_nodes: usize, k: usize) -> String {
+    let named = running.gpus.iter().any(|g| g.node.is_some());
+    let index = if named { k } else { running_nodes + k };
+    options.node_names.get(index).cloned().unwrap_or_else(|| format!("node-{}", running_nodes + k + 1))
 }
 
 /// The kind of instance a plan instance is; `None` for an idle one.
