@@ -21,6 +21,13 @@ pub struct MoveDeployProps {
 
 #[function_component(MoveDeploy)]
 pub fn move_deploy(props: &MoveDeployProps) -> Html {
+    if props.planned.planned.running.gpus.iter().any(|g| g.node.is_some()) {
+        return html! {
+            <p class="muted" data-testid="move-deploy-cluster">
+                { "The running plan was read from a cluster: the move's configs keep the cluster's, under Read the running cluster above." }
+            </p>
+        };
+    }
     let options = match &props.options {
         Ok(options) => options.clone(),
         Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
