@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::cluster::file_error;
 use crate::problem::input::{InputError, InputErrors};
 
 /// The prefix of the MIG resources of the *mixed* strategy (`nvidia.com/mig-3g.40gb`).
@@ -84,14 +85,7 @@ fn objects(file: &str, text: &str, what: &str) -> Result<Vec<Value>, InputErrors
 }
 
 fn error(file: &str, line: Option<u64>, message: &str, what: &str) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line,
-        column: None,
-        character: None,
-        message: message.to_string(),
-        hint: Some(format!("pass the output of `kubectl get {what} -o json`")),
-    }
+    file_error(file, line, None, message.to_string(), &format!("pass the output of `kubectl get {what} -o json`"))
 }
 
 /// A map of strings at `path` (labels, capacity); numbers are written as JSON numbers by
@@ -182,14 +176,13 @@ pub fn read_pods(file: &str, text: &str) -> Result<Vec<PodInfo>, InputErrors> {
                     continue;
                 }
                 let Some(n) = count(&quantity) else {
-                    problems.push(InputError {
-                        file: file.to_string(),
-                        line: pod.line,
-                        column: Some(format!("resources.limits.{resource}")),
-                        character: None,
-                        message: format!("pod `{}`: `{quantity}` is not a whole number of devices", pod.name),
-                        hint: None,
-                    });
+                    problems.push(file_error(
+                        file,
+                        pod.line,
+                        Some(&format!("resources.limits.{resource}")),
+                        format!("pod `{}`: `{quantity}` is not a whole number of devices", pod.name),
+                        "a pod asks for whole MIG devices",
+                    ));
                     continue;
                 };
                 match profile {

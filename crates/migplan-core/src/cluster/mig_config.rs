@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use yaml_serde::Value;
 
+use crate::cluster::file_error;
 use crate::export::mig_parted::OPERATOR_NAMESPACE;
 use crate::export::nodes::Counts;
 use crate::export::options::is_dns_subdomain;
@@ -61,18 +62,9 @@ struct RawEntry {
 }
 
 fn problem(file: &str, line: Option<u64>, message: String) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line,
-        column: None,
-        character: None,
-        message,
-        hint: Some(
-            "pass the mig-parted config the operator applies: `kubectl get configmap -n gpu-operator NAME -o yaml` \
-             (NAME is migManager.config.name, by default default-mig-parted-config) or its config.yaml"
-                .into(),
-        ),
-    }
+    let hint = "pass the mig-parted config the operator applies: `kubectl get configmap -n gpu-operator NAME -o yaml` \
+                (NAME is migManager.config.name, by default default-mig-parted-config) or its config.yaml";
+    file_error(file, line, None, message, hint)
 }
 
 /// Reads a mig-parted config, or the first ConfigMap among the documents holding one.

@@ -58,6 +58,18 @@ pub struct Running {
     pub notes: Vec<String>,
 }
 
+/// A problem of a cluster's file: where it is, what is wrong, what to do.
+pub fn file_error(file: &str, line: Option<u64>, field: Option<&str>, message: String, hint: &str) -> InputError {
+    InputError {
+        file: file.to_string(),
+        line,
+        column: field.map(str::to_string),
+        character: None,
+        message,
+        hint: Some(hint.to_string()),
+    }
+}
+
 /// The name `solver.name` gives a plan read off a cluster.
 pub const SOURCE: &str = "cluster";
 
@@ -70,14 +82,13 @@ pub fn read(inputs: &ClusterInputs) -> Result<Running, InputErrors> {
     let mut smi = BTreeMap::new();
     for (node, file) in &inputs.smi {
         if !nodes.iter().any(|n| n.name == *node) {
-            problems.push(InputError {
-                file: file.name.to_string(),
-                line: None,
-                column: None,
-                character: None,
-                message: format!("node `{node}` is not in {}", inputs.nodes.name),
-                hint: Some("give --nvidia-smi NODE=FILE with NODE as kubectl names it".into()),
-            });
+            problems.push(file_error(
+                file.name,
+                None,
+                None,
+                format!("node `{node}` is not in {}", inputs.nodes.name),
+                "give --nvidia-smi NODE=FILE with NODE as kubectl names it",
+            ));
             continue;
         }
         match smi::read(file.name, file.text) {
@@ -127,15 +138,9 @@ pub fn read(inputs: &ClusterInputs) -> Result<Running, InputErrors> {
         return Err(InputErrors(problems));
     }
     if read_nodes.is_empty() {
-        return Err(InputError {
-            file: inputs.nodes.name.to_string(),
-            line: None,
-            column: None,
-            character: None,
-            message: "no node has MIG GPUs (the nvidia.com/gpu.product and nvidia.com/mig.config labels)".into(),
-            hint: Some("pass `kubectl get nodes -o json` of a cluster whose GPU Operator manages MIG".into()),
-        }
-        .into());
+        let message = "no node has MIG GPUs (the nvidia.com/gpu.product and nvidia.com/mig.config labels)".into();
+        let hint = "pass `kubectl get nodes -o json` of a cluster whose GPU Operator manages MIG";
+        return Err(file_error(inputs.nodes.name, None, None, message, hint).into());
     }
     let configs = read_nodes.iter().map(|n| (n.name.clone(), n.config.clone())).collect();
     let gpu = read_nodes[0].gpu.id.to_string();

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::cluster::file_error;
 use crate::cluster::kube::PodInfo;
 use crate::cluster::read::NodeRead;
 use crate::problem::input::InputError;
@@ -22,14 +23,7 @@ pub struct PodNotes {
 }
 
 fn pod_error(file: &str, pod: &PodInfo, message: String, hint: &str) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line: pod.line,
-        column: None,
-        character: None,
-        message,
-        hint: Some(hint.to_string()),
-    }
+    file_error(file, pod.line, None, message, hint)
 }
 
 /// Gives the running pods their nodes' instances; every problem is an error naming the node

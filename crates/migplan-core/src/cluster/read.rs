@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::cluster::file_error;
 use crate::cluster::kube::{count, NodeInfo, GPU_RESOURCE, MIG_RESOURCE};
 use crate::cluster::mig_config::{DeviceConfig, MigConfig};
 use crate::cluster::smi::GpuInstance;
@@ -37,14 +38,7 @@ pub type Note = String;
 
 /// A problem of `node` in the nodes file, at the line naming it.
 pub fn node_error(file: &str, node: &NodeInfo, field: &str, message: String, hint: &str) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line: node.line,
-        column: Some(field.to_string()),
-        character: None,
-        message: format!("node `{}`: {message}", node.name),
-        hint: Some(hint.to_string()),
-    }
+    file_error(file, node.line, Some(field), format!("node `{}`: {message}", node.name), hint)
 }
 
 /// Reads one node. `Ok(None)` with a note for a node that is not a MIG node of the plan.

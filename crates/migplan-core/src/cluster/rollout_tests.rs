@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use crate::cluster::move_config::move_config;
 use crate::cluster::rollout::rollout;
 use crate::cluster::runbook::{runbook, RunbookNotes};
+use crate::cluster::tests::plan_of;
 use crate::export::ExportOptions;
 use crate::plan::transition::{Action, NaiveMove, Step, Transition};
 use crate::plan::{Plan, PlanGpu, PlanInstance};
@@ -21,23 +22,10 @@ fn instance(profile: &str, start: u8, model: &str) -> PlanInstance {
 /// One node of two GPUs: [3g bert, 3g bert] and [4g gpt, 2g resnet, 1g tiny].
 fn running() -> Plan {
     let gpu = |id, instances| PlanGpu { id, gpu: None, node: None, device: None, instances };
-    Plan {
-        gpu: "a100-40gb".into(),
-        gpu_count: 2,
-        gpus: vec![
-            gpu(0, vec![instance("3g.20gb", 0, "bert"), instance("3g.20gb", 4, "bert")]),
-            gpu(
-                1,
-                vec![instance("4g.20gb", 0, "gpt"), instance("2g.10gb", 4, "resnet"), instance("1g.5gb", 6, "tiny")],
-            ),
-        ],
-        models: Vec::new(),
-        bound: Default::default(),
-        baseline: Default::default(),
-        solver: Default::default(),
-        cost: None,
-        headroom: None,
-    }
+    plan_of(vec![
+        gpu(0, vec![instance("3g.20gb", 0, "bert"), instance("3g.20gb", 4, "bert")]),
+        gpu(1, vec![instance("4g.20gb", 0, "gpt"), instance("2g.10gb", 4, "resnet"), instance("1g.5gb", 6, "tiny")]),
+    ])
 }
 
 /// `tiny` leaves GPU 1, then `small` takes its slot.

@@ -4,7 +4,8 @@
 //! name, profile id, instance id, and the placement as `start:size` in memory slots. Rows
 //! are matched by shape, so the box's width and the separators between rows do not matter.
 
-use crate::problem::input::{InputError, InputErrors};
+use crate::cluster::file_error;
+use crate::problem::input::InputErrors;
 
 /// One GPU instance as `nvidia-smi mig -lgi` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,16 +22,8 @@ pub struct GpuInstance {
 /// of nvidia-smi, another listing) is refused rather than read as no instances.
 pub fn read(file: &str, text: &str) -> Result<Vec<GpuInstance>, InputErrors> {
     let refuse = |line: Option<u64>, message: String| {
-        InputErrors::from(InputError {
-            file: file.to_string(),
-            line,
-            column: None,
-            character: None,
-            message,
-            hint: Some(
-                "pass the output of `nvidia-smi mig -lgi` run on that node (in its driver or MIG manager pod)".into(),
-            ),
-        })
+        let hint = "pass the output of `nvidia-smi mig -lgi` run on that node (in its driver or MIG manager pod)";
+        InputErrors::from(file_error(file, line, None, message, hint))
     };
     if !text.contains("GPU instances:") {
         if text.contains("No GPU instances found") || text.contains("No MIG-enabled devices found") {

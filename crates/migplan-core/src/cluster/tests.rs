@@ -63,6 +63,21 @@ fn read_with(nodes: &[Value], config: &str, pods: Option<&[Value]>) -> Result<Ru
     })
 }
 
+/// An A100-40GB plan of these GPUs, with nothing else stated.
+pub(super) fn plan_of(gpus: Vec<PlanGpu>) -> Plan {
+    Plan {
+        gpu: "a100-40gb".into(),
+        gpu_count: gpus.len(),
+        gpus,
+        models: Vec::new(),
+        bound: Default::default(),
+        baseline: Default::default(),
+        solver: Default::default(),
+        cost: None,
+        headroom: None,
+    }
+}
+
 fn layout(g: &PlanGpu) -> Vec<String> {
     g.instances.iter().map(|i| format!("{}@{}:{}", i.profile, i.start, i.model.as_deref().unwrap_or("idle"))).collect()
 }
@@ -262,17 +277,7 @@ fn a_plan_deployed_with_migplans_exports_reads_back_node_by_node() {
         gpu(1, &[("3g.20gb", 0, Some("bert")), ("3g.20gb", 4, Some("bert"))]),
         gpu(2, &[("7g.40gb", 0, Some("gpt"))]),
     ];
-    let plan = Plan {
-        gpu: "a100-40gb".into(),
-        gpu_count: 3,
-        gpus,
-        models: Vec::new(),
-        bound: Default::default(),
-        baseline: Default::default(),
-        solver: Default::default(),
-        cost: None,
-        headroom: None,
-    };
+    let plan = plan_of(gpus);
     let options =
         ExportOptions { gpus_per_node: 2, node_names: vec!["a".into(), "b".into()], ..ExportOptions::default() };
     let (nodes, pods, config_map) = deployed(&plan, &options);
