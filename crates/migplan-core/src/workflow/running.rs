@@ -110,3 +110,53 @@ pub fn measured_running(
     }
     Ok(filled)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::catalog;
+    use crate::plan::{PlanGpu, PlanInstance};
+    use crate::problem::input::{parse_profiles, parse_workload};
+
+    fn cluster_plan(types: &[&str]) -> Plan {
+        let gpus: Vec<PlanGpu> = types
+            .iter()
+            .enumerate()
+            .map(|(id, t)| PlanGpu {
+                id,
+                gpu: Some(t.to_string()),
+                node: Some(format!("node-{id}")),
+                device: Some(0),
+                instances: vec![PlanInstance {
+                    profile: "3g.20gb".into(),
+                    start: 0,
+                    model: Some("bert".into()),
+                    batch: None,
+                    processes: None,
+                    throughput: None,
+                }],
+            })
+            .collect();
+        let json = serde_json::json!({"gpu": types[0], "gpu_count": types.len(), "gpus": gpus, "models": []});
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_cluster_plan_takes_its_throughputs_and_demand_from_the_rows_and_refuses_another_type() {
+        let gpu = catalog::gpu("a100-40gb").unwrap();
+        let rows =
+            parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g,8,20,300\nbert,3g,32,50,900\n")
+                .unwrap();
+        let workload = parse_workload("w.csv", "model,rate,slo_ms\nbert,250,30\n").unwrap();
+        let plan = cluster_plan(&["a100-40gb"]);
+        let filled = measured_running(&gpu, &rows, Some(&workload), &plan).unwrap();
+        let i = &filled.gpus[0].instances[0];
+        assert_eq!((i.batch, i.throughput), (Some(8), Some(300.0)), "the best row within the 30 ms SLO");
+        assert_eq!((filled.models[0].rate, filled.models[0].capacity), (250.0, 300.0));
+        let no_demand = measured_running(&gpu, &rows, None, &plan).unwrap_err().to_string();
+        assert!(no_demand.contains("states no demand") && no_demand.contains("--workload-from"), "{no_demand}");
+        let mixed = measured_running(&gpu, &rows, Some(&workload), &cluster_plan(&["a100-40gb", "h100-80gb"]));
+        let said = mixed.unwrap_err().to_string();
+        assert!(said.contains("GPU 1 (h100-80gb on node-1)") && said.contains("migplan cluster --gpu TYPE"), "{said}");
+    }
+}
