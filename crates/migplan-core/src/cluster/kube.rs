@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::cluster::file_error;
+use crate::cluster::located::file_error;
 use crate::problem::input::{InputError, InputErrors};
 
 /// The prefix of the MIG resources of the *mixed* strategy (`nvidia.com/mig-3g.40gb`).

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use yaml_serde::Value;
 
-use crate::cluster::file_error;
+use crate::cluster::located::file_error;
 use crate::export::mig_parted::OPERATOR_NAMESPACE;
 use crate::export::nodes::Counts;
 use crate::export::options::is_dns_subdomain;

@@ -16,6 +16,7 @@
 //! Text in, text out: no I/O here, as everywhere in the core.
 
 pub mod kube;
+pub mod located;
 pub mod mig_config;
 pub mod move_config;
 pub mod pods;
@@ -28,6 +29,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::input::{InputError, InputErrors};
+use located::file_error;
 use mig_config::MigConfig;
 
 /// A file as the user gave it: its name (for errors) and its text.
@@ -56,18 +58,6 @@ pub struct Running {
     /// Each MIG node of the plan with the config it is labelled with.
     pub configs: BTreeMap<String, String>,
     pub notes: Vec<String>,
-}
-
-/// A problem of a cluster's file: where it is, what is wrong, what to do.
-pub fn file_error(file: &str, line: Option<u64>, field: Option<&str>, message: String, hint: &str) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line,
-        column: field.map(str::to_string),
-        character: None,
-        message,
-        hint: Some(hint.to_string()),
-    }
 }
 
 /// The name `solver.name` gives a plan read off a cluster.

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::file_error;
 use crate::cluster::kube::PodInfo;
+use crate::cluster::located::file_error;
 use crate::cluster::read::NodeRead;
 use crate::problem::input::InputError;
 

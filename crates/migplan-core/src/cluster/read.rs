@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::file_error;
 use crate::cluster::kube::{count, NodeInfo, GPU_RESOURCE, MIG_RESOURCE};
+use crate::cluster::located::file_error;
 use crate::cluster::mig_config::{DeviceConfig, MigConfig};
 use crate::cluster::smi::GpuInstance;
 use crate::export::nodes::Counts;

@@ -4,7 +4,7 @@
 //! name, profile id, instance id, and the placement as `start:size` in memory slots. Rows
 //! are matched by shape, so the box's width and the separators between rows do not matter.
 
-use crate::cluster::file_error;
+use crate::cluster::located::file_error;
 use crate::problem::input::InputErrors;
 
 /// One GPU instance as `nvidia-smi mig -lgi` lists it.
