@@ -2,7 +2,8 @@
 # Runs every test of migplan. Installs what is missing on a fresh machine: the web toolchain
 # (scripts/web-tools.sh), HiGHS's Python package (the reference optimum), kubernetes-validate
 # (the exported manifests against the Kubernetes schemas), Debian's Chromium
-# (browser tests) and playwright-core from npm (drives Chromium).
+# (browser tests), Debian's shellcheck (the move runbook) and playwright-core from npm
+# (drives Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,6 +25,17 @@ if ! [ -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+# crates/migplan-cli/tests/runbook.rs runs shellcheck on the move runbook, and fails without
+# it since MIGPLAN_REQUIRE_SHELLCHECK is set.
+if ! command -v shellcheck >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "the runbook test needs Debian's shellcheck: run 'apt-get install shellcheck' as root" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck
+fi
+export MIGPLAN_REQUIRE_SHELLCHECK=1
 
 echo "== module layers: no import cycles, no import against the flow"
 python3 scripts/check-layers.py

@@ -28,6 +28,9 @@ CORE_LAYERS = {
     "check": ["hardware", "problem::input", "plan"],
     "moves": ["hardware", "problem", "plan", "solve", "sorting"],
     "export": ["hardware", "plan", "sorting"],
+    # A running cluster read as a plan, a move written as a runbook: the formats of export,
+    # the steps a move replays to.
+    "cluster": ["hardware", "plan", "export", "problem::input", "moves::replay", "sorting"],
     "workflow": None,  # the top: may import everything
 }
 # The core modules that read the clock or the cancel flag: Control, for every search, and

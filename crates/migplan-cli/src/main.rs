@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod bench_transition;
 mod capacity;
+mod cluster;
 mod export;
 mod generate;
 mod import;
@@ -112,6 +113,9 @@ enum Command {
         #[arg(long)]
         plan: PathBuf,
     },
+    /// Read a running cluster (kubectl's nodes and pods, the GPU Operator's mig-parted
+    /// config) as the running plan.
+    Cluster(cluster::ClusterArgs),
     /// Plan the steps that move a running plan to a new one, never dropping a model below
     /// min(old, new) demand.
     Transition(transition::TransitionArgs),
@@ -260,6 +264,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             }
         }
         Command::Export(args) => export::run_export(args)?,
+        Command::Cluster(args) => cluster::run_cluster(args)?,
         Command::Compare(args) => capacity::run_compare(args)?,
         Command::Sweep(args) => capacity::run_sweep(args)?,
         Command::Transition(args) => return transition::run_transition(args),

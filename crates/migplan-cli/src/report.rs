@@ -34,7 +34,7 @@ pub fn layouts_table(gpu: &GpuSpec, layouts: &[Layout]) -> String {
     out
 }
 
-fn gpu_cells(g: &PlanGpu) -> String {
+pub fn gpu_cells(g: &PlanGpu) -> String {
     let cells: String =
         g.instances.iter().map(|i| format!("[{} {}]", i.profile, i.model.as_deref().unwrap_or("idle"))).collect();
     match &g.gpu {

@@ -11,13 +11,15 @@ use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{plan_move, plan_pareto, Move, MoveRequest, Target};
+use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Target};
 use serde::Serialize;
 
 use crate::args::{find_gpu, parse_time_limit, read, read_plan, write_out, Failure, Format};
 use crate::export::DeployArgs;
 use crate::import::{plan_options, read_profiles};
-use migplan_core::export::moving::render_move;
+use migplan_core::cluster::mig_config;
+use migplan_core::cluster::move_config::move_config;
+use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 
 #[derive(Args)]
 pub struct TransitionArgs {
@@ -59,10 +61,16 @@ pub struct TransitionArgs {
     seed: u64,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-    /// Instead of the steps: the deploy config of the nodes the move repartitions (the others
-    /// keep theirs), for mig-parted or the GPU Operator.
+    /// Instead of the steps: the move's mig-parted config or GPU Operator ConfigMap (the
+    /// cluster's configs kept, the move's added; only the nodes it repartitions are relabelled),
+    /// or a runbook, the bash script that applies the move with kubectl.
     #[arg(long, value_enum)]
     export: Option<MoveExport>,
+    /// The mig-parted config (or ConfigMap) the cluster's nodes are labelled from now, as given
+    /// to `migplan cluster`: the move's config keeps it. Without it, the running plan is taken as
+    /// deployed by `migplan export` with the same --gpus-per-node and --node-names.
+    #[arg(long)]
+    mig_config: Option<PathBuf>,
     #[command(flatten)]
     deploy: DeployArgs,
     /// Write to this file instead of standard output.
@@ -74,6 +82,7 @@ pub struct TransitionArgs {
 enum MoveExport {
     MigParted,
     GpuOperator,
+    Runbook,
 }
 
 fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Failure> {
@@ -86,8 +95,9 @@ fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Fai
 pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let gpu = find_gpu(&args.gpu)?;
     let profiles = read_profiles(&args.profiles, &plan_options(&gpu, args.latency), false)?;
-    let from = read_plan(&args.from)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
+    // A plan read off a cluster states no throughputs: they come from the profiles.
+    let from = measured_running(&gpu, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;
     let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;
     if to.is_some() && (args.extra_gpus.is_some() || args.pareto) {
         return Err(Failure(
@@ -124,7 +134,7 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     }
     let planned = plan_move(&request, &AtomicBool::new(false), None)?;
     let bound = planned.disruption.as_ref().map(|d| (d.touched_lower_bound, d.optimal_gpus + d.extra_gpus));
-    let transition = planned.transition;
+    let transition = &planned.transition;
     if transition.spare_used > args.spare {
         return Err(Failure(format!(
             "this move needs {} spare GPU{} to keep every model at min(old, new) demand; {} allowed\n  hint: rerun with --spare {}",
@@ -135,20 +145,41 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         )));
     }
     if let Some(export) = args.export {
-        let options = args.deploy.options();
-        options.check_range().map_err(Failure)?;
-        let operator = matches!(export, MoveExport::GpuOperator);
-        let text = render_move(&planned.running, &planned.target, &transition, &options, operator);
+        let text = move_export(&args, export, &planned)?;
         return write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS);
     }
     match args.format {
         Format::Json => {
-            let json = Replanned { transition: &transition, running_touched_lower_bound: bound.map(|b| b.0) };
+            let json = Replanned { transition, running_touched_lower_bound: bound.map(|b| b.0) };
             out!("{}\n", serde_json::to_string_pretty(&json)?)
         }
-        Format::Table => out!("{}", table(&transition, bound)),
+        Format::Table => out!("{}", table(transition, bound)),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The move's mig-parted config, GPU Operator ConfigMap or runbook.
+fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Result<String, Failure> {
+    let options = args.deploy.options();
+    options.check_range().map_err(Failure)?;
+    let current = match &args.mig_config {
+        Some(path) => Some(mig_config::read(&path.display().to_string(), &read(path)?)?),
+        None if planned.running.gpus.iter().any(|g| g.node.is_some()) => {
+            return Err(Failure(
+                "the running plan names its nodes (read by `migplan cluster`): the move's config must keep the configs they are labelled with\n  hint: give --mig-config, the file given to `migplan cluster`".into(),
+            ))
+        }
+        None => None,
+    };
+    let config = move_config(&planned.running, &planned.transition, &options, current.as_ref());
+    Ok(match export {
+        MoveExport::MigParted => config.render(false),
+        MoveExport::GpuOperator => config.render(true),
+        MoveExport::Runbook => {
+            let floors: Vec<(String, f64)> = planned.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
+            runbook(&config, &options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors })
+        }
+    })
 }
 
 /// The transition JSON, with the proven minimum of running GPUs touched when the target was

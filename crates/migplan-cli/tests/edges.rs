@@ -160,7 +160,7 @@ fn transition_refuses_broken_plans_whether_or_not_workloads_are_given() {
 }
 
 #[test]
-fn a_running_plan_without_throughputs_is_refused_not_looped_on() {
+fn a_running_plan_without_throughputs_takes_them_from_the_profiles_or_says_which_it_cannot() {
     let dir = scratch("edges-unmeasured");
     let (p, w) = example_inputs();
     let mut plan = plan_example(&[]);
@@ -173,11 +173,19 @@ fn a_running_plan_without_throughputs_is_refused_not_looped_on() {
     // `validate` accepts it (capacities come from the profile rows) ...
     let o = migplan(&["validate", "--gpu", "a100-40gb", "--profiles", &p, "--workload", &w, "--plan", &unmeasured]);
     assert!(o.status.success(), "{}", stdout(&o));
-    // ... but a move needs each instance's throughput, and says so.
-    refuses(
-        &["transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &unmeasured, "--workload-to", &w],
-        "does not state the throughput",
+    // ... and so does a move, which takes each instance's throughput from the rows (as it does
+    // for a plan read off a cluster) ...
+    let o =
+        migplan(&["transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &unmeasured, "--workload-to", &w]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // ... unless no row measures an instance: then it names it.
+    plan["gpus"][0]["instances"][0]["batch"] = serde_json::json!(999);
+    let unmeasurable = write(&dir, "unmeasurable.json", plan.to_string());
+    let err = refuses(
+        &["transition", "--gpu", "a100-40gb", "--profiles", &p, "--from", &unmeasurable, "--workload-to", &w],
+        "at batch 999",
     );
+    assert!(err.contains("GPU 0: no profile row of"), "{err}");
 }
 
 #[test]

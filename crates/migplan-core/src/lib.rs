@@ -13,11 +13,13 @@
 //! - [`moves`]: moving a running plan to a new one.
 //! - [`check`]: the independent checkers of plans and moves.
 //! - [`export`]: a plan as text (JSON, CSV).
+//! - [`cluster`]: a running cluster read as a plan, and a move written as a runbook.
 //! - [`sorting`]: one sort for everything but the checkers, so the web binary holds one.
 //! - [`workflow`]: what the command line and the browser worker call: plan or move, then
 //!   check, so nothing leaves unchecked.
 
 pub mod check;
+pub mod cluster;
 pub mod export;
 pub mod hardware;
 pub mod moves;

@@ -20,9 +20,11 @@ use crate::solve::registry::{RunOptions, SolverKind};
 mod moving;
 mod refusal;
 mod replanning;
+mod running;
 use moving::{check_given, checked_running, move_to, workload_or_models};
 pub use moving::{Disruption, Floor, Move, MoveRequest, Target};
 pub use refusal::{checked_fleet, Refusal, Watch};
+pub use running::measured_running;
 
 /// Plans `workload` on `gpu` and checks the plan.
 pub fn plan(

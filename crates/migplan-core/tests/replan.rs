@@ -129,24 +129,48 @@ fn a_cancelled_replan_still_returns_a_checked_move() {
 
 #[test]
 fn the_deploy_config_of_a_move_names_only_the_nodes_it_repartitions() {
-    use migplan_core::export::moving::changed_nodes;
+    use migplan_core::cluster::move_config::move_config;
     use migplan_core::export::nodes::counts;
     use migplan_core::export::options::ExportOptions;
+    use migplan_core::plan::transition::Action;
     let c = case(12, 2, Change::Up30);
     let m = plan_move(&request(&c, 0, 2), &AtomicBool::new(false), None).unwrap();
     let options = ExportOptions { gpus_per_node: 1, ..ExportOptions::default() };
-    let changed = changed_nodes(&c.running, &m.target, &m.transition, &options);
+    let config = move_config(&c.running, &m.transition, &options, None);
+    let node_of = |id: usize| format!("node-{}", c.running.gpus.iter().position(|g| g.id == id).unwrap() + 1);
     let after: std::collections::BTreeMap<usize, _> =
         m.transition.target_gpu_ids.iter().zip(&m.target.gpus).map(|(&id, g)| (id, counts(g))).collect();
-    let repartitioned: Vec<usize> =
-        c.running.gpus.iter().filter(|g| after.get(&g.id).is_some_and(|a| *a != counts(g))).map(|g| g.id).collect();
-    let added = m.transition.target_gpu_ids.iter().filter(|id| !c.running.gpus.iter().any(|g| g.id == **id)).count();
-    let named: Vec<usize> = changed.nodes.iter().flat_map(|n| n.gpus.clone()).collect();
-    assert_eq!(changed.nodes.len(), repartitioned.len() + added, "one GPU per node: {named:?}");
-    assert!(repartitioned.iter().all(|id| named.contains(id)));
-    assert!(repartitioned.len() <= m.transition.running_touched);
-    // Growing demand keeps running GPUs as they are: their nodes stay out of the config.
-    assert!(changed.nodes.len() < c.running.gpus.len() + added, "every node named");
+    let touched: Vec<String> = c
+        .running
+        .gpus
+        .iter()
+        .filter(|g| m.transition.steps.iter().flat_map(|s| &s.actions).any(|a| a.gpu() == g.id))
+        .map(|g| node_of(g.id))
+        .collect();
+    let repartitioned: Vec<String> = c
+        .running
+        .gpus
+        .iter()
+        .filter(|g| after.get(&g.id).is_some_and(|a| *a != counts(g)))
+        .map(|g| node_of(g.id))
+        .collect();
+    let added =
+        m.transition.steps.iter().flat_map(|s| &s.actions).filter(|a| matches!(a, Action::AddGpu { .. })).count();
+    let named = config.repartitioned();
+    let (running, new): (Vec<&str>, Vec<&str>) = named.iter().partition(|n| touched.iter().any(|t| t == *n));
+    assert_eq!(new.len(), added, "one new node per added GPU: {named:?}");
+    assert!(repartitioned.iter().all(|n| running.contains(&n.as_str())), "{repartitioned:?} within {named:?}");
+    assert!(running.len() <= m.transition.running_touched);
+    // Growing demand keeps running GPUs as they are: their nodes stay out of the move.
+    assert!(running.len() < c.running.gpus.len(), "every node named");
+    // The running configs are kept, and each step's label names a config of the file.
+    let file = migplan_core::cluster::mig_config::read("move.yaml", &config.file).unwrap();
+    for (step, s) in config.rollout.steps.iter().enumerate() {
+        for change in &s.nodes {
+            assert!(file.configs.contains_key(&change.config), "step {}: {}", step + 1, change.config);
+        }
+    }
+    assert!(file.configs.contains_key("migplan-a") && file.configs.contains_key("all-disabled"));
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod planning;
 pub mod profile_files;
 pub mod protocol;
 pub mod rows_window;
+pub mod running_cluster;
 pub mod share;
 pub mod state;
 
@@ -17,6 +18,8 @@ pub mod state;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod capacity;
+#[cfg(target_arch = "wasm32")]
+pub mod cluster_read;
 #[cfg(target_arch = "wasm32")]
 pub mod deploy;
 #[cfg(target_arch = "wasm32")]

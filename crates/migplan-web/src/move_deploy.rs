@@ -1,8 +1,8 @@
-//! The move's deploy configs: mig-parted's config, or the GPU Operator's ConfigMap, naming only
-//! the nodes whose GPUs the move repartitions (and new nodes), so an operator relabels and
-//! drains just those.
+//! The move's deploy configs: mig-parted's config, or the GPU Operator's ConfigMap, keeping the
+//! running plan's configs and adding those the move's steps give the nodes it repartitions (and
+//! new nodes), so an operator relabels and drains just those.
 
-use migplan_core::export::moving::render_move;
+use migplan_core::cluster::move_config::move_config;
 use migplan_core::export::ExportOptions;
 use yew::prelude::*;
 
@@ -21,6 +21,13 @@ pub struct MoveDeployProps {
 
 #[function_component(MoveDeploy)]
 pub fn move_deploy(props: &MoveDeployProps) -> Html {
+    if props.planned.planned.running.gpus.iter().any(|g| g.node.is_some()) {
+        return html! {
+            <p class="muted" data-testid="move-deploy-cluster">
+                { "The running plan was read from a cluster: the move's configs keep the cluster's, under Read the running cluster above." }
+            </p>
+        };
+    }
     let options = match &props.options {
         Ok(options) => options.clone(),
         Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
@@ -28,7 +35,7 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
     let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
         let (planned, options) = (props.planned.planned.clone(), options.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let text = render_move(&planned.running, &planned.target, &planned.transition, &options, operator);
+            let text = move_config(&planned.running, &planned.transition, &options, None).render(operator);
             download(file, "application/yaml", &text);
         });
         html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }

@@ -14,6 +14,7 @@ use migplan_core::sorting;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::cluster_read::ClusterRead;
 use crate::file_text::file_text;
 use crate::gpu::{use_palette, GpuPicture};
 use crate::move_deploy::MoveDeploy;
@@ -127,6 +128,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 </button>
                 <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
             </div>
+            <ClusterRead state={state.clone()} />
             <Progress run={run.clone()} what="planning the move" idle={run.note.clone().map(AttrValue::from)} testid="move-status" />
             if let Some(planned) = &state.planned_move {
                 if let Some(note) = move_use.note() {
@@ -254,7 +256,7 @@ fn timeline(props: &TimelineProps) -> Html {
     };
     let picture = |n: usize, id: usize| match states[n].get(&id) {
         Some(instances) => html! {
-            <GpuPicture gpu={gpu.clone()} instances={PlanGpu { id, gpu: None, instances: instances.clone() }} label={format!("GPU {id}")} />
+            <GpuPicture gpu={gpu.clone()} instances={PlanGpu { id, gpu: None, node: None, device: None, instances: instances.clone() }} label={format!("GPU {id}")} />
         },
         None => {
             html! { <div class="gpu absent"><div class="gpu-count">{ format!("GPU {id}") }</div><div class="muted">{ "not running" }</div></div> }

@@ -1,6 +1,8 @@
 //! What the CLI tests share: running the real binary, its output, scratch folders, examples.
 #![allow(dead_code)]
 
+pub mod fake_cluster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

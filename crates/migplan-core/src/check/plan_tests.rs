@@ -35,11 +35,15 @@ fn good_plan() -> Plan {
             PlanGpu {
                 id: 0,
                 gpu: None,
+                node: None,
+                device: None,
                 instances: vec![inst("4g.20gb", 0, Some("bert"), Some(16)), inst("3g.20gb", 4, Some("bert"), Some(16))],
             },
             PlanGpu {
                 id: 1,
                 gpu: None,
+                node: None,
+                device: None,
                 instances: vec![
                     inst("2g.10gb", 0, Some("resnet"), Some(8)),
                     inst("2g.10gb", 2, Some("resnet"), None),

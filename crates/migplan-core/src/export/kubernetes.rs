@@ -37,12 +37,15 @@ pub fn instance_kinds(plan: &Plan) -> BTreeMap<InstanceKind, usize> {
     kinds
 }
 
-/// The Deployments, as one multi-document YAML stream.
-pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
-    let kinds = instance_kinds(plan);
-    let mut names: Vec<String> = Vec::new();
-    let mut documents = Vec::new();
-    for (kind, replicas) in &kinds {
+/// The Deployment name of each kind: `<model>-<profile>[-b<batch>][-p<processes>]` as a DNS
+/// label, numbered when two kinds would share one (in the kinds' order, so the same kinds
+/// always get the same names).
+pub fn deployment_names<'a>(kinds: impl IntoIterator<Item = &'a InstanceKind>) -> BTreeMap<InstanceKind, String> {
+    let mut names: BTreeMap<InstanceKind, String> = BTreeMap::new();
+    let mut sorted: Vec<&InstanceKind> = kinds.into_iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    for kind in sorted {
         let mut base = format!("{}-{}", kind.model, kind.profile);
         if let Some(b) = kind.batch {
             base += &format!("-b{b}");
@@ -52,13 +55,21 @@ pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
         }
         let mut name = dns_label(&base);
         let mut n = 2;
-        while names.contains(&name) {
+        while names.values().any(|taken| *taken == name) {
             name = dns_label(&format!("{base}-{n}"));
             n += 1;
         }
-        names.push(name.clone());
-        documents.push(deployment(plan, options, kind, *replicas, &name));
+        names.insert(kind.clone(), name);
     }
+    names
+}
+
+/// The Deployments, as one multi-document YAML stream.
+pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
+    let kinds = instance_kinds(plan);
+    let names = deployment_names(kinds.keys());
+    let documents: Vec<Value> =
+        kinds.iter().map(|(kind, replicas)| deployment(&plan.gpu, options, kind, *replicas, &names[kind])).collect();
     let mut text = format!(
         "# migplan: {} Deployment{} for {} x {} (GPU Operator mixed strategy: one MIG device per pod).\n\
          # Replace the image ({}) with your server's; BATCH_SIZE and MPS_PROCESSES say how it must run.\n",
@@ -77,14 +88,15 @@ pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
     text
 }
 
-fn deployment(plan: &Plan, options: &ExportOptions, kind: &InstanceKind, replicas: usize, name: &str) -> Value {
+/// The Deployment of `replicas` pods of one kind, named `name`, for GPUs of type `gpu`.
+pub fn deployment(gpu: &str, options: &ExportOptions, kind: &InstanceKind, replicas: usize, name: &str) -> Value {
     let model_label = dns_label(&kind.model);
     let image = options.image.replace("{model}", &model_label);
     let resource = format!("nvidia.com/mig-{}", kind.profile);
     let mut env = vec![json!({"name": "MODEL_NAME", "value": kind.model})];
     let mut annotations = json!({
         "migplan/model": kind.model,
-        "migplan/gpu": plan.gpu,
+        "migplan/gpu": gpu,
         "migplan/profile": kind.profile,
     });
     if let Some(b) = kind.batch {

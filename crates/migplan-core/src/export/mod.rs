@@ -13,7 +13,6 @@
 
 pub mod kubernetes;
 pub mod mig_parted;
-pub mod moving;
 pub mod nodes;
 pub mod options;
 pub mod palette;

@@ -46,8 +46,11 @@ pub struct Node {
     pub name: String,
     /// The name of its config in [`Nodes::configs`].
     pub config: String,
-    /// The plan GPU ids on this node; device index `i` is `gpus[i]`.
+    /// The plan GPU ids on this node, in device order.
     pub gpus: Vec<usize>,
+    /// The device index of each of `gpus` on the node: `0, 1, ..` unless the plan says where
+    /// its GPUs are (`node` and `device`, as `migplan cluster` reads them).
+    pub devices: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +83,12 @@ pub fn config_name(index: usize) -> String {
     format!("migplan-{}", String::from_utf8(letters).expect("ASCII letters"))
 }
 
-/// Assigns the plan's GPUs to nodes.
+/// Assigns the plan's GPUs to nodes: the nodes and devices the plan names when every GPU
+/// names them, else nodes of `options.gpus_per_node`.
 pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
+    if !plan.gpus.is_empty() && plan.gpus.iter().all(|g| g.node.is_some() && g.device.is_some()) {
+        return named(plan);
+    }
     let per_node = options.gpus_per_node.max(1);
     // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
     let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
@@ -99,19 +106,53 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     let mut configs: Vec<NodeConfig> = Vec::new();
     let mut nodes = Vec::new();
     for (i, members) in chosen.iter().enumerate() {
-        let node_entries = node_entries(plan, members, per_node);
-        let config = match configs.iter().find(|c| c.entries == node_entries) {
-            Some(c) => c.name.clone(),
-            None => {
-                let name = config_name(configs.len());
-                configs.push(NodeConfig { name: name.clone(), entries: node_entries });
-                name
-            }
-        };
+        let config = config_named(&mut configs, node_entries(plan, members, per_node));
         let name = options.node_names.get(i).cloned().unwrap_or_else(|| format!("node-{}", i + 1));
-        nodes.push(Node { name, config, gpus: members.iter().map(|&p| plan.gpus[p].id).collect() });
+        let gpus: Vec<usize> = members.iter().map(|&p| plan.gpus[p].id).collect();
+        nodes.push(Node { name, config, devices: (0..gpus.len()).collect(), gpus });
     }
     Nodes { gpus_per_node: per_node, nodes, configs }
+}
+
+/// The nodes a plan names, in order of first appearance, each with its GPUs by device. A
+/// named node's entries list its devices (never `all`): the plan may leave out GPUs of the
+/// node that run without MIG.
+fn named(plan: &Plan) -> Nodes {
+    let mut members: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
+    for g in &plan.gpus {
+        let (Some(node), Some(device)) = (g.node.as_deref(), g.device) else { continue };
+        match members.iter_mut().find(|(n, _)| *n == node) {
+            Some((_, list)) => list.push((device, g.id)),
+            None => members.push((node, vec![(device, g.id)])),
+        }
+    }
+    let counts_of: BTreeMap<usize, Counts> = sorting::map_of(plan.gpus.iter().map(|g| (g.id, counts(g))));
+    let mut configs: Vec<NodeConfig> = Vec::new();
+    let mut nodes = Vec::new();
+    let mut per_node = 1;
+    for (name, mut list) in members {
+        sorting::sort_by_key(&mut list, |&(device, _)| device);
+        per_node = per_node.max(list.last().map_or(0, |&(device, _)| device + 1));
+        let devices: Vec<(usize, Counts)> = list.iter().map(|&(d, id)| (d, counts_of[&id].clone())).collect();
+        let config = config_named(&mut configs, entries(&devices, false));
+        nodes.push(Node {
+            name: name.to_string(),
+            config,
+            gpus: list.iter().map(|&(_, id)| id).collect(),
+            devices: list.iter().map(|&(d, _)| d).collect(),
+        });
+    }
+    Nodes { gpus_per_node: per_node, nodes, configs }
+}
+
+/// The name of the config with these entries among `configs`, added (named in order) when new.
+pub fn config_named(configs: &mut Vec<NodeConfig>, entries: Vec<DeviceEntry>) -> String {
+    if let Some(c) = configs.iter().find(|c| c.entries == entries) {
+        return c.name.clone();
+    }
+    let name = config_name(configs.len());
+    configs.push(NodeConfig { name: name.clone(), entries });
+    name
 }
 
 /// Full nodes of one layout first, then the rest in layout order.
@@ -174,20 +215,21 @@ fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> Vec<V
 /// The entries of one node: one per layout, with the device indices holding it; `all` when
 /// the node is full and of one layout.
 fn node_entries(plan: &Plan, members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
-    let devices: Vec<Counts> = members.iter().map(|&p| counts(&plan.gpus[p])).collect();
-    entries(&devices, per_node)
+    let devices: Vec<(usize, Counts)> = members.iter().enumerate().map(|(d, &p)| (d, counts(&plan.gpus[p]))).collect();
+    entries(&devices, devices.len() == per_node)
 }
 
-/// The entries of a node whose devices have these counts, in device order.
-pub fn entries(devices: &[Counts], per_node: usize) -> Vec<DeviceEntry> {
+/// The entries of a node whose devices (index, counts) have these counts, in device order;
+/// `full`: the devices are all the node has, so one layout on all of them is `all`.
+pub fn entries(devices: &[(usize, Counts)], full: bool) -> Vec<DeviceEntry> {
     let mut entries: Vec<DeviceEntry> = Vec::new();
-    for (device, c) in devices.iter().enumerate() {
+    for (device, c) in devices {
         match entries.iter_mut().find(|e| e.counts == *c) {
-            Some(DeviceEntry { devices: Devices::List(list), .. }) => list.push(device),
-            _ => entries.push(DeviceEntry { devices: Devices::List(vec![device]), counts: c.clone() }),
+            Some(DeviceEntry { devices: Devices::List(list), .. }) => list.push(*device),
+            _ => entries.push(DeviceEntry { devices: Devices::List(vec![*device]), counts: c.clone() }),
         }
     }
-    if devices.len() == per_node && entries.len() == 1 {
+    if full && entries.len() == 1 {
         entries[0].devices = Devices::All;
     }
     entries

@@ -22,7 +22,7 @@ fn plan(a: usize, b: usize) -> Plan {
         } else {
             vec![instance("4g.20gb", 0, Some("gpt")), instance("2g.10gb", 4, Some("bert")), instance("1g.5gb", 6, None)]
         };
-        gpus.push(PlanGpu { id, gpu: None, instances });
+        gpus.push(PlanGpu { id, gpu: None, node: None, device: None, instances });
     }
     Plan {
         gpu: "a100-40gb".into(),

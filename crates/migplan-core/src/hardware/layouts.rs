@@ -150,6 +150,26 @@ pub fn maximal_layouts(gpu: &GpuSpec, allowed: &[usize]) -> Vec<Layout> {
     layouts
 }
 
+/// One placement of exactly `counts` instances (indexed like the GPU's profiles), sorted by
+/// start, or `None` when the placement rules hold no such set. It is the placement the
+/// maximal layouts carry for the same counts (largest instances first, lowest starts
+/// first), so a plan's layout placed from its counts alone lands where the plan put it.
+pub fn place(gpu: &GpuSpec, counts: &[u32]) -> Option<Vec<Placement>> {
+    let allowed: Vec<usize> = (0..gpu.profiles.len()).filter(|&p| counts.get(p).is_some_and(|&c| c > 0)).collect();
+    if counts.len() != gpu.profiles.len() {
+        return None;
+    }
+    let mut found = None;
+    search(gpu, &allowed).visit(0, &mut |s| {
+        if found.is_none() && s.counts == counts {
+            let mut placed = s.chosen.clone();
+            sorting::sort_by_key(&mut placed, |p| (p.start, p.profile));
+            found = Some(placed);
+        }
+    });
+    found
+}
+
 /// Number of placement sets over `allowed` to which no instance can be added: layouts
 /// counted by their physical order on the GPU rather than by multiset.
 pub fn count_full_placements(gpu: &GpuSpec, allowed: &[usize]) -> usize {
@@ -218,6 +238,19 @@ mod tests {
             let expected = if g.compute_slices == 7 { 12 } else { 4 };
             assert_eq!(n, expected, "{}", g.id);
         }
+    }
+
+    #[test]
+    fn counts_are_placed_where_the_maximal_layouts_place_them() {
+        for g in all_gpus() {
+            for layout in maximal_layouts(&g, &plain_profiles(&g)) {
+                assert_eq!(place(&g, &layout.counts), Some(layout.placements.clone()), "{}", g.id);
+            }
+        }
+        let g = gpu("a100-40gb").unwrap();
+        let mut three_threes = vec![0; g.profiles.len()];
+        three_threes[g.profile("3g.20gb").unwrap()] = 3;
+        assert_eq!(place(&g, &three_threes), None);
     }
 
     #[test]

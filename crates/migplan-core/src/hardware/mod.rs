@@ -3,4 +3,5 @@
 
 pub mod catalog;
 pub mod layouts;
+pub mod products;
 pub mod spec;

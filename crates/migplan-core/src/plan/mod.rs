@@ -14,8 +14,12 @@ pub struct Plan {
     pub gpu_count: usize,
     pub gpus: Vec<PlanGpu>,
     pub models: Vec<PlanModel>,
+    /// Absent from a plan read off a running cluster (`migplan cluster`): nothing was proven.
+    #[serde(default, skip_serializing_if = "Bound::is_unknown")]
     pub bound: Bound,
+    #[serde(default)]
     pub baseline: Baseline,
+    #[serde(default)]
     pub solver: SolverInfo,
     /// What the fleet costs, for a plan over several GPU types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +48,13 @@ pub struct PlanGpu {
     /// The GPU's type, in a plan over several types; else the plan's `gpu`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
+    /// The Kubernetes node the GPU is in, for a plan read off a cluster or deployed on named
+    /// nodes; exports then keep it there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// The GPU's index on its node (what mig-parted's `devices` lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<usize>,
     pub instances: Vec<PlanInstance>,
 }
 
@@ -90,7 +101,7 @@ pub struct PlanModel {
     pub capacity: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bound {
     /// A proven lower bound on the GPU count.
     pub lower: usize,
@@ -99,14 +110,21 @@ pub struct Bound {
     pub proven_optimal: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+impl Bound {
+    /// The bound that proves nothing: 0 GPUs, not optimal.
+    pub fn is_unknown(&self) -> bool {
+        *self == Bound::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
     /// GPUs needed when every model runs on whole-GPU instances only; `null` when some model
     /// cannot meet its SLO on a whole GPU.
     pub whole_gpus: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SolverInfo {
     pub name: String,
     pub seed: u64,

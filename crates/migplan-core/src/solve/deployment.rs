@@ -83,6 +83,8 @@ impl Deployment {
             .map(|(id, g)| PlanGpu {
                 id,
                 gpu: mixed.then(|| type_of(g).spec.id.to_string()),
+                node: None,
+                device: None,
                 instances: problem.layouts[g.layout]
                     .placements
                     .iter()
