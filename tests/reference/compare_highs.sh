@@ -2,12 +2,7 @@
 # The exact planner's GPU count must equal HiGHS's optimum of the compact model on generated
 # workloads of 5 to 100 models. Prints one line per workload and a closing count.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-migplan=target/release/migplan
-[ -x "$migplan" ] || cargo build --release -q -p migplan-cli
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$migplan" layouts --gpu a100-40gb --format json > "$work/layouts.json"
+source "$(dirname "$0")/common.sh"
 passed=0 failed=0
 for models in 5 10 24 50 100; do
   for seed in 1 2 3; do

@@ -4,13 +4,7 @@
 # never touch fewer than that optimum (it would not be a valid plan). Generated 30-model
 # demand changes; prints one line per case and a closing count.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-migplan=target/release/migplan
-[ -x "$migplan" ] || cargo build --release -q -p migplan-cli
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$migplan" layouts --gpu a100-40gb --format json > "$work/layouts.json"
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
+source "$(dirname "$0")/common.sh"
 passed=0 failed=0
 for change in up30 down30 removed mixed; do
   for seed in 1 2 3; do
