@@ -14,6 +14,8 @@
 //! - [`check`]: the independent checkers of plans and moves.
 //! - [`export`]: a plan as text (JSON, CSV).
 //! - [`sorting`]: one sort for everything but the checkers, so the web binary holds one.
+//! - [`text`]: the names readers accept, the CSV every writer quotes alike, terminal-safe
+//!   messages.
 //! - [`workflow`]: what the command line and the browser worker call: plan or move, then
 //!   check, so nothing leaves unchecked.
 
@@ -25,4 +27,5 @@ pub mod plan;
 pub mod problem;
 pub mod solve;
 pub mod sorting;
+pub mod text;
 pub mod workflow;

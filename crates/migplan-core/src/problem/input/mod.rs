@@ -8,10 +8,13 @@ mod from_csv;
 mod from_json;
 pub mod limits;
 mod lines;
+pub mod records;
 mod rows;
+mod to_csv;
 
 pub use lines::EditorLines;
 pub use rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+pub use to_csv::{profiles_csv, workload_csv};
 
 /// Whether a file is read as JSON: by its name, else by its text. A file named `.json` is
 /// JSON even when broken, so that its error says where the JSON breaks rather than that it
