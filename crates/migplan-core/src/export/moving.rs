@@ -53,6 +53,15 @@ pub fn changed_nodes(running: &Plan, target: &Plan, transition: &Transition, opt
     Nodes { gpus_per_node: per_node, nodes, configs }
 }
 
+/// The nodes of the cluster after a move: the running plan's, and new ones for the GPUs it
+/// adds (what `--node-names` names, in that order).
+pub fn node_count(running: &Plan, transition: &Transition, options: &ExportOptions) -> usize {
+    let per_node = options.gpus_per_node.max(1);
+    let old: std::collections::HashSet<usize> = running.gpus.iter().map(|g| g.id).collect();
+    let added = transition.target_gpu_ids.iter().filter(|id| !old.contains(id)).count();
+    running.gpus.len().div_ceil(per_node) + added.div_ceil(per_node)
+}
+
 /// The mig-parted config (`operator`: the GPU Operator ConfigMap around it) of the nodes a
 /// move repartitions, with a first comment saying how many of the cluster's nodes that is.
 pub fn render_move(

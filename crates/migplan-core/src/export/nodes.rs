@@ -8,7 +8,7 @@
 //! order) and *balanced* (the same share of every layout on every node, then the rest). Both
 //! are pure functions of the plan and the options; neither is a proof of the fewest configs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::export::options::ExportOptions;
 use crate::plan::{Plan, PlanGpu};
@@ -18,7 +18,7 @@ use crate::sorting;
 pub type Counts = BTreeMap<String, u32>;
 
 /// Which GPUs of a node an entry applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Devices {
     /// Every GPU of the node: only for a full node whose GPUs all have one layout.
     All,
@@ -27,7 +27,7 @@ pub enum Devices {
 }
 
 /// One entry of a mig-parted config: these devices get these profile counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeviceEntry {
     pub devices: Devices,
     pub counts: Counts,
@@ -85,11 +85,15 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     let per_node = options.gpus_per_node.max(1);
     // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
     let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
+    let mut layout_of: HashMap<Counts, usize> = HashMap::new();
     for (position, g) in plan.gpus.iter().enumerate() {
         let c = counts(g);
-        match layouts.iter_mut().find(|(k, _)| *k == c) {
-            Some((_, members)) => members.push(position),
-            None => layouts.push((c, vec![position])),
+        match layout_of.get(&c) {
+            Some(&k) => layouts[k].1.push(position),
+            None => {
+                layout_of.insert(c.clone(), layouts.len());
+                layouts.push((c, vec![position]));
+            }
         }
     }
     let uniform = uniform_first(&layouts, per_node);
@@ -97,13 +101,15 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     let score = |nodes: &[Vec<usize>]| distinct_configs(plan, nodes, per_node).len();
     let chosen = if score(&balanced) < score(&uniform) { balanced } else { uniform };
     let mut configs: Vec<NodeConfig> = Vec::new();
+    let mut config_of: HashMap<Vec<DeviceEntry>, usize> = HashMap::new();
     let mut nodes = Vec::new();
     for (i, members) in chosen.iter().enumerate() {
         let node_entries = node_entries(plan, members, per_node);
-        let config = match configs.iter().find(|c| c.entries == node_entries) {
-            Some(c) => c.name.clone(),
+        let config = match config_of.get(&node_entries) {
+            Some(&c) => configs[c].name.clone(),
             None => {
                 let name = config_name(configs.len());
+                config_of.insert(node_entries.clone(), configs.len());
                 configs.push(NodeConfig { name: name.clone(), entries: node_entries });
                 name
             }
@@ -160,15 +166,9 @@ fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize
     nodes
 }
 
-fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> Vec<Vec<DeviceEntry>> {
-    let mut distinct: Vec<Vec<DeviceEntry>> = Vec::new();
-    for members in nodes {
-        let entries = node_entries(plan, members, per_node);
-        if !distinct.contains(&entries) {
-            distinct.push(entries);
-        }
-    }
-    distinct
+/// The distinct configs of `nodes` (a set, so that thousands of nodes stay linear).
+fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> HashSet<Vec<DeviceEntry>> {
+    nodes.iter().map(|members| node_entries(plan, members, per_node)).collect()
 }
 
 /// The entries of one node: one per layout, with the device indices holding it; `all` when
