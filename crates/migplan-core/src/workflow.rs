@@ -11,7 +11,7 @@ use web_time::Instant;
 
 use crate::hardware::spec::GpuSpec;
 use crate::plan::{Plan, SolverInfo, Termination};
-use crate::problem::fleet::{NodePrice, PricedGpu};
+use crate::problem::fleet::{check_prices, NodePrice, PricedGpu};
 use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
 use crate::problem::Problem;
 use crate::solve::control::{Phase, Progress};
@@ -21,7 +21,7 @@ mod moving;
 mod refusal;
 mod replanning;
 use moving::{check_given, checked_running, move_to, workload_or_models};
-pub use moving::{Disruption, Floor, Move, MoveRequest, Target};
+pub use moving::{Disruption, Floor, Move, MoveRequest, Target, MAX_EXTRA_GPUS};
 pub use refusal::{checked_fleet, Refusal, Watch};
 
 /// Plans `workload` on `gpu` and checks the plan.
@@ -76,7 +76,7 @@ pub fn plan_fleet_timed(
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let options = &fleet_options(fleet, nodes, options)?;
-    let problem = Problem { node_price: nodes, ..Problem::build_fleet(fleet, profiles, workload)? };
+    let problem = Problem::build_fleet(fleet, profiles, workload)?.with_nodes(nodes);
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
@@ -107,6 +107,7 @@ pub fn plan_fleet_timed(
 
 /// The run options: priced plans are exact (the heuristics count GPUs, not cost).
 fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOptions) -> Result<RunOptions, Refusal> {
+    check_prices(fleet, nodes)?;
     if fleet.len() < 2 && nodes.is_none() {
         return Ok(*options);
     }
