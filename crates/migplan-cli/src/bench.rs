@@ -8,8 +8,10 @@ use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::moves::near::Near;
 use migplan_core::plan::Plan;
-use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
-use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::problem::generate::{demand_change, synthetic, Change};
+use migplan_core::problem::input::{
+    parse_profiles, parse_workload, profiles_csv, workload_csv, ProfileRow, WorkloadRow,
+};
 use migplan_core::problem::Problem;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::executor::execute;
