@@ -14,7 +14,7 @@ use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::fleet::{check_prices, NodePrice, PricedGpu};
 use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
 use crate::problem::Problem;
-use crate::solve::control::{Phase, Progress};
+use crate::solve::control::{Budget, Phase, Progress};
 use crate::solve::registry::{RunOptions, SolverKind};
 
 mod moving;
@@ -35,6 +35,10 @@ pub fn plan(
 ) -> Result<Plan, Refusal> {
     plan_timed(gpu, profiles, workload, options, cancel, watch).map(|(plan, _)| plan)
 }
+
+/// The least time a search is given when building took the whole limit: it then serves what
+/// is left at once by its simple fill.
+const MIN_SEARCH: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// How long each phase of planning took, in milliseconds (`--verbose`, the benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -78,6 +82,11 @@ pub fn plan_fleet_timed(
     let options = &fleet_options(fleet, nodes, options)?;
     let problem = Problem::build_fleet(fleet, profiles, workload)?.with_nodes(nodes);
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
+    // Building counts against the time limit (at 100,000 models it takes a second of it), so
+    // that the plan comes back within the limit plus its check.
+    let budget = options.budget;
+    let left = |limit: std::time::Duration| limit.saturating_sub(started.elapsed()).max(MIN_SEARCH);
+    let options = &RunOptions { budget: Budget { time_limit: budget.time_limit.map(left), ..budget }, ..*options };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
     // Streaming time while bounding and while searching.

@@ -349,25 +349,26 @@ fn numbers_out_of_range(plan: &Plan) -> Vec<Violation> {
     for m in &plan.models {
         name(&|| "models".to_string(), &m.model);
     }
-    let mut check = |place: String, field: &'static str, value: Option<f64>, range: &Range| {
+    // The place is named only for a number out of range: a plan of 100,000 GPUs has many.
+    let mut check = |place: &dyn Fn() -> String, field: &'static str, value: Option<f64>, range: &Range| {
         if let Some(Err(problem)) = value.map(|v| range.check(v)) {
-            found.push(Violation::OutOfRange { place, field, problem });
+            found.push(Violation::OutOfRange { place: place(), field, problem });
         }
     };
     for g in &plan.gpus {
         for i in &g.instances {
-            let place = format!("GPU {} slot {}", g.id, i.start);
-            check(place.clone(), "throughput", i.throughput, &THROUGHPUT);
-            check(place.clone(), "batch", i.batch.map(f64::from), &COUNT);
-            check(place, "processes", i.processes.map(f64::from), &COUNT);
+            let place = || format!("GPU {} slot {}", g.id, i.start);
+            check(&place, "throughput", i.throughput, &THROUGHPUT);
+            check(&place, "batch", i.batch.map(f64::from), &COUNT);
+            check(&place, "processes", i.processes.map(f64::from), &COUNT);
         }
     }
     for m in &plan.models {
-        let place = format!("model `{}`", m.model);
-        check(place.clone(), "rate", Some(m.rate), &RATE);
-        check(place.clone(), "slo_ms", Some(m.slo_ms), &MILLISECONDS);
+        let place = || format!("model `{}`", m.model);
+        check(&place, "rate", Some(m.rate), &RATE);
+        check(&place, "slo_ms", Some(m.slo_ms), &MILLISECONDS);
         let capacity = Range { min: 0.0, min_allowed: true, max: f64::MAX, unit: "requests/s" };
-        check(place, "capacity", Some(m.capacity), &capacity);
+        check(&place, "capacity", Some(m.capacity), &capacity);
     }
     found
 }
@@ -375,7 +376,9 @@ fn numbers_out_of_range(plan: &Plan) -> Vec<Violation> {
 fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mut Vec<Violation>) {
     let mut compute = 0u32;
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut occupied: Vec<(u8, u8, String)> = Vec::new();
+    // Each instance's slots and where it is, named only when it overlaps another.
+    let mut occupied: Vec<(u8, u8, &PlanInstance)> = Vec::new();
+    let label = |i: &PlanInstance| format!("{}@{}", i.profile, i.start);
     for inst in instances {
         let Some(spec) = gpu.profiles.iter().find(|p| p.name == inst.profile) else {
             found.push(Violation::UnknownProfile { gpu: id, profile: inst.profile.clone() });
@@ -392,13 +395,12 @@ fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mu
         compute += spec.compute as u32;
         *counts.entry(spec.name.as_str()).or_default() += 1;
         let (from, to) = (inst.start, inst.start.saturating_add(spec.memory_slots));
-        let label = format!("{}@{}", inst.profile, inst.start);
         for (other_from, other_to, other) in &occupied {
             if from < *other_to && *other_from < to {
-                found.push(Violation::Overlap { gpu: id, first: other.clone(), second: label.clone() });
+                found.push(Violation::Overlap { gpu: id, first: label(other), second: label(inst) });
             }
         }
-        occupied.push((from, to, label));
+        occupied.push((from, to, inst));
     }
     if compute > gpu.compute_slices as u32 {
         found.push(Violation::ComputeOverBudget { gpu: id, used: compute, total: gpu.compute_slices });

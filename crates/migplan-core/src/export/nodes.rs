@@ -86,8 +86,10 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
     let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
     let mut layout_of: HashMap<Counts, usize> = HashMap::new();
-    for (position, g) in plan.gpus.iter().enumerate() {
-        let c = counts(g);
+    // Each GPU's counts once: the orders tried and the configs all read them.
+    let gpu_counts: Vec<Counts> = plan.gpus.iter().map(counts).collect();
+    for (position, c) in gpu_counts.iter().enumerate() {
+        let c = c.clone();
         match layout_of.get(&c) {
             Some(&k) => layouts[k].1.push(position),
             None => {
@@ -98,13 +100,13 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     }
     let uniform = uniform_first(&layouts, per_node);
     let balanced = balanced(&layouts, per_node, plan.gpus.len().div_ceil(per_node));
-    let score = |nodes: &[Vec<usize>]| distinct_configs(plan, nodes, per_node).len();
+    let score = |nodes: &[Vec<usize>]| distinct_configs(&gpu_counts, nodes, per_node).len();
     let chosen = if score(&balanced) < score(&uniform) { balanced } else { uniform };
     let mut configs: Vec<NodeConfig> = Vec::new();
     let mut config_of: HashMap<Vec<DeviceEntry>, usize> = HashMap::new();
     let mut nodes = Vec::new();
     for (i, members) in chosen.iter().enumerate() {
-        let node_entries = node_entries(plan, members, per_node);
+        let node_entries = node_entries(&gpu_counts, members, per_node);
         let config = match config_of.get(&node_entries) {
             Some(&c) => configs[c].name.clone(),
             None => {
@@ -167,14 +169,14 @@ fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize
 }
 
 /// The distinct configs of `nodes` (a set, so that thousands of nodes stay linear).
-fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> HashSet<Vec<DeviceEntry>> {
-    nodes.iter().map(|members| node_entries(plan, members, per_node)).collect()
+fn distinct_configs(gpu_counts: &[Counts], nodes: &[Vec<usize>], per_node: usize) -> HashSet<Vec<DeviceEntry>> {
+    nodes.iter().map(|members| node_entries(gpu_counts, members, per_node)).collect()
 }
 
 /// The entries of one node: one per layout, with the device indices holding it; `all` when
 /// the node is full and of one layout.
-fn node_entries(plan: &Plan, members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
-    let devices: Vec<Counts> = members.iter().map(|&p| counts(&plan.gpus[p])).collect();
+fn node_entries(gpu_counts: &[Counts], members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
+    let devices: Vec<Counts> = members.iter().map(|&p| gpu_counts[p].clone()).collect();
     entries(&devices, per_node)
 }
 
