@@ -6,23 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{example, migplan, plan_example, root, scratch, stderr, stdout};
-
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
-/// Runs the binary and checks it refused cleanly: exit 2, no panic, `says` on stderr.
-fn refuses(args: &[&str], says: &str) -> String {
-    let o = migplan(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}\nstdout: {}\nstderr: {err}", stdout(&o));
-    assert!(!err.contains("panicked") && !err.contains("a bug"), "{err}");
-    assert!(err.contains(says), "{args:?}: expected `{says}` in\n{err}");
-    err
-}
+use common::{example, migplan, plan_example, refuses, root, scratch, stderr, stdout, write};
 
 const PERF: &str = "Concurrency,Inferences/Second,p99 latency\n1,100,20000\n2,180,30000\n";
 const PARVA: &str = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,2,1,500,0.01\n7,8,1,4000,0.01\n";

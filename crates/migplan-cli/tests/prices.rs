@@ -7,23 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{example, migplan, scratch, stderr, stdout};
+use common::{example, migplan, refuses, scratch, stderr, stdout, write};
 use serde_json::Value;
-
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
-fn refuses(args: &[&str], says: &str) -> String {
-    let o = migplan(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}\nstdout: {}\nstderr: {err}", stdout(&o));
-    assert!(!err.contains("a bug") && !err.contains("panicked"), "{err}");
-    assert!(err.contains(says), "{args:?}: expected `{says}` in\n{err}");
-    err
-}
 
 /// Four generated models measured on both types (the H100 at 2.3 times the throughput).
 fn two_types(name: &str) -> (PathBuf, PathBuf) {
