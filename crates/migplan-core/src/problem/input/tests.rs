@@ -299,3 +299,11 @@ fn what_is_written_reads_back_as_the_same_rows() {
     let workload = parse_workload("w.csv", "model,rate,slo_ms\n\"#resnet\",10,50\n").unwrap();
     assert_eq!(parse_workload("w.csv", &workload_csv(&workload)).unwrap(), workload);
 }
+
+#[test]
+fn a_file_name_ending_in_a_character_of_several_bytes_is_no_panic() {
+    // Found by the import fuzz target: the name's last five bytes cut `é` in two.
+    assert!(!is_json("profil\u{e9}", "model,rate,slo_ms\n"));
+    assert!(is_json("w\u{e9}.json", ""));
+    assert!(parse_workload("\u{1f600}\u{1f600}", "model,rate,slo_ms\na,1,5\n").is_ok());
+}
