@@ -18,19 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 # hardware -> problem -> solve -> moves -> workflow, with plan (JSON types) below all, check
 # beside solve and never importing it, export from plan only.
 # sorting (one instance of the standard sort) is beneath everything but check, which shares
-# no code with the planners.
+# no code with the planners. text (names, CSV quoting, terminal safety: the rules at the
+# edges) is beneath every folder that reads or writes text, the checker included.
 CORE_LAYERS = {
     "sorting": [],
+    "text": [],
     "hardware": ["sorting"],
-    "problem": ["hardware", "sorting"],
+    "problem": ["hardware", "sorting", "text"],
     "plan": [],
     "solve": ["hardware", "problem", "plan", "sorting"],
-    "check": ["hardware", "problem::input", "plan"],
+    "check": ["hardware", "problem::input", "plan", "text"],
     "moves": ["hardware", "problem", "plan", "solve", "sorting"],
-    "export": ["hardware", "plan", "sorting"],
+    "export": ["hardware", "plan", "sorting", "text"],
     # A running cluster read as a plan, a move written as a runbook: the formats of export,
     # the steps a move replays to.
-    "cluster": ["hardware", "plan", "export", "problem::input", "moves::replay", "sorting"],
+    "cluster": ["hardware", "plan", "export", "problem::input", "moves::replay", "sorting", "text"],
     "workflow": None,  # the top: may import everything
 }
 # The core modules that read the clock or the cancel flag: Control, for every search, and

@@ -84,6 +84,24 @@ test("rows as objects plan too; a bad row is named by its index; an AbortSignal 
   assert.equal(refused.errors[0].row, 2);
   assert.match(refused.message, /workload\[2\]/);
 
+  // NaN and Infinity as what they are, every bad row and option at once, "Error:" said once.
+  const every = await page.evaluate(async ({ profiles, rows }) => {
+    const api = await import("../api/migplan.js");
+    rows[1].rate = NaN;
+    rows[4].slo_ms = Infinity;
+    try {
+      await api.plan(profiles, rows, { time_limit_s: "10" });
+      return null;
+    } catch (e) {
+      return { message: e.message, text: String(e), errors: e.errors };
+    }
+  }, { profiles, rows });
+  assert.ok(every, "NaN and Infinity must be refused");
+  const places = every.errors.map((e) => [e.row, e.column]);
+  assert.deepEqual(places, [[null, "time_limit_s"], [1, "rate"], [4, "slo_ms"]], JSON.stringify(every.errors));
+  assert.match(every.errors[1].message, /NaN is not a number/);
+  assert.doesNotMatch(every.text, /Error: .*Error:/);
+
   const files = await generated(1000, 3);
   const [bigProfiles, bigWorkload] = await Promise.all([readFile(files.profiles, "utf8"), readFile(files.workload, "utf8")]);
   const aborted = await page.evaluate(async ({ bigProfiles, bigWorkload }) => {

@@ -12,6 +12,8 @@ use migplan_core::plan::Plan;
 use migplan_core::problem::input::decode;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::solve::registry::SolverKind;
+use migplan_core::text::terminal_safe;
+use migplan_core::workflow::MAX_EXTRA_GPUS;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -75,11 +77,84 @@ pub fn parse_models(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Writes `text` to standard output. A reader that went away (a closed pipe, as with
-/// `| head`) is no error for a command line tool: the command stops quietly with success.
+/// A whole number of GPUs from 0 to `workflow::MAX_EXTRA_GPUS`, as `--extra-gpus` and
+/// `--spare` take: a count near the top of `usize` would wrap when added to the optimum.
+pub fn parse_gpu_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_EXTRA_GPUS => Ok(n),
+        _ => Err(format!("`{text}` is not a whole number of GPUs from 0 to {MAX_EXTRA_GPUS}")),
+    }
+}
+
+/// Refuses a flag given twice for the same key (`--gpu a100-40gb` twice, `--cost` or
+/// `--headroom-for` for one GPU or model twice): the later would silently win.
+pub fn each_once<'a>(flag: &str, keys: impl IntoIterator<Item = &'a str>, what: &str) -> Result<(), Failure> {
+    let mut seen: Vec<&str> = Vec::new();
+    for key in keys {
+        if seen.contains(&key) {
+            return Err(Failure(format!("{flag} {key} is given twice\n  hint: give each {what} once")));
+        }
+        seen.push(key);
+    }
+    Ok(())
+}
+
+/// Refuses to run when an output would overwrite an input or another output (the same file
+/// under any spelling, or a hard link to it): checked before anything is written, so that
+/// `import --out F --workload-out F` or `plan --profiles p.csv --out p.csv` loses nothing.
+pub fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<(), Failure> {
+    for (k, (flag, out)) in outputs.iter().enumerate() {
+        let earlier = outputs[..k].iter().map(|(f, p)| (format!("{f} {}", p.display()), *p));
+        let read = inputs.iter().map(|p| (format!("the input {}", p.display()), *p));
+        for (what, other) in read.chain(earlier) {
+            if same_file(out, other) {
+                return Err(Failure(format!(
+                    "{flag} {} is the same file as {what}: writing it would overwrite that\n  hint: write to another file",
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// True when `a` and `b` name one file: the same path once resolved (a file yet to be
+/// written by its folder), or on Unix the same inode.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    let resolved = |p: &Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let folder = match p.parent() {
+                Some(f) if !f.as_os_str().is_empty() => f,
+                _ => Path::new("."),
+            };
+            Some(std::fs::canonicalize(folder).ok()?.join(p.file_name()?))
+        })
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A line on standard error (a note, a skipped row), safe for the terminal.
+pub fn note(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", terminal_safe(text));
+}
+
+/// Writes `text` to standard output, control characters written out
+/// ([`terminal_safe`]: whatever a file held cannot drive the terminal). A reader that went
+/// away (a closed pipe, as with `| head`) is no error for a command line tool: the command
+/// stops quietly with success.
 pub fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(terminal_safe(text).as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
-use migplan_core::problem::generate::{profiles_csv, synthetic, workload_csv};
-use migplan_core::problem::input::{parse_profiles, parse_workload};
+use migplan_core::problem::generate::synthetic;
+use migplan_core::problem::input::{parse_profiles, parse_workload, profiles_csv, workload_csv};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;

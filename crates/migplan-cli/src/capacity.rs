@@ -10,12 +10,13 @@ use std::time::Duration;
 use clap::Args;
 use migplan_core::problem::fleet::PricedGpu;
 use migplan_core::problem::import::Percentile;
+use migplan_core::problem::input::limits::PRICE;
 use migplan_core::problem::input::WorkloadRow;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::capacity::{compare, factors, growth, Comparison, GrowthPoint};
 
-use crate::args::{find_gpu, parse_time_limit, write_out, Failure, Format};
+use crate::args::{check_outputs, each_once, find_gpu, parse_time_limit, write_out, Failure, Format};
 use crate::import::{self, read_inputs};
 
 /// The GPU types to plan on and what one GPU of each costs.
@@ -31,19 +32,20 @@ pub struct FleetArgs {
 
 impl FleetArgs {
     pub fn fleet(&self) -> Result<Vec<PricedGpu>, Failure> {
-        let mut fleet: Vec<PricedGpu> = Vec::new();
-        for id in &self.gpu {
-            let spec = find_gpu(id)?;
-            if fleet.iter().any(|t| t.spec.id == spec.id) {
-                return Err(Failure(format!("--gpu {} is given twice\n  hint: list each GPU type once", spec.id)));
-            }
-            fleet.push(PricedGpu::unit(spec));
-        }
+        let fleet = self.gpu.iter().map(|id| find_gpu(id).map(PricedGpu::unit)).collect::<Result<Vec<_>, _>>()?;
+        each_once("--gpu", fleet.iter().map(|t| t.spec.id), "GPU type")?;
+        let mut fleet = fleet;
+        let hint = "write --cost GPU=PRICE, e.g. --cost h100-80gb=2.2";
+        let mut priced = Vec::new();
         for written in &self.cost {
-            let hint = "write --cost GPU=PRICE, e.g. --cost h100-80gb=2.2";
-            let Some((id, price)) = written.split_once('=') else {
+            let Some((id, _)) = written.split_once('=') else {
                 return Err(Failure(format!("--cost `{written}` has no `=`\n  hint: {hint}")));
             };
+            priced.push(find_gpu(id)?.id);
+        }
+        each_once("--cost", priced, "GPU type's cost")?;
+        for written in &self.cost {
+            let (id, price) = written.split_once('=').expect("checked above");
             let spec = find_gpu(id)?;
             let Some(t) = fleet.iter_mut().find(|t| t.spec.id == spec.id) else {
                 return Err(Failure(format!(
@@ -57,17 +59,17 @@ impl FleetArgs {
     }
 }
 
-/// A price: above 0, at most 1e9.
+/// A price within `limits::PRICE` (README.md, Limits).
 pub fn parse_price(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(p) if p.is_finite() && p > 0.0 && p <= 1e9 => Ok(p),
-        _ => Err(format!("`{text}` is not a price above 0")),
+        Ok(price) if PRICE.check(price).is_ok() => Ok(price),
+        _ => Err(format!("`{text}` is not a price {} (README.md, Limits)", PRICE.describe())),
     }
 }
 
-/// `name=percent` pairs, as `--headroom-for` takes them.
+/// `name=percent` pairs, as `--headroom-for` takes them, each model once.
 pub fn per_model_headroom(written: &[String]) -> Result<BTreeMap<String, f64>, Failure> {
-    written
+    let pairs = written
         .iter()
         .map(|w| {
             let parsed = w.split_once('=').and_then(|(m, p)| Some((m.trim().to_string(), parse_percent(p).ok()?)));
@@ -75,7 +77,9 @@ pub fn per_model_headroom(written: &[String]) -> Result<BTreeMap<String, f64>, F
                 Failure(format!("--headroom-for `{w}` is not MODEL=PERCENT\n  hint: e.g. --headroom-for bert=50"))
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    each_once("--headroom-for", pairs.iter().map(|(m, _)| m.as_str()), "model's headroom")?;
+    Ok(pairs.into_iter().collect())
 }
 
 /// Refuses a `--headroom-for` whose model the workload lacks, naming the flag as written:
@@ -146,6 +150,13 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// Refuses an `--out` that is one of the inputs.
+    fn check_out(&self) -> Result<(), Failure> {
+        let inputs: Vec<&std::path::Path> =
+            self.profiles.iter().map(PathBuf::as_path).chain([self.workload.as_path()]).collect();
+        check_outputs(&inputs, &self.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())
+    }
+
     fn options(&self) -> RunOptions {
         RunOptions {
             solver: SolverKind::Exact,
@@ -166,6 +177,7 @@ pub struct CompareArgs {
 }
 
 pub fn run_compare(args: CompareArgs) -> Result<(), Failure> {
+    args.inputs.check_out()?;
     let fleet = args.fleet.fleet()?;
     let i = &args.inputs;
     let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;
@@ -230,6 +242,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<(), Failure> {
             args.from, args.to
         )));
     }
+    args.inputs.check_out()?;
     let fleet = args.fleet.fleet()?;
     let i = &args.inputs;
     let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;

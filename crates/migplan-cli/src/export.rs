@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use migplan_core::check::plan::layouts;
-use migplan_core::export::{nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
+use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
 use migplan_core::hardware::catalog;
 use migplan_core::plan::Plan;
 
-use crate::args::{read_plan, write_out, Failure};
+use crate::args::{check_outputs, read_plan, write_out, Failure};
 
 /// What `--format` of `migplan export` takes.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +105,7 @@ pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployAr
     }
     let options = deploy.options();
     options.check(plan).map_err(Failure)?;
+    check_format(plan, format).map_err(Failure)?;
     Ok(render(plan, &options, format))
 }
 
@@ -122,6 +123,8 @@ pub fn node_summary(plan: &Plan, deploy: &DeployArgs) -> String {
 }
 
 pub fn run_export(args: ExportArgs) -> Result<(), Failure> {
+    let outputs: Vec<(&str, &std::path::Path)> = args.out.iter().map(|o| ("--out", o.as_path())).collect();
+    check_outputs(&[args.plan.as_path()], &outputs)?;
     let plan = read_plan(&args.plan)?;
     let text = export(&plan, &args.plan.display().to_string(), args.format.format(), &args.deploy)?;
     write_out(args.out.as_ref(), &text)

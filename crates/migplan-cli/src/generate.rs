@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use migplan_core::problem::generate::{demand_change, profiles_csv, synthetic, workload_csv, Change};
+use migplan_core::problem::generate::{demand_change, synthetic, Change};
+use migplan_core::problem::input::{profiles_csv, workload_csv};
 
 use crate::args::{find_gpu, Failure};
 

@@ -2,16 +2,15 @@
 //! the contract's profiles CSV; and the reading of `--profiles` files in any of those
 //! formats, which `plan`, `validate` and `transition` share.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::import::{self, parvagpu, Format, Given, ImportOptions, Percentile};
-use migplan_core::problem::input::{parse_workload, ProfileRow, WorkloadRow};
+use migplan_core::problem::input::{parse_workload, profiles_csv, workload_csv, ProfileRow, WorkloadRow};
 
-use crate::args::{find_gpu, read, Failure};
+use crate::args::{check_outputs, find_gpu, note, read, Failure};
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -74,10 +73,6 @@ pub fn parse_latency(name: &str) -> Result<Percentile, String> {
     Percentile::parse(name).ok_or_else(|| format!("unknown percentile `{name}`; choose p50, p90, p95 or p99"))
 }
 
-fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
 fn write(path: &Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
 }
@@ -114,6 +109,15 @@ pub fn plan_options(gpu: &GpuSpec, latency: Percentile) -> ImportOptions {
 }
 
 pub fn run_import(args: ImportArgs) -> Result<ExitCode, Failure> {
+    let mut inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.slo_rates.iter().chain(&args.slo_latency).map(PathBuf::as_path));
+    let outputs: Vec<(&str, &Path)> = args
+        .out
+        .iter()
+        .map(|p| ("--out", p.as_path()))
+        .chain(args.workload_out.iter().map(|p| ("--workload-out", p.as_path())))
+        .collect();
+    check_outputs(&inputs, &outputs)?;
     let gpu = args.gpu.as_deref().map(find_gpu).transpose()?;
     let options = ImportOptions {
         format: args.from.0,
@@ -122,22 +126,33 @@ pub fn run_import(args: ImportArgs) -> Result<ExitCode, Failure> {
         given: Given { model: args.model, profile: args.profile, batch: args.batch },
     };
     let rows = read_profiles(&args.files, &options, true)?;
-    let csv = import::profiles_csv(&rows);
+    // The scenario is read before anything is written: a refused one leaves no half import.
+    let scenario = match (args.scenario, &args.slo_rates, &args.slo_latency) {
+        (Some(k), Some(rates), Some(slos)) => {
+            let mut models: Vec<String> =
+                args.files.iter().map(|f| parvagpu::model_of_file(&f.display().to_string())).collect();
+            models.sort();
+            models.dedup();
+            let (rn, sn) = (rates.display().to_string(), slos.display().to_string());
+            Some((k, parvagpu::scenario((&rn, &read(rates)?), (&sn, &read(slos)?), &models, k)?))
+        }
+        _ => None,
+    };
+    let csv = profiles_csv(&rows);
     match &args.out {
         Some(path) => write(path, &csv)?,
         None => out!("{csv}"),
     }
-    if let (Some(k), Some(rates), Some(slos), Some(out)) =
-        (args.scenario, &args.slo_rates, &args.slo_latency, &args.workload_out)
-    {
-        let mut models: Vec<String> =
-            args.files.iter().map(|f| parvagpu::model_of_file(&f.display().to_string())).collect();
-        models.sort();
-        models.dedup();
-        let (rn, sn) = (rates.display().to_string(), slos.display().to_string());
-        let workload = parvagpu::scenario((&rn, &read(rates)?), (&sn, &read(slos)?), &models, k)?;
-        write(out, &parvagpu::workload_csv(&workload))?;
-        note(&format!("{}: ParvaGPU scenario {k}: {} models", out.display(), workload.len()));
+    if let (Some((k, scenario)), Some(out)) = (scenario, &args.workload_out) {
+        write(out, &workload_csv(&scenario.workload))?;
+        note(&format!("{}: ParvaGPU scenario {k}: {} models", out.display(), scenario.workload.len()));
+        if !scenario.absent.is_empty() {
+            note(&format!(
+                "note: scenario {k} leaves out {} (N/A in both SLO files): {}",
+                if scenario.absent.len() == 1 { "1 model" } else { "these models" },
+                scenario.absent.join(", ")
+            ));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -112,12 +112,17 @@ pub fn plan_table(plan: &Plan) -> String {
         let _ = writeln!(out, "whole GPUs only: not possible (some model misses its SLO on a whole GPU)");
     }
     let _ = writeln!(out, "\nGPUs");
+    // Identical GPUs once, with their count, in order of first appearance.
     let mut groups: Vec<(String, usize)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for g in &plan.gpus {
         let cells = gpu_cells(g);
-        match groups.iter_mut().find(|(c, _)| *c == cells) {
-            Some((_, n)) => *n += 1,
-            None => groups.push((cells, 1)),
+        match group_of.get(&cells) {
+            Some(&k) => groups[k].1 += 1,
+            None => {
+                group_of.insert(cells.clone(), groups.len());
+                groups.push((cells, 1));
+            }
         }
     }
     for (cells, n) in groups {

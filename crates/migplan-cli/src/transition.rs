@@ -1,6 +1,6 @@
 //! `migplan transition`: the steps that move a running plan to the next one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -14,7 +14,9 @@ use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Target};
 use serde::Serialize;
 
-use crate::args::{find_gpu, parse_time_limit, read, read_plan, write_out, Failure, Format};
+use crate::args::{
+    check_outputs, find_gpu, parse_gpu_count, parse_time_limit, read, read_plan, write_out, Failure, Format,
+};
 use crate::export::DeployArgs;
 use crate::import::{plan_options, read_profiles};
 use migplan_core::cluster::mig_config;
@@ -45,14 +47,14 @@ pub struct TransitionArgs {
     workload_to: Option<PathBuf>,
     /// With --workload-to: GPUs the new plan may use beyond the new demand's optimum, so that
     /// fewer running GPUs are touched (default 0).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_gpu_count)]
     extra_gpus: Option<usize>,
     /// With --workload-to: for 0, 1, 2, ... extra GPUs, the running GPUs each move touches and
     /// the proven minimum, until nothing more can stay untouched.
     #[arg(long)]
     pareto: bool,
     /// Spare GPUs that may be borrowed during the move.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = parse_gpu_count)]
     spare: usize,
     /// Time to plan --workload-to, in seconds.
     #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
@@ -73,7 +75,8 @@ pub struct TransitionArgs {
     mig_config: Option<PathBuf>,
     #[command(flatten)]
     deploy: DeployArgs,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (the steps, the trade-off or the
+    /// deploy config, whichever is asked for).
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -93,6 +96,10 @@ fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Fai
 }
 
 pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
+    let mut inputs: Vec<&Path> = args.profiles.iter().map(PathBuf::as_path).collect();
+    inputs.push(&args.from);
+    inputs.extend(args.to.iter().chain(&args.workload_from).chain(&args.workload_to).map(PathBuf::as_path));
+    check_outputs(&inputs, &args.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())?;
     let gpu = find_gpu(&args.gpu)?;
     let profiles = read_profiles(&args.profiles, &plan_options(&gpu, args.latency), false)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
@@ -126,11 +133,11 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     if args.pareto {
         let front = plan_pareto(&request, &AtomicBool::new(false), None)?;
         let points: Vec<Point> = front.iter().map(|m| Point::of(m, args.spare)).collect();
-        match args.format {
-            Format::Json => out!("{}\n", serde_json::to_string_pretty(&points)?),
-            Format::Table => out!("{}", pareto_table(&points)),
-        }
-        return Ok(ExitCode::SUCCESS);
+        let text = match args.format {
+            Format::Json => format!("{}\n", serde_json::to_string_pretty(&points)?),
+            Format::Table => pareto_table(&points),
+        };
+        return write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS);
     }
     let planned = plan_move(&request, &AtomicBool::new(false), None)?;
     let bound = planned.disruption.as_ref().map(|d| (d.touched_lower_bound, d.optimal_gpus + d.extra_gpus));
@@ -144,18 +151,15 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
             transition.spare_used
         )));
     }
-    if let Some(export) = args.export {
-        let text = move_export(&args, export, &planned)?;
-        return write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS);
-    }
-    match args.format {
-        Format::Json => {
+    let text = match (args.export, args.format) {
+        (Some(export), _) => move_export(&args, export, &planned)?,
+        (None, Format::Json) => {
             let json = Replanned { transition, running_touched_lower_bound: bound.map(|b| b.0) };
-            out!("{}\n", serde_json::to_string_pretty(&json)?)
+            format!("{}\n", serde_json::to_string_pretty(&json)?)
         }
-        Format::Table => out!("{}", table(transition, bound)),
-    }
-    Ok(ExitCode::SUCCESS)
+        (None, Format::Table) => table(transition, bound),
+    };
+    write_out(args.out.as_ref(), &text).map(|()| ExitCode::SUCCESS)
 }
 
 /// The move's mig-parted config, GPU Operator ConfigMap or runbook.
@@ -172,6 +176,10 @@ fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Res
         None => None,
     };
     let config = move_config(&planned.running, &planned.transition, &options, current.as_ref());
+    // --node-names names every node, or only the new ones when the running plan names its own.
+    let named = planned.running.gpus.iter().any(|g| g.node.is_some());
+    let nodes = config.rollout.nodes.iter().filter(|n| n.new || !named).count();
+    options.check_names_for(nodes).map_err(Failure)?;
     Ok(match export {
         MoveExport::MigParted => config.render(false),
         MoveExport::GpuOperator => config.render(true),

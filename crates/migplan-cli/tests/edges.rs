@@ -4,29 +4,12 @@
 mod common;
 
 use std::io::Read;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{example, migplan, plan_example, scratch, stderr, stdout};
+use common::{example, migplan, plan_example, refuses, scratch, stderr, stdout, write};
 
 fn example_inputs() -> (String, String) {
     (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"))
-}
-
-/// Runs the binary and checks it refused cleanly: exit 2, no panic, the message on stderr.
-fn refuses(args: &[&str], says: &str) -> String {
-    let o = migplan(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}\nstdout: {}\nstderr: {err}", stdout(&o));
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(err.contains(says), "{args:?}: expected `{says}` in\n{err}");
-    err
-}
-
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
 }
 
 #[test]

@@ -84,9 +84,13 @@ fn the_table_reports_the_nodes() {
 #[test]
 fn node_names_label_the_nodes() {
     let plan = example_plan("names");
-    let o = migplan(&["export", "--plan", &plan, "--format", "gpu-operator", "--node-names", "gpu-a,gpu-b"]);
+    let o = migplan(&["export", "--plan", &plan, "--format", "gpu-operator", "--node-names", "gpu-a"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("kubectl label node gpu-a nvidia.com/mig.config=migplan-a --overwrite"));
+    // A name more than the nodes would name nothing: refused, not dropped.
+    let o = migplan(&["export", "--plan", &plan, "--format", "gpu-operator", "--node-names", "gpu-a,gpu-b"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("2 node names given but there is 1 node"), "{}", stderr(&o));
     let o = migplan(&[
         "export",
         "--plan",
@@ -99,7 +103,7 @@ fn node_names_label_the_nodes() {
         "a,b",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("2 node names given but the plan needs"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 node names given but there are 7 nodes of 1 GPU;"), "{}", stderr(&o));
     let o = migplan(&["export", "--plan", &plan, "--format", "k8s", "--node-names", "Node_1"]);
     assert_eq!(o.status.code(), Some(2));
     for bad in ["0", "1025"] {

@@ -15,6 +15,8 @@
 //! - [`export`]: a plan as text (JSON, CSV).
 //! - [`cluster`]: a running cluster read as a plan, and a move written as a runbook.
 //! - [`sorting`]: one sort for everything but the checkers, so the web binary holds one.
+//! - [`text`]: the names readers accept, the CSV every writer quotes alike, terminal-safe
+//!   messages.
 //! - [`workflow`]: what the command line and the browser worker call: plan or move, then
 //!   check, so nothing leaves unchecked.
 
@@ -27,4 +29,5 @@ pub mod plan;
 pub mod problem;
 pub mod solve;
 pub mod sorting;
+pub mod text;
 pub mod workflow;

@@ -11,10 +11,10 @@ use web_time::Instant;
 
 use crate::hardware::spec::GpuSpec;
 use crate::plan::{Plan, SolverInfo, Termination};
-use crate::problem::fleet::{NodePrice, PricedGpu};
+use crate::problem::fleet::{check_prices, NodePrice, PricedGpu};
 use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
 use crate::problem::Problem;
-use crate::solve::control::{Phase, Progress};
+use crate::solve::control::{Budget, Phase, Progress};
 use crate::solve::registry::{RunOptions, SolverKind};
 
 mod moving;
@@ -22,7 +22,7 @@ mod refusal;
 mod replanning;
 mod running;
 use moving::{check_given, checked_running, move_to, workload_or_models};
-pub use moving::{Disruption, Floor, Move, MoveRequest, Target};
+pub use moving::{Disruption, Floor, Move, MoveRequest, Target, MAX_EXTRA_GPUS};
 pub use refusal::{checked_fleet, Refusal, Watch};
 pub use running::measured_running;
 
@@ -37,6 +37,10 @@ pub fn plan(
 ) -> Result<Plan, Refusal> {
     plan_timed(gpu, profiles, workload, options, cancel, watch).map(|(plan, _)| plan)
 }
+
+/// The least time a search is given when building took the whole limit: it then serves what
+/// is left at once by its simple fill.
+const MIN_SEARCH: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// How long each phase of planning took, in milliseconds (`--verbose`, the benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -78,8 +82,13 @@ pub fn plan_fleet_timed(
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let options = &fleet_options(fleet, nodes, options)?;
-    let problem = Problem { node_price: nodes, ..Problem::build_fleet(fleet, profiles, workload)? };
+    let problem = Problem::build_fleet(fleet, profiles, workload)?.with_nodes(nodes);
     let mut times = PhaseTimes { build_ms: ms(started), ..PhaseTimes::default() };
+    // Building counts against the time limit (at 100,000 models it takes a second of it), so
+    // that the plan comes back within the limit plus its check.
+    let budget = options.budget;
+    let left = |limit: std::time::Duration| limit.saturating_sub(started.elapsed()).max(MIN_SEARCH);
+    let options = &RunOptions { budget: Budget { time_limit: budget.time_limit.map(left), ..budget }, ..*options };
     let solving = Instant::now();
     let mut searching: Option<Instant> = None;
     // Streaming time while bounding and while searching.
@@ -109,6 +118,7 @@ pub fn plan_fleet_timed(
 
 /// The run options: priced plans are exact (the heuristics count GPUs, not cost).
 fn fleet_options(fleet: &[PricedGpu], nodes: Option<NodePrice>, options: &RunOptions) -> Result<RunOptions, Refusal> {
+    check_prices(fleet, nodes)?;
     if fleet.len() < 2 && nodes.is_none() {
         return Ok(*options);
     }

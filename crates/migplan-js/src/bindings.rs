@@ -5,7 +5,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::api::{self, ApiError, PlanOptions, Rows};
+use crate::api::{self, ApiError, Rows, Value};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -21,20 +21,25 @@ fn thrown(errors: &[ApiError]) -> JsValue {
     error.into()
 }
 
-fn rows(section: &str, value: JsValue) -> Result<Rows, JsValue> {
-    if let Some(text) = value.as_string() {
-        return Ok(Rows::Text(text));
+/// A JS value as the API reads it; what cannot be read at all (a function, a symbol) is
+/// refused by the argument's name.
+fn value(what: &str, js: JsValue) -> Result<Value, JsValue> {
+    if js.is_undefined() {
+        return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map(Rows::Values).map_err(|e| {
-        thrown(&[ApiError {
-            file: section.into(),
-            row: None,
-            line: None,
-            column: None,
-            message: format!("not CSV text nor rows: {e}"),
-            hint: None,
-        }])
+    serde_wasm_bindgen::from_value(js).map_err(|e| {
+        // The error's own text starts "Error: ", which the thrown Error would repeat.
+        let text = e.to_string();
+        let message = text.strip_prefix("Error: ").unwrap_or(&text).to_string();
+        thrown(&[ApiError { file: what.into(), message, ..ApiError::default() }])
     })
+}
+
+fn rows(section: &str, js: JsValue) -> Result<Rows, JsValue> {
+    match js.as_string() {
+        Some(text) => Ok(Rows::Text(text)),
+        None => value(section, js).map(Rows::Values),
+    }
 }
 
 #[wasm_bindgen]
@@ -50,21 +55,8 @@ pub fn layouts(gpu: &str) -> Result<JsValue, JsValue> {
 /// Plans synchronously: call it from a worker (migplan.js does).
 #[wasm_bindgen]
 pub fn plan(profiles: JsValue, workload: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let options: PlanOptions = if options.is_undefined() || options.is_null() {
-        PlanOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| {
-            thrown(&[ApiError {
-                file: String::new(),
-                row: None,
-                line: None,
-                column: Some("options".into()),
-                message: e.to_string(),
-                hint: Some("options: {gpu, solver, time_limit_s, seed}, each optional".into()),
-            }])
-        })?
-    };
-    let plan =
-        api::plan(&rows("profiles", profiles)?, &rows("workload", workload)?, &options).map_err(|e| thrown(&e))?;
+    let options = value("options", options)?;
+    let plan = api::plan_request(&rows("profiles", profiles)?, &rows("workload", workload)?, &options)
+        .map_err(|e| thrown(&e))?;
     to_js(&plan)
 }

@@ -6,8 +6,10 @@
 //! terminating the worker.
 
 pub mod api;
+pub mod request;
 #[cfg(test)]
 mod tests;
+pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

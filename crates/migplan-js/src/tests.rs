@@ -6,12 +6,12 @@ use migplan_core::hardware::catalog;
 use migplan_core::problem::input::{parse_profiles, parse_workload};
 use serde_json::json;
 
-use crate::api::{gpus, layouts, plan, PlanOptions, Rows};
+use crate::api::{gpus, layouts, plan, plan_request, PlanOptions, Rows, Value};
 
 const PROFILES: &str = include_str!("../../../static/examples/a100-40gb-profiles.csv");
 const WORKLOAD: &str = include_str!("../../../static/examples/a100-40gb-workload.csv");
 
-fn workload_rows() -> serde_json::Value {
+fn workload_rows() -> Value {
     let rows: Vec<serde_json::Value> = WORKLOAD
         .lines()
         .skip(1)
@@ -20,7 +20,14 @@ fn workload_rows() -> serde_json::Value {
             json!({ "model": f[0], "rate": f[1].parse::<f64>().unwrap(), "slo_ms": f[2].parse::<f64>().unwrap() })
         })
         .collect();
-    serde_json::Value::Array(rows)
+    Value::from(serde_json::Value::Array(rows))
+}
+
+/// Sets `field` of row `i` of a list of row objects.
+fn set(rows: &mut Value, i: usize, field: &str, to: Value) {
+    let Value::List(items) = rows else { panic!("a list") };
+    let Value::Object(fields) = &mut items[i] else { panic!("an object") };
+    fields.iter_mut().find(|(k, _)| k == field).expect("the field").1 = to;
 }
 
 fn options() -> PlanOptions {
@@ -41,10 +48,50 @@ fn csv_text_and_rows_give_the_same_valid_plan() {
 #[test]
 fn a_bad_row_is_named_by_its_index_and_field() {
     let mut rows = workload_rows();
-    rows[3]["rate"] = json!(-5);
+    set(&mut rows, 3, "rate", Value::Number(-5.0));
     let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Values(rows), &options()).unwrap_err();
     assert_eq!((errors[0].file.as_str(), errors[0].row), ("workload", Some(3)), "{errors:?}");
-    assert!(errors[0].describe().starts_with("workload[3]"), "{}", errors[0].describe());
+    assert!(errors[0].describe().starts_with("workload[3], rate"), "{}", errors[0].describe());
+}
+
+#[test]
+fn every_bad_row_is_named_by_its_own_index_and_field_nan_and_infinity_included() {
+    let mut rows = workload_rows();
+    set(&mut rows, 1, "rate", Value::Number(f64::NAN));
+    set(&mut rows, 4, "slo_ms", Value::Number(f64::INFINITY));
+    set(&mut rows, 6, "model", Value::Null);
+    let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Values(rows), &options()).unwrap_err();
+    let found: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_deref(), e.line, e.character)).collect();
+    assert_eq!(
+        found,
+        [
+            (Some(1), Some("rate"), None, None),
+            (Some(4), Some("slo_ms"), None, None),
+            (Some(6), Some("model"), None, None)
+        ],
+        "{errors:?}"
+    );
+    assert!(errors[0].message.contains("NaN is not a number"), "{}", errors[0].message);
+    assert!(errors[1].message.contains("inf is not"), "{}", errors[1].message);
+    assert!(!errors.iter().any(|e| e.message.contains("invalid type")), "{errors:?}");
+}
+
+#[test]
+fn options_name_their_own_field_and_are_reported_with_the_rows() {
+    let options = Value::from(json!({ "time_limit_s": "10", "gpu": 40, "speed": 3 }));
+    let mut rows = workload_rows();
+    set(&mut rows, 2, "rate", Value::Text("900".into()));
+    let errors = plan_request(&Rows::Text(PROFILES.into()), &Rows::Values(rows), &options).unwrap_err();
+    // serde_json's objects keep their keys in order of name.
+    let found: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        found,
+        [(None, Some("gpu")), (None, Some("speed")), (None, Some("time_limit_s")), (Some(2), Some("rate"))]
+    );
+    assert!(errors[2].message.contains("the text \"10\" is not a number of seconds"), "{}", errors[2].message);
+    assert!(errors.iter().all(|e| !e.describe().contains("Error:")), "{errors:?}");
+    // Left out or null: the defaults.
+    assert!(plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &Value::Null).is_ok());
 }
 
 #[test]
@@ -61,8 +108,16 @@ fn csv_errors_keep_their_line_and_options_are_checked() {
     let slow = PlanOptions { time_limit_s: f64::INFINITY, ..options() };
     let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &slow).unwrap_err();
     assert_eq!(errors[0].column.as_deref(), Some("time_limit_s"));
-    assert!(serde_json::from_value::<PlanOptions>(json!({ "timeLimit": 3 })).is_err());
-    assert_eq!(serde_json::from_value::<PlanOptions>(json!({})).unwrap(), PlanOptions::default());
+    assert!(plan_request(
+        &Rows::Text(PROFILES.into()),
+        &Rows::Text(WORKLOAD.into()),
+        &Value::from(json!({ "timeLimit": 3 }))
+    )
+    .is_err());
+    // JSON text the caller wrote keeps its line and character, apart from the field.
+    let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Text("{\"workload\": [\n  {model: 1}]}".into()), &options())
+        .unwrap_err();
+    assert_eq!((errors[0].line, errors[0].character, errors[0].column.as_deref()), (Some(2), Some(4), None));
 }
 
 #[test]

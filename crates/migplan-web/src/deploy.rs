@@ -2,7 +2,7 @@
 //! mig-parted config, and a download of the plan in every format of core `export::render`
 //! (the same text `migplan export` writes). Shown by the results panel beside its GPUs.
 
-use migplan_core::export::{nodes, render, ExportFormat, ExportOptions};
+use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions};
 use migplan_core::plan::Plan;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -92,12 +92,14 @@ pub fn deploy(props: &DeployProps) -> Html {
     let button = |format: ExportFormat| {
         let plan = props.plan.clone();
         let options = props.options.clone().unwrap_or_default();
-        let disabled = uses_nodes(format) && props.options.is_err();
+        // Past what a picture draws, the SVG is refused (the button says why).
+        let too_large = check_format(&plan, format).err();
+        let disabled = (uses_nodes(format) && props.options.is_err()) || too_large.is_some();
         let onclick = Callback::from(move |_: MouseEvent| {
             download(&format.file_name(&plan.gpu), format.mime(), &render(&plan, &options, format))
         });
         html! {
-            <button data-testid={format!("download-{}", format.name())} {onclick} {disabled}>
+            <button data-testid={format!("download-{}", format.name())} {onclick} {disabled} title={too_large}>
                 { label(format) }{ props.plan_use.label_suffix() }
             </button>
         }

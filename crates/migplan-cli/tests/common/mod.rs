@@ -41,3 +41,21 @@ pub fn plan_example(extra: &[&str]) -> serde_json::Value {
     assert!(o.status.success(), "{}", stderr(&o));
     serde_json::from_str(&stdout(&o)).expect("plan --format json prints JSON")
 }
+
+/// Writes `text` into `dir/name`, and gives the path as an argument.
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// Runs the binary and checks it refused cleanly: exit 2, no panic and no planner bug, and
+/// `says` on standard error, which it returns.
+pub fn refuses(args: &[&str], says: &str) -> String {
+    let o = migplan(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}\nstdout: {}\nstderr: {err}", stdout(&o));
+    assert!(!err.contains("panicked") && !err.contains("a bug"), "{err}");
+    assert!(err.contains(says), "{args:?}: expected `{says}` in\n{err}");
+    err
+}

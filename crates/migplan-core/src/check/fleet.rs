@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::check::plan::{validate_on, Violation};
-use crate::hardware::spec::GpuSpec;
-use crate::plan::Plan;
+use crate::hardware::spec::{GpuSpec, MAX_GPUS_PER_NODE};
+use crate::plan::{Cost, Plan};
+use crate::problem::input::limits::{Range, PRICE};
 use crate::problem::input::{ProfileRow, WorkloadRow};
 
 /// Relative slack when comparing costs summed in floating point.
@@ -32,6 +33,12 @@ pub fn validate_fleet(
         }
         return found;
     };
+    // A number no plan can hold is named as such, before any sum is compared with it.
+    let out_of_range = cost_out_of_range(cost);
+    if !out_of_range.is_empty() {
+        found.extend(out_of_range);
+        return found;
+    }
     let mut spent: BTreeMap<String, f64> = fleet.iter().map(|(g, _)| (g.id.to_string(), 0.0)).collect();
     for g in &plan.gpus {
         let gpu_type = g.gpu.as_deref().unwrap_or(&plan.gpu);
@@ -39,7 +46,9 @@ pub fn validate_fleet(
             *spent.entry(spec.id.to_string()).or_default() += price;
         }
     }
-    let differs = |a: f64, b: f64| (a - b).abs() > COST_TOLERANCE * a.abs().max(b.abs()).max(1.0);
+    // Relative, so that a plan priced in thousands and one priced in thousandths are checked
+    // alike.
+    let differs = |a: f64, b: f64| (a - b).abs() > COST_TOLERANCE * a.abs().max(b.abs());
     for (gpu_type, &stated) in &cost.per_type {
         let actual = spent.get(gpu_type).copied().unwrap_or(0.0);
         if differs(stated, actual) {
@@ -71,8 +80,29 @@ pub fn validate_fleet(
     if cost.lower > total * (1.0 + COST_TOLERANCE) {
         found.push(Violation::CostBoundAbove { lower: cost.lower, total });
     }
-    if plan.bound.proven_optimal && total > cost.lower * (1.0 + COST_TOLERANCE) + COST_TOLERANCE {
+    if plan.bound.proven_optimal && total > cost.lower * (1.0 + COST_TOLERANCE) {
         found.push(Violation::FalseCostOptimalClaim { lower: cost.lower, total });
     }
     found
+}
+
+/// The cost's numbers outside what a plan can hold: sums of prices are finite and not
+/// negative, a node's price is a price (`limits::PRICE`) and a node holds 1 to
+/// `MAX_GPUS_PER_NODE` GPUs.
+fn cost_out_of_range(cost: &Cost) -> Vec<Violation> {
+    let sum = Range { min: 0.0, min_allowed: true, max: f64::MAX, unit: "" };
+    let mut checked: Vec<(String, f64, &Range)> =
+        vec![("total".into(), cost.total, &sum), ("lower".into(), cost.lower, &sum)];
+    checked.extend(cost.per_type.iter().map(|(t, &v)| (format!("per_type.{t}"), v, &sum)));
+    let per_node = Range { min: 1.0, min_allowed: true, max: MAX_GPUS_PER_NODE as f64, unit: "GPUs" };
+    if let Some(nodes) = &cost.nodes {
+        checked.push(("nodes.cost_each".into(), nodes.cost_each, &PRICE));
+        checked.push(("nodes.gpus_per_node".into(), nodes.gpus_per_node as f64, &per_node));
+    }
+    checked
+        .into_iter()
+        .filter_map(|(field, value, range)| {
+            range.check(value).err().map(|problem| Violation::CostOutOfRange { field, problem })
+        })
+        .collect()
 }

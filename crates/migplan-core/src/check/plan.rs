@@ -15,6 +15,7 @@ use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::plan::{Plan, PlanInstance, PlanModel};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::{ProfileRow, WorkloadRow};
+use crate::text::name_problem;
 
 /// The largest GPU id a plan may use: far more GPUs than any cluster, small enough that a
 /// move can number the GPUs it adds after it.
@@ -40,6 +41,13 @@ pub enum Violation {
     OutOfRange {
         place: String,
         field: &'static str,
+        problem: String,
+    },
+    /// A model's name no reader accepts (a control character, a spreadsheet formula's
+    /// start): exporting it would write what the readers refuse.
+    BadName {
+        place: String,
+        name: String,
         problem: String,
     },
     UnknownProfile {
@@ -115,6 +123,11 @@ pub enum Violation {
         stated: f64,
         actual: f64,
     },
+    /// A number of the plan's `cost` that no plan can hold.
+    CostOutOfRange {
+        field: String,
+        problem: String,
+    },
     /// A mixed fleet's plan without its `cost`.
     CostMissing,
     CostBoundAbove {
@@ -138,6 +151,7 @@ impl fmt::Display for Violation {
             DuplicateGpuId { gpu } => write!(f, "GPU id {gpu} appears more than once"),
             GpuIdTooLarge { gpu } => write!(f, "GPU id {gpu} is above {MAX_GPU_ID}, the largest a plan may use"),
             OutOfRange { place, field, problem } => write!(f, "{place}: `{field}` {problem}"),
+            BadName { place, name, problem } => write!(f, "{place}: `{}`: {problem}", name.escape_debug()),
             UnknownProfile { gpu, profile } => write!(f, "GPU {gpu}: `{profile}` is not a profile of this GPU"),
             IllegalStart { gpu, profile, start, legal } => {
                 write!(f, "GPU {gpu}: {profile} cannot start at memory slot {start} (legal starts: {legal:?})")
@@ -173,6 +187,7 @@ impl fmt::Display for Violation {
             }
             TypeNotPlanned { gpu, gpu_type } => write!(f, "GPU {gpu} is a `{gpu_type}`, not a type planned for"),
             CostWrong { field, stated, actual } => write!(f, "cost.{field} says {stated} but the plan gives {actual}"),
+            CostOutOfRange { field, problem } => write!(f, "cost.{field}: {problem}"),
             CostMissing => write!(f, "a plan over several GPU types must state its `cost`"),
             CostBoundAbove { lower, total } => write!(f, "cost.lower is {lower}, above the plan's own cost {total}"),
             FalseCostOptimalClaim { lower, total } => {
@@ -244,8 +259,9 @@ pub(super) fn validate_on(
     // Lookups by name through maps, so checking stays linear in the plan and the rows.
     let demand: HashMap<&str, &WorkloadRow> = workload.iter().map(|w| (w.model.as_str(), w)).collect();
     let mut rows_of: HashMap<&str, Vec<&ProfileRow>> = HashMap::new();
-    for row in profiles {
-        rows_of.entry(row.model.as_str()).or_default().push(row);
+    // A model's rows come together in a file: one lookup per run of them, not per row.
+    for run in profiles.chunk_by(|a, b| a.model == b.model) {
+        rows_of.entry(run[0].model.as_str()).or_default().extend(run);
     }
     for g in &plan.gpus {
         let Some(gpu) = type_named(fleet, g.gpu.as_deref().unwrap_or(&plan.gpu)) else {
@@ -314,28 +330,45 @@ pub(super) fn validate_on(
 }
 
 /// Every number of the plan checked against the ranges the readers use, so a negative or
-/// absurd throughput is named as such rather than as a capacity shortfall.
+/// absurd throughput is named as such rather than as a capacity shortfall; and every model
+/// name against the rule the readers keep.
 fn numbers_out_of_range(plan: &Plan) -> Vec<Violation> {
     let mut found = Vec::new();
-    let mut check = |place: String, field: &'static str, value: Option<f64>, range: &Range| {
-        if let Some(Err(problem)) = value.map(|v| range.check(v)) {
-            found.push(Violation::OutOfRange { place, field, problem });
+    let mut name = |place: &dyn Fn() -> String, model: &str| {
+        if let Some(problem) = name_problem(model) {
+            found.push(Violation::BadName { place: place(), name: model.to_string(), problem });
         }
     };
     for g in &plan.gpus {
         for i in &g.instances {
-            let place = format!("GPU {} slot {}", g.id, i.start);
-            check(place.clone(), "throughput", i.throughput, &THROUGHPUT);
-            check(place.clone(), "batch", i.batch.map(f64::from), &COUNT);
-            check(place, "processes", i.processes.map(f64::from), &COUNT);
+            if let Some(model) = &i.model {
+                name(&|| format!("GPU {} slot {}", g.id, i.start), model);
+            }
         }
     }
     for m in &plan.models {
-        let place = format!("model `{}`", m.model);
-        check(place.clone(), "rate", Some(m.rate), &RATE);
-        check(place.clone(), "slo_ms", Some(m.slo_ms), &MILLISECONDS);
+        name(&|| "models".to_string(), &m.model);
+    }
+    // The place is named only for a number out of range: a plan of 100,000 GPUs has many.
+    let mut check = |place: &dyn Fn() -> String, field: &'static str, value: Option<f64>, range: &Range| {
+        if let Some(Err(problem)) = value.map(|v| range.check(v)) {
+            found.push(Violation::OutOfRange { place: place(), field, problem });
+        }
+    };
+    for g in &plan.gpus {
+        for i in &g.instances {
+            let place = || format!("GPU {} slot {}", g.id, i.start);
+            check(&place, "throughput", i.throughput, &THROUGHPUT);
+            check(&place, "batch", i.batch.map(f64::from), &COUNT);
+            check(&place, "processes", i.processes.map(f64::from), &COUNT);
+        }
+    }
+    for m in &plan.models {
+        let place = || format!("model `{}`", m.model);
+        check(&place, "rate", Some(m.rate), &RATE);
+        check(&place, "slo_ms", Some(m.slo_ms), &MILLISECONDS);
         let capacity = Range { min: 0.0, min_allowed: true, max: f64::MAX, unit: "requests/s" };
-        check(place, "capacity", Some(m.capacity), &capacity);
+        check(&place, "capacity", Some(m.capacity), &capacity);
     }
     found
 }
@@ -343,7 +376,9 @@ fn numbers_out_of_range(plan: &Plan) -> Vec<Violation> {
 fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mut Vec<Violation>) {
     let mut compute = 0u32;
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut occupied: Vec<(u8, u8, String)> = Vec::new();
+    // Each instance's slots and where it is, named only when it overlaps another.
+    let mut occupied: Vec<(u8, u8, &PlanInstance)> = Vec::new();
+    let label = |i: &PlanInstance| format!("{}@{}", i.profile, i.start);
     for inst in instances {
         let Some(spec) = gpu.profiles.iter().find(|p| p.name == inst.profile) else {
             found.push(Violation::UnknownProfile { gpu: id, profile: inst.profile.clone() });
@@ -360,13 +395,12 @@ fn check_layout(gpu: &GpuSpec, id: usize, instances: &[PlanInstance], found: &mu
         compute += spec.compute as u32;
         *counts.entry(spec.name.as_str()).or_default() += 1;
         let (from, to) = (inst.start, inst.start.saturating_add(spec.memory_slots));
-        let label = format!("{}@{}", inst.profile, inst.start);
         for (other_from, other_to, other) in &occupied {
             if from < *other_to && *other_from < to {
-                found.push(Violation::Overlap { gpu: id, first: other.clone(), second: label.clone() });
+                found.push(Violation::Overlap { gpu: id, first: label(other), second: label(inst) });
             }
         }
-        occupied.push((from, to, label));
+        occupied.push((from, to, inst));
     }
     if compute > gpu.compute_slices as u32 {
         found.push(Violation::ComputeOverBudget { gpu: id, used: compute, total: gpu.compute_slices });
@@ -389,13 +423,13 @@ fn measured_throughput(
     batch: Option<u32>,
     processes: Option<u32>,
 ) -> Option<f64> {
+    let short = gpu
+        .profiles
+        .iter()
+        .find(|p| p.name == profile && p.kind == ProfileKind::Plain)
+        .map(|p| format!("{}g", p.compute));
     let names_profile = |written: &str| {
-        written.eq_ignore_ascii_case(profile)
-            || gpu.profiles.iter().any(|p| {
-                p.name == profile
-                    && p.kind == ProfileKind::Plain
-                    && written.eq_ignore_ascii_case(&format!("{}g", p.compute))
-            })
+        written.eq_ignore_ascii_case(profile) || short.as_deref().is_some_and(|s| written.eq_ignore_ascii_case(s))
     };
     rows.iter()
         .filter(|r| r.gpu.as_deref().is_none_or(|t| t.eq_ignore_ascii_case(gpu.id)))

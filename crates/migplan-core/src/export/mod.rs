@@ -101,8 +101,21 @@ pub fn render(plan: &Plan, options: &ExportOptions, format: ExportFormat) -> Str
     }
 }
 
+/// Why `plan` cannot be written in `format`, if it cannot: an SVG draws one row per GPU, at
+/// most [`svg::MAX_SVG_GPUS`].
+pub fn check_format(plan: &Plan, format: ExportFormat) -> Result<(), String> {
+    if format == ExportFormat::Svg && plan.gpus.len() > svg::MAX_SVG_GPUS {
+        return Err(format!(
+            "the SVG would draw {} GPUs, one row each; it draws at most {} (README.md, Limits): export csv for \
+             every instance",
+            plan.gpus.len(),
+            svg::MAX_SVG_GPUS
+        ));
+    }
+    Ok(())
+}
+
 fn csv(plan: &Plan) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let header = ["gpu", "profile", "start", "model", "batch", "processes", "throughput"];
     let mut rows = vec![header.map(String::from).to_vec()];
     for g in &plan.gpus {
@@ -118,10 +131,7 @@ fn csv(plan: &Plan) -> String {
             ]);
         }
     }
-    for row in rows {
-        writer.write_record(&row).expect("writing to memory cannot fail");
-    }
-    String::from_utf8(writer.into_inner().expect("writing to memory cannot fail")).expect("the fields are UTF-8")
+    crate::text::csv(rows)
 }
 
 #[cfg(test)]

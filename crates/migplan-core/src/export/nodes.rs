@@ -8,7 +8,7 @@
 //! order) and *balanced* (the same share of every layout on every node, then the rest). Both
 //! are pure functions of the plan and the options; neither is a proof of the fewest configs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::export::options::ExportOptions;
 use crate::plan::{Plan, PlanGpu};
@@ -18,7 +18,7 @@ use crate::sorting;
 pub type Counts = BTreeMap<String, u32>;
 
 /// Which GPUs of a node an entry applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Devices {
     /// Every GPU of the node: only for a full node whose GPUs all have one layout.
     All,
@@ -27,7 +27,7 @@ pub enum Devices {
 }
 
 /// One entry of a mig-parted config: these devices get these profile counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeviceEntry {
     pub devices: Devices,
     pub counts: Counts,
@@ -92,21 +92,26 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
     let per_node = options.gpus_per_node.max(1);
     // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
     let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
-    for (position, g) in plan.gpus.iter().enumerate() {
-        let c = counts(g);
-        match layouts.iter_mut().find(|(k, _)| *k == c) {
-            Some((_, members)) => members.push(position),
-            None => layouts.push((c, vec![position])),
+    let mut layout_of: HashMap<Counts, usize> = HashMap::new();
+    // Each GPU's counts once: the orders tried and the configs all read them.
+    let gpu_counts: Vec<Counts> = plan.gpus.iter().map(counts).collect();
+    for (position, c) in gpu_counts.iter().enumerate() {
+        match layout_of.get(c) {
+            Some(&k) => layouts[k].1.push(position),
+            None => {
+                layout_of.insert(c.clone(), layouts.len());
+                layouts.push((c.clone(), vec![position]));
+            }
         }
     }
     let uniform = uniform_first(&layouts, per_node);
     let balanced = balanced(&layouts, per_node, plan.gpus.len().div_ceil(per_node));
-    let score = |nodes: &[Vec<usize>]| distinct_configs(plan, nodes, per_node).len();
+    let score = |nodes: &[Vec<usize>]| distinct_configs(&gpu_counts, nodes, per_node).len();
     let chosen = if score(&balanced) < score(&uniform) { balanced } else { uniform };
     let mut configs: Vec<NodeConfig> = Vec::new();
     let mut nodes = Vec::new();
     for (i, members) in chosen.iter().enumerate() {
-        let config = config_named(&mut configs, node_entries(plan, members, per_node));
+        let config = config_named(&mut configs, node_entries(&gpu_counts, members, per_node));
         let name = options.node_names.get(i).cloned().unwrap_or_else(|| format!("node-{}", i + 1));
         let gpus: Vec<usize> = members.iter().map(|&p| plan.gpus[p].id).collect();
         nodes.push(Node { name, config, devices: (0..gpus.len()).collect(), gpus });
@@ -201,21 +206,15 @@ fn balanced(layouts: &[(Counts, Vec<usize>)], per_node: usize, node_count: usize
     nodes
 }
 
-fn distinct_configs(plan: &Plan, nodes: &[Vec<usize>], per_node: usize) -> Vec<Vec<DeviceEntry>> {
-    let mut distinct: Vec<Vec<DeviceEntry>> = Vec::new();
-    for members in nodes {
-        let entries = node_entries(plan, members, per_node);
-        if !distinct.contains(&entries) {
-            distinct.push(entries);
-        }
-    }
-    distinct
+/// The distinct configs of `nodes` (a set, so that thousands of nodes stay linear).
+fn distinct_configs(gpu_counts: &[Counts], nodes: &[Vec<usize>], per_node: usize) -> HashSet<Vec<DeviceEntry>> {
+    nodes.iter().map(|members| node_entries(gpu_counts, members, per_node)).collect()
 }
 
 /// The entries of one node: one per layout, with the device indices holding it; `all` when
 /// the node is full and of one layout.
-fn node_entries(plan: &Plan, members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
-    let devices: Vec<(usize, Counts)> = members.iter().enumerate().map(|(d, &p)| (d, counts(&plan.gpus[p]))).collect();
+fn node_entries(gpu_counts: &[Counts], members: &[usize], per_node: usize) -> Vec<DeviceEntry> {
+    let devices: Vec<(usize, Counts)> = members.iter().enumerate().map(|(d, &p)| (d, gpu_counts[p].clone())).collect();
     entries(&devices, devices.len() == per_node)
 }
 

@@ -1,10 +1,8 @@
 //! What the deployment formats need beyond the plan (GPUs per node, node names, the image),
 //! their checks, and the Kubernetes naming rules they follow.
 
+pub use crate::hardware::spec::MAX_GPUS_PER_NODE;
 use crate::plan::Plan;
-
-/// The most GPUs one node may hold (`--gpus-per-node`).
-pub const MAX_GPUS_PER_NODE: usize = 1024;
 /// The image when none is given: a placeholder to replace (`{model}` is the model's name).
 pub const DEFAULT_IMAGE: &str = "registry.example.com/migplan/{model}:latest";
 
@@ -30,12 +28,20 @@ impl ExportOptions {
     /// fewer node names than the plan needs nodes.
     pub fn check(&self, plan: &Plan) -> Result<(), String> {
         self.check_range()?;
-        let nodes = plan.gpus.len().div_ceil(self.gpus_per_node);
-        if !self.node_names.is_empty() && self.node_names.len() < nodes {
+        self.check_names_for(plan.gpus.len().div_ceil(self.gpus_per_node))
+    }
+
+    /// Why the node names do not name `nodes` nodes, one each, if they do not: a name left
+    /// over would name no node, silently.
+    pub fn check_names_for(&self, nodes: usize) -> Result<(), String> {
+        let given = self.node_names.len();
+        if given != 0 && given != nodes {
             return Err(format!(
-                "{} node names given but the plan needs {nodes} nodes of {} GPUs; give one name per node",
-                self.node_names.len(),
-                self.gpus_per_node
+                "{given} node names given but there {} {nodes} node{} of {} GPU{}; give one name per node",
+                if nodes == 1 { "is" } else { "are" },
+                if nodes == 1 { "" } else { "s" },
+                self.gpus_per_node,
+                if self.gpus_per_node == 1 { "" } else { "s" }
             ));
         }
         Ok(())
@@ -50,7 +56,10 @@ impl ExportOptions {
                 self.gpus_per_node
             ));
         }
-        for name in &self.node_names {
+        for (i, name) in self.node_names.iter().enumerate() {
+            if self.node_names[..i].contains(name) {
+                return Err(format!("node name `{name}` is given twice: each node needs a name of its own"));
+            }
             if !is_dns_subdomain(name) {
                 return Err(format!(
                     "node name `{name}` is not a Kubernetes node name (lower-case letters, digits, `-` and `.`, \
@@ -58,8 +67,11 @@ impl ExportOptions {
                 ));
             }
         }
-        if self.image.trim().is_empty() || self.image.chars().any(char::is_whitespace) {
-            return Err(format!("image `{}` is empty or holds a space", self.image));
+        if self.image.trim().is_empty() || self.image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "image `{}` is empty or holds a space or a control character",
+                self.image.escape_debug()
+            ));
         }
         Ok(())
     }

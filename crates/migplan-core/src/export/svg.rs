@@ -9,9 +9,26 @@ use crate::hardware::catalog;
 use crate::plan::Plan;
 use crate::sorting;
 
-/// `text` safe inside SVG text and attributes.
+/// The most GPUs an SVG draws, one row each: about 20 MB of picture, and far past what a
+/// picture shows anyone.
+pub const MAX_SVG_GPUS: usize = 10_000;
+
+/// `text` safe inside SVG text and attributes. A control character, which XML 1.0 does not
+/// allow at all (the SVG would not open), becomes U+FFFD; the readers refuse such names, so
+/// only a plan made elsewhere can hold one.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 const WIDTH: f64 = 760.0;

@@ -125,6 +125,40 @@ fn options_are_checked() {
 }
 
 #[test]
+fn node_names_name_each_node_once() {
+    let p = plan(9, 0);
+    // Two names for one node each: a repeat would label the same node twice.
+    let twice = ExportOptions { node_names: vec!["a".into(), "a".into()], ..options(8) };
+    assert!(twice.check(&p).unwrap_err().contains("`a` is given twice"));
+    // More names than nodes: the rest would name nothing, silently.
+    let many = ExportOptions { node_names: (0..300).map(|i| format!("n{i}")).collect(), ..options(8) };
+    assert!(many.check(&p).unwrap_err().contains("300 node names given but there are 2 nodes"));
+    let image = ExportOptions { image: "reg/\u{1b}[31m:x".into(), ..options(8) };
+    assert!(image.check(&p).is_err());
+}
+
+#[test]
+fn csv_fields_a_reader_would_misread_are_quoted() {
+    let mut p = plan(1, 0);
+    p.gpus[0].instances[0].model = Some("#bert".into());
+    let text = render(&p, &ExportOptions::default(), ExportFormat::Csv);
+    assert!(text.contains(",\"#bert\","), "{text}");
+}
+
+#[test]
+fn an_svg_of_too_many_gpus_is_refused_and_control_characters_never_reach_it() {
+    let mut p = plan(2, 1);
+    p.gpus[0].instances[0].model = Some("a\u{1b}[2Jb\u{0}".into());
+    let text = render(&p, &ExportOptions::default(), ExportFormat::Svg);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+    assert!(check_format(&p, ExportFormat::Svg).is_ok());
+    let gpu = p.gpus[1].clone();
+    p.gpus = (0..svg::MAX_SVG_GPUS + 1).map(|id| PlanGpu { id, ..gpu.clone() }).collect();
+    assert!(check_format(&p, ExportFormat::Svg).unwrap_err().contains("10001 GPUs"));
+    assert!(check_format(&p, ExportFormat::Csv).is_ok());
+}
+
+#[test]
 fn formats_round_trip_their_names() {
     for f in ExportFormat::ALL {
         assert_eq!(ExportFormat::parse(f.name()), Some(f));

@@ -7,6 +7,10 @@
 
 use serde::Serialize;
 
+/// The most GPUs one node may hold (`--gpus-per-node`, a plan's `cost.nodes.gpus_per_node`):
+/// past any server built, so that a node count never rounds a plan away.
+pub const MAX_GPUS_PER_NODE: usize = 1024;
+
 /// What sets a profile apart from the plain profile of the same compute size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -68,7 +72,12 @@ impl GpuSpec {
         if let Some(i) = self.profiles.iter().position(|p| p.name.eq_ignore_ascii_case(written)) {
             return Some(i);
         }
-        let compute: u8 = written.strip_suffix(['g', 'G'])?.parse().ok()?;
+        let digits = written.strip_suffix(['g', 'G'])?;
+        // Digits only: `parse` would also take `+3`.
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let compute: u8 = digits.parse().ok()?;
         self.profiles.iter().position(|p| p.kind == ProfileKind::Plain && p.compute == compute)
     }
 

@@ -6,7 +6,9 @@
 use std::ops::Range;
 
 use crate::hardware::layouts::{maximal_layouts, Layout};
-use crate::hardware::spec::GpuSpec;
+use crate::hardware::spec::{GpuSpec, MAX_GPUS_PER_NODE};
+use crate::problem::input::limits::{readable, PRICE};
+use crate::problem::input::{InputError, InputErrors};
 use crate::sorting;
 
 /// A GPU type planning may use, with what one GPU of it costs (dollars per hour, say; 1 when
@@ -42,22 +44,87 @@ impl NodePrice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpuType {
     pub spec: GpuSpec,
+    /// What one GPU costs in the problem's unit: the cheapest type's price. Planning works
+    /// on these, so that a plan, its bound and their proof do not depend on the currency
+    /// (the tolerances of the searches are set for numbers near 1).
     pub cost: f64,
+    /// What one GPU costs as the user priced it: what plans state.
+    pub price: f64,
     /// This type's profiles, as indexes into the problem's profiles.
     pub profiles: Range<usize>,
 }
 
+/// The most the dearest price of a plan (GPU types and node) may be over the cheapest:
+/// beyond it the cheap prices vanish in the rounding of the dear ones' sums.
+pub const MAX_PRICE_RATIO: f64 = 10_000.0;
+
+/// Why these prices cannot be planned with, if they cannot: each within `limits::PRICE`,
+/// the dearest at most [`MAX_PRICE_RATIO`] times the cheapest, and a priced node holding 1
+/// to `MAX_GPUS_PER_NODE` GPUs.
+pub fn check_prices(fleet: &[PricedGpu], nodes: Option<NodePrice>) -> Result<(), InputErrors> {
+    let mut prices: Vec<(String, f64)> = fleet.iter().map(|t| (format!("--cost {}", t.spec.id), t.cost)).collect();
+    prices.extend(nodes.map(|n| ("--node-cost".to_string(), n.cost)));
+    let error = |column: &str, message: String, hint: String| InputError {
+        file: String::new(),
+        line: None,
+        column: Some(column.to_string()),
+        character: None,
+        message,
+        hint: Some(hint),
+    };
+    let mut errors: Vec<InputError> = prices
+        .iter()
+        .filter_map(|(what, p)| PRICE.check(*p).err().map(|m| (what, m)))
+        .map(|(what, m)| error(what, m, format!("a price is {} (README.md, Limits)", PRICE.describe())))
+        .collect();
+    if let Some(n) = nodes.filter(|n| !(1..=MAX_GPUS_PER_NODE).contains(&n.gpus_per_node)) {
+        errors.push(error(
+            "--gpus-per-node",
+            format!("{} GPUs per node", n.gpus_per_node),
+            format!("a node holds 1 to {MAX_GPUS_PER_NODE} GPUs"),
+        ));
+    }
+    if errors.is_empty() {
+        let cheapest = prices.iter().min_by(|a, b| a.1.total_cmp(&b.1)).expect("a fleet has a type");
+        let dearest = prices.iter().max_by(|a, b| a.1.total_cmp(&b.1)).expect("a fleet has a type");
+        if dearest.1 > cheapest.1 * MAX_PRICE_RATIO {
+            errors.push(error(
+                &dearest.0,
+                format!(
+                    "{} is more than {} times {} ({})",
+                    readable(dearest.1),
+                    readable(MAX_PRICE_RATIO),
+                    readable(cheapest.1),
+                    cheapest.0
+                ),
+                format!(
+                    "the dearest price may be at most {} times the cheapest (README.md, Limits): leave out a type \
+                     that costs next to nothing, or price them in one unit",
+                    readable(MAX_PRICE_RATIO)
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
 /// The problem's view of several types: one spec whose profiles are every type's profiles in
-/// turn (named as each type names them), and the types with their blocks. One type is its own
-/// spec, unchanged.
+/// turn (named as each type names them), and the types with their blocks, each costing its
+/// price over the cheapest's. One type is its own spec, unchanged.
 pub fn combine(fleet: &[PricedGpu]) -> (GpuSpec, Vec<GpuType>) {
     let mut types = Vec::with_capacity(fleet.len());
     let mut combined = fleet[0].spec.clone();
     combined.profiles.clear();
+    let unit = fleet.iter().map(|t| t.cost).fold(f64::INFINITY, f64::min);
     for t in fleet {
         let from = combined.profiles.len();
         combined.profiles.extend(t.spec.profiles.iter().cloned());
-        types.push(GpuType { spec: t.spec.clone(), cost: t.cost, profiles: from..combined.profiles.len() });
+        let profiles = from..combined.profiles.len();
+        types.push(GpuType { spec: t.spec.clone(), cost: t.cost / unit, price: t.cost, profiles });
     }
     if fleet.len() == 1 {
         return (fleet[0].spec.clone(), types);

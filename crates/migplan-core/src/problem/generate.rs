@@ -76,24 +76,6 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The rows as the profiles CSV of contract.md.
-pub fn profiles_csv(rows: &[ProfileRow]) -> String {
-    let mut out = String::from("model,profile,batch,latency_ms,throughput,processes\n");
-    for r in rows {
-        out += &format!("{},{},{},{},{},{}\n", r.model, r.profile, r.batch, r.latency_ms, r.throughput, r.processes);
-    }
-    out
-}
-
-/// The rows as the workload CSV of contract.md.
-pub fn workload_csv(rows: &[WorkloadRow]) -> String {
-    let mut out = String::from("model,rate,slo_ms\n");
-    for r in rows {
-        out += &format!("{},{},{}\n", r.model, r.rate, r.slo_ms);
-    }
-    out
-}
-
 /// How demand changes between the running plan and the next, for transition tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {

@@ -110,29 +110,36 @@ impl Problem {
         let mut measured: Vec<&str> = Vec::new();
         // Rows naming a profile their GPU lacks, by the name they use: one error per name.
         let mut unknown: Vec<(&str, &GpuSpec, Vec<&ProfileRow>)> = Vec::new();
-        for row in profiles {
-            let mut planned =
-                types.iter().enumerate().filter(|(_, t)| row.gpu.as_deref().is_none_or(|g| g == t.spec.id));
-            let Some(first) = planned.clone().next() else {
-                continue;
-            };
-            measured.push(&row.model);
-            let mut found = false;
-            for (t, ty) in planned.by_ref() {
-                let profile = *resolved
-                    .entry((row.profile.as_str(), t))
-                    .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + ty.profiles.start));
-                if let Some(p) = profile {
-                    rows_of.entry(row.model.as_str()).or_default().push((row, p));
-                    found = true;
+        // A file lists a model's rows together: each run goes in the map once, not each row.
+        for run in profiles.chunk_by(|a, b| a.model == b.model) {
+            let mut kept = Vec::new();
+            for row in run {
+                let mut planned =
+                    types.iter().enumerate().filter(|(_, t)| row.gpu.as_deref().is_none_or(|g| g == t.spec.id));
+                let Some(first) = planned.clone().next() else {
+                    continue;
+                };
+                if measured.last() != Some(&row.model.as_str()) {
+                    measured.push(&row.model);
+                }
+                let mut found = false;
+                for (t, ty) in planned.by_ref() {
+                    let profile = *resolved
+                        .entry((row.profile.as_str(), t))
+                        .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + ty.profiles.start));
+                    if let Some(p) = profile {
+                        kept.push((row, p));
+                        found = true;
+                    }
+                }
+                if !found {
+                    match unknown.iter_mut().find(|(name, _, _)| *name == row.profile) {
+                        Some((_, _, rows)) => rows.push(row),
+                        None => unknown.push((&row.profile, &first.1.spec, vec![row])),
+                    }
                 }
             }
-            if !found {
-                match unknown.iter_mut().find(|(name, _, _)| *name == row.profile) {
-                    Some((_, _, rows)) => rows.push(row),
-                    None => unknown.push((&row.profile, &first.1.spec, vec![row])),
-                }
-            }
+            rows_of.entry(run[0].model.as_str()).or_default().extend(kept);
         }
         let gpu = &types[0].spec;
         errors.extend(unknown_profiles(gpu, &unknown));
@@ -263,6 +270,17 @@ impl Problem {
     /// What one GPU of layout `l` costs.
     pub fn layout_cost(&self, l: usize) -> f64 {
         self.types[self.layout_type[l]].cost
+    }
+
+    /// One unit of the problem's costs in the user's prices: the cheapest type's price.
+    pub fn price_unit(&self) -> f64 {
+        self.types[0].price / self.types[0].cost
+    }
+
+    /// The problem with its nodes priced at `nodes` (the user's price, in the problem's unit).
+    pub fn with_nodes(self, nodes: Option<NodePrice>) -> Problem {
+        let unit = self.price_unit();
+        Problem { node_price: nodes.map(|n| NodePrice { cost: n.cost / unit, ..n }), ..self }
     }
 
     /// A fleet of cost `c` has at least `c / max_cost` GPUs.

@@ -10,8 +10,7 @@ use crate::problem::input::{InputError, ProfileRow};
 /// The notes on `profiles` read for `gpu`.
 pub fn notes(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
     // Rows measured on another GPU type are not this GPU's: planning leaves them out.
-    let own: Vec<ProfileRow> =
-        profiles.iter().filter(|r| r.gpu.as_deref().is_none_or(|t| t == gpu.id)).cloned().collect();
+    let own: Vec<&ProfileRow> = profiles.iter().filter(|r| r.gpu.as_deref().is_none_or(|t| t == gpu.id)).collect();
     let mut notes = Vec::new();
     notes.extend(repeated_measurements(&own));
     notes.extend(names_of_another_gpu(gpu, &own));
@@ -21,21 +20,71 @@ pub fn notes(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
 /// One note when rows repeat a model, profile, batch and processes with other figures:
 /// fine for operating points (concurrency levels), but the user should know the best
 /// row within the SLO is the one used.
-fn repeated_measurements(profiles: &[ProfileRow]) -> Option<InputError> {
-    let mut first: HashMap<(&str, String, u32, u32), &ProfileRow> = HashMap::new();
-    let mut conflicts: Vec<(&ProfileRow, &ProfileRow)> = Vec::new();
+fn repeated_measurements(profiles: &[&ProfileRow]) -> Option<InputError> {
+    // Profile names in any case as one, numbered once each: a row's key then allocates nothing.
+    let mut profile_ids: HashMap<&str, usize> = HashMap::new();
+    let mut lower_ids: HashMap<String, usize> = HashMap::new();
+    // Rows of one model run through the same few profiles: one lookup per change of name.
+    let mut ids: Vec<usize> = Vec::with_capacity(profiles.len());
+    let mut last: Option<(&str, usize)> = None;
     for row in profiles {
-        let key = (row.model.as_str(), row.profile.to_ascii_lowercase(), row.batch, row.processes);
-        match first.get(&key) {
-            Some(earlier) if (earlier.latency_ms, earlier.throughput) != (row.latency_ms, row.throughput) => {
-                conflicts.push((earlier, row));
-            }
-            Some(_) => {}
-            None => {
-                first.insert(key, row);
+        let id = match last {
+            Some((name, id)) if name == row.profile => id,
+            _ => match profile_ids.get(row.profile.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let next = lower_ids.len();
+                    let id = *lower_ids.entry(row.profile.to_ascii_lowercase()).or_insert(next);
+                    profile_ids.insert(&row.profile, id);
+                    id
+                }
+            },
+        };
+        last = Some((&row.profile, id));
+        ids.push(id);
+    }
+    // Each model's rows (with their place), gathered by the runs a file lists them in: only
+    // rows of one model can repeat each other, so each model is checked in a small map.
+    let mut by_model: HashMap<&str, Vec<(usize, &ProfileRow)>> = HashMap::new();
+    let mut at = 0;
+    for run in profiles.chunk_by(|a, b| a.model == b.model) {
+        by_model.entry(&run[0].model).or_default().extend(run.iter().enumerate().map(|(i, &r)| (at + i, r)));
+        at += run.len();
+    }
+    let mut count = 0;
+    // The repeat met first in the file, and the row it repeats.
+    let mut first_conflict: Option<(usize, &ProfileRow, &ProfileRow)> = None;
+    // A model's few dozen rows are searched in a list; a model of very many rows in a map.
+    let mut first: HashMap<(usize, u32, u32), &ProfileRow> = HashMap::new();
+    let mut few: Vec<((usize, u32, u32), &ProfileRow)> = Vec::new();
+    for rows in by_model.values() {
+        first.clear();
+        few.clear();
+        for &(at, row) in rows {
+            let key = (ids[at], row.batch, row.processes);
+            let earlier = if rows.len() <= 64 {
+                let found = few.iter().find(|(k, _)| *k == key).map(|&(_, r)| r);
+                if found.is_none() {
+                    few.push((key, row));
+                }
+                found
+            } else {
+                let found = first.get(&key).copied();
+                first.entry(key).or_insert(row);
+                found
+            };
+            if let Some(earlier) = earlier {
+                if (earlier.latency_ms, earlier.throughput) != (row.latency_ms, row.throughput) {
+                    count += 1;
+                    if first_conflict.is_none_or(|(k, _, _)| at < k) {
+                        first_conflict = Some((at, earlier, row));
+                    }
+                }
             }
         }
     }
+    let conflicts: Vec<(&ProfileRow, &ProfileRow)> =
+        first_conflict.map(|(_, earlier, later)| (earlier, later)).into_iter().collect();
     let &(earlier, later) = conflicts.first()?;
     Some(
         InputError::at(
@@ -44,8 +93,8 @@ fn repeated_measurements(profiles: &[ProfileRow]) -> Option<InputError> {
             format!(
                 "{} row{} repeat a model, profile, batch and processes with other figures (first: `{}` on {} at \
                  batch {}, lines {} and {})",
-                conflicts.len(),
-                if conflicts.len() == 1 { "" } else { "s" },
+                count,
+                if count == 1 { "" } else { "s" },
                 later.model,
                 later.profile,
                 later.batch,
@@ -60,11 +109,16 @@ fn repeated_measurements(profiles: &[ProfileRow]) -> Option<InputError> {
 /// A note for each profile name that is a variant (double memory, `+me`) on `gpu` but the
 /// plain profile of another GPU: `1g.10gb` is A100-40GB's double-memory 1g and A100-80GB's
 /// plain 1g, so rows measured on the 80GB card would plan the wrong instance here.
-fn names_of_another_gpu(gpu: &GpuSpec, profiles: &[ProfileRow]) -> Vec<InputError> {
+fn names_of_another_gpu(gpu: &GpuSpec, profiles: &[&ProfileRow]) -> Vec<InputError> {
     let others = all_gpus();
+    let mut written: HashSet<&str> = HashSet::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut notes = Vec::new();
-    for row in profiles {
+    for &row in profiles {
+        // Each spelling once, then each name in any case once.
+        if !written.insert(&row.profile) {
+            continue;
+        }
         let name = row.profile.to_ascii_lowercase();
         if !seen.insert(name.clone()) {
             continue;

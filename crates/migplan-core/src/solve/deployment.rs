@@ -71,7 +71,7 @@ impl Deployment {
     }
 
     /// The plan JSON of this deployment, with the bounds proven for it (on GPUs, and on cost
-    /// for a mixed fleet) and how it was found.
+    /// for a mixed fleet, `lower_cost` in the problem's unit) and how it was found.
     pub fn to_plan(&self, problem: &Problem, lower_bound: usize, lower_cost: f64, solver: SolverInfo) -> Plan {
         let deployment = self;
         let mixed = problem.is_mixed();
@@ -122,26 +122,27 @@ impl Deployment {
             .map(|(s, capacity)| PlanModel { model: s.name.clone(), rate: s.rate, slo_ms: s.slo_ms, capacity })
             .collect();
         let gpu_count = deployment.gpu_count();
+        // Planned in the problem's unit, stated in the user's prices.
+        let unit = problem.price_unit();
+        let mut proven_optimal = lower_bound == gpu_count;
         let cost = problem.is_priced().then(|| {
             let mut per_type: BTreeMap<String, f64> =
                 sorting::map_of(problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)));
             let mut gpus_of_type = vec![0; problem.types.len()];
             for g in &deployment.gpus {
-                *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).cost;
+                *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).price;
                 gpus_of_type[problem.layout_type[g.layout]] += 1;
             }
             let nodes = problem.node_price.map(|p| NodeCost {
                 gpus_per_node: p.gpus_per_node,
                 count: p.nodes(&gpus_of_type),
-                cost_each: p.cost,
+                cost_each: p.cost * unit,
             });
+            let node_units = problem.node_price.map_or(0.0, |p| p.nodes(&gpus_of_type) as f64 * p.cost);
+            proven_optimal = deployment.cost(problem) + node_units <= lower_cost * (1.0 + 1e-9);
             let total = per_type.values().sum::<f64>() + nodes.as_ref().map_or(0.0, |n| n.count as f64 * n.cost_each);
-            Cost { total, lower: lower_cost, per_type, nodes }
+            Cost { total, lower: lower_cost * unit, per_type, nodes }
         });
-        let proven_optimal = match &cost {
-            Some(c) => c.total <= c.lower * (1.0 + 1e-9),
-            None => lower_bound == gpu_count,
-        };
         Plan {
             gpu: problem.gpu.id.to_string(),
             gpu_count,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{Headroom, Plan, Termination};
 use crate::problem::fleet::{NodePrice, PricedGpu};
+use crate::problem::input::limits::{readable, RATE};
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::problem::{instances_needed, Problem};
 use crate::solve::control::Progress;
@@ -133,7 +134,7 @@ fn whole_gpu_cost(problem: &Problem) -> Option<f64> {
                 .iter()
                 .filter_map(|t| {
                     let c = caps[t.profiles.start + t.spec.whole_gpu_profile()]?;
-                    Some(instances_needed(s.rate, c.throughput) as f64 * t.cost)
+                    Some(instances_needed(s.rate, c.throughput) as f64 * t.price)
                 })
                 .min_by(f64::total_cmp)
         })
@@ -143,6 +144,36 @@ fn whole_gpu_cost(problem: &Problem) -> Option<f64> {
 /// The workload with every rate multiplied by `factor`.
 pub fn scaled(workload: &[WorkloadRow], factor: f64) -> Vec<WorkloadRow> {
     workload.iter().map(|w| WorkloadRow { rate: w.rate * factor, ..w.clone() }).collect()
+}
+
+/// The workload with each rate multiplied by its `factor`, every raised rate held to the
+/// range of a rate read from a file (`limits::RATE`): a demand migplan would refuse as an
+/// input is refused as a multiple too, naming the model and what raised it.
+fn raised(
+    workload: &[WorkloadRow],
+    factor: impl Fn(&WorkloadRow) -> f64,
+    why: &str,
+) -> Result<Vec<WorkloadRow>, InputErrors> {
+    let mut errors = Vec::new();
+    let rows = workload
+        .iter()
+        .map(|w| {
+            let rate = w.rate * factor(w);
+            if let Err(problem) = RATE.check(rate) {
+                let message = format!("`{}` at {} x {}: {problem}", w.model, readable(w.rate), readable(factor(w)));
+                errors.push(InputError::at(&w.loc, Some("rate"), message).with_hint(format!(
+                    "{why} may raise a rate to at most {} (README.md, Limits)",
+                    readable(RATE.max)
+                )));
+            }
+            WorkloadRow { rate, ..w.clone() }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(InputErrors(errors))
+    }
 }
 
 /// `steps` factors evenly spaced from `from` to `to` (both included).
@@ -187,12 +218,14 @@ pub fn growth(
     cancel: &AtomicBool,
 ) -> Result<Vec<GrowthPoint>, Refusal> {
     let options = fleet_options(fleet, None, options)?;
+    let demands: Vec<Vec<WorkloadRow>> =
+        factors.iter().map(|&f| raised(workload, |_| f, "a demand multiplier")).collect::<Result<_, _>>()?;
     let (current, _) = plan_fleet_timed(fleet, None, profiles, workload, &options, cancel, None)?;
     let current_up_to = suffices_up_to(&current);
     let mut solved: Vec<(Problem, Deployment, Plan)> = Vec::with_capacity(factors.len());
     let mut previous: Option<(f64, Deployment)> = None;
-    for &factor in factors {
-        let problem = Problem::build_fleet(fleet, profiles, &scaled(workload, factor))?;
+    for (&factor, demand) in factors.iter().zip(&demands) {
+        let problem = Problem::build_fleet(fleet, profiles, demand)?;
         let start = previous.take().filter(|(f, _)| *f <= factor).map(|(_, d)| d);
         let mut solver = WarmExact { start };
         let mut quiet = |_: &Progress| {};
@@ -220,12 +253,12 @@ pub fn growth(
             lower_cost = lower_cost.max(before.lower_cost);
         }
         let mut info = plan.solver.clone();
-        let mut plan = deployment.to_plan(&problem, lower_gpus, lower_cost, info.clone());
+        let mut plan = deployment.to_plan(&problem, lower_gpus, lower_cost / problem.price_unit(), info.clone());
         if plan.bound.proven_optimal {
             info.termination = Termination::Optimal;
             plan.solver = info;
         }
-        let plan = checked_fleet(fleet, profiles, &scaled(workload, factors[k]), plan)?;
+        let plan = checked_fleet(fleet, profiles, &demands[k], plan)?;
         let cost = plan.cost.as_ref().map_or(plan.gpu_count as f64 * fleet[0].cost, |c| c.total);
         points.push(GrowthPoint {
             factor: factors[k],
@@ -277,13 +310,8 @@ pub fn with_headroom(
     if !unknown.is_empty() {
         return Err(Refusal::Inputs(InputErrors(unknown)));
     }
-    let raised: Vec<WorkloadRow> = workload
-        .iter()
-        .map(|w| {
-            let extra = per_model.get(&w.model).copied().unwrap_or(percent);
-            WorkloadRow { rate: w.rate * (1.0 + extra / 100.0), ..w.clone() }
-        })
-        .collect();
+    let headroom_of = |w: &WorkloadRow| 1.0 + per_model.get(&w.model).copied().unwrap_or(percent) / 100.0;
+    let raised = raised(workload, headroom_of, "a headroom")?;
     let (without, _) = plan_fleet_timed(fleet, nodes, profiles, workload, options, cancel, None)?;
     let (mut plan, _) = plan_fleet_timed(fleet, nodes, profiles, &raised, options, cancel, None)?;
     for (m, w) in plan.models.iter_mut().zip(workload) {

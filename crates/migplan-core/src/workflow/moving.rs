@@ -11,8 +11,12 @@ use crate::hardware::spec::GpuSpec;
 use crate::moves::exchange::{plan_transition, Demand};
 use crate::plan::transition::Transition;
 use crate::plan::Plan;
-use crate::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
+use crate::problem::input::{InputError, ProfileRow, SourceLoc, WorkloadRow};
 use crate::solve::registry::RunOptions;
+
+/// The most GPUs a move may use beyond the new optimum (`--extra-gpus`): as many as the
+/// largest workload migplan plans could need, and far from any count that overflows.
+pub const MAX_EXTRA_GPUS: usize = 1_000_000;
 
 /// What a model must keep at every step of a move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +107,19 @@ pub(super) fn move_to(
 /// The demand the running plan serves (given, or its own model list), once the plan passes
 /// [`check_given`] against it.
 pub(super) fn checked_running(request: &MoveRequest) -> Result<Vec<WorkloadRow>, Refusal> {
+    if request.extra_gpus > MAX_EXTRA_GPUS {
+        return Err(Refusal::Inputs(
+            InputError {
+                file: String::new(),
+                line: None,
+                column: Some("extra GPUs".into()),
+                character: None,
+                message: format!("{} extra GPUs is more than the {MAX_EXTRA_GPUS} a move may add", request.extra_gpus),
+                hint: Some(format!("give 0 to {MAX_EXTRA_GPUS} (README.md, Limits)")),
+            }
+            .into(),
+        ));
+    }
     let running_workload = workload_or_models(request.running_workload, request.running);
     check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
     Ok(running_workload)

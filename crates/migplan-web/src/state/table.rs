@@ -1,6 +1,8 @@
 //! The workload CSV as the rows of an editable table, and back.
 
+use migplan_core::problem::input::limits::check_width;
 use migplan_core::problem::input::{is_json, EditorLines};
+use migplan_core::text;
 
 /// Why a workload is not shown as a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,10 @@ pub struct WorkloadRows {
 pub fn workload_rows(name: &str, text: &str) -> Result<WorkloadRows, NoTable> {
     if is_json(name, text) {
         return Err(NoTable::Json);
+    }
+    // A line past the width any reader takes is no table (the reader says why).
+    if check_width(name, text).is_err() {
+        return Err(NoTable::Ragged);
     }
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
@@ -51,12 +57,8 @@ pub fn workload_cells(name: &str, text: &str) -> Option<Vec<[String; 3]>> {
     workload_rows(name, text).ok().map(|rows| rows.cells)
 }
 
-/// The cells written back as the workload CSV.
+/// The cells written back as the workload CSV, quoted as every CSV migplan writes (a model
+/// typed as `#bert` stays a model, not a comment line).
 pub fn workload_text(rows: &[[String; 3]]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["model", "rate", "slo_ms"]);
-    for row in rows {
-        let _ = writer.write_record(row);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    text::csv(std::iter::once(&["model".to_string(), "rate".to_string(), "slo_ms".to_string()]).chain(rows))
 }

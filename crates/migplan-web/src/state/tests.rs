@@ -14,6 +14,9 @@ fn cells_round_trip_and_keep_bad_values() {
     let text = workload_text(&rows);
     assert_eq!(workload_cells("w.csv", &text).unwrap(), rows);
     assert!(parse_workload("w.csv", &text).is_err());
+    // A model typed as `#bert` is written quoted: a model, not a comment line.
+    let hashed = vec![["#bert".to_string(), "900".into(), "60".into()]];
+    assert_eq!(parse_workload("w.csv", &workload_text(&hashed)).unwrap()[0].model, "#bert");
 }
 
 pub(super) fn plan_for(inputs: &Inputs) -> Plan {

@@ -6,7 +6,7 @@
 use super::options::{Format, Given};
 use super::report::Imported;
 use super::table::{checked_row, field, not_given, number, whole, Table};
-use super::units::{milliseconds, profile_of_nvidia_id};
+use super::units::{known_profile, milliseconds, profile_of_nvidia_id};
 use crate::hardware::spec::GpuSpec;
 use crate::problem::input::{InputError, InputErrors};
 
@@ -30,7 +30,7 @@ fn profile_of(written: &str, gpu: Option<&GpuSpec>) -> Result<String, String> {
                 gpu.map(|g| format!(" on {}", g.id)).unwrap_or_default()
             )
         }),
-        Err(_) => Ok(written.to_string()),
+        Err(_) => known_profile(written).map(|()| written.to_string()),
     }
 }
 

@@ -16,36 +16,108 @@ mod report;
 mod table;
 pub mod units;
 
+use crate::problem::input::limits::COUNT;
 use crate::problem::input::{is_json, parse_profiles, InputError, InputErrors, ProfileRow};
+use crate::text::{name_problem, NAME_HINT};
 
 pub use options::{Format, Given, ImportOptions, Percentile};
 pub use report::{Imported, Report, Skipped};
 use table::Table;
 
 /// What a file name `MODEL@PROFILE@bBATCH.csv` (or `MODEL@PROFILE.csv`) says; a name without
-/// `@` says nothing. Folders are ignored.
-pub fn from_file_name(file: &str) -> Given {
+/// `@` says nothing. Folders are ignored. `Err` says what in a name with `@` is no part of
+/// that pattern (a fourth part, a batch that is not `b` and a whole number in range).
+pub fn from_file_name(file: &str) -> Result<Given, String> {
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let stem = base.strip_suffix(".csv").or_else(|| base.strip_suffix(".CSV")).unwrap_or(base);
     let parts: Vec<&str> = stem.split('@').map(str::trim).collect();
     if parts.len() < 2 {
-        return Given::default();
+        return Ok(Given::default());
     }
+    if parts.len() > 3 {
+        return Err(format!("the file name has {} parts between `@`s, not MODEL@PROFILE@bBATCH", parts.len()));
+    }
+    let batch = match parts.get(2) {
+        None => None,
+        Some(b) => {
+            let n = b.strip_prefix(['b', 'B']).and_then(|n| n.parse::<u32>().ok());
+            match n.filter(|&n| COUNT.check(f64::from(n)).is_ok()) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(format!(
+                        "`{b}` in the file name is not a batch: b and a whole number {}, as in @b8",
+                        COUNT.describe()
+                    ))
+                }
+            }
+        }
+    };
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Given {
-        model: non_empty(parts[0]),
-        profile: non_empty(parts[1]),
-        batch: parts.get(2).and_then(|b| b.strip_prefix(['b', 'B'])).and_then(|b| b.parse().ok()),
-    }
+    Ok(Given { model: non_empty(parts[0]), profile: non_empty(parts[1]), batch })
 }
 
-/// The given values, each falling back on the file name's.
-fn given_or_named(file: &str, given: &Given) -> Given {
-    let named = from_file_name(file);
-    Given {
-        model: given.model.clone().or(named.model),
-        profile: given.profile.clone().or(named.profile),
+/// What a format needs to be told about a file where its rows do not say it.
+#[derive(Clone, Copy, PartialEq)]
+enum Needs {
+    Model,
+    Profile,
+    Batch,
+}
+
+/// The given values, each falling back on the file name's, and each checked: the model a
+/// name every reader accepts, the profile one some GPU has. A file name that does not read
+/// as `MODEL@PROFILE@bBATCH` is an error only when the format needs what the flags leave out.
+fn given_or_named(file: &str, given: &Given, needs: &[Needs]) -> Result<Given, InputErrors> {
+    let missing = |n: &Needs| match n {
+        Needs::Model => given.model.is_none(),
+        Needs::Profile => given.profile.is_none(),
+        Needs::Batch => given.batch.is_none(),
+    };
+    let named = match from_file_name(file) {
+        Ok(named) => named,
+        Err(_) if !needs.iter().any(missing) => Given::default(),
+        Err(problem) => {
+            return Err(InputError {
+                file: file.to_string(),
+                line: None,
+                column: None,
+                character: None,
+                message: problem,
+                hint: Some(
+                    "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv), or give --model, \
+                     --profile and --batch (on the page: the fields of the file's row)"
+                        .into(),
+                ),
+            }
+            .into())
+        }
+    };
+    // Trimmed as every reader trims a field, so that a name reads back as it was written.
+    let trimmed = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let chosen = Given {
+        model: trimmed(&given.model).or(named.model),
+        profile: trimmed(&given.profile).or(named.profile),
         batch: given.batch.or(named.batch),
+    };
+    let refuse = |column: &str, message: String, hint: &str| InputError {
+        file: file.to_string(),
+        line: None,
+        column: Some(column.to_string()),
+        character: None,
+        message,
+        hint: Some(hint.to_string()),
+    };
+    let mut errors = Vec::new();
+    if let Some(problem) = chosen.model.as_deref().and_then(name_problem) {
+        errors.push(refuse("model", format!("the model given for this file: {problem}"), NAME_HINT));
+    }
+    if let Some(Err(problem)) = chosen.profile.as_deref().map(units::known_profile) {
+        errors.push(refuse("profile", format!("the profile given for this file: {problem}"), units::PROFILE_HINT));
+    }
+    if errors.is_empty() {
+        Ok(chosen)
+    } else {
+        Err(InputErrors(errors))
     }
 }
 
@@ -110,14 +182,17 @@ pub fn import(file: &str, text: &str, options: &ImportOptions) -> Result<Importe
             detect(&headed).ok_or_else(|| unrecognised(&headed))?
         }
     };
-    let given = given_or_named(file, &options.given);
+    let given = |needs: &[Needs]| given_or_named(file, &options.given, needs);
     let table = || Table::read(file, text);
     match format {
         Format::Migplan => migplan_rows(file, text),
-        Format::PerfAnalyzer => perf_analyzer::import(&table()?, &given, options.latency),
-        Format::ModelAnalyzer => model_analyzer::import(&table()?, &given, options.latency),
-        Format::Migperf => migperf::import(&table()?, &given, options.gpu.as_ref()),
-        Format::Parvagpu => parvagpu::import(&table()?, &given, options.gpu.as_ref()),
+        Format::PerfAnalyzer => {
+            let given = given(&[Needs::Model, Needs::Profile, Needs::Batch])?;
+            perf_analyzer::import(&table()?, &given, options.latency)
+        }
+        Format::ModelAnalyzer => model_analyzer::import(&table()?, &given(&[Needs::Profile])?, options.latency),
+        Format::Migperf => migperf::import(&table()?, &given(&[Needs::Profile])?, options.gpu.as_ref()),
+        Format::Parvagpu => parvagpu::import(&table()?, &given(&[Needs::Model])?, options.gpu.as_ref()),
     }
 }
 
@@ -146,40 +221,6 @@ pub fn import_all<'a>(
         Ok((rows, reports))
     } else {
         Err(InputErrors(errors))
-    }
-}
-
-/// Rows as the contract's profiles CSV, the file `migplan import` writes.
-pub fn profiles_csv(rows: &[ProfileRow]) -> String {
-    // The `gpu` column only when some row names its GPU, so single-GPU files stay as they were.
-    let with_gpu = rows.iter().any(|r| r.gpu.is_some());
-    let mut out = String::from("model,profile,batch,latency_ms,throughput,processes");
-    out += if with_gpu { ",gpu\n" } else { "\n" };
-    for r in rows {
-        out += &format!(
-            "{},{},{},{},{},{}",
-            quoted(&r.model),
-            quoted(&r.profile),
-            r.batch,
-            r.latency_ms,
-            r.throughput,
-            r.processes
-        );
-        if with_gpu {
-            out += ",";
-            out += r.gpu.as_deref().unwrap_or("");
-        }
-        out += "\n";
-    }
-    out
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn quoted(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
     }
 }
 

@@ -12,8 +12,9 @@ use super::report::Imported;
 use super::table::{checked_row, number, whole, Table};
 use super::units::{per_process_to_instance, profile_of_slices, seconds_to_ms};
 use crate::hardware::spec::GpuSpec;
-use crate::problem::input::limits::{MILLISECONDS, RATE};
+use crate::problem::input::limits::{check_width, MILLISECONDS, RATE};
 use crate::problem::input::{InputError, InputErrors, SourceLoc, WorkloadRow};
+use crate::text::{name_problem, NAME_HINT};
 
 const COLUMNS: [&str; 5] = ["Mig instance", "Batch size", "Workload Number", "Throughput", "Latency"];
 
@@ -30,6 +31,18 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
     }
     let [slices, batch, processes, throughput, latency] = columns;
     let model = given.model.clone().unwrap_or_else(|| model_of_file(&table.file));
+    if let Some(problem) = name_problem(&model) {
+        let message = format!("the model `{model}` this file is named for: {problem}");
+        return Err(InputError {
+            file: table.file.clone(),
+            line: None,
+            column: Some("model".into()),
+            character: None,
+            message,
+            hint: Some(format!("{NAME_HINT}, or give --model (on the page: the model field of the file's row)")),
+        }
+        .into());
+    }
 
     let mut out = Imported::start(&table.file, Format::Parvagpu, table.row_count());
     out.report.model = Some(model.clone());
@@ -70,15 +83,21 @@ fn lines(text: &str) -> Vec<(u64, Vec<&str>)> {
         .collect()
 }
 
+/// A scenario of ParvaGPU's SLO files as a workload, and the models it leaves out (`N/A` for
+/// both rate and SLO), to be named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub workload: Vec<WorkloadRow>,
+    pub absent: Vec<String>,
+}
+
 /// Scenario `k` (1-based line) of ParvaGPU's rate and SLO files as a workload: `models` name
-/// the columns (ParvaGPU's profile files, alphabetically).
-pub fn scenario(
-    rates: (&str, &str),
-    slos: (&str, &str),
-    models: &[String],
-    k: usize,
-) -> Result<Vec<WorkloadRow>, InputErrors> {
+/// the columns (ParvaGPU's profile files, alphabetically). A model `N/A` in both files is
+/// absent from the scenario; `N/A` in one only is an error (a rate with no SLO, or an SLO
+/// with no rate, cannot be planned), and so is a scenario with no model.
+pub fn scenario(rates: (&str, &str), slos: (&str, &str), models: &[String], k: usize) -> Result<Scenario, InputErrors> {
     let pick = |(file, text): (&str, &str)| -> Result<(u64, Vec<String>), InputError> {
+        check_width(file, text)?;
         let all = lines(text);
         let (line, cells) = all.get(k.wrapping_sub(1)).ok_or_else(|| InputError {
             file: file.to_string(),
@@ -101,13 +120,30 @@ pub fn scenario(
         (Ok(r), Ok(s)) => (r, s),
         (r, s) => return Err(InputErrors(r.err().into_iter().chain(s.err()).collect())),
     };
-    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let (mut rows, mut absent, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let loc = SourceLoc { file: rates.0.to_string(), line: rate_line };
+    let slo_loc = SourceLoc { file: slos.0.to_string(), line: slo_line };
     for (m, model) in models.iter().enumerate() {
-        if rate_cells[m].eq_ignore_ascii_case("N/A") || slo_cells[m].eq_ignore_ascii_case("N/A") {
-            continue;
+        let not_given = |cell: &str| cell.eq_ignore_ascii_case("N/A");
+        match (not_given(&rate_cells[m]), not_given(&slo_cells[m])) {
+            (true, true) => {
+                absent.push(model.clone());
+                continue;
+            }
+            (false, true) | (true, false) => {
+                let (at, what, other) = if not_given(&slo_cells[m]) {
+                    (&slo_loc, "its latency SLO is N/A", format!("a rate of {}", rate_cells[m]))
+                } else {
+                    (&loc, "its rate is N/A", format!("an SLO of {} ms", slo_cells[m]))
+                };
+                errors.push(
+                    InputError::at(at, Some(model), format!("scenario {k}: `{model}` has {other} but {what}"))
+                        .with_hint("a model needs both a rate and an SLO, or N/A in both files to leave it out"),
+                );
+                continue;
+            }
+            (false, false) => {}
         }
-        let loc = SourceLoc { file: rates.0.to_string(), line: rate_line };
-        let slo_loc = SourceLoc { file: slos.0.to_string(), line: slo_line };
         let value = |loc: &SourceLoc, cell: &str, range: &crate::problem::input::limits::Range| {
             cell.parse::<f64>()
                 .map_err(|_| format!("`{cell}` is not a number"))
@@ -115,22 +151,19 @@ pub fn scenario(
                 .map_err(|m| InputError::at(loc, Some(model), m).with_hint(format!("a number {}", range.describe())))
         };
         match (value(&loc, &rate_cells[m], &RATE), value(&slo_loc, &slo_cells[m], &MILLISECONDS)) {
-            (Ok(rate), Ok(slo_ms)) => rows.push(WorkloadRow { model: model.clone(), rate, slo_ms, loc }),
+            (Ok(rate), Ok(slo_ms)) => rows.push(WorkloadRow { model: model.clone(), rate, slo_ms, loc: loc.clone() }),
             (a, b) => errors.extend(a.err().into_iter().chain(b.err())),
         }
     }
+    if errors.is_empty() && rows.is_empty() {
+        errors.push(
+            InputError::at(&loc, None, format!("scenario {k} lists no model: every column is N/A"))
+                .with_hint("choose a scenario with at least one rate and SLO"),
+        );
+    }
     if errors.is_empty() {
-        Ok(rows)
+        Ok(Scenario { workload: rows, absent })
     } else {
         Err(InputErrors(errors))
     }
-}
-
-/// A workload as the contract's workload CSV.
-pub fn workload_csv(rows: &[WorkloadRow]) -> String {
-    let mut out = String::from("model,rate,slo_ms\n");
-    for r in rows {
-        out += &format!("{},{},{}\n", r.model, r.rate, r.slo_ms);
-    }
-    out
 }

@@ -1,8 +1,9 @@
 //! A profiler's CSV as the importers see it: headers found by name (any case, trimmed),
 //! records with their lines, and the checks every imported row goes through.
 
-use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, THROUGHPUT};
+use crate::problem::input::limits::{check_width, Range, COUNT, MILLISECONDS, THROUGHPUT};
 use crate::problem::input::{EditorLines, InputError, InputErrors, ProfileRow, SourceLoc};
+use crate::text::name_problem;
 
 pub(crate) struct Table {
     pub file: String,
@@ -28,12 +29,29 @@ fn not_csv(file: &str, lines: &EditorLines, e: csv::Error) -> InputErrors {
 
 impl Table {
     /// Reads the whole text; a malformed CSV is an error that names its line.
+    /// A row with more fields than the header is refused, as migplan's own reader refuses
+    /// it: its values would sit under the wrong columns (a p99 written `15,266`, another
+    /// tool's header over these rows), read as sense.
     pub fn read(file: &str, text: &str) -> Result<Table, InputErrors> {
         let (mut table, mut reader, lines) = Table::start(file, text)?;
+        let mut longer = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| not_csv(file, &lines, e))?;
             let line = record.position().map_or(0, |p| lines.of_record(p));
+            if record.len() > table.headers.len() {
+                let loc = SourceLoc { file: file.to_string(), line };
+                let message =
+                    format!("this row has {} fields but the header has {}", record.len(), table.headers.len());
+                longer.push(InputError::at(&loc, None, message).with_hint(
+                    "a number with a thousands separator (15,266) splits into two fields: write 15266; or the \
+                     header is another tool's: give each file as its tool wrote it",
+                ));
+                continue;
+            }
             table.records.push((record, line));
+        }
+        if !longer.is_empty() {
+            return Err(InputErrors(longer));
         }
         Ok(table)
     }
@@ -45,6 +63,7 @@ impl Table {
     }
 
     fn start<'t>(file: &str, text: &'t str) -> Result<(Table, csv::Reader<&'t [u8]>, EditorLines<'t>), InputErrors> {
+        check_width(file, text)?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .flexible(true)
@@ -148,8 +167,8 @@ pub(crate) fn checked_row(
     processes: u32,
     loc: SourceLoc,
 ) -> Result<ProfileRow, String> {
-    if model.is_empty() {
-        return Err("the model is empty".into());
+    if let Some(problem) = name_problem(model) {
+        return Err(format!("model `{model}`: {problem}"));
     }
     ranged("batch", f64::from(batch), &COUNT)?;
     ranged("processes", f64::from(processes), &COUNT)?;

@@ -11,12 +11,12 @@ const PA: &str =
 
 #[test]
 fn file_names_say_model_profile_and_batch() {
-    let g = from_file_name("runs/resnet50@3g.20gb@b8.csv");
+    let g = from_file_name("runs/resnet50@3g.20gb@b8.csv").unwrap();
     assert_eq!(g, Given { model: Some("resnet50".into()), profile: Some("3g.20gb".into()), batch: Some(8) });
-    let g = from_file_name("bert@1g.5gb.csv");
+    let g = from_file_name("bert@1g.5gb.csv").unwrap();
     assert_eq!(g, Given { model: Some("bert".into()), profile: Some("1g.5gb".into()), batch: None });
-    assert_eq!(from_file_name("perf.csv"), Given::default());
-    assert_eq!(from_file_name("@7g.40gb.csv").profile.as_deref(), Some("7g.40gb"));
+    assert_eq!(from_file_name("perf.csv").unwrap(), Given::default());
+    assert_eq!(from_file_name("@7g.40gb.csv").unwrap().profile.as_deref(), Some("7g.40gb"));
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn perf_analyzer_needs_model_and_profile_and_assumes_batch_one() {
 fn a_missing_percentile_column_is_named() {
     let text = "Concurrency,Inferences/Second,p99 latency\n1,10,100\n";
     let mut o = options();
-    o.given = from_file_name("m@1g@b1.csv");
+    o.given = from_file_name("m@1g@b1.csv").unwrap();
     o.latency = Percentile::P95;
     let e = import("m@1g@b1.csv", text, &o).unwrap_err().to_string();
     assert!(e.contains("`p95 latency`") && e.contains("the header has Concurrency"), "{e}");
@@ -113,7 +113,7 @@ fn migplan_files_pass_through_and_merge_with_others() {
     assert_eq!(rows.len(), 2);
     assert_eq!(reports[0].format, Format::Migplan);
     assert_eq!(rows[1].loc.to_string(), "m@1g@b2.csv:2");
-    let csv = profiles_csv(&rows);
+    let csv = crate::problem::input::profiles_csv(&rows);
     assert_eq!(csv, "model,profile,batch,latency_ms,throughput,processes\nm,3g,1,5,100,1\nm,1g,2,5,100.5,1\n");
 }
 
@@ -134,15 +134,97 @@ fn parvagpu_scenarios_become_workloads() {
     let models: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     let rates = ("rates.csv", "10,N/A,30\n11,21,31");
     let slos = ("slos.csv", "100,N/A,300\n110,210,310\n");
-    let w = parvagpu::scenario(rates, slos, &models, 1).unwrap();
+    let s = parvagpu::scenario(rates, slos, &models, 1).unwrap();
     assert_eq!(
-        w.iter().map(|r| (r.model.as_str(), r.rate, r.slo_ms)).collect::<Vec<_>>(),
+        s.workload.iter().map(|r| (r.model.as_str(), r.rate, r.slo_ms)).collect::<Vec<_>>(),
         [("a", 10.0, 100.0), ("c", 30.0, 300.0)]
     );
-    assert_eq!(parvagpu::scenario(rates, slos, &models, 2).unwrap().len(), 3);
+    assert_eq!(s.absent, ["b"]);
+    assert_eq!(parvagpu::scenario(rates, slos, &models, 2).unwrap().workload.len(), 3);
     let e = parvagpu::scenario(rates, slos, &models, 3).unwrap_err().to_string();
     assert!(e.contains("no scenario 3"), "{e}");
     let e = parvagpu::scenario(rates, slos, &models[..2], 1).unwrap_err().to_string();
     assert!(e.contains("rates.csv:1") && e.contains("3 columns but 2 models"), "{e}");
-    assert_eq!(parvagpu::workload_csv(&w), "model,rate,slo_ms\na,10,100\nc,30,300\n");
+    assert_eq!(crate::problem::input::workload_csv(&s.workload), "model,rate,slo_ms\na,10,100\nc,30,300\n");
+}
+
+#[test]
+fn a_parvagpu_model_with_a_rate_but_no_slo_is_refused_not_left_out() {
+    let models: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let rates = ("rates.csv", "10,20,30\n");
+    let slos = ("slos.csv", "100,N/A,300\n");
+    let e = parvagpu::scenario(rates, slos, &models, 1).unwrap_err().0;
+    assert_eq!((e[0].file.as_str(), e[0].line, e[0].column.as_deref()), ("slos.csv", Some(1), Some("b")));
+    assert!(e[0].message.contains("a rate of 20 but its latency SLO is N/A"), "{}", e[0]);
+    let e = parvagpu::scenario(("rates.csv", "N/A,20,30\n"), ("slos.csv", "1,2,3\n"), &models, 1).unwrap_err().0;
+    assert!(e[0].message.contains("its rate is N/A"), "{}", e[0]);
+    // Every model N/A: no workload at all, which is refused rather than planned as nothing.
+    let none = ("none.csv", "N/A,N/A,N/A\n");
+    let e = parvagpu::scenario(none, none, &models, 1).unwrap_err().to_string();
+    assert!(e.contains("lists no model"), "{e}");
+}
+
+#[test]
+fn a_model_named_with_a_hash_is_written_quoted_and_reads_back() {
+    let text = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,2,1,50,0.01\n";
+    let imported = import("prof_data/#bert.csv", text, &options()).unwrap();
+    assert_eq!(imported.rows[0].model, "#bert");
+    let written = crate::problem::input::profiles_csv(&imported.rows);
+    assert!(written.contains("\n\"#bert\",1g,"), "{written}");
+    let read = crate::problem::input::parse_profiles("p.csv", &written).unwrap();
+    assert_eq!(read.iter().map(|r| r.model.as_str()).collect::<Vec<_>>(), ["#bert"]);
+    let pa = import("#resnet@3g.20gb@b8.csv", PA, &options()).unwrap();
+    let read = crate::problem::input::parse_profiles("p.csv", &crate::problem::input::profiles_csv(&pa.rows)).unwrap();
+    assert_eq!((read.len(), read[0].model.as_str(), read[0].batch), (1, "#resnet", 8));
+}
+
+#[test]
+fn rows_longer_than_their_header_are_refused_by_every_importer() {
+    // perf_analyzer's p99 written 15,266: every value after it one column to the right.
+    let text = "Concurrency,Inferences/Second,p99 latency\n1,100,15,266\n2,150,16000\n";
+    let e = import("m@1g@b1.csv", text, &options()).unwrap_err().0;
+    assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(2)], "{e:?}");
+    assert!(e[0].message.contains("4 fields but the header has 3"), "{}", e[0]);
+    // A Model Analyzer header over perf_analyzer's rows.
+    let text = "Model,Batch,Throughput (infer/sec),p99 Latency (ms)\n1,354.1,4,15000,20000,21000\n";
+    assert!(import("m@1g.csv", text, &options()).is_err());
+    let text = "model_name,batch_size,latency,throughput\nb,2,4.5,444.4,9\n";
+    assert!(import("b_MIG_profile_14.csv", text, &options()).is_err());
+    let text = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,2,1,50,0.01,7\n";
+    assert!(import("bert.csv", text, &options()).is_err());
+}
+
+#[test]
+fn a_header_of_too_many_columns_is_refused_before_it_is_read() {
+    let wide = format!("{}\n1\n", vec!["c"; 2_000_000].join(","));
+    for file in ["m@1g@b1.csv", "p.csv"] {
+        let e = import(file, &wide, &options()).unwrap_err().0;
+        assert!(e[0].message.contains("more than 1000 fields"), "{file}: {}", e[0]);
+    }
+    assert!(crate::problem::input::parse_workload("w.csv", &wide).is_err());
+}
+
+#[test]
+fn batches_and_profiles_that_name_nothing_are_refused() {
+    for name in ["m@1g@b99999999999999999999.csv", "m@1g@bx.csv", "m@1g@b0.csv", "a@b@c@d.csv"] {
+        let e = import(name, PA, &options()).unwrap_err().to_string();
+        assert!(e.contains("file name"), "{name}: {e}");
+    }
+    // Flags that say it all leave the file name unread.
+    let mut o = options();
+    o.given = Given { model: Some("m".into()), profile: Some("1g".into()), batch: Some(2) };
+    assert_eq!(import("run@2024@x.csv", PA, &o).unwrap().rows[0].batch, 2);
+    o.given.profile = Some("9g".into());
+    let e = import("perf.csv", PA, &o).unwrap_err().0;
+    assert_eq!(e[0].column.as_deref(), Some("profile"));
+    assert!(e[0].message.contains("`9g` is not a MIG profile"), "{}", e[0]);
+    assert!(import("m@9g.99gb@b1.csv", PA, &options()).is_err());
+    // MIGPerf's mig_profile column: a row naming no profile is skipped and said.
+    let text = "model_name,batch_size,latency,throughput,mig_profile\nb,2,4.5,444.4,-1\nb,2,4.5,444.4,9g.99gb\nb,2,4.5,444.4,3g.20gb\n";
+    let imported = import("b.csv", text, &options()).unwrap();
+    assert_eq!(imported.rows.len(), 1);
+    assert!(imported.report.skipped[0].reason.contains("`-1` is not a MIG profile"), "{}", imported.report.skipped[0]);
+    // A model whose name a spreadsheet would run.
+    let e = import("=cmd@1g@b1.csv", PA, &options()).unwrap_err().to_string();
+    assert!(e.contains("formula"), "{e}");
 }

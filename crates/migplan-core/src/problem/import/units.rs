@@ -5,6 +5,7 @@
 //! Results are rounded to 1e-6 of their unit so that `0.013 s` becomes `13 ms`, not
 //! `13.000000000000002 ms`, in the CSV `migplan import` writes.
 
+use crate::hardware::catalog::all_gpus;
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 
 /// Rounds away the binary noise of a conversion (to 1e-6); huge values are left alone.
@@ -65,6 +66,20 @@ pub fn profile_of_nvidia_id(gpu: Option<&GpuSpec>, id: u8) -> Option<String> {
     }
 }
 
+/// Whether `written` names a MIG profile of some GPU migplan knows, in full (`3g.20gb`) or
+/// in the short form (`3g`): which GPU's is for the planner to say, since a mixed fleet's
+/// files name several GPUs' profiles. `Err` says why not.
+pub fn known_profile(written: &str) -> Result<(), String> {
+    if all_gpus().iter().any(|g| g.resolve_profile(written).is_some()) {
+        Ok(())
+    } else {
+        Err(format!("`{written}` is not a MIG profile of any GPU migplan knows"))
+    }
+}
+
+/// The hint for a profile [`known_profile`] refuses.
+pub const PROFILE_HINT: &str = "write a profile as `migplan gpus` lists it (3g.20gb), or its short form (3g)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +120,16 @@ mod tests {
         assert_eq!(profile_of_slices(Some(&a100), 5), None);
         assert_eq!(profile_of_slices(None, 3).as_deref(), Some("3g"));
         assert_eq!(profile_of_slices(None, 0), None);
+    }
+
+    #[test]
+    fn only_profiles_some_gpu_has_are_known() {
+        for known in ["3g.20gb", "1g.10gb+me", "7G", "4g.24gb", "1g"] {
+            assert_eq!(known_profile(known), Ok(()), "{known}");
+        }
+        for unknown in ["9g", "9g.99gb", "-1", "0g", "+3g", "", "b"] {
+            assert!(known_profile(unknown).is_err(), "{unknown}");
+        }
     }
 
     #[test]

@@ -1,30 +1,20 @@
-//! The JSON forms of the profiles and the workload (`{"profiles": [...], "workload": [...]}`).
+//! The JSON forms of the profiles and the workload (`{"profiles": [...], "workload": [...]}`):
+//! the JSON read by serde_json (a syntax error located by line and character), each row's
+//! fields checked by [`records`] (every problem of every row, by line and field).
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
-use crate::problem::input::limits::{COUNT, MILLISECONDS, RATE, THROUGHPUT};
+use crate::problem::input::records::{self, Field, Record};
 use crate::problem::input::rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
 
 pub(super) fn profiles(file: &str, text: &str) -> Result<Vec<ProfileRow>, InputErrors> {
-    parse_json_section(file, text, "profiles", |row: JsonProfile, loc| ProfileRow {
-        model: row.model.0,
-        profile: row.profile.0,
-        batch: row.batch.0,
-        latency_ms: row.latency_ms.0,
-        throughput: row.throughput.0,
-        processes: row.processes.map_or(1, |p| p.0),
-        gpu: row.gpu.map(|g| g.0),
-        loc,
-    })
+    records::profiles(&parse_json_section(file, text, "profiles")?.records())
 }
 
 pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, InputErrors> {
-    let rows = parse_json_section(file, text, "workload", |row: JsonWorkload, loc| WorkloadRow {
-        model: row.model.0,
-        rate: row.rate.0,
-        slo_ms: row.slo_ms.0,
-        loc,
-    })?;
+    let rows = records::workload(&parse_json_section(file, text, "workload")?.records())?;
     if rows.is_empty() {
         return Err(InputError {
             file: file.to_string(),
@@ -39,81 +29,28 @@ pub(super) fn workload(file: &str, text: &str) -> Result<Vec<WorkloadRow>, Input
     Ok(rows)
 }
 
-// JSON rows. Each field type checks its own value while it is read, so serde_json reports
-// the line and column of a bad value itself.
+/// One row object with its fields in the order written, a field written twice kept twice
+/// (serde_json's map would keep the last silently): each is checked by [`records`].
+struct JsonRow(Vec<(String, Value)>);
 
-struct Name(String);
-struct Count(u32);
-/// A catalog GPU id, as the catalog spells it.
-struct GpuId(String);
-
-impl<'de> Deserialize<'de> for GpuId {
+impl<'de> Deserialize<'de> for JsonRow {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        match crate::hardware::catalog::gpu(&s) {
-            Some(g) => Ok(GpuId(g.id.to_string())),
-            None => Err(serde::de::Error::custom(format!(
-                "`gpu`: `{s}` is not a GPU migplan knows (one of {})",
-                crate::hardware::catalog::gpu_ids().join(", ")
-            ))),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Name {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.trim().is_empty() {
-            return Err(serde::de::Error::custom("the name is empty"));
-        }
-        Ok(Name(s.trim().to_string()))
-    }
-}
-
-/// A number of the given range, checked while it is read.
-macro_rules! ranged {
-    ($name:ident, $range:expr, $field:literal) => {
-        struct $name(f64);
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let x = f64::deserialize(d)?;
-                $range.check(x).map($name).map_err(|e| serde::de::Error::custom(format!("`{}`: {e}", $field)))
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = JsonRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a row object such as {{\"model\": \"bert\", ...}}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonRow, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    fields.push(entry);
+                }
+                Ok(JsonRow(fields))
             }
         }
-    };
-}
-
-ranged!(Rate, RATE, "rate");
-ranged!(Throughput, THROUGHPUT, "throughput");
-ranged!(LatencyMs, MILLISECONDS, "latency_ms");
-ranged!(SloMs, MILLISECONDS, "slo_ms");
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = u32::deserialize(d)?;
-        COUNT.check(n as f64).map(|_| Count(n)).map_err(serde::de::Error::custom)
+        d.deserialize_map(Fields)
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonProfile {
-    model: Name,
-    profile: Name,
-    batch: Count,
-    latency_ms: LatencyMs,
-    throughput: Throughput,
-    processes: Option<Count>,
-    gpu: Option<GpuId>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonWorkload {
-    model: Name,
-    rate: Rate,
-    slo_ms: SloMs,
 }
 
 #[derive(Deserialize)]
@@ -122,15 +59,37 @@ struct JsonDocument<P, W> {
     workload: Option<Vec<W>>,
 }
 
-fn parse_json_section<R, T>(
-    file: &str,
-    text: &str,
-    section: &str,
-    to_row: impl Fn(R, SourceLoc) -> T,
-) -> Result<Vec<T>, InputErrors>
-where
-    R: for<'de> Deserialize<'de>,
-{
+/// The rows of one section, each with its line.
+struct Section {
+    rows: Vec<JsonRow>,
+    locs: Vec<SourceLoc>,
+}
+
+impl Section {
+    fn records(&self) -> Vec<Record<'_>> {
+        self.rows
+            .iter()
+            .zip(&self.locs)
+            .map(|(row, loc)| Record {
+                loc: loc.clone(),
+                fields: row.0.iter().map(|(name, value)| (name.as_str(), field(value))).collect(),
+            })
+            .collect()
+    }
+}
+
+fn field(value: &Value) -> Field<'_> {
+    match value {
+        Value::Null => Field::Null,
+        Value::Bool(b) => Field::Bool(*b),
+        Value::Number(n) => Field::Number(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => Field::Text(s),
+        Value::Array(_) => Field::List,
+        Value::Object(_) => Field::Object,
+    }
+}
+
+fn parse_json_section(file: &str, text: &str, section: &str) -> Result<Section, InputErrors> {
     let expected = format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields README.md lists");
     let starts_like_json = text.trim_start().starts_with(['{', '[']);
     let json_error = |e: serde_json::Error| {
@@ -153,7 +112,7 @@ where
         }
     };
     if text.trim_start().starts_with('[') {
-        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(json_error)?;
+        serde_json::from_str::<IgnoredAny>(text).map_err(json_error)?;
         let leading = &text[..text.len() - text.trim_start().len()];
         return Err(InputError {
             file: file.to_string(),
@@ -165,10 +124,10 @@ where
         }
         .into());
     }
-    let rows: Option<Vec<R>> = if section == "profiles" {
-        serde_json::from_str::<JsonDocument<R, serde::de::IgnoredAny>>(text).map_err(json_error)?.profiles
+    let rows: Option<Vec<JsonRow>> = if section == "profiles" {
+        serde_json::from_str::<JsonDocument<JsonRow, IgnoredAny>>(text).map_err(json_error)?.profiles
     } else {
-        serde_json::from_str::<JsonDocument<serde::de::IgnoredAny, R>>(text).map_err(json_error)?.workload
+        serde_json::from_str::<JsonDocument<IgnoredAny, JsonRow>>(text).map_err(json_error)?.workload
     };
     let Some(rows) = rows else {
         return Err(InputError {
@@ -182,11 +141,10 @@ where
         .into());
     };
     let lines = json_array_item_lines(text, section);
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| to_row(r, SourceLoc { file: file.to_string(), line: lines.get(i).copied().unwrap_or(1) }))
-        .collect())
+    let locs = (0..rows.len())
+        .map(|i| SourceLoc { file: file.to_string(), line: lines.get(i).copied().unwrap_or(1) })
+        .collect();
+    Ok(Section { rows, locs })
 }
 
 /// The line on which each element of the top-level array `key` starts. Only called on text

@@ -3,6 +3,8 @@
 //! Every reader checks its numbers here, so a bad value is refused where it enters, with its
 //! file, line and field.
 
+use crate::problem::input::rows::InputError;
+
 /// A closed or half-open interval of accepted values, with the unit for messages.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
@@ -21,8 +23,54 @@ pub const THROUGHPUT: Range = Range { min: 1e-6, min_allowed: true, max: 1e9, un
 pub const MILLISECONDS: Range = Range { min: 0.0, min_allowed: false, max: 1e7, unit: "ms" };
 /// A batch size or a count of MPS processes.
 pub const COUNT: Range = Range { min: 1.0, min_allowed: true, max: 1e6, unit: "" };
+/// What a GPU or a node costs, in any currency per any time: the ratio of the prices is what
+/// planning weighs (`problem::fleet::MAX_PRICE_RATIO` bounds it).
+pub const PRICE: Range = Range { min: 1e-6, min_allowed: true, max: 1e9, unit: "" };
 /// A time limit, seconds: up to about 11.6 days.
 pub const TIME_LIMIT_S: Range = Range { min: 0.0, min_allowed: false, max: 1e6, unit: "s" };
+
+/// The most fields a line of a CSV file may hold: far past any profiler's report, and a
+/// header of millions of columns is refused before it is read into memory.
+pub const MAX_COLUMNS: usize = 1000;
+
+/// Refuses a CSV text with a line of more than [`MAX_COLUMNS`] fields, naming the line,
+/// before any reader splits it. Counts commas, quoted or not: a line with a thousand commas
+/// inside quotes is no table migplan reads either.
+pub fn check_width(file: &str, text: &str) -> Result<(), InputError> {
+    let mut offset = 0;
+    for piece in text.split('\n') {
+        // Shorter than the limit, a line cannot hold that many commas.
+        if piece.len() >= MAX_COLUMNS {
+            let mut at = offset;
+            for line in piece.split('\r') {
+                if line.bytes().filter(|&b| b == b',').count() >= MAX_COLUMNS {
+                    return Err(InputError {
+                        file: file.to_string(),
+                        line: Some(line_of(text, at)),
+                        column: None,
+                        character: None,
+                        message: format!("this line has more than {MAX_COLUMNS} fields"),
+                        hint: Some(format!(
+                            "migplan reads CSV files of at most {MAX_COLUMNS} columns (README.md, Limits): is this \
+                             the profiles or workload file?"
+                        )),
+                    });
+                }
+                at += line.len() + 1;
+            }
+        }
+        offset += piece.len() + 1;
+    }
+    Ok(())
+}
+
+/// The 1-based line of byte `offset`, a CRLF or a lone CR ending a line as a `\n` does.
+fn line_of(text: &str, offset: usize) -> u64 {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let ends =
+        before.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')));
+    ends.count() as u64 + 1
+}
 
 impl Range {
     /// `x` when it lies in the range, else the sentence that says what is accepted.
@@ -67,5 +115,16 @@ mod tests {
         assert!(COUNT.check(0.0).is_err());
         assert_eq!(TIME_LIMIT_S.check(10.0), Ok(10.0));
         assert!(TIME_LIMIT_S.check(1e20).is_err());
+    }
+
+    #[test]
+    fn a_line_of_too_many_fields_is_refused_by_its_line() {
+        let wide = format!("model,rate\r\n{}\n", ",".repeat(MAX_COLUMNS));
+        assert_eq!(check_width("w.csv", &wide).unwrap_err().line, Some(2));
+        let cr_only = format!("a\r{}\rb", ",".repeat(MAX_COLUMNS + 5));
+        assert_eq!(check_width("w.csv", &cr_only).unwrap_err().line, Some(2));
+        // Many short lines are no wide line, whatever their line ends.
+        assert!(check_width("w.csv", &"a,b\r".repeat(2 * MAX_COLUMNS)).is_ok());
+        assert!(check_width("w.csv", &format!("{}\n", ",".repeat(MAX_COLUMNS - 1))).is_ok());
     }
 }

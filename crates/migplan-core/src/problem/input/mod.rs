@@ -8,16 +8,20 @@ mod from_csv;
 mod from_json;
 pub mod limits;
 mod lines;
+pub mod records;
 mod rows;
+mod to_csv;
 
 pub use lines::EditorLines;
 pub use rows::{InputError, InputErrors, ProfileRow, SourceLoc, WorkloadRow};
+pub use to_csv::{profiles_csv, workload_csv};
 
 /// Whether a file is read as JSON: by its name, else by its text. A file named `.json` is
 /// JSON even when broken, so that its error says where the JSON breaks rather than that it
 /// lacks a CSV header.
 pub fn is_json(file: &str, text: &str) -> bool {
-    let named_json = file.len() >= 5 && file[file.len() - 5..].eq_ignore_ascii_case(".json");
+    // `get`, not indexing: the last five bytes of a name may cut a character in two.
+    let named_json = file.get(file.len().saturating_sub(5)..).is_some_and(|end| end.eq_ignore_ascii_case(".json"));
     named_json || without_bom(text).trim_start().starts_with(['{', '['])
 }
 
