@@ -7,8 +7,8 @@ use migplan_core::export::ExportOptions;
 use yew::prelude::*;
 
 use crate::deploy::download;
-use crate::protocol::PlannedMove;
 use crate::state::move_use::MoveUse;
+use crate::state::PlannedMove;
 
 #[derive(Properties, PartialEq)]
 pub struct MoveDeployProps {
@@ -26,9 +26,10 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
         Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
     };
     let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
-        let (planned, options) = (props.planned.planned.clone(), options.clone());
+        let (planned, options) = (props.planned.clone(), options.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let text = render_move(&planned.running, &planned.target, &planned.transition, &options, operator);
+            let shown = &planned.shown;
+            let text = render_move(&planned.running, &shown.target, &shown.transition, &options, operator);
             download(file, "application/yaml", &text);
         });
         html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }

@@ -4,9 +4,9 @@
 use migplan_core::workflow::PhaseTimes;
 
 use super::super::tests::plan_for;
-use super::super::{Action, Inputs, Source, State};
+use super::super::{Action, Inputs, PlannedMove, Source, State};
 use super::MoveUse;
-use crate::protocol::{Request, TransitionRequest, WorkerMessage};
+use crate::protocol::{Request, TransitionRequest};
 
 /// The example's plan marked deployed, and its workload's rates raised: what a move is for.
 fn running_the_example_with_a_higher_workload() -> State {
@@ -20,19 +20,20 @@ fn running_the_example_with_a_higher_workload() -> State {
 
 /// The state after "Plan the move" is pressed and the worker answers, as `moves.rs` asks.
 fn move_planned(s: &State) -> State {
-    let s = s.after(Action::MoveStarted { at_ms: 2.0 });
+    let mut s = s.after(Action::MoveStarted { at_ms: 2.0 });
     let request = TransitionRequest {
         inputs: s.inputs.request(),
-        running: s.running_plan().unwrap().clone(),
+        running: s.move_inputs.deployed.as_ref().unwrap().plan.clone(),
         spare: s.move_inputs.spare.clone(),
+        front_id: 2,
     };
-    let mut done = None;
-    crate::planning::handle(&Request::Transition(request), &mut |m| {
-        if let WorkerMessage::MoveDone { planned } = m {
-            done = Some(planned);
-        }
-    });
-    s.after(Action::MoveDone(done.expect("a move")))
+    let mut heard = Vec::new();
+    crate::planning::Planner::default().handle(&Request::Transition(request), &mut |m| heard.extend(Action::heard(m)));
+    for action in heard {
+        s = s.after(action);
+    }
+    assert!(s.planned_move.as_ref().is_some_and(|m| m.front_id == Some(2)) && !s.move_run.running);
+    s
 }
 
 #[test]
@@ -67,7 +68,9 @@ fn a_move_saved_before_its_inputs_were_recorded_loads_and_says_they_are_unknown(
     let mut saved = serde_json::to_value(&moved).unwrap();
     saved.as_object_mut().unwrap().remove("move_key");
     let loaded: State = serde_json::from_value(saved).unwrap();
-    assert_eq!(loaded.planned_move, moved.planned_move);
+    // Loaded in a fresh page, whose worker holds no trade-off to pick from.
+    let planned = moved.planned_move.map(|m| PlannedMove { front_id: None, ..m });
+    assert_eq!(loaded.planned_move, planned);
     assert_eq!(loaded.move_use(), Some(MoveUse::Unknown));
     assert!(loaded.move_use().unwrap().note().unwrap().contains("press Plan the move again"));
 }
