@@ -30,7 +30,7 @@ pub struct MoveView {
 pub struct StepView {
     /// The GPUs the step acts on, by id, as they are before it (after it: [`StepView::after`]).
     pub gpus: Vec<TouchedGpu>,
-    /// Each model the step creates or deletes an instance of, by name.
+    /// Each model the step creates or deletes an instance of, closest to its floor first.
     pub serves: Vec<Serves>,
 }
 
@@ -89,6 +89,17 @@ pub struct Serves {
     pub model: String,
     pub capacity: f64,
     pub floor: f64,
+}
+
+impl Serves {
+    /// How many times its floor the model serves (infinite without a floor).
+    pub fn margin(&self) -> f64 {
+        if self.floor > 0.0 {
+            self.capacity / self.floor
+        } else {
+            f64::INFINITY
+        }
+    }
 }
 
 /// One point of the trade-off: the move touching the fewest running GPUs found within the
@@ -187,7 +198,7 @@ fn follow(running: &Plan, steps: &[Step], floors: &HashMap<&str, f64>) -> Vec<St
         }
         sorting::sort(&mut models);
         models.dedup();
-        let serves = models
+        let mut serves: Vec<Serves> = models
             .into_iter()
             .map(|model| Serves {
                 // Sums kept by adding and taking away: no rounding below zero.
@@ -196,6 +207,7 @@ fn follow(running: &Plan, steps: &[Step], floors: &HashMap<&str, f64>) -> Vec<St
                 model,
             })
             .collect();
+        sorting::sort_by(&mut serves, |a, b| a.margin().total_cmp(&b.margin()));
         views.push(StepView { gpus, serves });
     }
     views

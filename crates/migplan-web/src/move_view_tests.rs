@@ -80,6 +80,10 @@ fn each_step_shows_the_gpus_and_capacities_the_replay_of_the_move_gives() {
         }
     }
     assert!(view.steps.iter().any(|s| !s.serves.is_empty()));
+    // The models closest to their floors come first.
+    for s in &view.steps {
+        assert!(s.serves.windows(2).all(|w| w[0].margin() <= w[1].margin()), "{:?}", s.serves);
+    }
     assert_eq!(view.point(), FrontPoint::of(&m));
     assert_eq!((view.spare_allowed, &view.target, &view.transition), (1, &m.target, &m.transition));
 }

@@ -10,7 +10,6 @@ use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::transition::Action as Op;
 use migplan_core::plan::{PlanGpu, PlanInstance};
-use migplan_core::sorting;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -47,7 +46,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// What a model serves after the step against its floor, as a chip with a bar.
 fn chip(serves: &Serves, fill: &str) -> Html {
     let Serves { model, capacity, floor } = serves;
-    let ratio = if *floor > 0.0 { (capacity / floor).min(2.0) / 2.0 } else { 1.0 };
+    let ratio = serves.margin().min(2.0) / 2.0;
     html! {
         <span class="chip" title={format!("{model}: {capacity:.1}/s after this step, must keep {floor:.1}/s")}>
             <span class="swatch" style={format!("background:{fill}")}></span>
@@ -55,14 +54,6 @@ fn chip(serves: &Serves, fill: &str) -> Html {
             <span class="bar"><span style={format!("width:{:.0}%", 100.0 * ratio)}></span></span>
         </span>
     }
-}
-
-/// The models of a step closest to their floors first.
-fn tightest(serves: &[Serves]) -> Vec<&Serves> {
-    let mut by_margin: Vec<&Serves> = serves.iter().collect();
-    let margin = |s: &Serves| if s.floor > 0.0 { s.capacity / s.floor } else { f64::INFINITY };
-    sorting::sort_by(&mut by_margin, |a, b| margin(a).total_cmp(&margin(b)));
-    by_margin
 }
 
 #[derive(Properties, PartialEq)]
@@ -122,7 +113,6 @@ pub fn timeline(props: &TimelineProps) -> Html {
                                 line.push(format!("… {} more", s.actions.len() - ACTIONS_IN_ROW));
                             }
                             let ids: Vec<String> = view.gpus.iter().map(|g| g.id.to_string()).collect();
-                            let chips = tightest(&view.serves);
                             html! {
                                 <li class={classes!((n == step).then_some("selected"))} data-gpus={ids.join(" ")}
                                     onclick={Callback::from(move |_| selected.set(n))}>
@@ -132,9 +122,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                                         { line.join("; ") }
                                     </button>
                                     <div class="step-capacity">
-                                        { for chips.iter().take(CHIPS_IN_ROW).map(|s| chip(s, &palette.color(&s.model).fill)) }
-                                        if chips.len() > CHIPS_IN_ROW {
-                                            <span class="muted">{ format!("+{} more", chips.len() - CHIPS_IN_ROW) }</span>
+                                        { for view.serves.iter().take(CHIPS_IN_ROW).map(|s| chip(s, &palette.color(&s.model).fill)) }
+                                        if view.serves.len() > CHIPS_IN_ROW {
+                                            <span class="muted">{ format!("+{} more", view.serves.len() - CHIPS_IN_ROW) }</span>
                                         }
                                     </div>
                                 </li>
@@ -202,7 +192,7 @@ fn step_details(props: &StepDetailsProps) -> Html {
             </ul>
             { more(&actions, ops.len(), DETAILS_PER_PAGE, "actions", "more-ops") }
             <div class="step-capacity">
-                { for tightest(&view.serves).into_iter().take(*models).map(|s| chip(s, &palette.color(&s.model).fill)) }
+                { for view.serves.iter().take(*models).map(|s| chip(s, &palette.color(&s.model).fill)) }
             </div>
             { more(&models, view.serves.len(), DETAILS_PER_PAGE, "models", "more-models") }
             <div class="pair">
