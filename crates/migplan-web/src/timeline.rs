@@ -10,12 +10,11 @@ use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::transition::Action as Op;
 use migplan_core::plan::{PlanGpu, PlanInstance};
-use web_sys::Element;
 use yew::prelude::*;
 
 use crate::gpu::{use_palette, GpuPicture};
 use crate::move_view::{MoveView, Serves};
-use crate::rows_window::rows_window;
+use crate::rows_window::use_rows_window;
 use crate::state::PlannedMove;
 
 /// Every step row's height in pixels (style.css sets it), and the height of the scrolled view.
@@ -67,17 +66,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let m = &planned.shown;
     let t = &m.transition;
     let selected = use_state(|| 0usize);
-    let scroll_top = use_state(|| 0.0);
     let palette = use_palette();
-    let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
-    let on_scroll = {
-        let scroll_top = scroll_top.clone();
-        Callback::from(move |e: Event| scroll_top.set(f64::from(e.target_unchecked_into::<Element>().scroll_top())))
-    };
     // One view per step, as the worker makes them (a move saved otherwise shows no steps).
     let steps = if m.steps.len() == t.steps.len() { t.steps.len() } else { 0 };
+    let (window, on_scroll) = use_rows_window(steps, ROW_PX, VIEW_PX);
+    let Some(gpu) = catalog::gpu(&m.target.gpu) else { return html! {} };
     let step = (*selected).min(steps.saturating_sub(1));
-    let window = rows_window(steps, *scroll_top, ROW_PX, VIEW_PX);
     let spacer =
         |px: f64| (px > 0.0).then(|| html! { <div aria-hidden="true" style={format!("height:{px}px")}></div> });
     html! {

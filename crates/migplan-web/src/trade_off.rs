@@ -4,11 +4,10 @@
 
 use std::rc::Rc;
 
-use web_sys::Element;
 use yew::prelude::*;
 
 use crate::move_view::FrontPoint;
-use crate::rows_window::rows_window;
+use crate::rows_window::use_rows_window;
 
 /// Every row's height in pixels (style.css sets it), and the height of the scrolled view.
 const ROW_PX: f64 = 34.0;
@@ -28,17 +27,12 @@ pub struct TradeOffProps {
 
 #[function_component(TradeOff)]
 pub fn trade_off(props: &TradeOffProps) -> Html {
-    let scroll_top = use_state(|| 0.0);
-    let on_scroll = {
-        let scroll_top = scroll_top.clone();
-        Callback::from(move |e: Event| scroll_top.set(f64::from(e.target_unchecked_into::<Element>().scroll_top())))
-    };
     let front = &props.front;
+    let (window, on_scroll) = use_rows_window(front.len(), ROW_PX, VIEW_PX);
     if front.len() < 2 {
         return html! {};
     }
     let most = front.iter().map(|p| p.running_touched).max().unwrap_or(0).max(1);
-    let window = rows_window(front.len(), *scroll_top, ROW_PX, VIEW_PX);
     let spacer = |px: f64| {
         (px > 0.0).then(|| html! { <tr class="spacer" aria-hidden="true" style={format!("height:{px}px")}><td colspan="5"></td></tr> })
     };

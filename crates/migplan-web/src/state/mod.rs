@@ -4,6 +4,8 @@
 mod action;
 mod deployed;
 mod inputs;
+#[cfg(test)]
+mod move_fixtures;
 pub mod move_use;
 mod moving;
 pub mod plan_use;

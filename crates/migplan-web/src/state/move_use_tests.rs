@@ -3,32 +3,14 @@
 
 use migplan_core::workflow::PhaseTimes;
 
+use super::super::move_fixtures::{move_asked, running_the_example_with_a_higher_workload};
 use super::super::tests::plan_for;
-use super::super::{Action, Inputs, PlannedMove, Source, State};
+use super::super::{Action, PlannedMove, Source, State};
 use super::MoveUse;
-use crate::protocol::{Request, TransitionRequest};
-
-/// The example's plan marked deployed, and its workload's rates raised: what a move is for.
-fn running_the_example_with_a_higher_workload() -> State {
-    let s = State::new(Inputs::example()).after(Action::SetSolver("exact".into()));
-    let s = s.after(Action::Started { at_ms: 1.0 });
-    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
-    let s = s.after(Action::MarkDeployed { at: "2026-01-01T00:00:00.000Z".into() });
-    let workload = Source { text: s.inputs.workload.text.replace(",900,", ",1900,"), ..s.inputs.workload.clone() };
-    s.after(Action::SetWorkload(workload))
-}
 
 /// The state after "Plan the move" is pressed and the worker answers, as `moves.rs` asks.
 fn move_planned(s: &State) -> State {
-    let mut s = s.after(Action::MoveStarted { at_ms: 2.0 });
-    let request = TransitionRequest {
-        inputs: s.inputs.request(),
-        running: s.move_inputs.deployed.as_ref().unwrap().plan.clone(),
-        spare: s.move_inputs.spare.clone(),
-        front_id: 2,
-    };
-    let mut heard = Vec::new();
-    crate::planning::Planner::default().handle(&Request::Transition(request), &mut |m| heard.extend(Action::heard(m)));
+    let (mut s, heard) = move_asked(s);
     for action in heard {
         s = s.after(action);
     }

@@ -2,32 +2,16 @@
 //! that lost its trade-off do to the page.
 
 use migplan_core::solve::control::Phase;
-use migplan_core::workflow::PhaseTimes;
 
-use super::super::tests::plan_for;
-use super::super::{Action, Inputs, Source, State};
+use super::super::move_fixtures::{move_asked, running_the_example_with_a_higher_workload};
+use super::super::{Action, State};
 use super::FRONT_GONE;
 use crate::move_view::MoveView;
-use crate::protocol::{Request, Status, TransitionRequest};
+use crate::protocol::Status;
 
-/// The example's plan deployed, its first model's demand raised, Plan the move pressed, and
-/// every message of the worker for it.
+/// A move asked for with one spare GPU allowed, and every message of the worker for it.
 fn moving() -> (State, Vec<Action>) {
-    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
-    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
-    let s = s.after(Action::MarkDeployed { at: "2026-01-01T00:00:00.000Z".into() });
-    let workload = Source { text: s.inputs.workload.text.replace(",900,", ",1900,"), ..s.inputs.workload.clone() };
-    let s = s.after(Action::SetWorkload(workload)).after(Action::SetSpare("1".into()));
-    let s = s.after(Action::MoveStarted { at_ms: 2.0 });
-    let request = TransitionRequest {
-        inputs: s.inputs.request(),
-        running: s.move_inputs.deployed.as_ref().unwrap().plan.clone(),
-        spare: s.move_inputs.spare.clone(),
-        front_id: 2,
-    };
-    let mut heard = Vec::new();
-    crate::planning::Planner::default().handle(&Request::Transition(request), &mut |m| heard.extend(Action::heard(m)));
-    (s, heard)
+    move_asked(&running_the_example_with_a_higher_workload().after(Action::SetSpare("1".into())))
 }
 
 fn status(elapsed_ms: u64) -> Status {
