@@ -242,7 +242,7 @@ async function responsiveness(models) {
   await cell.fill(String(10 * Number(original)));
   await page.waitForTimeout(500);
   await page.click("[data-testid=plan-move]");
-  await movePlanned(page, 300000);
+  await movePlanned(page, 1200000);
   await page.waitForTimeout(1500);
   const afterMove = await taken(page, "__longtasks");
   const steps = await page.locator("[data-testid=move-step]").count();
