@@ -96,3 +96,15 @@ fn a_move_is_saved_once_planned_and_not_its_best_so_far_on_every_improvement() {
     let loaded = assemble(&store).unwrap().planned_move.unwrap();
     assert_eq!(loaded.shown, planned.planned_move.unwrap().shown);
 }
+
+#[test]
+fn a_planner_that_stops_on_a_bug_ends_the_move_with_its_words_and_keeps_the_move_shown() {
+    let (s, heard) = moving();
+    let Some(Action::MoveDone { shown: done, .. }) = heard.last() else { panic!("no move") };
+    let s = s.after(Action::MoveProgress { status: status(10), shown: Some(done.clone()) });
+    let crash = crate::protocol::WorkerMessage::Crashed { message: "the planner stopped on a bug (boom)".into() };
+    let s = s.after(Action::heard(crash).expect("a crash is acted on"));
+    assert!(!s.move_run.running && !s.busy());
+    assert_eq!(s.move_run.note.as_deref(), Some("the planner stopped on a bug (boom)"));
+    assert_eq!(shown(&s), Some(done), "the best move so far stays");
+}
