@@ -81,8 +81,10 @@ pub fn cluster_read(props: &ClusterReadProps) -> Html {
     // config and ConfigMap are here too (they keep the cluster's configs), not beside the move.
     let downloads = state.planned_move.as_ref().map(|planned| {
         let suffix = state.move_use().unwrap_or(MoveUse::Current).label_suffix();
-        let named = planned.planned.running.gpus.iter().any(|g| g.node.is_some());
-        let texts = state.export_options().and_then(|o| move_texts(&planned.planned, &o, files.mig_config.as_ref()));
+        let named = planned.running.gpus.iter().any(|g| g.node.is_some());
+        let texts = state
+            .export_options()
+            .and_then(|o| move_texts(&planned.running, &planned.shown, &o, files.mig_config.as_ref()));
         let texts = match texts {
             Ok(texts) => texts,
             Err(reason) => return html! { <p class="muted" data-testid="move-runbook-unavailable">{ reason }</p> },

@@ -10,8 +10,11 @@ use migplan_core::cluster::{self, ClusterInputs, Text};
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::problem::input::{parse_workload, InputError};
-use migplan_core::workflow::{measured_running, Move, Refusal};
+use migplan_core::moves::exchange::Demand;
+use migplan_core::plan::Plan;
+use migplan_core::workflow::{measured_running, Refusal};
 
+use crate::move_view::MoveView;
 use crate::profile_files::import_all;
 use crate::state::{Inputs, Source};
 
@@ -90,20 +93,26 @@ pub struct MoveTexts {
 
 /// The files of a planned move. A running plan read off a cluster names its nodes, and the
 /// move's ConfigMap must keep the configs they are labelled with: `config`, the file read.
-pub fn move_texts(planned: &Move, options: &ExportOptions, config: Option<&Source>) -> Result<MoveTexts, String> {
+pub fn move_texts(
+    running: &Plan,
+    shown: &MoveView,
+    options: &ExportOptions,
+    config: Option<&Source>,
+) -> Result<MoveTexts, String> {
     let current = match config {
         Some(c) => Some(mig_config::read(&c.name, &c.text).map_err(|e| e.to_string())?),
-        None if planned.running.gpus.iter().any(|g| g.node.is_some()) => {
+        None if running.gpus.iter().any(|g| g.node.is_some()) => {
             return Err("the running plan was read from a cluster: read it again (with its MIG config) to write the move's configs and runbook, which keep the cluster's configs".into())
         }
         None => None,
     };
-    let config = move_config(&planned.running, &planned.transition, options, current.as_ref());
-    let floors: Vec<(String, f64)> = planned.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
+    let config = move_config(running, &shown.transition, options, current.as_ref());
+    // What each model keeps at every step: min(old, new), the plans' own rates.
+    let floors: Vec<(String, f64)> = Demand::floors(&Demand::from_plans(running, &shown.target)).into_iter().collect();
     Ok(MoveTexts {
         mig_parted: config.render(false),
         config_map: config.render(true),
-        runbook: runbook(&config, options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors }),
+        runbook: runbook(&config, options, &RunbookNotes { gpu: &running.gpu, floors: &floors }),
     })
 }
 
