@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { parse } from "yaml";
-import { withSiteAndBrowser, settledCount, movePlanned, root, openPage, cli, cliPlan } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, demandFallsAndMovePlanned, root, openPage, cli, cliPlan } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -57,14 +57,7 @@ test("a cluster read from kubectl's files is the running plan, and its move down
   await page.waitForFunction(() => /read from the cluster/.test(document.querySelector("[data-testid=running-plan]")?.textContent ?? ""));
   assert.match(await page.textContent("[data-testid=running-plan]"), new RegExp(`^${plan.gpu_count} GPUs, read from the cluster \\(nodes.json\\)`));
   // New demand: every model down 30%; the move starts from the cluster's plan.
-  const rows = page.locator("table.workload tbody tr");
-  for (let i = 0; i < (await rows.count()); i++) {
-    const rate = rows.nth(i).locator("input").nth(1);
-    await rate.fill(String(Math.max(1, Math.round(Number(await rate.inputValue()) * 0.7))));
-  }
-  await page.fill("[data-testid=spare]", "8");
-  await page.click("[data-testid=plan-move]");
-  await movePlanned(page, 120000);
+  await demandFallsAndMovePlanned(page);
   assert.equal(await page.locator("[data-testid=move-deploy-cluster]").count(), 1, "the plain move downloads defer to the cluster's");
   const [runbook] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=move-runbook]")]);
   const script = path.join(dir, "runbook.sh");

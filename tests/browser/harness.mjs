@@ -132,6 +132,19 @@ export async function solvedForInputs(page, timeout = 60000) {
   );
 }
 
+/** Lowers every model's rate in the workload table by 30% and plans the move, with 8 spare
+ * GPUs, until it is on screen. */
+export async function demandFallsAndMovePlanned(page) {
+  const rows = page.locator("table.workload tbody tr");
+  for (let i = 0; i < (await rows.count()); i++) {
+    const rate = rows.nth(i).locator("input").nth(1);
+    await rate.fill(String(Math.max(1, Math.round(Number(await rate.inputValue()) * 0.7))));
+  }
+  await page.fill("[data-testid=spare]", "8");
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 120000);
+}
+
 /** Waits until a move planned from the panel has finished and is on screen. */
 export async function movePlanned(page, timeout = 60000) {
   await page.waitForFunction(

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import { withSiteAndBrowser, settledCount, movePlanned, root, openPage, rateCell, generatedChange, deployedThenChanged, solvedForInputs } from "./harness.mjs";
+import { withSiteAndBrowser, settledCount, movePlanned, demandFallsAndMovePlanned, root, openPage, rateCell, generatedChange, deployedThenChanged, solvedForInputs } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -37,14 +37,7 @@ test("picking a point of the trade-off shows a move touching that many running G
   // The plan above is what runs.
   await page.click("[data-testid=mark-deployed]");
   // Every model's demand falls by 30%: keeping more running GPUs as they are costs GPUs.
-  const rows = page.locator("table.workload tbody tr");
-  for (let i = 0; i < (await rows.count()); i++) {
-    const rate = rows.nth(i).locator("input").nth(1);
-    await rate.fill(String(Math.max(1, Math.round(Number(await rate.inputValue()) * 0.7))));
-  }
-  await page.fill("[data-testid=spare]", "8");
-  await page.click("[data-testid=plan-move]");
-  await movePlanned(page, 120000);
+  await demandFallsAndMovePlanned(page);
   const points = page.locator("[data-testid=tradeoff-point]");
   const count = await points.count();
   assert.ok(count >= 2, `a trade-off of ${count} points`);
