@@ -31,9 +31,40 @@ pub fn place(e: &InputError) -> String {
 /// and what to do.
 pub fn in_one_line(e: &InputError) -> String {
     match &e.hint {
-        Some(hint) => format!("{}{}; {hint}", place(e), e.message),
+        Some(hint) => format!("{}{}; {}", place(e), e.message, page_words(hint)),
         None => format!("{}{}", place(e), e.message),
     }
+}
+
+/// A hint in the page's words. The core words a hint for both front ends: what to give on
+/// the command line, then what to do on the page, as "give --model (on the page: fill in the
+/// model field of the file's row)". The page keeps the part after "on the page:" in place of
+/// the flags.
+pub fn page_words(hint: &str) -> String {
+    const ON_THE_PAGE: &str = " (on the page: ";
+    let mut out = hint.to_string();
+    while let Some(open) = out.find(ON_THE_PAGE) {
+        let inside = open + ON_THE_PAGE.len();
+        let Some(close) = matching_paren(&out[inside..]).map(|c| inside + c) else { break };
+        let page = out[inside..close].to_string();
+        let start = out[..open].rfind("give ").unwrap_or(open);
+        out.replace_range(start..=close, &page);
+    }
+    out
+}
+
+/// Where the parenthesis opened just before `text` closes.
+fn matching_paren(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -60,5 +91,34 @@ mod tests {
         let json = InputError { character: Some(7), ..error("w.json", Some(3), None) };
         assert_eq!(place(&json), "w.json, line 3, character 7: ");
         assert_eq!(in_one_line(&error("", None, Some("Seed"))), "Seed: msg; do this");
+    }
+
+    /// Every hint of the importers and the planner that names a flag, as the page shows it.
+    #[test]
+    fn hints_on_the_page_name_no_command_line_flag() {
+        use migplan_core::problem::import::{import, ImportOptions};
+        let pa = "Concurrency,Inferences/Second,p99 latency\n1,100,3000\n";
+        let migperf = "model_name,batch_size,latency,throughput\nb,2,4.5,444.4\n";
+        let parva = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,1,1,10,0.01\n";
+        let mut hints: Vec<String> = [("perf.csv", pa), ("a@b@c@d.csv", pa), ("b.csv", migperf), ("x_10g_.csv", migperf), ("=x.csv", parva)]
+            .iter()
+            .map(|(name, text)| import(name, text, &ImportOptions::default()).unwrap_err().0[0].hint.clone().unwrap())
+            .collect();
+        let inputs = crate::state::Inputs { gpu: "a100-80gb".into(), ..crate::state::Inputs::example() };
+        crate::planning::Planner::default().handle(&crate::protocol::Request::Plan(inputs.request()), &mut |m| {
+            if let crate::protocol::WorkerMessage::Failed { errors } = m {
+                hints.extend(errors.into_iter().filter_map(|e| e.hint));
+            }
+        });
+        assert!(hints.len() > 5 && hints.iter().all(|h| h.contains("--")), "{hints:#?}");
+        for hint in &hints {
+            let page = page_words(hint);
+            assert!(!page.contains("--") && !page.contains("on the page"), "{hint}\n  became {page}");
+        }
+        assert_eq!(
+            page_words("name the file M@P@bB.csv (e.g. r@3g@b8.csv) or give --profile (on the page: fill in the profile field of the file's row)"),
+            "name the file M@P@bB.csv (e.g. r@3g@b8.csv) or fill in the profile field of the file's row"
+        );
+        assert!(page_words(&hints[hints.len() - 1]).starts_with("these profiles are a100-40gb's: choose a100-40gb as the GPU?"));
     }
 }

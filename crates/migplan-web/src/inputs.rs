@@ -10,7 +10,7 @@ use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::error_list::ErrorList;
-use crate::file_text::file_text;
+use crate::file_text::file_source;
 use crate::profile_table::ProfileTable;
 use crate::state::{workload_rows, Action, NoTable, State};
 use crate::worker_client::Dispatch;
@@ -30,20 +30,25 @@ enum FileKind {
     Workload,
 }
 
-/// Reads the files chosen or dropped together, then hands them over in one action: all of
-/// them as the profiles files, the first as the workload.
+/// Reads the files chosen or dropped together, then hands them over: the files it refused
+/// (not UTF-8, unreadable) first, each by name, then the others: all of them as the profiles
+/// files, the first as the workload. A refused file takes no good one with it.
 fn read_files(files: web_sys::FileList, dispatch: Dispatch, kind: FileKind) {
     let files: Vec<File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     if files.is_empty() {
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
-        let mut sources = Vec::new();
+        let (mut sources, mut refused) = (Vec::new(), Vec::new());
         for file in files {
-            match file_text(&file).await {
+            match file_source(&file).await {
                 Ok(source) => sources.push(source),
-                Err(e) => return dispatch.dispatch(Action::WorkerError(e)),
+                Err(e) => refused.push(e),
             }
+        }
+        dispatch.dispatch(Action::Uploaded { refused });
+        if sources.is_empty() {
+            return;
         }
         dispatch.dispatch(match kind {
             FileKind::Profiles => Action::SetProfiles(sources),
@@ -222,7 +227,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     NoTable::Ragged => "This workload cannot be shown as a table: a row has more or fewer fields than the header, often a number written with a thousands separator such as 2,500 (see the problems below).",
                 } }</p> },
             } }
-            <ErrorList errors={state.errors.clone()} dispatch={dispatch.clone()} />
+            <ErrorList errors={[state.upload_errors.clone(), state.errors.clone()].concat()} dispatch={dispatch.clone()} />
             <div class="row">
                 <label class="field">
                     <span>{ "Solver" }</span>

@@ -18,7 +18,7 @@ use crate::state::move_use::MoveUse;
 use crate::state::{Action, State};
 use crate::timeline::Timeline;
 use crate::trade_off::TradeOff;
-use crate::worker_client::{stop, talk, WorkerSlot};
+use crate::worker_client::{stop, talk, Dispatch, WorkerSlot};
 
 #[derive(Properties)]
 pub struct MovePanelProps {
@@ -85,8 +85,11 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             if let Some(e) = &state.move_inputs.upload_error {
                 <div class="errors" data-testid="running-plan-error" role="alert">{ e.clone() }</div>
             }
+            { other_gpu(state.running_plan().map(|p| p.gpu.as_str()), &state.inputs.gpu, &dispatch) }
         </>
     };
+    // A move plans one GPU type: the running plan's must be the one chosen above.
+    let gpu_differs = state.running_plan().is_some_and(|p| p.gpu != state.inputs.gpu);
     let on_cancel = {
         let (dispatch, worker) = (dispatch.clone(), props.worker.clone());
         Callback::from(move |_: MouseEvent| {
@@ -127,7 +130,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}
-                    disabled={busy || running.is_none()}>
+                    disabled={busy || running.is_none() || gpu_differs}>
                     { if run.running { "Planning the move…" } else { "Plan the move" } }
                 </button>
                 <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
@@ -147,6 +150,28 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 <Timeline planned={planned.clone()} />
             }
         </section>
+    }
+}
+
+/// Said under the running plan at once when it is for another GPU than the one chosen above
+/// (a move plans one GPU type), with a button that chooses its GPU.
+fn other_gpu(running: Option<&str>, chosen: &str, dispatch: &Dispatch) -> Html {
+    let Some(gpu) = running.filter(|gpu| *gpu != chosen) else { return html! {} };
+    let on_switch = {
+        let (dispatch, gpu) = (dispatch.clone(), gpu.to_string());
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetGpu(gpu.clone())))
+    };
+    html! {
+        <div class="errors" data-testid="running-plan-gpu" role="alert">
+            { format!(
+                "This running plan is for {}, but the GPU chosen above is {}: a move stays on one GPU type. \
+                 Choose {} above (its profiles with it), or upload the running plan of the {} GPUs.",
+                gpu.to_uppercase(), chosen.to_uppercase(), gpu.to_uppercase(), chosen.to_uppercase()
+            ) }
+            <div class="hint">
+                <button data-testid="running-plan-switch-gpu" onclick={on_switch}>{ format!("Switch to {}", gpu.to_uppercase()) }</button>
+            </div>
+        </div>
     }
 }
 

@@ -153,8 +153,15 @@ fn a_capacity_request_compares_and_sweeps_the_example() {
     let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
     assert_eq!(
         crate::error_text::in_one_line(&errors[0]),
-        "GPU types: `h100-80gb=cheap` is not GPU=PRICE; e.g. a100-40gb=1, h100-80gb=2.2"
+        "GPU types: `cheap` is not a price for h100-80gb; write what one GPU costs as a number above 0, e.g. h100-80gb=2.2"
     );
+    // An unknown GPU is named as such, with the ones migplan knows; a type given twice too.
+    for (types, said) in [("v100=1", "`v100` is not a GPU migplan knows; write one of a100-40gb, "), ("a30-24gb, a30-24gb=2", "a30-24gb is given twice")] {
+        let mut messages = Vec::new();
+        handle(&Request::Capacity(CapacityRequest { types: types.into(), ..capacity.clone() }), &mut |m| messages.push(m));
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+        assert!(crate::error_text::in_one_line(&errors[0]).starts_with(&format!("GPU types: {said}")), "{errors:?}");
+    }
     // The panel words the page's time limit as the plan's list does.
     let mut slow = capacity;
     slow.inputs.time_limit_s = "soon".into();

@@ -9,9 +9,9 @@ use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 use migplan_core::cluster::{self, ClusterInputs, Text};
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
-use migplan_core::problem::input::{parse_workload, InputError};
 use migplan_core::moves::exchange::Demand;
 use migplan_core::plan::Plan;
+use migplan_core::problem::input::{parse_workload, InputError};
 use migplan_core::workflow::{measured_running, Refusal};
 
 use crate::move_view::MoveView;

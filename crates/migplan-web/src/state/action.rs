@@ -14,6 +14,11 @@ pub enum Action {
     SetGpu(String),
     /// Files chosen or dropped together: they replace the profiles files.
     SetProfiles(Vec<Source>),
+    /// The files of an upload that could not be read (each by name): they replace those of
+    /// the last upload, and the files read come after.
+    Uploaded {
+        refused: Vec<InputError>,
+    },
     /// A field typed in a profiles file's row of the file table.
     EditProfileFile {
         index: usize,

@@ -120,7 +120,7 @@ pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
         message: format!("the file does not say which {what} it measured"),
         hint: Some(format!(
             "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \
-             (on the page: the {what} field of the file's row)"
+             (on the page: fill in the {what} field of the file's row)"
         )),
     }
     .into()
