@@ -92,33 +92,4 @@ mod tests {
         assert_eq!(place(&json), "w.json, line 3, character 7: ");
         assert_eq!(in_one_line(&error("", None, Some("Seed"))), "Seed: msg; do this");
     }
-
-    /// Every hint of the importers and the planner that names a flag, as the page shows it.
-    #[test]
-    fn hints_on_the_page_name_no_command_line_flag() {
-        use migplan_core::problem::import::{import, ImportOptions};
-        let pa = "Concurrency,Inferences/Second,p99 latency\n1,100,3000\n";
-        let migperf = "model_name,batch_size,latency,throughput\nb,2,4.5,444.4\n";
-        let parva = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,1,1,10,0.01\n";
-        let mut hints: Vec<String> = [("perf.csv", pa), ("a@b@c@d.csv", pa), ("b.csv", migperf), ("x_10g_.csv", migperf), ("=x.csv", parva)]
-            .iter()
-            .map(|(name, text)| import(name, text, &ImportOptions::default()).unwrap_err().0[0].hint.clone().unwrap())
-            .collect();
-        let inputs = crate::state::Inputs { gpu: "a100-80gb".into(), ..crate::state::Inputs::example() };
-        crate::planning::Planner::default().handle(&crate::protocol::Request::Plan(inputs.request()), &mut |m| {
-            if let crate::protocol::WorkerMessage::Failed { errors } = m {
-                hints.extend(errors.into_iter().filter_map(|e| e.hint));
-            }
-        });
-        assert!(hints.len() > 5 && hints.iter().all(|h| h.contains("--")), "{hints:#?}");
-        for hint in &hints {
-            let page = page_words(hint);
-            assert!(!page.contains("--") && !page.contains("on the page"), "{hint}\n  became {page}");
-        }
-        assert_eq!(
-            page_words("name the file M@P@bB.csv (e.g. r@3g@b8.csv) or give --profile (on the page: fill in the profile field of the file's row)"),
-            "name the file M@P@bB.csv (e.g. r@3g@b8.csv) or fill in the profile field of the file's row"
-        );
-        assert!(page_words(&hints[hints.len() - 1]).starts_with("these profiles are a100-40gb's: choose a100-40gb as the GPU?"));
-    }
 }

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::error_list::ErrorList;
 use crate::file_text::file_source;
+use crate::glossary::{Glossed, Term};
 use crate::profile_table::ProfileTable;
 use crate::state::{workload_rows, Action, NoTable, State};
 use crate::worker_client::Dispatch;
@@ -193,10 +194,15 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
         Rc::new(state.errors.iter().filter(|e| e.file == i.workload.name).cloned().collect());
     html! {
         <section class="inputs">
-            <h2>{ "Inputs" }</h2>
+            <h2 id="inputs-heading" tabindex="-1">{ "Inputs" }</h2>
             <label class="field">
                 <span>{ "GPU" }</span>
                 <select data-testid="gpu-select" onchange={on_gpu}>
+                    // A GPU this page does not know (from a link or an inputs file) shows as
+                    // such, never as the first GPU of the list, which it is not.
+                    if catalog::gpu(&i.gpu).is_none() {
+                        <option value={i.gpu.clone()} selected=true>{ format!("{} (unknown: choose a GPU)", i.gpu) }</option>
+                    }
                     { for catalog::all_gpus().into_iter().map(|g| html! {
                         <option value={g.id} selected={g.id == i.gpu}>
                             { format!("{}{}", g.name, if g.placements_assumed() { " (placements assumed)" } else { "" }) }
@@ -215,6 +221,10 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     }) }
                 </select>
             </label>
+            <p class="field-note">
+                <Glossed term={Term::Percentile}>{ "p99" }</Glossed>
+                { " and the others: which latency of a profiler's file the SLO limits." }
+            </p>
             <FileDrop label="Workload" testid="workload-input" summary={workload_summary}
                 dispatch={dispatch.clone()} kind={FileKind::Workload} />
             { match rows {
@@ -249,7 +259,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     onclick={on_new_seed} disabled={state.busy()}>{ "New seed" }</button>
             </div>
             <div class="row buttons">
-                <button class="primary" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>
+                <button class="primary" id="solve" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>
                 <button data-testid="cancel" onclick={props.on_cancel.clone()} disabled={!state.run.running}>{ "Cancel" }</button>
                 <button onclick={on_example} disabled={state.busy()}>{ "Load example" }</button>
                 <button data-testid="clear" onclick={on_clear} disabled={state.busy()}>{ "Clear saved state" }</button>

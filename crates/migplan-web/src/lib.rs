@@ -2,6 +2,7 @@
 //! again in a module worker, the worker that runs migplan-core's checked workflow; the two
 //! talk through [`protocol`].
 
+pub mod baseline;
 pub mod error_groups;
 pub mod error_text;
 pub mod examples;
@@ -32,9 +33,13 @@ pub mod error_list;
 #[cfg(target_arch = "wasm32")]
 pub mod file_text;
 #[cfg(target_arch = "wasm32")]
+pub mod glossary;
+#[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu_groups;
+#[cfg(target_arch = "wasm32")]
+pub mod guide;
 #[cfg(target_arch = "wasm32")]
 pub mod inputs;
 #[cfg(target_arch = "wasm32")]
@@ -43,6 +48,8 @@ pub mod model_table;
 pub mod move_deploy;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
+#[cfg(target_arch = "wasm32")]
+pub mod pasted_link;
 #[cfg(target_arch = "wasm32")]
 pub mod profile_table;
 #[cfg(target_arch = "wasm32")]

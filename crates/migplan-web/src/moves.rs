@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::cluster_read::ClusterRead;
 use crate::file_text::file_text;
+use crate::guide::focus_on;
 use crate::move_deploy::MoveDeploy;
 use crate::progress::Progress;
 use crate::protocol::{MoveTimes, Request, ShowMoveRequest, TransitionRequest};
@@ -68,6 +69,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             // The time it was asked names the trade-off: one a millisecond at most.
             let request = TransitionRequest { inputs: state.inputs.request(), running, spare, front_id: at_ms as u64 };
             talk(Request::Transition(request), &dispatch, &worker);
+            // The button is disabled while the move is planned: the focus goes to the panel's
+            // heading, above where the move appears, rather than to the page's body.
+            focus_on("move-heading");
         })
     };
     let source = html! {
@@ -111,7 +115,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     let move_use = state.move_use().unwrap_or(MoveUse::Current);
     html! {
         <section class="moves">
-            <h2>{ "Move a running cluster to the new plan" }</h2>
+            <h2 id="move-heading" tabindex="-1">{ "Move a running cluster to the new plan" }</h2>
             <p class="muted">
                 { "Change the workload above (edit the table or upload a new file), then plan the move from the running plan. \
                    After every step each GPU's layout is legal and no model drops below min(old, new) demand." }

@@ -172,6 +172,7 @@ impl State {
                 | Action::SetLatency(_)
                 | Action::SetWorkload(_)
                 | Action::LoadExample
+                | Action::OpenLink { .. }
         );
         let loading = matches!(action, Action::LoadInputs(_));
         match action {
@@ -198,6 +199,9 @@ impl State {
             Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
             Action::LoadInputs(file) => inputs_changed = s.load_inputs(file),
+            Action::OpenLink { inputs, gpus_per_node, spare } => {
+                (s.inputs, s.gpus_per_node, s.move_inputs.spare) = (inputs, gpus_per_node, spare)
+            }
             Action::Started { at_ms } => {
                 s.run = Run::started(at_ms);
                 s.solving_key = Some(s.inputs_key);
