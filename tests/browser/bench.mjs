@@ -3,13 +3,15 @@
 // each phase natively and in the worker on 1,000 and 3,000 models, and the page's own
 // responsiveness at 1,000 models (longest blocking task after a plan arrives, keystroke latency
 // in the workload table), in one run. `node bench.mjs --page` prints only the last.
-// `node bench.mjs --moves [--models 300,1000] [--before DIR]` prints only moves at fleet size:
-// generated models planned, marked deployed, demand +30%, Plan the move with the default 10 s
+// `node bench.mjs --moves [--models 300,1000] [--rate-scale K] [--before DIR]` prints only moves
+// at fleet size: generated models (their rates times K, for more GPUs per model) planned,
+// marked deployed, demand +30%, Plan the move with the default 10 s
 // limit: the time to the move on screen, where the worker's time went, the native CLI's time
 // for the same trade-off, and the page's longest tasks while planning and when the move
 // arrives; with --before, the same for another build (a dist/ folder), in the same run.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned, migplan, generatedChange, deployedThenChanged } from "./harness.mjs";
@@ -43,8 +45,10 @@ const browser = await launch();
 if (movesOnly) {
   for (const models of (option("--models") ?? "300,1000").split(",").map(Number)) {
     const files = await generatedChange(models, 1, "up30");
+    const scale = Number(option("--rate-scale") ?? 1);
+    for (const file of [files.workload, files.next]) await scaleRates(file, scale);
     const native = nativeMove(files);
-    console.log(`${models} models, demand +30%, native \`transition --pareto --time-limit 10\`: ${native.ms} ms, ${native.points} points`);
+    console.log(`${models} models, rates x${scale}, ${native.running} running GPUs, demand +30%, native \`transition --pareto --time-limit 10\`: ${native.ms} ms, ${native.points} points`);
     if (before) {
       const old = await serve(path.resolve(before));
       await moveAtScale(old, files, "before");
@@ -59,14 +63,25 @@ if (movesOnly) {
 await browser.close();
 site.close();
 
-/** The native CLI's trade-off for the same move, and its wall time. */
+/** Multiplies every rate of a workload file by `scale`, in place. */
+async function scaleRates(file, scale) {
+  const [header, ...rows] = (await readFile(file, "utf8")).trim().split("\n");
+  const scaled = rows.map((row) => {
+    const [model, rate, ...rest] = row.split(",");
+    return [model, (Number(rate) * scale).toFixed(1), ...rest].join(",");
+  });
+  await writeFile(file, [header, ...scaled].join("\n") + "\n");
+}
+
+/** The native CLI's trade-off for the same move, its wall time and the running plan's GPUs. */
 function nativeMove(files) {
   const plan = path.join(files.dir, "running.json");
   spawnSync(migplan, ["plan", "--gpu", "a100-40gb", "--profiles", files.profiles, "--workload", files.workload, "--format", "json", "--out", plan]);
   const t0 = Date.now();
   const run = spawnSync(migplan, ["transition", "--gpu", "a100-40gb", "--profiles", files.profiles, "--from", plan,
     "--workload-to", files.next, "--pareto", "--time-limit", "10"], { encoding: "utf8" });
-  return { ms: Date.now() - t0, points: run.stdout.trim().split("\n").length - 1 };
+  const running = JSON.parse(readFileSync(plan, "utf8")).gpu_count;
+  return { ms: Date.now() - t0, points: run.stdout.trim().split("\n").length - 1, running };
 }
 
 /** The page's main-thread tasks in a Chromium trace: the longest (wall, ms), how long it ran

@@ -130,12 +130,13 @@ test("a 300-model move (demand +30%, 10 s) shows in time, and the page answers a
   assert.equal(await page.inputValue("[data-testid=time-limit]"), "10");
   const t0 = Date.now();
   await page.click("[data-testid=plan-move]");
-  // Generous, for a shared machine: the figures are bench.mjs --moves's. A page that dies
-  // never gets here, and the page errors are checked below.
-  await movePlanned(page, 300000);
+  // The planner keeps the 10 s limit; the margin is for a shared machine (the figures are
+  // bench.mjs --moves's). A page that dies never gets here, and the page errors are checked
+  // below.
+  await movePlanned(page, 60000);
   const took = Date.now() - t0;
   t.diagnostic(`the move was on screen ${took} ms after Plan the move`);
-  assert.ok(took < 300000, `the move took ${took} ms`);
+  assert.ok(took < 40000, `the move took ${took} ms, far past its 10 s limit`);
   const [, from, to, steps] = (await page.textContent("[data-testid=move-summary]")).match(/(\d+) → (\d+) GPUs in (\d+) steps/).map(Number);
   assert.equal(from, running);
   assert.ok(to > from && steps >= 2, `${from} → ${to} in ${steps} steps`);

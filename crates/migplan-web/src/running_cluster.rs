@@ -91,6 +91,9 @@ pub struct MoveTexts {
     pub runbook: String,
 }
 
+/// Why a move from a plan read off a cluster has no files without the cluster's MIG config.
+pub const NEEDS_CONFIG: &str = "the running plan was read from a cluster: read it again (with its MIG config) to write the move's configs and runbook, which keep the cluster's configs";
+
 /// The files of a planned move. A running plan read off a cluster names its nodes, and the
 /// move's ConfigMap must keep the configs they are labelled with: `config`, the file read.
 pub fn move_texts(
@@ -101,9 +104,7 @@ pub fn move_texts(
 ) -> Result<MoveTexts, String> {
     let current = match config {
         Some(c) => Some(mig_config::read(&c.name, &c.text).map_err(|e| e.to_string())?),
-        None if running.gpus.iter().any(|g| g.node.is_some()) => {
-            return Err("the running plan was read from a cluster: read it again (with its MIG config) to write the move's configs and runbook, which keep the cluster's configs".into())
-        }
+        None if running.gpus.iter().any(|g| g.node.is_some()) => return Err(NEEDS_CONFIG.into()),
         None => None,
     };
     let config = move_config(running, &shown.transition, options, current.as_ref());
