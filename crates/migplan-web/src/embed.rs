@@ -1,7 +1,7 @@
 //! The planner inside another page's iframe (`?embed`): the plan first, the inputs folded
 //! away below it, no page header, a link to open the same inputs in the full page; its
 //! height is posted to the host page (`{type: "migplan:height", height}`) whenever it
-//! changes, so the host can size the frame to it (README: the iframe snippet).
+//! changes, so the host can size the frame to it (docs/src/embedding.md: the iframe snippet).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

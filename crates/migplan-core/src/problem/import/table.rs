@@ -154,7 +154,7 @@ pub(crate) fn whole(record: &csv::StringRecord, i: usize, name: &str) -> Result<
 }
 
 fn ranged(what: &str, x: f64, range: &Range) -> Result<f64, String> {
-    range.check(x).map_err(|m| format!("{what} {m} (README.md, Limits)"))
+    range.check(x).map_err(|m| format!("{what} {m} (see Limits in the docs)"))
 }
 
 /// A converted row, checked against the ranges every input meets (`input::limits`).
