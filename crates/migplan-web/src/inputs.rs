@@ -13,6 +13,7 @@ use crate::error_list::ErrorList;
 use crate::file_text::file_source;
 use crate::glossary::{Glossed, Term};
 use crate::profile_table::ProfileTable;
+use crate::scenario_input::ScenarioInput;
 use crate::state::{workload_rows, Action, NoTable, State};
 use crate::worker_client::Dispatch;
 use crate::workload_table::WorkloadTable;
@@ -237,6 +238,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     NoTable::Ragged => "This workload cannot be shown as a table: a row has more or fewer fields than the header, often a number written with a thousands separator such as 2,500 (see the problems below).",
                 } }</p> },
             } }
+            <ScenarioInput state={state.clone()} />
             <ErrorList errors={[state.upload_errors.clone(), state.errors.clone()].concat()} dispatch={dispatch.clone()} />
             <div class="row">
                 <label class="field">

@@ -16,6 +16,7 @@ pub mod protocol;
 pub mod rows_window;
 pub mod running_cluster;
 pub mod share;
+pub mod slo_scenario;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -58,6 +59,8 @@ pub mod progress;
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod saving;
+#[cfg(target_arch = "wasm32")]
+pub mod scenario_input;
 #[cfg(target_arch = "wasm32")]
 pub mod share_bar;
 #[cfg(target_arch = "wasm32")]
