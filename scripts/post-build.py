@@ -10,9 +10,11 @@ Trunk runs it after it has written every asset and index.html to TRUNK_STAGING_D
    script-src of the Content-Security-Policy meta written in web/index.html, so no inline
    script runs without being named (Trunk.toml turns off `trunk serve`'s live-reload script,
    whose text Trunk changes after this hook, when it serves the page);
-3. writes the build version (a hash of every built file) and the list of files into sw.js:
+3. builds the docs (docs/, mdBook) into the site's docs/ folder, next to the planner their
+   pages embed (scripts/web-tools.sh installs mdbook when it is missing);
+4. writes the build version (a hash of every built file) and the list of files into sw.js:
    the service worker caches them under a cache named after the version (all but the JS
-   API and the example pages, which the planner page never loads).
+   API, the example pages and the docs, which the planner page never loads).
 
 Any surprise (a file or marker missing) fails the build rather than shipping a half-done site.
 """
@@ -22,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,9 +85,16 @@ def hash_inline_scripts(stage):
     return hashes
 
 
-# What the planner page never loads: the JS API (for other pages; 390 KB gzipped) and the
-# example pages. Not precached, so a visit to the planner does not download them.
-NOT_PRECACHED = ("api/", "demo/")
+def build_docs(stage):
+    book = Path(__file__).resolve().parent.parent / "docs"
+    built = subprocess.run(["mdbook", "build", str(book), "--dest-dir", str(stage / "docs")])
+    if built.returncode != 0:
+        fail("mdbook could not build docs/ (see above)")
+
+
+# What the planner page never loads: the JS API (for other pages; 390 KB gzipped), the
+# example pages and the docs. Not precached, so a visit to the planner does not download them.
+NOT_PRECACHED = ("api/", "demo/", "docs/")
 
 
 def write_service_worker(stage):
@@ -112,6 +122,7 @@ def main():
     stage = Path(staging)
     worker = point_worker_at_app(stage)
     hashes = hash_inline_scripts(stage)
+    build_docs(stage)
     version, count = write_service_worker(stage)
     print(f"post-build: worker runs {worker[0]}, {len(hashes)} inline script hash(es), cache migplan-{version} of {count} files")
 

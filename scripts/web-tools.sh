@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building the web app needs, when missing: the wasm32 target, trunk 0.21.14,
 # wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock (trunk
-# cannot download it here) and binaryen's wasm-opt. Sourced by run.sh and test.sh.
+# cannot download it here), mdbook 0.5.4 (the docs) and binaryen's wasm-opt. Sourced by run.sh and test.sh.
 set -euo pipefail
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -17,6 +17,12 @@ bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); pr
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]; then
   echo "installing wasm-bindgen-cli $bindgen (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$bindgen"
+fi
+
+# mdBook builds the docs into the site (scripts/post-build.py).
+if [ "$(mdbook --version 2>/dev/null)" != "mdbook v0.5.4" ]; then
+  echo "installing mdbook 0.5.4 (a few minutes, once)"
+  cargo install --locked mdbook --version 0.5.4
 fi
 
 # wasm-opt for Trunk's release build (see Trunk.toml's [tools]): Debian's binaryen 108

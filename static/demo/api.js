@@ -1,4 +1,4 @@
-// The example of README's "JS API" section, live: CSV text in, the checked plan out.
+// The example of the docs' "JS API" section (docs/src/embedding.md), live: CSV text in, the checked plan out.
 import { plan, layouts, gpus } from "../api/migplan.js";
 
 const $ = (id) => document.getElementById(id);
@@ -33,3 +33,19 @@ $("cancel").onclick = () => controller?.abort();
 const names = (await gpus()).map((g) => g.name);
 $("layouts").textContent = `${(await layouts("a100-40gb")).length} maximal layouts on the A100-40GB; GPUs known: ${names.join(", ")}`;
 run();
+
+// Offline use: the site's service worker (../sw.js) keeps the planner's files; it is asked to
+// keep this page's and the JS API's too, so the page works offline after one visit.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("../sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => new Promise((resolve, reject) => {
+      const used = [location.href.split("#")[0], import.meta.url, new URL("../api/migplan.js", import.meta.url).href,
+        new URL("../api/plan-worker.js", import.meta.url).href];
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve());
+      registration.active.postMessage({ keep: used }, [channel.port2]);
+    }))
+    .then(() => { document.documentElement.dataset.offlineReady = "true"; })
+    .catch((e) => console.warn("offline cache unavailable:", e));
+}

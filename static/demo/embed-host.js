@@ -1,4 +1,4 @@
-// What a page embedding migplan adds (README: the iframe snippet): each planner frame posts
+// What a page embedding migplan adds (docs/src/embedding.md: the iframe snippet): each planner frame posts
 // its content height; the frame that sent it is sized to it.
 addEventListener("message", (e) => {
   if (e.data?.type !== "migplan:height") return;

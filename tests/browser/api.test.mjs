@@ -53,6 +53,29 @@ test("the planner page's offline cache leaves the JS API out: its visitors do no
   await context.close();
 });
 
+test("after one visit demo/api.html and api/migplan.js work offline", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${site.url}demo/api.html`);
+  await page.waitForFunction(() => document.documentElement.dataset.offlineReady === "true", null, { timeout: 60000 });
+  const kept = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith("migplan-"));
+    const cache = await caches.open(names[0]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  for (const file of ["/demo/api.html", "/demo/api.js", "/api/migplan.js", "/api/plan-worker.js"]) {
+    assert.ok(kept.includes(file), `${file} is kept: ${kept.filter((k) => /api|demo/.test(k)).join(" ")}`);
+  }
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("[data-testid=api-status]").textContent.startsWith("planned"), null, { timeout: 60000 });
+  assert.ok(Number(await page.textContent("[data-testid=api-gpu-count]")) > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("rows as objects plan too; a bad row is named by its index; an AbortSignal stops a long solve", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -62,7 +62,7 @@ test("the growth chart and the comparison plot what the CLI prints", async () =>
   await context.close();
 });
 
-test("a GPU type that is not GPU=PRICE is an error in the panel", async () => {
+test("a GPU type whose price is not a number is an error in the panel, naming the price and the type", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(site.url);
@@ -70,6 +70,6 @@ test("a GPU type that is not GPU=PRICE is an error in the panel", async () => {
   await page.fill("[data-testid=capacity-types]", "a100-40gb=cheap");
   await page.click("[data-testid=capacity-run]");
   const text = await (await page.waitForSelector("[data-testid=capacity-errors]", { timeout: 60000 })).textContent();
-  assert.match(text, /a100-40gb=cheap/);
+  assert.match(text, /`cheap` is not a price for a100-40gb; write what one GPU costs as a number above 0, e.g. a100-40gb=2\.2/);
   await context.close();
 });

@@ -84,7 +84,8 @@ test("a picture chosen as the workload is refused as not UTF-8 text, naming the 
   const png = path.join(await mkdtemp(path.join(tmpdir(), "migplan-errors-")), "chart.png");
   await writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]));
   await page.setInputFiles("[data-testid=workload-input]", png);
-  await page.waitForFunction(() => /chart\.png:1: byte 1 is not UTF-8 text/.test(document.body.textContent));
+  // Said with the inputs' problems, where the file was chosen.
+  await page.waitForFunction(() => /chart\.png, line 1: byte 1 is not UTF-8 text/.test(document.querySelector("section.inputs [data-testid=input-error]")?.textContent));
   assert.equal(await rateCell(page).inputValue(), before, "the workload on the page is kept");
   assert.deepEqual(errors, []);
   await context.close();

@@ -2,10 +2,11 @@
 // against the native CLI on the same files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, writeFile, mkdtemp, copyFile } from "node:fs/promises";
+import { readFile, writeFile, mkdtemp, copyFile, readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { withSiteAndBrowser, cli, root, settledCount, solvedForInputs } from "./harness.mjs";
+import { withSiteAndBrowser, cli, root, settledCount, solvedForInputs, openPage } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -70,6 +71,49 @@ test("dropped perf_analyzer and MIGPerf files, one profile edited, plan with the
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=profile-file]").length === 3);
   assert.equal(await page.locator("[data-testid=profile-file]").nth(0).locator("[data-testid=file-profile]").inputValue(), "7g.40gb");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("ParvaGPU's SLO files and a scenario number make the workload the CLI's import makes, and it plans as the CLI plans", async (t) => {
+  const parva = path.join(root, "../shared/data/parvagpu");
+  if (!existsSync(parva)) {
+    t.diagnostic(`skipped: ${parva} missing (ParvaGPU's published files sit beside CI's checkout)`);
+    return;
+  }
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.selectOption("[data-testid=gpu-select]", "a100-80gb");
+  const profDir = path.join(parva, "prof_data");
+  const prof = (await readdir(profDir)).filter((f) => f.endsWith(".csv")).map((f) => path.join(profDir, f));
+  await page.setInputFiles("[data-testid=profiles-input]", prof);
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=profile-file]").length === n, prof.length);
+  await page.click("[data-testid=scenario] summary");
+  const [rates, slos] = [path.join(parva, "SLO/SLO_req_rate.csv"), path.join(parva, "SLO/SLO_latency.csv")];
+  await page.setInputFiles("[data-testid=slo-rates-input]", rates);
+  await page.setInputFiles("[data-testid=slo-latency-input]", slos);
+  // A scenario past the files' lines is refused, naming both files; nothing changes.
+  await page.fill("[data-testid=scenario-number]", "99");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=use-scenario]").disabled);
+  await page.click("[data-testid=use-scenario]");
+  assert.match(await page.textContent("[data-testid=scenario-error]"), /SLO_req_rate\.csv: there is no scenario 99[\s\S]*SLO_latency\.csv/);
+  await page.fill("[data-testid=scenario-number]", "2");
+  await page.click("[data-testid=use-scenario]");
+  await page.waitForSelector("[data-testid=scenario-note]");
+  assert.match(await page.textContent("[data-testid=scenario-note]"), /^scenario 2 of SLO_req_rate\.csv: \d+ models/);
+  const dir = await mkdtemp(path.join(tmpdir(), "migplan-scenario-"));
+  const workload = path.join(dir, "workload.csv");
+  cli("import", "--gpu", "a100-80gb", ...prof, "--scenario", "2", "--slo-rates", rates, "--slo-latency", slos,
+    "--workload-out", workload, "--out", path.join(dir, "profiles.csv"));
+  const cliRows = (await readFile(workload, "utf8")).trim().split("\n").slice(1).map((l) => l.split(",").slice(0, 3));
+  const pageRows = await page.$$eval("table.workload tbody tr:not(.spacer)", (trs) => trs.map((tr) => [...tr.querySelectorAll("input")].map((i) => i.value)));
+  assert.deepEqual(pageRows, cliRows);
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  const reference = JSON.parse(cli("plan", "--gpu", "a100-80gb", "--profiles", path.join(dir, "profiles.csv"),
+    "--workload", workload, "--format", "json"));
+  assert.equal(await settledCount(page), reference.gpu_count);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -60,7 +60,7 @@ pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
     })
 }
 
-/// `--time-limit`: seconds within the documented range (README.md, Limits).
+/// `--time-limit`: seconds within the documented range (see Limits in the docs).
 pub fn parse_time_limit(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
     TIME_LIMIT_S

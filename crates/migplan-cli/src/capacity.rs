@@ -59,11 +59,11 @@ impl FleetArgs {
     }
 }
 
-/// A price within `limits::PRICE` (README.md, Limits).
+/// A price within `limits::PRICE` (see Limits in the docs).
 pub fn parse_price(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(price) if PRICE.check(price).is_ok() => Ok(price),
-        _ => Err(format!("`{text}` is not a price {} (README.md, Limits)", PRICE.describe())),
+        _ => Err(format!("`{text}` is not a price {} (see Limits in the docs)", PRICE.describe())),
     }
 }
 

@@ -8,8 +8,11 @@ use yew::prelude::*;
 
 use crate::capacity::CapacityPanel;
 use crate::embed::Embed;
+use crate::glossary::Glossary;
+use crate::guide::{focus_on, DOCS};
 use crate::inputs::InputsPanel;
 use crate::moves::MovePanel;
+use crate::pasted_link::use_pasted_links;
 use crate::protocol::Request;
 use crate::results::Results;
 use crate::saving::use_saved;
@@ -66,6 +69,13 @@ pub fn app() -> Html {
     // Why the last save failed, if it did: shown until a save succeeds again.
     let save_error = use_saved(&state, !loaded.embed);
     let link = use_address_follows(&state);
+    // Why the link in the address could not be opened: the one the page opened with, then
+    // one pasted into the address bar.
+    let link_error = {
+        let opened = loaded.link_error.clone();
+        use_state(move || opened)
+    };
+    use_pasted_links(&state, &worker, link_error.clone());
     {
         // A first visit plans the bundled example at once, and an opened link its inputs.
         let (state, worker, first_visit) = (state.clone(), worker.clone(), loaded.plan_now);
@@ -77,7 +87,12 @@ pub fn app() -> Html {
     }
     let on_solve = {
         let (state, worker) = (state.clone(), worker.clone());
-        Callback::from(move |_: MouseEvent| start(&state, &state.dispatcher(), &worker))
+        Callback::from(move |_: MouseEvent| {
+            start(&state, &state.dispatcher(), &worker);
+            // Solve is disabled while it runs: the focus goes to the plan's heading, above the
+            // answer, rather than to the page's body.
+            focus_on("plan-heading");
+        })
     };
     let on_cancel = {
         let (dispatch, worker) = (state.dispatcher(), worker.clone());
@@ -98,25 +113,32 @@ pub fn app() -> Html {
         return html! {
             <ContextProvider<Rc<Palette>> context={(*palette).clone()}>
                 <Embed state={state.clone()} on_solve={on_solve} on_cancel={on_cancel}
-                    link_error={loaded.link_error.clone()} link={link} />
+                    link_error={(*link_error).clone()} link={link} />
             </ContextProvider<Rc<Palette>>>
         };
     }
     html! {
         <ContextProvider<Rc<Palette>> context={(*palette).clone()}>
+        // Everything sits in a landmark (the header or main), as screen readers navigate by them.
         <div class="page">
             <header>
                 <h1>{ "migplan" }</h1>
-                <p>{ "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page." }</p>
+                <p>
+                    { "Plan MIG partitions that serve your models on as few GPUs as possible. Runs in your browser; nothing leaves this page. " }
+                    <a href={DOCS}>{ "Documentation" }</a>
+                </p>
+                <ShareBar state={state.clone()} link={link} link_error={(*link_error).clone()} />
             </header>
-            <ShareBar state={state.clone()} link={link} link_error={loaded.link_error.clone()} />
-            { save_banner(save_error.as_deref()) }
             <main>
-                <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
-                <Results state={state.clone()} />
+                { save_banner(save_error.as_deref()) }
+                <div class="columns">
+                    <InputsPanel state={state.clone()} on_solve={on_solve} on_cancel={on_cancel} />
+                    <Results state={state.clone()} />
+                </div>
+                <MovePanel state={state.clone()} worker={worker.clone()} />
+                <CapacityPanel state={state.clone()} />
             </main>
-            <MovePanel state={state.clone()} worker={worker.clone()} />
-            <CapacityPanel state={state.clone()} />
+            <Glossary />
         </div>
         </ContextProvider<Rc<Palette>>>
     }

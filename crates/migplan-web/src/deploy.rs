@@ -89,6 +89,9 @@ pub fn deploy(props: &DeployProps) -> Html {
                         n.nodes.len(), if n.nodes.len() == 1 { "" } else { "s" }, n.gpus_per_node,
                         n.configs.len(), if n.configs.len() == 1 { "" } else { "s" }
                     ) }</p>
+                    // Past a screenful of nodes the table scrolls in its box, which the keyboard
+                    // can then focus and scroll.
+                    <div class="nodes-scroll" tabindex="0" role="region" aria-label="nodes and their configs">
                     <table class="nodes" data-testid="nodes">
                         <thead><tr><th>{ "node" }</th><th>{ "config" }</th><th>{ "plan GPUs, as devices 0, 1, .." }</th></tr></thead>
                         <tbody>
@@ -101,6 +104,7 @@ pub fn deploy(props: &DeployProps) -> Html {
                             }) }
                         </tbody>
                     </table>
+                    </div>
                 </>
             }
         }
@@ -122,7 +126,7 @@ pub fn deploy(props: &DeployProps) -> Html {
     };
     html! {
         <div class="deploy" data-testid="deploy">
-            <h3>{ "Nodes" }</h3>
+            <h3 id="deploy-heading" tabindex="-1">{ "Nodes" }</h3>
             <label>{ "GPUs per node " }
                 <input data-testid="gpus-per-node" type="number" min="1" max="1024" step="1"
                     value={props.gpus_per_node.clone()} oninput={on_input} />

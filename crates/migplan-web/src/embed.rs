@@ -1,12 +1,13 @@
 //! The planner inside another page's iframe (`?embed`): the plan first, the inputs folded
 //! away below it, no page header, a link to open the same inputs in the full page; its
 //! height is posted to the host page (`{type: "migplan:height", height}`) whenever it
-//! changes, so the host can size the frame to it (README: the iframe snippet).
+//! changes, so the host can size the frame to it (docs/src/embedding.md: the iframe snippet).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::glossary::Glossary;
 use crate::inputs::InputsPanel;
 use crate::results::Results;
 use crate::share_bar::full_link;
@@ -66,13 +67,14 @@ pub fn embed(props: &EmbedProps) -> Html {
     use_post_height();
     let link = props.link.as_ref().ok().map(|value| full_link(value));
     html! {
-        <div class="page embed" data-testid="embed">
+        <main class="page embed" data-testid="embed">
             { for props.link_error.as_ref().map(|reason| html! {
                 <div class="errors" role="alert" data-testid="link-error">
-                    { format!("The link could not be opened: {reason}. Showing the example instead.") }
+                    { format!("The link could not be opened: {reason}") }
                 </div>
             }) }
-            <Results state={props.state.clone()} />
+            <Results state={props.state.clone()} embedded={true} />
+            <Glossary />
             <details class="embed-inputs">
                 <summary>{ "Inputs" }</summary>
                 <InputsPanel state={props.state.clone()} on_solve={props.on_solve.clone()} on_cancel={props.on_cancel.clone()} />
@@ -82,6 +84,6 @@ pub fn embed(props: &EmbedProps) -> Html {
                 <a href={link.unwrap_or_else(|| "./".into())} target="_blank" rel="noopener">{ "migplan" }</a>
                 { ": open it to change the inputs at full size." }
             </p>
-        </div>
+        </main>
     }
 }

@@ -5,6 +5,8 @@
 use migplan_core::hardware::catalog;
 use migplan_core::problem::input::InputError;
 
+use crate::error_text::page_words;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorGroup {
     /// The errors of this cause, in the order they were found.
@@ -24,7 +26,7 @@ impl ErrorGroup {
             Some(gpu) => {
                 Some(format!("these profiles are {}'s, not the chosen GPU's: switch GPU?", gpu.to_uppercase()))
             }
-            None => self.first().hint.clone(),
+            None => self.first().hint.as_deref().map(page_words),
         }
     }
 }

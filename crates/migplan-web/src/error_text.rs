@@ -31,9 +31,40 @@ pub fn place(e: &InputError) -> String {
 /// and what to do.
 pub fn in_one_line(e: &InputError) -> String {
     match &e.hint {
-        Some(hint) => format!("{}{}; {hint}", place(e), e.message),
+        Some(hint) => format!("{}{}; {}", place(e), e.message, page_words(hint)),
         None => format!("{}{}", place(e), e.message),
     }
+}
+
+/// A hint in the page's words. The core words a hint for both front ends: what to give on
+/// the command line, then what to do on the page, as "give --model (on the page: fill in the
+/// model field of the file's row)". The page keeps the part after "on the page:" in place of
+/// the flags.
+pub fn page_words(hint: &str) -> String {
+    const ON_THE_PAGE: &str = " (on the page: ";
+    let mut out = hint.to_string();
+    while let Some(open) = out.find(ON_THE_PAGE) {
+        let inside = open + ON_THE_PAGE.len();
+        let Some(close) = matching_paren(&out[inside..]).map(|c| inside + c) else { break };
+        let page = out[inside..close].to_string();
+        let start = out[..open].rfind("give ").unwrap_or(open);
+        out.replace_range(start..=close, &page);
+    }
+    out
+}
+
+/// Where the parenthesis opened just before `text` closes.
+fn matching_paren(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::{PlanGpu, PlanInstance};
 use yew::prelude::*;
 
+use crate::glossary::{Glossed, Term};
+
 /// The model colours of the plan on screen, provided by the page (`ContextProvider`); a
 /// model outside it gets a colour from its name.
 #[hook]
@@ -44,6 +46,20 @@ fn details(i: &PlanInstance) -> String {
     }
 }
 
+/// The details as the line under the GPU shows them: "processes" explained.
+fn details_shown(i: &PlanInstance) -> Html {
+    let Some(m) = &i.model else { return html! { details(i) } };
+    let processes = i.processes.unwrap_or(1);
+    html! {
+        <>
+            { format!("{m} on {} at slot {}: batch {}, {processes} ", i.profile, i.start,
+                i.batch.map_or("?".into(), |b| b.to_string())) }
+            <Glossed term={Term::Processes}>{ if processes == 1 { "process" } else { "processes" } }</Glossed>
+            { format!(", {:.1} req/s", i.throughput.unwrap_or(0.0)) }
+        </>
+    }
+}
+
 /// The profile's compute part ("3g" of "3g.20gb"), for instances too narrow for the whole name.
 fn short_profile(profile: &str) -> &str {
     profile.split('.').next().unwrap_or(profile)
@@ -55,7 +71,7 @@ pub fn gpu_picture(props: &GpuPictureProps) -> Html {
     let palette = use_palette();
     let chosen = use_state(|| None::<usize>);
     let slots = props.gpu.memory_slots as f64;
-    let chosen_details = (*chosen).and_then(|k| props.instances.instances.get(k)).map(details);
+    let chosen_details = (*chosen).and_then(|k| props.instances.instances.get(k)).map(details_shown);
     html! {
         <div class="gpu-wrap">
             <div class="gpu" data-testid="gpu">

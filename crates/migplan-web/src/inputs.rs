@@ -10,8 +10,10 @@ use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::error_list::ErrorList;
-use crate::file_text::file_text;
+use crate::file_text::file_source;
+use crate::glossary::{Glossed, Term};
 use crate::profile_table::ProfileTable;
+use crate::scenario_input::ScenarioInput;
 use crate::state::{workload_rows, Action, NoTable, State};
 use crate::worker_client::Dispatch;
 use crate::workload_table::WorkloadTable;
@@ -30,20 +32,25 @@ enum FileKind {
     Workload,
 }
 
-/// Reads the files chosen or dropped together, then hands them over in one action: all of
-/// them as the profiles files, the first as the workload.
+/// Reads the files chosen or dropped together, then hands them over: the files it refused
+/// (not UTF-8, unreadable) first, each by name, then the others: all of them as the profiles
+/// files, the first as the workload. A refused file takes no good one with it.
 fn read_files(files: web_sys::FileList, dispatch: Dispatch, kind: FileKind) {
     let files: Vec<File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     if files.is_empty() {
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
-        let mut sources = Vec::new();
+        let (mut sources, mut refused) = (Vec::new(), Vec::new());
         for file in files {
-            match file_text(&file).await {
+            match file_source(&file).await {
                 Ok(source) => sources.push(source),
-                Err(e) => return dispatch.dispatch(Action::WorkerError(e)),
+                Err(e) => refused.push(e),
             }
+        }
+        dispatch.dispatch(Action::Uploaded { refused });
+        if sources.is_empty() {
+            return;
         }
         dispatch.dispatch(match kind {
             FileKind::Profiles => Action::SetProfiles(sources),
@@ -188,10 +195,15 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
         Rc::new(state.errors.iter().filter(|e| e.file == i.workload.name).cloned().collect());
     html! {
         <section class="inputs">
-            <h2>{ "Inputs" }</h2>
+            <h2 id="inputs-heading" tabindex="-1">{ "Inputs" }</h2>
             <label class="field">
                 <span>{ "GPU" }</span>
                 <select data-testid="gpu-select" onchange={on_gpu}>
+                    // A GPU this page does not know (from a link or an inputs file) shows as
+                    // such, never as the first GPU of the list, which it is not.
+                    if catalog::gpu(&i.gpu).is_none() {
+                        <option value={i.gpu.clone()} selected=true>{ format!("{} (unknown: choose a GPU)", i.gpu) }</option>
+                    }
                     { for catalog::all_gpus().into_iter().map(|g| html! {
                         <option value={g.id} selected={g.id == i.gpu}>
                             { format!("{}{}", g.name, if g.placements_assumed() { " (placements assumed)" } else { "" }) }
@@ -210,6 +222,10 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     }) }
                 </select>
             </label>
+            <p class="field-note">
+                <Glossed term={Term::Percentile}>{ "p99" }</Glossed>
+                { " and the others: which latency of a profiler's file the SLO limits." }
+            </p>
             <FileDrop label="Workload" testid="workload-input" summary={workload_summary}
                 dispatch={dispatch.clone()} kind={FileKind::Workload} />
             { match rows {
@@ -222,7 +238,8 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     NoTable::Ragged => "This workload cannot be shown as a table: a row has more or fewer fields than the header, often a number written with a thousands separator such as 2,500 (see the problems below).",
                 } }</p> },
             } }
-            <ErrorList errors={state.errors.clone()} dispatch={dispatch.clone()} />
+            <ScenarioInput state={state.clone()} />
+            <ErrorList errors={[state.upload_errors.clone(), state.errors.clone()].concat()} dispatch={dispatch.clone()} />
             <div class="row">
                 <label class="field">
                     <span>{ "Solver" }</span>
@@ -244,7 +261,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     onclick={on_new_seed} disabled={state.busy()}>{ "New seed" }</button>
             </div>
             <div class="row buttons">
-                <button class="primary" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>
+                <button class="primary" id="solve" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>
                 <button data-testid="cancel" onclick={props.on_cancel.clone()} disabled={!state.run.running}>{ "Cancel" }</button>
                 <button onclick={on_example} disabled={state.busy()}>{ "Load example" }</button>
                 <button data-testid="clear" onclick={on_clear} disabled={state.busy()}>{ "Clear saved state" }</button>

@@ -2,6 +2,7 @@
 //! again in a module worker, the worker that runs migplan-core's checked workflow; the two
 //! talk through [`protocol`].
 
+pub mod baseline;
 pub mod error_groups;
 pub mod error_text;
 pub mod examples;
@@ -15,6 +16,7 @@ pub mod protocol;
 pub mod rows_window;
 pub mod running_cluster;
 pub mod share;
+pub mod slo_scenario;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -32,9 +34,13 @@ pub mod error_list;
 #[cfg(target_arch = "wasm32")]
 pub mod file_text;
 #[cfg(target_arch = "wasm32")]
+pub mod glossary;
+#[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu_groups;
+#[cfg(target_arch = "wasm32")]
+pub mod guide;
 #[cfg(target_arch = "wasm32")]
 pub mod inputs;
 #[cfg(target_arch = "wasm32")]
@@ -44,6 +50,8 @@ pub mod move_deploy;
 #[cfg(target_arch = "wasm32")]
 pub mod moves;
 #[cfg(target_arch = "wasm32")]
+pub mod pasted_link;
+#[cfg(target_arch = "wasm32")]
 pub mod profile_table;
 #[cfg(target_arch = "wasm32")]
 pub mod progress;
@@ -51,6 +59,8 @@ pub mod progress;
 pub mod results;
 #[cfg(target_arch = "wasm32")]
 pub mod saving;
+#[cfg(target_arch = "wasm32")]
+pub mod scenario_input;
 #[cfg(target_arch = "wasm32")]
 pub mod share_bar;
 #[cfg(target_arch = "wasm32")]

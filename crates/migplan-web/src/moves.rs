@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::cluster_read::ClusterRead;
 use crate::file_text::file_text;
+use crate::guide::focus_on;
 use crate::move_deploy::MoveDeploy;
 use crate::progress::Progress;
 use crate::protocol::{MoveTimes, Request, ShowMoveRequest, TransitionRequest};
@@ -18,7 +19,7 @@ use crate::state::move_use::MoveUse;
 use crate::state::{Action, State};
 use crate::timeline::Timeline;
 use crate::trade_off::TradeOff;
-use crate::worker_client::{stop, talk, WorkerSlot};
+use crate::worker_client::{stop, talk, Dispatch, WorkerSlot};
 
 #[derive(Properties)]
 pub struct MovePanelProps {
@@ -68,6 +69,9 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             // The time it was asked names the trade-off: one a millisecond at most.
             let request = TransitionRequest { inputs: state.inputs.request(), running, spare, front_id: at_ms as u64 };
             talk(Request::Transition(request), &dispatch, &worker);
+            // The button is disabled while the move is planned: the focus goes to the panel's
+            // heading, above where the move appears, rather than to the page's body.
+            focus_on("move-heading");
         })
     };
     let source = html! {
@@ -85,8 +89,11 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             if let Some(e) = &state.move_inputs.upload_error {
                 <div class="errors" data-testid="running-plan-error" role="alert">{ e.clone() }</div>
             }
+            { other_gpu(state.running_plan().map(|p| p.gpu.as_str()), &state.inputs.gpu, &dispatch) }
         </>
     };
+    // A move plans one GPU type: the running plan's must be the one chosen above.
+    let gpu_differs = state.running_plan().is_some_and(|p| p.gpu != state.inputs.gpu);
     let on_cancel = {
         let (dispatch, worker) = (dispatch.clone(), props.worker.clone());
         Callback::from(move |_: MouseEvent| {
@@ -108,7 +115,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
     let move_use = state.move_use().unwrap_or(MoveUse::Current);
     html! {
         <section class="moves">
-            <h2>{ "Move a running cluster to the new plan" }</h2>
+            <h2 id="move-heading" tabindex="-1">{ "Move a running cluster to the new plan" }</h2>
             <p class="muted">
                 { "Change the workload above (edit the table or upload a new file), then plan the move from the running plan. \
                    After every step each GPU's layout is legal and no model drops below min(old, new) demand." }
@@ -127,7 +134,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}
-                    disabled={busy || running.is_none()}>
+                    disabled={busy || running.is_none() || gpu_differs}>
                     { if run.running { "Planning the move…" } else { "Plan the move" } }
                 </button>
                 <button data-testid="cancel-move" onclick={on_cancel} disabled={!run.running}>{ "Cancel" }</button>
@@ -147,6 +154,28 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 <Timeline planned={planned.clone()} />
             }
         </section>
+    }
+}
+
+/// Said under the running plan at once when it is for another GPU than the one chosen above
+/// (a move plans one GPU type), with a button that chooses its GPU.
+fn other_gpu(running: Option<&str>, chosen: &str, dispatch: &Dispatch) -> Html {
+    let Some(gpu) = running.filter(|gpu| *gpu != chosen) else { return html! {} };
+    let on_switch = {
+        let (dispatch, gpu) = (dispatch.clone(), gpu.to_string());
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetGpu(gpu.clone())))
+    };
+    html! {
+        <div class="errors" data-testid="running-plan-gpu" role="alert">
+            { format!(
+                "This running plan is for {}, but the GPU chosen above is {}: a move stays on one GPU type. \
+                 Choose {} above (its profiles with it), or upload the running plan of the {} GPUs.",
+                gpu.to_uppercase(), chosen.to_uppercase(), gpu.to_uppercase(), chosen.to_uppercase()
+            ) }
+            <div class="hint">
+                <button data-testid="running-plan-switch-gpu" onclick={on_switch}>{ format!("Switch to {}", gpu.to_uppercase()) }</button>
+            </div>
+        </div>
     }
 }
 

@@ -67,22 +67,11 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
         Ok(prepared) => prepared,
         Err(message) => return *message,
     };
-    let mut fleet = Vec::new();
-    for typed in request.types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let (id, price) = typed.split_once('=').unwrap_or((typed, "1"));
-        let price = price.trim().parse::<f64>().ok().filter(|c| c.is_finite() && *c > 0.0);
-        match (catalog::gpu(id), price) {
-            (Some(spec), Some(cost)) if !fleet.iter().any(|t: &PricedGpu| t.spec.id == spec.id) => {
-                fleet.push(PricedGpu { spec, cost })
-            }
-            _ => {
-                return box_error("GPU types", format!("`{typed}` is not GPU=PRICE"), "e.g. a100-40gb=1, h100-80gb=2.2")
-            }
-        }
-    }
-    if fleet.is_empty() {
-        fleet.push(PricedGpu::unit(p.gpu.clone()));
-    }
+    let fleet = match typed_fleet(&request.types) {
+        Ok(fleet) => fleet,
+        Err((message, hint)) => return box_error("GPU types", message, &hint),
+    };
+    let fleet = if fleet.is_empty() { vec![PricedGpu::unit(p.gpu.clone())] } else { fleet };
     let number = |typed: &str| typed.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1000.0);
     let (Some(from), Some(to)) = (number(&request.from), number(&request.to)) else {
         return box_error("Multipliers", "the multipliers must be numbers above 0".into(), "e.g. from 0.5 to 4");
@@ -106,6 +95,30 @@ fn handle_capacity(request: &CapacityRequest) -> WorkerMessage {
         Ok(WorkerMessage::Capacity { compare, growth })
     });
     answered.unwrap_or_else(refused)
+}
+
+/// The capacity panel's "GPU types and costs" (`a100-40gb=1, h100-80gb=2.2`; a type without
+/// a price costs 1), or what is wrong with one of them and what to write instead.
+fn typed_fleet(types: &str) -> Result<Vec<PricedGpu>, (String, String)> {
+    let known = || catalog::gpu_ids().join(", ");
+    let mut fleet: Vec<PricedGpu> = Vec::new();
+    for typed in types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let (id, price) = typed.split_once('=').map_or((typed, "1"), |(id, price)| (id.trim(), price.trim()));
+        let Some(spec) = catalog::gpu(id) else {
+            return Err((format!("`{id}` is not a GPU migplan knows"), format!("write one of {}", known())));
+        };
+        let Some(cost) = price.parse::<f64>().ok().filter(|c| c.is_finite() && *c > 0.0) else {
+            return Err((
+                format!("`{price}` is not a price for {id}"),
+                format!("write what one GPU costs as a number above 0, e.g. {id}=2.2"),
+            ));
+        };
+        if fleet.iter().any(|t| t.spec.id == spec.id) {
+            return Err((format!("{id} is given twice"), "give each GPU type once, with its price".into()));
+        }
+        fleet.push(PricedGpu { spec, cost });
+    }
+    Ok(fleet)
 }
 
 #[cfg(test)]

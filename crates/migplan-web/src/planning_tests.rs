@@ -153,8 +153,20 @@ fn a_capacity_request_compares_and_sweeps_the_example() {
     let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
     assert_eq!(
         crate::error_text::in_one_line(&errors[0]),
-        "GPU types: `h100-80gb=cheap` is not GPU=PRICE; e.g. a100-40gb=1, h100-80gb=2.2"
+        "GPU types: `cheap` is not a price for h100-80gb; write what one GPU costs as a number above 0, e.g. h100-80gb=2.2"
     );
+    // An unknown GPU is named as such, with the ones migplan knows; a type given twice too.
+    for (types, said) in [
+        ("v100=1", "`v100` is not a GPU migplan knows; write one of a100-40gb, "),
+        ("a30-24gb, a30-24gb=2", "a30-24gb is given twice"),
+    ] {
+        let mut messages = Vec::new();
+        handle(&Request::Capacity(CapacityRequest { types: types.into(), ..capacity.clone() }), &mut |m| {
+            messages.push(m)
+        });
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+        assert!(crate::error_text::in_one_line(&errors[0]).starts_with(&format!("GPU types: {said}")), "{errors:?}");
+    }
     // The panel words the page's time limit as the plan's list does.
     let mut slow = capacity;
     slow.inputs.time_limit_s = "soon".into();
@@ -162,4 +174,37 @@ fn a_capacity_request_compares_and_sweeps_the_example() {
     handle(&Request::Capacity(slow), &mut |m| messages.push(m));
     let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
     assert!(crate::error_text::in_one_line(&errors[0]).starts_with("Time limit: `soon` is not a number; give seconds"));
+}
+
+/// Every hint of the importers and the planner that names a flag, as the page shows it.
+#[test]
+fn hints_on_the_page_name_no_command_line_flag() {
+    use crate::error_text::page_words;
+    use migplan_core::problem::import::{import, ImportOptions};
+    let pa = "Concurrency,Inferences/Second,p99 latency\n1,100,3000\n";
+    let migperf = "model_name,batch_size,latency,throughput\nb,2,4.5,444.4\n";
+    let parva = "Mig instance,Batch size,Workload Number,Throughput,Latency\n1,1,1,10,0.01\n";
+    let mut hints: Vec<String> =
+        [("perf.csv", pa), ("a@b@c@d.csv", pa), ("b.csv", migperf), ("x_10g_.csv", migperf), ("=x.csv", parva)]
+            .iter()
+            .map(|(name, text)| import(name, text, &ImportOptions::default()).unwrap_err().0[0].hint.clone().unwrap())
+            .collect();
+    let inputs = crate::state::Inputs { gpu: "a100-80gb".into(), ..crate::state::Inputs::example() };
+    handle(&Request::Plan(inputs.request()), &mut |m| {
+        if let WorkerMessage::Failed { errors } = m {
+            hints.extend(errors.into_iter().filter_map(|e| e.hint));
+        }
+    });
+    assert!(hints.len() > 5 && hints.iter().all(|h| h.contains("--")), "{hints:#?}");
+    for hint in &hints {
+        let page = page_words(hint);
+        assert!(!page.contains("--") && !page.contains("on the page"), "{hint}\n  became {page}");
+    }
+    assert_eq!(
+        page_words("name the file M@P@bB.csv (e.g. r@3g@b8.csv) or give --profile (on the page: fill in the profile field of the file's row)"),
+        "name the file M@P@bB.csv (e.g. r@3g@b8.csv) or fill in the profile field of the file's row"
+    );
+    assert!(
+        page_words(&hints[hints.len() - 1]).starts_with("these profiles are a100-40gb's: choose a100-40gb as the GPU?")
+    );
 }

@@ -61,7 +61,11 @@ pub(crate) struct Prepared {
 /// The parsed inputs and run options of a request, or the message that says what is wrong.
 pub(crate) fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
     let Some(gpu) = catalog::gpu(&request.gpu) else {
-        return Err(Box::new(failure(format!("unknown GPU `{}`", request.gpu), "pick a GPU from the list")));
+        return Err(Box::new(box_error(
+            "GPU",
+            format!("`{}` is not a GPU migplan knows", request.gpu),
+            "choose one from the GPU list (it shows this one as unknown)",
+        )));
     };
     let Some(solver) = SolverKind::parse(&request.solver) else {
         return Err(Box::new(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list")));

@@ -6,6 +6,7 @@ use migplan_core::problem::import::{Format, Percentile};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::error_text::in_one_line;
 use crate::profile_files::{FileField, ProfileFile};
 use crate::state::Action;
 use crate::worker_client::Dispatch;
@@ -41,11 +42,17 @@ pub fn profile_table(props: &ProfileTableProps) -> Html {
             if !editable.contains(&field) {
                 return html! { <td class="muted">{ "per row" }</td> };
             }
-            let said = imported.as_ref().ok().and_then(|i| match field {
-                FileField::Model => i.report.model.clone(),
-                FileField::Profile => i.report.profile.clone(),
-                FileField::Batch => i.report.batch.map(|b| b.to_string()),
-            });
+            // What the file or its name says, greyed; a file that says it row by row (MIGPerf's
+            // mig_profile or instance_memory column) reads without one.
+            let said = match &imported {
+                Ok(i) => match field {
+                    FileField::Model => i.report.model.clone(),
+                    FileField::Profile => i.report.profile.clone(),
+                    FileField::Batch => i.report.batch.map(|b| b.to_string()),
+                }
+                .unwrap_or_else(|| "per row".into()),
+                Err(_) => format!("{label}?"),
+            };
             let dispatch = props.dispatch.clone();
             let oninput = Callback::from(move |e: InputEvent| {
                 let value = e.target_unchecked_into::<HtmlInputElement>().value();
@@ -53,7 +60,7 @@ pub fn profile_table(props: &ProfileTableProps) -> Html {
             });
             html! {
                 <td>
-                    <input type="text" value={file.field(field).to_string()} placeholder={said.unwrap_or_else(|| format!("{label}?"))}
+                    <input type="text" value={file.field(field).to_string()} placeholder={said}
                         aria-label={format!("{label} of {}", file.name)} data-testid={format!("file-{label}")} {oninput} />
                 </td>
             }
@@ -63,7 +70,7 @@ pub fn profile_table(props: &ProfileTableProps) -> Html {
                 let reasons: Vec<String> = i.report.skipped.iter().take(20).map(ToString::to_string).collect();
                 (i.report.kept.to_string(), i.report.skipped.len().to_string(), reasons.join("\n"), false)
             }
-            Err(e) => ("—".to_string(), "—".to_string(), e.to_string(), true),
+            Err(e) => ("—".to_string(), "—".to_string(), e.0.iter().map(in_one_line).collect::<Vec<_>>().join("\n"), true),
         };
         let on_remove = {
             let dispatch = props.dispatch.clone();
@@ -71,24 +78,30 @@ pub fn profile_table(props: &ProfileTableProps) -> Html {
         };
         html! {
             <tr data-testid="profile-file" class={classes!(bad.then_some("bad"))} title={bad.then(|| title.clone())}>
-                <td class="file-name">{ file.name.clone() }</td>
-                <td data-testid="file-format">{ format_name(file.format()) }</td>
+                <td class="file-name" title={file.name.clone()}>
+                    <span class="name">{ file.name.clone() }</span>
+                    <span class="format" data-testid="file-format">{ format_name(file.format()) }</span>
+                </td>
                 { for cells }
-                <td data-testid="file-kept">{ kept }</td>
-                <td data-testid="file-skipped" title={(!bad && !title.is_empty()).then_some(title)}>{ skipped }</td>
-                <td><button class="icon" title="remove this file" aria-label={format!("remove {}", file.name)} onclick={on_remove}>{ "×" }</button></td>
+                <td class="rows" title={(!bad && !title.is_empty()).then_some(title)}>
+                    <span data-testid="file-kept">{ kept }</span>{ " kept" }<br />
+                    <span data-testid="file-skipped">{ skipped }</span>{ " skipped" }
+                </td>
+                <td class="remove"><button class="icon" title="remove this file" aria-label={format!("remove {}", file.name)} onclick={on_remove}>{ "×" }</button></td>
             </tr>
         }
     });
     html! {
-        <table class="profile-files" data-testid="profile-files">
-            <thead>
-                <tr>
-                    <th>{ "file" }</th><th>{ "format" }</th><th>{ "model" }</th><th>{ "profile" }</th>
-                    <th>{ "batch" }</th><th>{ "kept" }</th><th>{ "skipped" }</th><th></th>
-                </tr>
-            </thead>
-            <tbody>{ for rows }</tbody>
-        </table>
+        <div class="profile-files-scroll">
+            <table class="profile-files" data-testid="profile-files">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "file, format" }</th><th scope="col">{ "model" }</th><th scope="col">{ "profile" }</th>
+                        <th scope="col">{ "batch" }</th><th scope="col">{ "rows" }</th><th scope="col"><span class="visually-hidden">{ "remove" }</span></th>
+                    </tr>
+                </thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
     }
 }

@@ -49,6 +49,28 @@ pub struct ProgressProps {
     pub chart: bool,
 }
 
+/// A run shorter than this draws no chart: a plan found at once has no progress to show,
+/// only an empty frame from "0 s" to "0.0 s".
+const CHART_AFTER_MS: u64 = 1000;
+
+#[derive(Properties, PartialEq)]
+pub struct RunChartProps {
+    pub run: Run,
+}
+
+/// The chart of a run alone, once it has run for a second: the results draw it under the
+/// answer, not above it.
+#[function_component(RunChart)]
+pub fn run_chart(props: &RunChartProps) -> Html {
+    let run = &props.run;
+    let now = use_now(run.running);
+    let elapsed = run.elapsed_at(now);
+    if elapsed < CHART_AFTER_MS {
+        return html! {};
+    }
+    html! { <Chart points={run.points.clone()} bounds={run.bounds.clone()} elapsed_ms={elapsed} running={run.running} /> }
+}
+
 /// The status line (and chart) of a run.
 #[function_component(Progress)]
 pub fn progress(props: &ProgressProps) -> Html {

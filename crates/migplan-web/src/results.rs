@@ -6,22 +6,49 @@ use std::rc::Rc;
 use migplan_core::plan::Plan;
 use yew::prelude::*;
 
+use crate::baseline;
 use crate::deploy::Deploy;
+use crate::glossary::{Glossed, Term};
 use crate::gpu_groups::GpuGroups;
+use crate::guide::WhatNext;
 use crate::model_table::ModelTable;
-use crate::progress::Progress;
+use crate::profile_files::import_all;
+use crate::progress::{Progress, RunChart};
 use crate::state::plan_use::PlanUse;
 use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub state: UseReducerHandle<State>,
+    /// In another page's iframe: no "what next" line (the frame links to the full page).
+    #[prop_or_default]
+    pub embedded: bool,
 }
 
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let run = &state.run;
+    let embedded = props.embedded;
+    // Why the plan has no whole-GPU baseline, worked out only when it has none (it imports the
+    // profiles again) and again only when the plan or the inputs change.
+    let baseline_gap = {
+        let plan = state.plan.clone().filter(|p| p.baseline.whole_gpus.is_none());
+        let current = state.plan_is_current();
+        // The handle, not the inputs: cloning megabytes of profiles on every render would cost.
+        let state = props.state.clone();
+        use_memo((plan.as_ref().map(|p| Rc::as_ptr(p) as usize), state.inputs_key), move |_| {
+            let Some(plan) = plan else { return AttrValue::default() };
+            if !current {
+                return AttrValue::from("some model has no whole-GPU capacity in the profiles this plan was made with");
+            }
+            let inputs = &state.inputs;
+            match import_all(&inputs.profiles, &inputs.gpu, inputs.latency) {
+                Ok((rows, _)) => AttrValue::from(baseline::missing(&plan, &rows)),
+                Err(_) => AttrValue::default(),
+            }
+        })
+    };
     let idle = if let Some(note) = &run.note {
         note.clone()
     } else if let Some(plan) = &state.plan {
@@ -58,8 +85,8 @@ pub fn results(props: &ResultsProps) -> Html {
     };
     html! {
         <section class="results">
-            <h2>{ "Plan" }</h2>
-            <Progress run={run.clone()} what="solving" idle={Some(AttrValue::from(idle))} testid="status" chart={true} />
+            <h2 id="plan-heading" tabindex="-1">{ "Plan" }</h2>
+            <Progress run={run.clone()} what="solving" idle={Some(AttrValue::from(idle))} testid="status" />
             if let (Some(t), false) = (run.phases, run.running) {
                 <p class="muted phases" data-testid="phases"
                     data-build={format!("{:.1}", t.build_ms)} data-bound={format!("{:.1}", t.bound_ms)}
@@ -80,7 +107,11 @@ pub fn results(props: &ResultsProps) -> Html {
                                 "The inputs changed since this plan was made: press Solve for a new one."
                             } }</p>
                         }
-                        <Summary plan={plan.clone()} />
+                        <Summary plan={plan.clone()} baseline_gap={(*baseline_gap).clone()} />
+                        if !run.running && state.plan_is_current() && !embedded {
+                            <WhatNext />
+                        }
+                        <RunChart run={run.clone()} />
                         <p class="deployed-row">
                             <button data-testid="mark-deployed" onclick={on_deployed}
                                 disabled={run.running || deployed_here}>
@@ -101,7 +132,7 @@ pub fn results(props: &ResultsProps) -> Html {
                         <ModelTable plan={plan.clone()} />
                     </>
                 },
-                None => html! {},
+                None => html! { <RunChart run={run.clone()} /> },
             } }
         </section>
     }
@@ -110,22 +141,32 @@ pub fn results(props: &ResultsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PlanProps {
     plan: Rc<Plan>,
+    /// Why the plan has no whole-GPU baseline (`baseline::missing`), when it has none.
+    baseline_gap: AttrValue,
 }
 
 #[function_component(Summary)]
 fn summary(props: &PlanProps) -> Html {
     let plan = &props.plan;
     let bound = if plan.bound.proven_optimal {
-        "proven optimal".to_string()
+        html! { <Glossed term={Term::ProvenOptimal}>{ "proven optimal" }</Glossed> }
     } else {
-        format!("lower bound {} (gap {})", plan.bound.lower, plan.gpu_count.saturating_sub(plan.bound.lower))
+        html! {
+            <>
+                <Glossed term={Term::LowerBound}>{ "lower bound" }</Glossed>
+                { format!(" {} (gap {})", plan.bound.lower, plan.gpu_count.saturating_sub(plan.bound.lower)) }
+            </>
+        }
     };
+    let whole = |words: String| html! { <Glossed term={Term::WholeGpus}>{ words }</Glossed> };
     let baseline = match plan.baseline.whole_gpus {
         Some(w) if w > 0 => {
             let saving = 100.0 * (w as f64 - plan.gpu_count as f64) / w as f64;
-            html! { <span>{ format!("{w} whole GPUs without MIG: ") }<strong>{ format!("{saving:.1}% saved") }</strong></span> }
+            html! { <span>{ whole(format!("{w} whole GPUs")) }{ " without MIG: " }<strong>{ format!("{saving:.1}% saved") }</strong></span> }
         }
-        _ => html! { <span>{ "some model misses its SLO on a whole GPU: no whole-GPU baseline" }</span> },
+        _ => {
+            html! { <span data-testid="no-baseline">{ "no " }{ whole("whole-GPU".into()) }{ " baseline: " }{ props.baseline_gap.clone() }</span> }
+        }
     };
     html! {
         <div class="summary">

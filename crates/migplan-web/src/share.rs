@@ -8,6 +8,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use miniz_oxide::inflate::TINFLStatus;
 
 use crate::state::shared::Shared;
 
@@ -18,6 +19,11 @@ pub const VERSION: u32 = 1;
 /// the page URL (the fragment is not sent, but people paste the whole address): the page
 /// offers the inputs as a JSON download instead.
 pub const MAX_LINK_CHARS: usize = 32 * 1024;
+
+/// The most a link's data may inflate to. The page writes no link past `MAX_LINK_CHARS`,
+/// whose inputs inflate to a megabyte or two; anything near this is a deflate bomb, refused
+/// before it takes the page's memory.
+const MAX_INFLATED: usize = 8 << 20;
 
 /// The fragment's value, `<version>.<data>` (without `#s=`).
 pub fn encode(shared: &Shared) -> String {
@@ -72,8 +78,17 @@ pub fn decode(value: &str) -> Result<Shared, String> {
     let deflated = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|e| format!("this link's plan data is damaged (not base64url: {e}); copy the whole link again"))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, 64 << 20)
-        .map_err(|_| "this link's plan data is damaged (it does not inflate); copy the whole link again".to_string())?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_INFLATED).map_err(|e| {
+        if e.status == TINFLStatus::HasMoreOutput {
+            format!(
+                "this link's inputs are too large: they inflate to more than {} MB, far past what a link of \
+                 this page holds (inputs that large travel as a file: Download inputs (JSON))",
+                MAX_INFLATED >> 20
+            )
+        } else {
+            "this link's plan data is damaged (it does not inflate); copy the whole link again".to_string()
+        }
+    })?;
     let json = String::from_utf8(json).map_err(|_| "this link's plan data is not text: it is damaged".to_string())?;
     serde_json::from_str(&json).map_err(|e| format!("this link's plan data does not describe migplan inputs: {e}"))
 }
@@ -139,6 +154,11 @@ mod tests {
         assert!(decode(data).unwrap_err().contains("no version"));
         assert!(decode(&value[..value.len() / 2]).unwrap_err().contains("damaged"));
         assert!(decode("1.not*base64").unwrap_err().contains("base64url"));
+        // A bomb: a few kilobytes that would inflate to 20 MB.
+        let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; 20 << 20], 9));
+        assert!(bomb.len() < MAX_LINK_CHARS, "{}", bomb.len());
+        let said = decode(&format!("1.{bomb}")).unwrap_err();
+        assert!(said.contains("too large") && !said.contains("damaged"), "{said}");
         let other = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(br#"{"a":1}"#, 6));
         assert!(decode(&format!("1.{other}")).unwrap_err().contains("does not describe"));
     }

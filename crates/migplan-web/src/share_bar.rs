@@ -21,7 +21,7 @@ pub struct Opening {
     pub state: State,
     /// Plan at once: a link was opened, or nothing was saved (the example).
     pub plan_now: bool,
-    /// Why the link in the address could not be opened.
+    /// Why the link in the address could not be opened, and what shows instead.
     pub link_error: Option<String>,
     /// The compact layout for an iframe (`?embed` or `#...&embed`).
     pub embed: bool,
@@ -51,7 +51,7 @@ pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
     let (search, hash) =
         location().map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default())).unwrap_or_default();
     let embed = share::wants_embed(&search, &hash);
-    let (link, link_error) = match share::from_fragment(&hash).map(share::decode) {
+    let (link, reason) = match share::from_fragment(&hash).map(share::decode) {
         Some(Ok(shared)) => (Some(shared), None),
         Some(Err(reason)) => (None, Some(reason)),
         None => (None, None),
@@ -72,6 +72,9 @@ pub fn opening(load: impl FnOnce() -> (State, bool)) -> Opening {
         None if embed => (State::new(Inputs::example()), true),
         None => load(),
     };
+    // What shows instead of a link that cannot be opened: the saved inputs, if any.
+    let instead = if embed || plan_now { "the example" } else { "your saved inputs" };
+    let link_error = reason.map(|reason| format!("{reason}. Showing {instead} instead."));
     Opening { state, plan_now, link_error, embed }
 }
 
@@ -105,7 +108,7 @@ fn iframe_snippet(value: &str) -> String {
 
 /// Writes the link into the address bar (keeping `?embed` and the rest of the query), or
 /// takes the stale fragment away when the inputs are too large for one.
-fn follow_in_address_bar(value: Option<&str>) {
+pub fn follow_in_address_bar(value: Option<&str>) {
     let Some(window) = web_sys::window() else { return };
     let search = window.location().search().unwrap_or_default();
     let embed = share::wants_embed("", &window.location().hash().unwrap_or_default());
@@ -160,7 +163,7 @@ pub fn share_bar(props: &ShareBarProps) -> Html {
     let link_error = props.link_error.as_ref().map(|reason| {
         html! {
             <div class="errors" role="alert" data-testid="link-error">
-                { format!("The link could not be opened: {reason}. Showing your saved inputs instead.") }
+                { format!("The link could not be opened: {reason}") }
             </div>
         }
     });

@@ -12,6 +12,7 @@ use migplan_core::plan::transition::Action as Op;
 use migplan_core::plan::{PlanGpu, PlanInstance};
 use yew::prelude::*;
 
+use crate::glossary::{Glossed, Term};
 use crate::gpu::{use_palette, GpuPicture};
 use crate::move_view::{MoveView, Serves};
 use crate::rows_window::use_rows_window;
@@ -84,7 +85,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     t.naive.instances_created, t.naive.instances_deleted, t.naive.touched_gpus) }
             </p>
             <p data-testid="move-running-touched" data-touched={t.running_touched.to_string()}>
-                { format!("{} touched (to drain)", plural(t.running_touched, "running GPU", "running GPUs")) }
+                { format!("{} ", t.running_touched) }
+                <Glossed term={Term::RunningTouched}>{ if t.running_touched == 1 { "running GPU touched" } else { "running GPUs touched" } }</Glossed>
+                { " (to drain)" }
                 { m.disruption.as_ref().map(|d| format!("; no move within {} GPUs touches fewer than {}{}.",
                     d.optimal_gpus + d.extra_gpus, d.touched_lower_bound,
                     if d.touched_lower_bound == t.running_touched { " (optimal)" } else { "" })).unwrap_or_default() }
@@ -96,7 +99,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 </p>
             }
             <div class="timeline-grid">
-                <div class="steps-scroll" onscroll={on_scroll} data-testid="move-steps">
+                <div class="steps-scroll" onscroll={on_scroll} data-testid="move-steps" tabindex="0" role="region" aria-label="steps of the move">
                     { for spacer(window.above_px) }
                     <ol class="steps" start={(window.first + 1).to_string()}>
                         { for (window.first..window.end).map(|n| {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::glossary::{Glossed, Term};
 use crate::move_view::FrontPoint;
 use crate::rows_window::use_rows_window;
 
@@ -38,8 +39,13 @@ pub fn trade_off(props: &TradeOffProps) -> Html {
     };
     html! {
         <div class="tradeoff">
-            <h3>{ "Fewer running GPUs touched for more GPUs" }</h3>
-            <div class="tradeoff-scroll" onscroll={on_scroll}>
+            <h3>{ "Fewer " }<Glossed term={Term::RunningTouched}>{ "running GPUs touched" }</Glossed>{ " for more GPUs" }</h3>
+            <p class="muted">
+                { "Each row: GPUs beyond the new optimum, the GPUs its plan uses, the running GPUs its move touches, and the " }
+                <Glossed term={Term::ProvenMinimum}>{ "proven minimum" }</Glossed>{ " any plan of that size must touch." }
+            </p>
+            // Focusable, so the keyboard scrolls it even while its buttons are disabled.
+            <div class="tradeoff-scroll" onscroll={on_scroll} tabindex="0" role="region" aria-label="trade-off of extra GPUs against running GPUs touched">
             <table data-testid="tradeoff" aria-rowcount={(front.len() + 1).to_string()}>
                 <thead><tr aria-rowindex="1">
                     <th>{ "extra GPUs" }</th><th>{ "GPUs" }</th><th>{ "running GPUs touched" }</th>

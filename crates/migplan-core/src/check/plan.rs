@@ -37,7 +37,7 @@ pub enum Violation {
     GpuIdTooLarge {
         gpu: usize,
     },
-    /// A number of the plan outside the range migplan reads (README.md, Limits).
+    /// A number of the plan outside the range migplan reads (see Limits in the docs).
     OutOfRange {
         place: String,
         field: &'static str,

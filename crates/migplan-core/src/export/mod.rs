@@ -106,7 +106,7 @@ pub fn render(plan: &Plan, options: &ExportOptions, format: ExportFormat) -> Str
 pub fn check_format(plan: &Plan, format: ExportFormat) -> Result<(), String> {
     if format == ExportFormat::Svg && plan.gpus.len() > svg::MAX_SVG_GPUS {
         return Err(format!(
-            "the SVG would draw {} GPUs, one row each; it draws at most {} (README.md, Limits): export csv for \
+            "the SVG would draw {} GPUs, one row each; it draws at most {} (see Limits in the docs): export csv for \
              every instance",
             plan.gpus.len(),
             svg::MAX_SVG_GPUS

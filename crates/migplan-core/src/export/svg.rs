@@ -31,10 +31,32 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// The widest a character of the labels gets at `font_size` (system-ui, bold digits and
+/// capitals included): labels are cut to what this says fits, so they stay inside their box
+/// whatever font the viewer has; each box also clips its labels.
+fn char_width(font_size: f64) -> f64 {
+    font_size * 0.68
+}
+
+/// `text` cut to fit `width` pixels at `font_size`, ending in "…" when cut; empty when not
+/// even one character and the ellipsis fit.
+pub(super) fn fit(text: &str, width: f64, font_size: f64) -> String {
+    let room = (width / char_width(font_size)).floor().max(0.0) as usize;
+    let count = text.chars().count();
+    if count <= room {
+        text.to_string()
+    } else if room >= 2 {
+        text.chars().take(room - 1).chain(['…']).collect()
+    } else {
+        String::new()
+    }
+}
+
 const WIDTH: f64 = 760.0;
 const LABEL: f64 = 70.0;
 const ROW: f64 = 40.0;
 const TOP: f64 = 34.0;
+const LEGEND_COLUMN: f64 = 185.0;
 
 /// The SVG picture of `plan`.
 pub fn svg(plan: &Plan) -> String {
@@ -102,9 +124,12 @@ pub fn svg(plan: &Plan) -> String {
                     format!("idle {} at slot {}", i.profile, i.start),
                 ),
             };
+            // The labels sit in a box of their own (a nested <svg> clips what it holds), cut to
+            // its width: a long name never runs over the next instance.
+            let inner = (w - 6.0).max(0.0);
             let _ = writeln!(
                 s,
-                r##"<g class="instance" data-profile="{}" data-start="{}" data-model="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{fill}" stroke="#333"{dash}/><text x="{:.1}" y="{:.1}" font-size="10" fill="{ink}">{}</text><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="{ink}">{}</text></g>"##,
+                r##"<g class="instance" data-profile="{}" data-start="{}" data-model="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{fill}" stroke="#333"{dash}/><svg x="{:.1}" y="{:.1}" width="{inner:.1}" height="{:.1}"><text x="0" y="12" font-size="10" fill="{ink}">{}</text><text x="0" y="26" font-size="10" font-weight="bold" fill="{ink}">{}</text></svg></g>"##,
                 escape(&i.profile),
                 i.start,
                 escape(i.model.as_deref().unwrap_or("")),
@@ -113,11 +138,10 @@ pub fn svg(plan: &Plan) -> String {
                 y + 1.0,
                 ROW - 8.0,
                 x + 4.0,
-                y + 13.0,
-                escape(&i.profile),
-                x + 4.0,
-                y + 27.0,
-                escape(&label),
+                y + 1.0,
+                ROW - 8.0,
+                escape(&fit(&i.profile, inner, 10.0)),
+                escape(&fit(&label, inner, 10.0)),
             );
         }
         s.push_str("</g>\n");
@@ -126,13 +150,15 @@ pub fn svg(plan: &Plan) -> String {
     let swatches =
         models.iter().map(|m| (palette.color(m).fill, m.to_string())).chain([("white".into(), "idle".into())]);
     for (k, (color, name)) in swatches.enumerate() {
-        let (x, y) = (8.0 + 185.0 * (k % 4) as f64, legend_y + 20.0 * (k / 4) as f64);
+        let (x, y) = (8.0 + LEGEND_COLUMN * (k % 4) as f64, legend_y + 20.0 * (k / 4) as f64);
+        // A legend entry keeps to its column; the whole name is its tooltip.
         let _ = writeln!(
             s,
-            r##"<rect x="{x:.1}" y="{y:.1}" width="12" height="12" fill="{color}" stroke="#333"/><text x="{:.1}" y="{:.1}">{}</text>"##,
+            r##"<g class="legend-entry"><title>{}</title><rect x="{x:.1}" y="{y:.1}" width="12" height="12" fill="{color}" stroke="#333"/><text x="{:.1}" y="{:.1}">{}</text></g>"##,
+            escape(&name),
             x + 16.0,
             y + 10.0,
-            escape(&name)
+            escape(&fit(&name, LEGEND_COLUMN - 24.0, 11.0))
         );
     }
     s.push_str("</svg>\n");

@@ -1,6 +1,6 @@
 use super::nodes::{assign, config_name, Devices};
 use super::*;
-use crate::plan::{Baseline, Bound, PlanGpu, PlanInstance, SolverInfo, Termination};
+use crate::plan::{Baseline, Bound, PlanGpu, PlanInstance, PlanModel, SolverInfo, Termination};
 
 fn instance(profile: &str, start: u8, model: Option<&str>) -> PlanInstance {
     PlanInstance {
@@ -181,4 +181,20 @@ fn svg_draws_every_instance_and_escapes_names() {
     let text = render(&p, &ExportOptions::default(), ExportFormat::Svg);
     assert_eq!(text.matches(r#"<g class="instance""#).count(), 7);
     assert!(text.contains("&lt;b&amp;b&gt;") && !text.contains("<b&b>"));
+}
+
+#[test]
+fn svg_labels_are_cut_to_their_box_and_the_names_kept_whole() {
+    let mut p = plan(2, 1);
+    let long = "a-model-name-far-longer-than-any-instance-is-wide".to_string();
+    p.gpus[0].instances[0].model = Some(long.clone());
+    p.models.push(PlanModel { model: long.clone(), rate: 1.0, slo_ms: 1.0, capacity: 1.0 });
+    let text = render(&p, &ExportOptions::default(), ExportFormat::Svg);
+    // The label is cut (with an ellipsis) while the tooltip, the data and the legend's title keep it.
+    assert!(text.contains(&format!(r#"data-model="{long}""#)) && text.contains(&format!("<title>{long}</title>")));
+    assert!(!text.contains(&format!(">{long}</text>")), "{text}");
+    assert!(text.contains("…</text>"));
+    assert_eq!(svg::fit("bert", 40.0, 10.0), "bert");
+    assert_eq!(svg::fit("bert-large", 40.0, 10.0), "bert…");
+    assert_eq!(svg::fit("bert", 10.0, 10.0), "");
 }

@@ -75,7 +75,7 @@ pub fn check_prices(fleet: &[PricedGpu], nodes: Option<NodePrice>) -> Result<(),
     let mut errors: Vec<InputError> = prices
         .iter()
         .filter_map(|(what, p)| PRICE.check(*p).err().map(|m| (what, m)))
-        .map(|(what, m)| error(what, m, format!("a price is {} (README.md, Limits)", PRICE.describe())))
+        .map(|(what, m)| error(what, m, format!("a price is {} (see Limits in the docs)", PRICE.describe())))
         .collect();
     if let Some(n) = nodes.filter(|n| !(1..=MAX_GPUS_PER_NODE).contains(&n.gpus_per_node)) {
         errors.push(error(
@@ -98,7 +98,7 @@ pub fn check_prices(fleet: &[PricedGpu], nodes: Option<NodePrice>) -> Result<(),
                     cheapest.0
                 ),
                 format!(
-                    "the dearest price may be at most {} times the cheapest (README.md, Limits): leave out a type \
+                    "the dearest price may be at most {} times the cheapest (see Limits in the docs): leave out a type \
                      that costs next to nothing, or price them in one unit",
                     readable(MAX_PRICE_RATIO)
                 ),

@@ -75,7 +75,9 @@ pub(super) fn unknown_profiles(gpu: &GpuSpec, unknown: &[(&str, &GpuSpec, Vec<&P
             short_forms(gpu)
         );
         if let Some(other) = guess {
-            hint = format!("these profiles are {other}'s: plan for --gpu {other}? ({hint})");
+            hint = format!(
+                "these profiles are {other}'s: give --gpu {other} (on the page: choose {other} as the GPU)? ({hint})"
+            );
         }
         found.push(InputError::at(&rows[0].loc, Some("profile"), message).with_hint(hint));
     }

@@ -162,7 +162,7 @@ fn raised(
             if let Err(problem) = RATE.check(rate) {
                 let message = format!("`{}` at {} x {}: {problem}", w.model, readable(w.rate), readable(factor(w)));
                 errors.push(InputError::at(&w.loc, Some("rate"), message).with_hint(format!(
-                    "{why} may raise a rate to at most {} (README.md, Limits)",
+                    "{why} may raise a rate to at most {} (see Limits in the docs)",
                     readable(RATE.max)
                 )));
             }

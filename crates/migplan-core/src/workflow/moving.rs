@@ -115,7 +115,7 @@ pub(super) fn checked_running(request: &MoveRequest) -> Result<Vec<WorkloadRow>,
                 column: Some("extra GPUs".into()),
                 character: None,
                 message: format!("{} extra GPUs is more than the {MAX_EXTRA_GPUS} a move may add", request.extra_gpus),
-                hint: Some(format!("give 0 to {MAX_EXTRA_GPUS} (README.md, Limits)")),
+                hint: Some(format!("give 0 to {MAX_EXTRA_GPUS} (see Limits in the docs)")),
             }
             .into(),
         ));

@@ -5,7 +5,7 @@ use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::workflow::PhaseTimes;
 
-use super::inputs::Source;
+use super::inputs::{Inputs, Source};
 use crate::move_view::{FrontPoint, MoveView};
 use crate::profile_files::FileField;
 use crate::protocol::{MoveTimes, Status, WorkerMessage};
@@ -14,6 +14,11 @@ pub enum Action {
     SetGpu(String),
     /// Files chosen or dropped together: they replace the profiles files.
     SetProfiles(Vec<Source>),
+    /// The files of an upload that could not be read (each by name): they replace those of
+    /// the last upload, and the files read come after.
+    Uploaded {
+        refused: Vec<InputError>,
+    },
     /// A field typed in a profiles file's row of the file table.
     EditProfileFile {
         index: usize,
@@ -31,6 +36,13 @@ pub enum Action {
     /// A file of "Download inputs (JSON)" chosen to load (or why the browser could not read
     /// it): its inputs and settings replace the page's, or nothing changes but the error.
     LoadInputs(Result<Source, String>),
+    /// A share link pasted into the open page: its inputs and settings (`Shared::settled`)
+    /// replace the page's (the plans stay, for the inputs they were made for).
+    OpenLink {
+        inputs: Inputs,
+        gpus_per_node: String,
+        spare: String,
+    },
     /// A solve starts, at this time of the page's clock (ms), for the current inputs.
     Started {
         at_ms: f64,

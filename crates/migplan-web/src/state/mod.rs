@@ -71,6 +71,10 @@ pub struct State {
     pub run: Run,
     /// Problems found in the inputs: parse errors at once, the rest when solving.
     pub errors: Vec<InputError>,
+    /// The files of the last upload that could not be read, shown with the inputs' problems
+    /// until the next upload. Not saved: they are not inputs.
+    #[serde(skip)]
+    pub upload_errors: Vec<InputError>,
     /// GPUs per node for the deployment downloads and the node grouping, as typed.
     #[serde(default = "default_gpus_per_node")]
     pub gpus_per_node: String,
@@ -106,6 +110,7 @@ impl State {
             profile_errors,
             run: Run::default(),
             errors,
+            upload_errors: Vec::new(),
             gpus_per_node: default_gpus_per_node(),
             inputs_load: None,
         }
@@ -132,6 +137,19 @@ impl State {
     }
 }
 
+/// Why a move was refused, beside its button: the first problem in words, and where the rest are.
+fn failed_move_note(errors: &[InputError]) -> String {
+    match errors {
+        [] => "the move could not be planned".into(),
+        [one] => format!("the move could not be planned: {}", crate::error_text::in_one_line(one)),
+        [first, rest @ ..] => format!(
+            "the move could not be planned: {} ({} more problems in the list under the inputs)",
+            crate::error_text::in_one_line(first),
+            rest.len()
+        ),
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 impl yew::Reducible for State {
     type Action = Action;
@@ -154,6 +172,7 @@ impl State {
                 | Action::SetLatency(_)
                 | Action::SetWorkload(_)
                 | Action::LoadExample
+                | Action::OpenLink { .. }
         );
         let loading = matches!(action, Action::LoadInputs(_));
         match action {
@@ -171,6 +190,7 @@ impl State {
                     s.inputs.profiles.remove(index);
                 }
             }
+            Action::Uploaded { refused } => s.upload_errors = refused,
             Action::SetLatency(latency) => s.inputs.latency = latency,
             Action::SetWorkload(source) => s.inputs.workload = source,
             Action::SetSolver(solver) => s.inputs.solver = solver,
@@ -179,6 +199,9 @@ impl State {
             Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
             Action::LoadInputs(file) => inputs_changed = s.load_inputs(file),
+            Action::OpenLink { inputs, gpus_per_node, spare } => {
+                (s.inputs, s.gpus_per_node, s.move_inputs.spare) = (inputs, gpus_per_node, spare)
+            }
             Action::Started { at_ms } => {
                 s.run = Run::started(at_ms);
                 s.solving_key = Some(s.inputs_key);
@@ -227,11 +250,14 @@ impl State {
             Action::MoveShown { front_id, point, shown } => s.move_shown(front_id, point, shown),
             Action::Failed(errors) => {
                 let note = Some("the inputs have problems: see the list under the inputs".to_string());
-                for run in [&mut s.run, &mut s.move_run] {
-                    if run.running {
-                        run.running = false;
-                        run.note = note.clone();
-                    }
+                if s.run.running {
+                    s.run.running = false;
+                    s.run.note = note;
+                }
+                if s.move_run.running {
+                    // Said beside Plan the move too, which is far below the inputs' list.
+                    s.move_run.running = false;
+                    s.move_run.note = Some(failed_move_note(&errors));
                 }
                 s.errors = errors;
             }

@@ -39,7 +39,7 @@ impl Shared {
 
     /// The inputs and the settings, a setting left out taking its default (links of the
     /// first version had neither).
-    fn settled(self) -> (Inputs, String, String) {
+    pub fn settled(self) -> (Inputs, String, String) {
         let gpus_per_node = self.gpus_per_node.unwrap_or_else(default_gpus_per_node);
         (self.inputs, gpus_per_node, self.spare.unwrap_or_else(|| DEFAULT_SPARE.into()))
     }

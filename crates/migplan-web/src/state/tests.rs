@@ -62,6 +62,21 @@ fn cancel_keeps_the_streamed_plan_and_says_so() {
 }
 
 #[test]
+fn a_pasted_link_replaces_the_inputs_and_settings_and_leaves_the_plan_out_of_date() {
+    let s = State::new(Inputs::example()).after(Action::Started { at_ms: 1.0 });
+    let s = s.after(Action::Done(plan_for(&s.inputs), PhaseTimes::default()));
+    let mut linked = Shared::of(&s);
+    linked.inputs.seed = "77".into();
+    (linked.gpus_per_node, linked.spare) = (Some("4".into()), None);
+    let (inputs, gpus_per_node, spare) = linked.clone().settled();
+    let s = s.after(Action::OpenLink { inputs, gpus_per_node, spare });
+    assert_eq!((s.inputs.seed.as_str(), s.gpus_per_node.as_str()), ("77", "4"));
+    assert_eq!(s.move_inputs.spare, super::DEFAULT_SPARE, "a setting the link leaves out takes its default");
+    assert!(s.plan.is_some() && !s.plan_is_current(), "the plan stays, for the inputs it was made for");
+    assert_eq!(Shared::of(&s).settled(), linked.settled());
+}
+
+#[test]
 fn a_bad_upload_is_kept_and_its_errors_shown() {
     let s = State::new(Inputs::example())
         .after(Action::SetWorkload(Source { name: "w.csv".into(), text: "model,rate,slo_ms\na,x,1\n".into() }));

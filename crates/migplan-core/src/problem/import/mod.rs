@@ -85,7 +85,7 @@ fn given_or_named(file: &str, given: &Given, needs: &[Needs]) -> Result<Given, I
                 message: problem,
                 hint: Some(
                     "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv), or give --model, \
-                     --profile and --batch (on the page: the fields of the file's row)"
+                     --profile and --batch (on the page: fill in the fields of the file's row)"
                         .into(),
                 ),
             }

@@ -39,7 +39,9 @@ pub(super) fn import(table: &Table, given: &Given, gpu: Option<&GpuSpec>) -> Res
             column: Some("model".into()),
             character: None,
             message,
-            hint: Some(format!("{NAME_HINT}, or give --model (on the page: the model field of the file's row)")),
+            hint: Some(format!(
+                "{NAME_HINT}, or give --model (on the page: fill in the model field of the file's row)"
+            )),
         }
         .into());
     }

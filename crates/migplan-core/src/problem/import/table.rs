@@ -120,7 +120,7 @@ pub(crate) fn not_given(table: &Table, what: &str, flag: &str) -> InputErrors {
         message: format!("the file does not say which {what} it measured"),
         hint: Some(format!(
             "name the file MODEL@PROFILE@bBATCH.csv (e.g. resnet50@3g.20gb@b8.csv) or give {flag} \
-             (on the page: the {what} field of the file's row)"
+             (on the page: fill in the {what} field of the file's row)"
         )),
     }
     .into()
@@ -154,7 +154,7 @@ pub(crate) fn whole(record: &csv::StringRecord, i: usize, name: &str) -> Result<
 }
 
 fn ranged(what: &str, x: f64, range: &Range) -> Result<f64, String> {
-    range.check(x).map_err(|m| format!("{what} {m} (README.md, Limits)"))
+    range.check(x).map_err(|m| format!("{what} {m} (see Limits in the docs)"))
 }
 
 /// A converted row, checked against the ranges every input meets (`input::limits`).

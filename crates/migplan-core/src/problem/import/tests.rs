@@ -130,6 +130,30 @@ fn migperf_profile_ids_need_the_gpu_for_full_names() {
 }
 
 #[test]
+fn migperf_profiles_by_memory_come_from_the_name_or_an_instance_memory_column() {
+    let mut o = options();
+    o.gpu = gpu("a100-40gb");
+    let text = "model_name,batch_size,latency,throughput\nb,2,4.5,444.4\n";
+    let named = import("MiniLM_infer_10g_bsz.csv", text, &o).unwrap();
+    assert_eq!((named.rows[0].profile.as_str(), named.report.profile.as_deref()), ("2g.10gb", Some("2g.10gb")));
+    assert!(named.report.notes.iter().any(|n| n.contains("memory")), "{:?}", named.report.notes);
+    assert_eq!(import("vit_05g.csv", text, &o).unwrap().rows[0].profile, "1g.5gb");
+    // Every slice in one file, the memory per row.
+    let all = "Unnamed: 0,model_name,batch_size,latency,throughput,instance_memory\n\
+               0,b,1,11.17,89.53,5\n0,b,1,11.1,90.12,10\n0,b,1,11.12,89.91,20\n0,b,1,11.1,90.11,40\n";
+    let read = import("bert-base_bsz.csv", all, &o).unwrap();
+    let profiles: Vec<&str> = read.rows.iter().map(|r| r.profile.as_str()).collect();
+    assert_eq!(profiles, ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"]);
+    assert_eq!(read.report.profile, None);
+    // Memory no plain profile has is a skipped row; without a GPU, the file says what to give.
+    let odd = import("b.csv", &all.replace(",40\n", ",15\n"), &o).unwrap();
+    assert_eq!((odd.report.kept, odd.report.skipped.len()), (3, 1));
+    assert!(odd.report.skipped[0].reason.contains("15 GB"), "{:?}", odd.report.skipped);
+    let e = import("MiniLM_infer_10g_bsz.csv", text, &options()).unwrap_err().to_string();
+    assert!(e.contains("10 GB") && e.contains("--gpu"), "{e}");
+}
+
+#[test]
 fn parvagpu_scenarios_become_workloads() {
     let models: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     let rates = ("rates.csv", "10,N/A,30\n11,21,31");

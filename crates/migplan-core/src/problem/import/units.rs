@@ -66,6 +66,19 @@ pub fn profile_of_nvidia_id(gpu: Option<&GpuSpec>, id: u8) -> Option<String> {
     }
 }
 
+/// A profile given by its memory in GB (MIGPerf's `instance_memory` column and `_10g_` in
+/// its file names): that GPU's plain profile of that memory with the fewest compute slices
+/// (A100-40GB's 20 GB is `3g.20gb`, not `4g.20gb`: MIGPerf ran no 4g instances). `None`:
+/// no GPU named, or none of its plain profiles has that memory.
+pub fn profile_of_memory(gpu: Option<&GpuSpec>, gb: u32) -> Option<String> {
+    let memory_of = |name: &str| name.split_once('.')?.1.strip_suffix("gb")?.parse::<u32>().ok();
+    gpu?.profiles
+        .iter()
+        .filter(|p| p.kind == ProfileKind::Plain && memory_of(&p.name) == Some(gb))
+        .min_by_key(|p| p.compute)
+        .map(|p| p.name.clone())
+}
+
 /// Whether `written` names a MIG profile of some GPU migplan knows, in full (`3g.20gb`) or
 /// in the short form (`3g`): which GPU's is for the planner to say, since a mixed fleet's
 /// files name several GPUs' profiles. `Err` says why not.
@@ -130,6 +143,18 @@ mod tests {
         for unknown in ["9g", "9g.99gb", "-1", "0g", "+3g", "", "b"] {
             assert!(known_profile(unknown).is_err(), "{unknown}");
         }
+    }
+
+    #[test]
+    fn memory_becomes_the_plain_profile_with_the_fewest_slices() {
+        let a100 = gpu("a100-40gb").unwrap();
+        let names: Vec<_> = [5, 10, 20, 40].iter().map(|&m| profile_of_memory(Some(&a100), m).unwrap()).collect();
+        assert_eq!(names, ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"]);
+        let a100_80 = gpu("a100-80gb").unwrap();
+        let names: Vec<_> = [10, 20, 40, 80].iter().map(|&m| profile_of_memory(Some(&a100_80), m).unwrap()).collect();
+        assert_eq!(names, ["1g.10gb", "2g.20gb", "3g.40gb", "7g.80gb"]);
+        assert_eq!(profile_of_memory(Some(&a100), 15), None);
+        assert_eq!(profile_of_memory(None, 10), None);
     }
 
     #[test]

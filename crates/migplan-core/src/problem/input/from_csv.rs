@@ -230,7 +230,7 @@ impl CsvRow<'_> {
             let message =
                 if x.is_infinite() { format!("`{}` is not {}", self.field(k), range.describe()) } else { message };
             let column = self.table.names[k];
-            self.error(k, message, &format!("{column} must be {} (README.md, Limits)", range.describe()))
+            self.error(k, message, &format!("{column} must be {} (see Limits in the docs)", range.describe()))
         })
     }
 

@@ -90,7 +90,8 @@ fn field(value: &Value) -> Field<'_> {
 }
 
 fn parse_json_section(file: &str, text: &str, section: &str) -> Result<Section, InputErrors> {
-    let expected = format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields README.md lists");
+    let expected =
+        format!("expected {{\"{section}\": [{{...}}, ...]}} with the fields the docs list (The command line)");
     let starts_like_json = text.trim_start().starts_with(['{', '[']);
     let json_error = |e: serde_json::Error| {
         let what = e.to_string().split(" at line ").next().unwrap_or_default().to_string();

@@ -1,4 +1,4 @@
-//! The ranges the numbers migplan reads must fall in (README.md, "Limits"): wide enough for
+//! The ranges the numbers migplan reads must fall in (docs/src/cli.md, "Limits"): wide enough for
 //! any real GPU and workload, narrow enough that no sum overflows and no search explodes.
 //! Every reader checks its numbers here, so a bad value is refused where it enters, with its
 //! file, line and field.
@@ -51,7 +51,7 @@ pub fn check_width(file: &str, text: &str) -> Result<(), InputError> {
                         character: None,
                         message: format!("this line has more than {MAX_COLUMNS} fields"),
                         hint: Some(format!(
-                            "migplan reads CSV files of at most {MAX_COLUMNS} columns (README.md, Limits): is this \
+                            "migplan reads CSV files of at most {MAX_COLUMNS} columns (see Limits in the docs): is this \
                              the profiles or workload file?"
                         )),
                     });

@@ -157,7 +157,7 @@ impl Checked<'_, '_> {
     fn ranged(&self, field: &str, range: &Range) -> Result<f64, ()> {
         let x = self.number(field)?;
         range.check(x).map_err(|message| {
-            self.refuse(field, message, &format!("{field} must be {} (README.md, Limits)", range.describe()))
+            self.refuse(field, message, &format!("{field} must be {} (see Limits in the docs)", range.describe()))
         })
     }
 
