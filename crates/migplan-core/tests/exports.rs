@@ -16,9 +16,10 @@ use migplan_core::hardware::catalog::gpu;
 use migplan_core::plan::Plan;
 use migplan_core::problem::generate::synthetic;
 use migplan_core::problem::input::{parse_profiles, parse_workload};
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow;
+use migplan_core::workflow::{self, Request};
 use serde::Deserialize;
 use yaml_serde::Value;
 
@@ -30,16 +31,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A greedy plan's request on `fleet`, 5 s.
+fn greedy(fleet: Fleet, seed: u64) -> Request {
+    let budget = Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None };
+    Request { run: RunOptions { solver: SolverKind::Greedy, budget, seed }, ..Request::on(fleet) }
+}
+
 fn plan_of(gpu_id: &str, profiles: &str, workload: &str) -> Plan {
-    let g = gpu(gpu_id).unwrap();
     let profiles = parse_profiles("profiles", profiles).unwrap();
     let workload = parse_workload("workload", workload).unwrap();
-    let options = RunOptions {
-        solver: SolverKind::Greedy,
-        budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
-        seed: 1,
-    };
-    workflow::plan(&g, &profiles, &workload, &options, &AtomicBool::new(false), None).unwrap()
+    let request = greedy(Fleet::one(gpu(gpu_id).unwrap()), 1);
+    workflow::plan(&request, &profiles, &workload, &AtomicBool::new(false), None).unwrap().0
 }
 
 /// The bundled examples (one with MPS processes) and generated workloads on two GPUs.
@@ -51,15 +53,9 @@ fn plans() -> Vec<Plan> {
     ];
     for (gpu_id, models, seed) in [("a100-40gb", 40, 3), ("a30-24gb", 25, 5), ("h100-80gb", 60, 7)] {
         let generated = synthetic(&gpu(gpu_id).unwrap(), models, seed);
-        let g = gpu(gpu_id).unwrap();
-        let options = RunOptions {
-            solver: SolverKind::Greedy,
-            budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
-            seed,
-        };
-        let plan =
-            workflow::plan(&g, &generated.profiles, &generated.workload, &options, &AtomicBool::new(false), None);
-        plans.push(plan.unwrap());
+        let request = greedy(Fleet::one(gpu(gpu_id).unwrap()), seed);
+        let plan = workflow::plan(&request, &generated.profiles, &generated.workload, &AtomicBool::new(false), None);
+        plans.push(plan.unwrap().0);
     }
     assert!(plans.iter().any(|p| p.gpus.iter().flat_map(|g| &g.instances).any(|i| i.processes > Some(1))));
     plans

@@ -1,5 +1,5 @@
 //! This file is longer than 350 lines because each violation, its wording and the check
-//! that finds it read together; the mixed fleet's cost checks are in [`super::fleet`].
+//! that finds it read together; the cost checks are in [`super::fleet`].
 //!
 //! The one checker every plan goes through, whoever made it.
 //!
@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
+use crate::hardware::catalog;
+use crate::hardware::fleet::{Fleet, GpuType};
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::plan::{Plan, PlanInstance, PlanModel};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
@@ -197,24 +199,39 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks what a deployment needs, with no workload: the plan is for `gpu`, its numbers are
-/// in range, its GPU count and ids are consistent, and every GPU's layout keeps the
-/// catalog's placement rules. What `migplan export` checks before it writes a config.
-pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
-    layouts_on(&[gpu], plan)
+/// The GPU types a plan names (its `gpu`, then each GPU's own), each at price 1, as the
+/// catalog has them: what a plan is checked against when no prices are given (an export).
+/// Refused: a type the catalog lacks.
+pub fn types_of(plan: &Plan) -> Result<Fleet, Violation> {
+    let mut types = Vec::new();
+    for id in std::iter::once(plan.gpu.as_str()).chain(plan.gpus.iter().filter_map(|g| g.gpu.as_deref())) {
+        let Some(spec) = catalog::gpu(id) else {
+            let gpu = plan.gpus.iter().find(|g| g.gpu.as_deref() == Some(id)).map(|g| g.id);
+            return Err(match gpu {
+                Some(gpu) => Violation::TypeNotPlanned { gpu, gpu_type: id.to_string() },
+                None => Violation::WrongGpu { plan: id.to_string(), expected: catalog::gpu_ids().join(", ") },
+            });
+        };
+        if !types.iter().any(|t: &GpuType| t.spec.id == spec.id) {
+            types.push(GpuType { spec, price: 1.0 });
+        }
+    }
+    Ok(Fleet::new(types).expect("a plan names its gpu"))
 }
 
-/// The GPU type of `gpu_type` among `fleet`.
-pub(super) fn type_named<'a>(fleet: &[&'a GpuSpec], gpu_type: &str) -> Option<&'a GpuSpec> {
-    fleet.iter().copied().find(|g| g.id.eq_ignore_ascii_case(gpu_type))
+/// The GPU type of `gpu_type` in `fleet`.
+pub(super) fn type_named<'a>(fleet: &'a Fleet, gpu_type: &str) -> Option<&'a GpuSpec> {
+    fleet.named(gpu_type).map(|(_, t)| &t.spec)
 }
 
-/// [`layouts`] for a plan over the types of `fleet` (the first the plan's `gpu`): each GPU
-/// checked against its own type.
-pub(super) fn layouts_on(fleet: &[&GpuSpec], plan: &Plan) -> Vec<Violation> {
+/// Checks what a deployment needs, with no workload: the plan is for the fleet (its `gpu`
+/// one of its types), its numbers are in range, its GPU count and ids are consistent, and
+/// every GPU's layout keeps the catalog's placement rules for its own type. What `migplan
+/// export` checks before it writes a config.
+pub fn layouts(fleet: &Fleet, plan: &Plan) -> Vec<Violation> {
     // A plan for another GPU fails on every instance for the same reason: say it once.
     if type_named(fleet, &plan.gpu).is_none() {
-        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: fleet[0].id.to_string() }];
+        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: fleet.first().id.to_string() }];
     }
     let mut found = numbers_out_of_range(plan);
     if plan.gpu_count != plan.gpus.len() {
@@ -237,21 +254,12 @@ pub(super) fn layouts_on(fleet: &[&GpuSpec], plan: &Plan) -> Vec<Violation> {
     found
 }
 
-/// Checks `plan` for the GPU, profile rows and workload it claims to serve: [`layouts`], then
-/// every instance's model, throughput and every model's capacity.
-pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
-    validate_on(&[gpu], profiles, workload, plan)
-}
-
-/// [`validate`] for a plan over the types of `fleet`: each instance's throughput from the rows
-/// measured on its GPU's type (or on no type in particular).
-pub(super) fn validate_on(
-    fleet: &[&GpuSpec],
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: &Plan,
-) -> Vec<Violation> {
-    let mut found = layouts_on(fleet, plan);
+/// Checks `plan` for the fleet, profile rows and workload it claims to serve: [`layouts`],
+/// then every instance's model and throughput (from the rows measured on its GPU's type, or
+/// on no type in particular), every model's capacity, the bound's claims and the cost
+/// ([`super::fleet`]).
+pub fn validate(fleet: &Fleet, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
+    let mut found = layouts(fleet, plan);
     if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
         return found;
     }
@@ -326,6 +334,7 @@ pub(super) fn validate_on(
     if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() && plan.cost.is_none() {
         found.push(Violation::FalseOptimalClaim { lower: plan.bound.lower, count: plan.gpus.len() });
     }
+    found.extend(super::fleet::cost(fleet, plan));
     found
 }
 

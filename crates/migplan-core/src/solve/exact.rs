@@ -70,7 +70,7 @@ fn solve_from(
     // The mix's relaxation can round to a fleet dearer than one type alone would be: try
     // each type alone too, so a mix never costs more than the cheaper single type found.
     if problem.is_mixed() {
-        for t in 0..problem.types.len() {
+        for t in 0..problem.blocks.len() {
             if ctl.stop_reason().is_some() {
                 break;
             }
@@ -182,7 +182,7 @@ fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
 
 /// Packs the given instances per model and profile into GPUs.
 fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control) -> Deployment {
-    let mut wanted = vec![0u32; problem.gpu.profiles.len()];
+    let mut wanted = vec![0u32; problem.profiles.len()];
     for cover in instances {
         for (p, &k) in cover.iter().enumerate() {
             wanted[p] += k as u32;
@@ -203,17 +203,12 @@ pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Cont
         return;
     }
     let residual = Problem {
-        gpu: problem.gpu.clone(),
-        types: problem.types.clone(),
-        layout_type: problem.layout_type.clone(),
-        node_price: problem.node_price,
         models: short
             .iter()
             .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
             .collect(),
         capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
-        usable_profiles: problem.usable_profiles.clone(),
-        layouts: problem.layouts.clone(),
+        ..problem.clone()
     };
     let relaxation = relax(&residual, ctl);
     let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
