@@ -3,11 +3,16 @@
 // each phase natively and in the worker on 1,000 and 3,000 models, and the page's own
 // responsiveness at 1,000 models (longest blocking task after a plan arrives, keystroke latency
 // in the workload table), in one run. `node bench.mjs --page` prints only the last.
+// `node bench.mjs --moves [--models 300,1000] [--before DIR]` prints only moves at fleet size:
+// generated models planned, marked deployed, demand +30%, Plan the move with the default 10 s
+// limit: the time to the move on screen, where the worker's time went, the native CLI's time
+// for the same trade-off, and the page's longest tasks while planning and when the move
+// arrives; with --before, the same for another build (a dist/ folder), in the same run.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned, migplan } from "./harness.mjs";
+import { serve, launch, generated, cliPlan, settledCount, root, upload, solvedForInputs, movePlanned, migplan, generatedChange, deployedThenChanged } from "./harness.mjs";
 
 const dist = path.join(root, "dist");
 // Every wasm and js file of the built site, the JS API's (dist/api) and the demo pages' included.
@@ -30,12 +35,104 @@ for (const f of files.sort()) {
 }
 console.log(`all wasm + js of the site: ${siteGzip} bytes (${(siteGzip / 1024).toFixed(0)} KiB) gzip`);
 
+const movesOnly = process.argv.includes("--moves");
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
+const before = option("--before");
 const site = await serve();
 const browser = await launch();
-if (!pageOnly) await sitewide();
-await responsiveness(1000);
+if (movesOnly) {
+  for (const models of (option("--models") ?? "300,1000").split(",").map(Number)) {
+    const files = await generatedChange(models, 1, "up30");
+    const native = nativeMove(files);
+    console.log(`${models} models, demand +30%, native \`transition --pareto --time-limit 10\`: ${native.ms} ms, ${native.points} points`);
+    if (before) {
+      const old = await serve(path.resolve(before));
+      await moveAtScale(old, files, "before");
+      old.close();
+    }
+    await moveAtScale(site, files, "now");
+  }
+} else {
+  if (!pageOnly) await sitewide();
+  await responsiveness(1000);
+}
 await browser.close();
 site.close();
+
+/** The native CLI's trade-off for the same move, and its wall time. */
+function nativeMove(files) {
+  const plan = path.join(files.dir, "running.json");
+  spawnSync(migplan, ["plan", "--gpu", "a100-40gb", "--profiles", files.profiles, "--workload", files.workload, "--format", "json", "--out", plan]);
+  const t0 = Date.now();
+  const run = spawnSync(migplan, ["transition", "--gpu", "a100-40gb", "--profiles", files.profiles, "--from", plan,
+    "--workload-to", files.next, "--pareto", "--time-limit", "10"], { encoding: "utf8" });
+  return { ms: Date.now() - t0, points: run.stdout.trim().split("\n").length - 1 };
+}
+
+/** The page's main-thread tasks in a Chromium trace: the longest (wall, ms), how long it ran
+ * on a core (thread time), and the most any task ran. */
+function mainThreadTasks(trace) {
+  const events = trace.traceEvents ?? trace;
+  const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.name === "RunTask" && e.ph === "X" && main.has(`${e.pid}:${e.tid}`));
+  const longest = tasks.reduce((a, t) => (t.dur > (a?.dur ?? -1) ? t : a), null);
+  return {
+    longest: (longest?.dur ?? 0) / 1000,
+    ranOfLongest: (longest?.tdur ?? 0) / 1000,
+    mostRan: tasks.reduce((m, t) => Math.max(m, t.tdur ?? 0), 0) / 1000,
+  };
+}
+
+/** A move at fleet size on `on` (a served build): the time to the move on screen and the page's
+ * longest tasks while planning and when it arrives. */
+async function moveAtScale(on, files, label) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const running = await deployedThenChanged(page, on, files);
+  await observe(page);
+  // Traced too: on a shared machine a task's wall time counts the time its thread waited for
+  // a core; the trace also says how much of it ran (thread time).
+  await browser.startTracing(page, { categories: ["disabled-by-default-devtools.timeline"] });
+  const t0 = Date.now();
+  await page.click("[data-testid=plan-move]");
+  let shown = null;
+  try {
+    // The worker's last message has been handled when the button is enabled again.
+    await page.waitForFunction(() => !document.querySelector("[data-testid=plan-move]").disabled, null, { timeout: 1200000, polling: 50 });
+    shown = Date.now() - t0;
+  } catch (e) {
+    errors.push(`no move after 1,200 s: ${e.message.split("\n")[0]}`);
+  }
+  const arrivedAt = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(1500);
+  // The task that handled the last message ended just before the button was seen enabled
+  // (polled every 50 ms): it and what follows are the move's arrival.
+  const tasks = await taken(page, "__longtasks");
+  const cpu = mainThreadTasks(JSON.parse((await browser.stopTracing()).toString()));
+  const arrival = tasks.filter((t) => t.start + t.duration >= arrivedAt - 100);
+  const planning = tasks.filter((t) => t.start + t.duration < arrivedAt - 100);
+  const summary = await page.textContent("[data-testid=move-summary]").catch(() => "no move on screen");
+  const phases = await page.$eval("[data-testid=move-phases]", (e) => ({ ...e.dataset })).catch(() => null);
+  const points = await page.locator("[data-testid=tradeoff-point]").count();
+  // Still answering: a step selected, to the next paint.
+  await taken(page, "__events");
+  const step = page.locator("[data-testid=move-step]").last();
+  if (await step.count()) await step.click({ timeout: 10000 }).catch((e) => errors.push(`step: ${e.message.split("\n")[0]}`));
+  await page.waitForTimeout(500);
+  const click = Math.max(0, ...(await taken(page, "__events")).filter((e) => e.id).map((e) => e.duration));
+  const worker = phases ? `; worker: read ${Number(phases.read).toFixed(0)} ms, plan_pareto ${Number(phases.plan).toFixed(0)} ms ` +
+    `(sending moves found ${Number(phases.streaming).toFixed(0)} ms), answer ${Number(phases.answer).toFixed(0)} ms` : "";
+  console.log(`  ${label}: ${running} running GPUs; move on screen after ${shown ?? "-"} ms${worker}; ${points} trade-off rows drawn; ` +
+    `${summary.match(/^[^:]*/)[0]}`);
+  console.log(`  ${label}: longest task while planning ${longest(planning).toFixed(0)} ms (${planning.length} over 50 ms), ` +
+    `when the move arrives ${longest(arrival).toFixed(0)} ms (${arrival.length} over 50 ms); ` +
+    `the longest task ran ${cpu.ranOfLongest.toFixed(0)} ms of its ${cpu.longest.toFixed(0)} ms, the most any task ran ${cpu.mostRan.toFixed(0)} ms; ` +
+    `selecting a step ${click.toFixed(0)} ms to the next paint; ` +
+    `page errors: ${errors.length ? errors.join(" | ") : "none"}`);
+  await context.close();
+}
 
 async function sitewide() {
 const loads = [];
@@ -165,7 +262,7 @@ async function responsiveness(models) {
   await cell.fill(String(10 * Number(original)));
   await page.waitForTimeout(500);
   await page.click("[data-testid=plan-move]");
-  await movePlanned(page, 300000);
+  await movePlanned(page, 1200000);
   await page.waitForTimeout(1500);
   const afterMove = await taken(page, "__longtasks");
   const steps = await page.locator("[data-testid=move-step]").count();

@@ -19,10 +19,11 @@ const types = {
 };
 
 /**
- * Serves the built site; resolves to { url, close, replace }. `replace(path, body)` serves
- * `body` for that path instead of the built file (a new deploy), `replace(path)` undoes it.
+ * Serves the built site (`dir`, dist/ by default); resolves to { url, close, replace }.
+ * `replace(path, body)` serves `body` for that path instead of the built file (a new
+ * deploy), `replace(path)` undoes it.
  */
-export async function serve() {
+export async function serve(dir = dist) {
   const replaced = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
@@ -30,8 +31,8 @@ export async function serve() {
     if (body !== undefined) {
       return res.writeHead(200, { "content-type": types[path.extname(url.pathname)] ?? "application/octet-stream" }).end(body);
     }
-    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(dist)) return res.writeHead(403).end();
+    let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dir)) return res.writeHead(403).end();
     if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
     try {
       const body = await readFile(file);
@@ -66,6 +67,29 @@ export async function generated(models, seed) {
   const dir = await mkdtemp(path.join(tmpdir(), "migplan-browser-"));
   cli("generate", "--gpu", "a100-40gb", "--models", String(models), "--seed", String(seed), "--out-dir", dir);
   return { profiles: path.join(dir, "profiles.csv"), workload: path.join(dir, "workload.csv"), dir };
+}
+
+/** A generated workload and the same workload after `change` (up30, mixed, ...); returns
+ * { profiles, workload, next, dir } paths. */
+export async function generatedChange(models, seed, change) {
+  const dir = await mkdtemp(path.join(tmpdir(), "migplan-browser-"));
+  cli("generate", "--gpu", "a100-40gb", "--models", String(models), "--seed", String(seed), "--out-dir", dir, "--change", change);
+  return { profiles: path.join(dir, "profiles.csv"), workload: path.join(dir, "workload.csv"), next: path.join(dir, "workload-new.csv"), dir };
+}
+
+/** Opens the page, plans `files`, marks the plan deployed and puts the changed workload in
+ * its place: ready for Plan the move. Returns the running plan's GPU count. */
+export async function deployedThenChanged(page, site, files) {
+  await page.goto(site.url);
+  await settledCount(page);
+  await upload(page, files);
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page, 300000);
+  const running = Number(await page.textContent("[data-testid=gpu-count]"));
+  await page.click("[data-testid=mark-deployed]");
+  await page.setInputFiles("[data-testid=workload-input]", files.next);
+  await page.waitForFunction(() => document.querySelector(".stale"), null, { timeout: 60000 });
+  return running;
 }
 
 /** The CLI's plan for the same files, as JSON. */

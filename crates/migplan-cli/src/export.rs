@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use migplan_core::check::plan::layouts;
 use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
 use migplan_core::hardware::catalog;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::plan::Plan;
 
 use crate::args::{check_outputs, read_plan, write_out, Failure};
@@ -94,7 +95,7 @@ pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployAr
             types.join(", ")
         )));
     }
-    let violations = layouts(&gpu, plan);
+    let violations = layouts(&Fleet::one(gpu.clone()), plan);
     if !violations.is_empty() {
         let lines: Vec<String> = violations.iter().map(|v| format!("{source}: {v}")).collect();
         return Err(Failure(format!(

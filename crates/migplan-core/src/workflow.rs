@@ -74,4 +74,3 @@ pub fn plan_pareto(
     let running_workload = checked_running(request)?;
     replanning::pareto(request, workload, &running_workload, cancel, watch)
 }
-

@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::plan::Plan;
 use migplan_core::problem::generate::synthetic;
 use migplan_core::problem::input::{parse_profiles, parse_workload};
-use migplan_core::hardware::fleet::Fleet;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, Request};

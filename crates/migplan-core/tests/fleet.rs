@@ -184,8 +184,8 @@ fn headroom_plans_for_more_and_says_what_it_costs() {
     }
     assert_eq!(validate(&fleet, &generated.profiles, &generated.workload, &plan), vec![]);
     // The request's headroom is what `plan` plans for too.
-    let (planned, _) = workflow::plan(&asked, &generated.profiles, &generated.workload, &AtomicBool::new(false), None)
-        .unwrap();
+    let (planned, _) =
+        workflow::plan(&asked, &generated.profiles, &generated.workload, &AtomicBool::new(false), None).unwrap();
     assert_eq!(planned.headroom, plan.headroom);
 }
 

@@ -5,8 +5,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use migplan_core::check::plan::validate;
-use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::spec::{GpuSpec, ProfileKind};
 use migplan_core::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
 use migplan_core::problem::Problem;
@@ -309,7 +309,11 @@ fn cancel_returns_a_valid_plan_at_once() {
         });
         cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         assert!(improvements >= 1);
-        assert!(validate(&Fleet::one(g.clone()), &generated.profiles, &generated.workload, &plan).is_empty(), "{}", solver.name());
+        assert!(
+            validate(&Fleet::one(g.clone()), &generated.profiles, &generated.workload, &plan).is_empty(),
+            "{}",
+            solver.name()
+        );
         if plan.bound.proven_optimal {
             continue;
         }

@@ -35,6 +35,24 @@ fn save_banner(error: Option<&str>) -> Html {
     }
 }
 
+/// A panic aborts the page's wasm (the release binary is built with `panic = "abort"`) and
+/// nothing on the page answers after it: before it does, a banner at the top says so in
+/// words, and how to go on. (Set through Yew, which otherwise puts its own hook in place.)
+pub fn say_so_on_panic() {
+    yew::set_custom_panic_hook(Box::new(|info| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let (Some(body), Ok(banner)) = (document.body(), document.create_element("div")) else { return };
+        banner.set_class_name("errors crash");
+        let _ = banner.set_attribute("role", "alert");
+        let _ = banner.set_attribute("data-testid", "crash");
+        banner.set_text_content(Some(&format!(
+            "migplan stopped on a bug ({info}); please report it with your inputs. Reload the page to go on: \
+             it brings back the inputs as last saved."
+        )));
+        let _ = body.prepend_with_node_1(&banner);
+    }));
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     // A share link in the address wins over the saved inputs (share_bar).

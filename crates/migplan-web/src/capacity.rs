@@ -70,6 +70,7 @@ pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
                     WorkerMessage::Failed { errors } => {
                         shown.set(Shown::Failed(errors.iter().map(in_one_line).collect()))
                     }
+                    WorkerMessage::Crashed { message } => shown.set(Shown::Failed(vec![message])),
                     _ => {}
                 }
             };

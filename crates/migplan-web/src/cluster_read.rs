@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::deploy::download;
 use crate::error_text::in_one_line;
 use crate::file_text::file_text;
-use crate::running_cluster::{move_texts, read_running, ClusterFiles};
+use crate::running_cluster::{move_texts, read_running, ClusterFiles, MoveTexts, NEEDS_CONFIG};
 use crate::state::move_use::MoveUse;
 use crate::state::{Action, Source, State};
 
@@ -79,24 +79,34 @@ pub fn cluster_read(props: &ClusterReadProps) -> Html {
     let state = &props.state;
     // The move's files. A running plan read from a cluster names its nodes: its mig-parted
     // config and ConfigMap are here too (they keep the cluster's configs), not beside the move.
+    // Each is written when its button is pressed: writing them is tenths of a second at 300
+    // models, too long for every render while a move is being planned.
     let downloads = state.planned_move.as_ref().map(|planned| {
         let suffix = state.move_use().unwrap_or(MoveUse::Current).label_suffix();
-        let named = planned.planned.running.gpus.iter().any(|g| g.node.is_some());
-        let texts = state.export_options().and_then(|o| move_texts(&planned.planned, &o, files.mig_config.as_ref()));
-        let texts = match texts {
-            Ok(texts) => texts,
+        let named = planned.running.gpus.iter().any(|g| g.node.is_some());
+        let options = match state.export_options() {
+            Ok(options) => options,
             Err(reason) => return html! { <p class="muted" data-testid="move-runbook-unavailable">{ reason }</p> },
         };
-        let button = |label: &'static str, file: &'static str, mime: &'static str, text: String, testid: &'static str| {
-            let onclick = Callback::from(move |_: MouseEvent| download(file, mime, &text));
+        if named && files.mig_config.is_none() {
+            return html! { <p class="muted" data-testid="move-runbook-unavailable">{ NEEDS_CONFIG }</p> };
+        }
+        let button = |label: &'static str, file: &'static str, mime: &'static str, pick: fn(MoveTexts) -> String, testid: &'static str| {
+            let (planned, options, config, said) = (planned.clone(), options.clone(), files.mig_config.clone(), said.clone());
+            let onclick = Callback::from(move |_: MouseEvent| {
+                match move_texts(&planned.running, &planned.shown, &options, config.as_ref()) {
+                    Ok(texts) => download(file, mime, &pick(texts)),
+                    Err(reason) => said.set(Rc::new((true, vec![reason]))),
+                }
+            });
             html! { <button data-testid={testid} {onclick}>{ label }{ suffix }</button> }
         };
         html! {
             <div class="row">
-                { button("Runbook (bash)", "migplan-move-runbook.sh", "text/x-shellscript", texts.runbook, "move-runbook") }
+                { button("Runbook (bash)", "migplan-move-runbook.sh", "text/x-shellscript", |t| t.runbook, "move-runbook") }
                 if named {
-                    { button("mig-parted config", "migplan-move-mig-parted.yaml", "application/yaml", texts.mig_parted, "cluster-move-mig-parted") }
-                    { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", "application/yaml", texts.config_map, "cluster-move-gpu-operator") }
+                    { button("mig-parted config", "migplan-move-mig-parted.yaml", "application/yaml", |t| t.mig_parted, "cluster-move-mig-parted") }
+                    { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", "application/yaml", |t| t.config_map, "cluster-move-gpu-operator") }
                 }
                 <span class="muted">{ "The runbook: kubectl, node by node (cordon, restart the pods that must leave, relabel, wait, uncordon), then scale; DRY_RUN=1 prints it." }</span>
             </div>

@@ -56,16 +56,32 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// A plan compared by address: the state shares one plan until a solve replaces it, and
+/// comparing thousands of GPUs field by field on every render costs more than grouping them.
+#[derive(Clone)]
+struct SamePlan(std::rc::Rc<Plan>);
+
+impl PartialEq for SamePlan {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[function_component(Deploy)]
 pub fn deploy(props: &DeployProps) -> Html {
     let on_input = {
         let cb = props.on_gpus_per_node.clone();
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
-    let grouping = match &props.options {
-        Err(e) => html! { <p class="errors" data-testid="nodes-error">{ e.clone() }</p> },
-        Ok(options) => {
-            let n = nodes::assign(&props.plan, options);
+    // Grouped again only for another plan or other options: not when only whether the plan
+    // is current changes (an edit), which re-renders this panel (tens of ms at 300 models).
+    let grouped = use_memo((SamePlan(props.plan.clone()), props.options.clone()), |(plan, options)| {
+        options.as_ref().ok().map(|o| nodes::assign(&plan.0, o))
+    });
+    let grouping = match (&props.options, grouped.as_ref()) {
+        (Err(e), _) => html! { <p class="errors" data-testid="nodes-error">{ e.clone() }</p> },
+        (Ok(_), None) => html! {},
+        (Ok(_), Some(n)) => {
             html! {
                 <>
                     <p data-testid="node-summary">{ format!(

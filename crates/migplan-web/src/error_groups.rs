@@ -87,7 +87,7 @@ mod tests {
     fn a40_profiles_on_an_80gb_gpu_are_one_group_offering_the_switch() {
         let inputs = Inputs { gpu: "a100-80gb".into(), ..Inputs::example() };
         let mut errors = Vec::new();
-        crate::planning::handle(&crate::protocol::Request::Plan(inputs.request()), &mut |m| {
+        crate::planning::Planner::default().handle(&crate::protocol::Request::Plan(inputs.request()), &mut |m| {
             if let crate::protocol::WorkerMessage::Failed { errors: e } = m {
                 errors = e;
             }

@@ -72,7 +72,7 @@ mod tests {
         let example = crate::state::Inputs::example();
         let mut plan: Plan = {
             let mut plan = None;
-            crate::planning::handle(&crate::protocol::Request::Plan(example.request()), &mut |m| {
+            crate::planning::Planner::default().handle(&crate::protocol::Request::Plan(example.request()), &mut |m| {
                 if let crate::protocol::WorkerMessage::Done { plan: p, .. } = m {
                     plan = Some(p);
                 }

@@ -6,7 +6,10 @@ pub mod error_groups;
 pub mod error_text;
 pub mod examples;
 pub mod layout_groups;
+pub mod move_planning;
+pub mod move_view;
 pub mod planning;
+pub mod prepared;
 pub mod profile_files;
 pub mod protocol;
 pub mod rows_window;
@@ -50,6 +53,10 @@ pub mod results;
 pub mod saving;
 #[cfg(target_arch = "wasm32")]
 pub mod share_bar;
+#[cfg(target_arch = "wasm32")]
+pub mod timeline;
+#[cfg(target_arch = "wasm32")]
+pub mod trade_off;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

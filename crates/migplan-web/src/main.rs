@@ -12,6 +12,7 @@ fn main() {
         Some(scope) if scope.name() == API_WORKER => {}
         Some(scope) => serve(scope),
         None if is_planner_page() => {
+            migplan_web::app::say_so_on_panic();
             yew::Renderer::<migplan_web::app::App>::new().render();
         }
         None => {}

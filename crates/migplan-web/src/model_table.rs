@@ -4,11 +4,10 @@
 use std::rc::Rc;
 
 use migplan_core::plan::Plan;
-use web_sys::Element;
 use yew::prelude::*;
 
 use crate::gpu::use_palette;
-use crate::rows_window::rows_window;
+use crate::rows_window::use_rows_window;
 
 /// Every row's height in pixels (style.css sets it), and the height of the scrolled view.
 const ROW_PX: f64 = 26.0;
@@ -22,13 +21,8 @@ pub struct ModelTableProps {
 #[function_component(ModelTable)]
 pub fn model_table(props: &ModelTableProps) -> Html {
     let palette = use_palette();
-    let scroll_top = use_state(|| 0.0);
-    let on_scroll = {
-        let scroll_top = scroll_top.clone();
-        Callback::from(move |e: Event| scroll_top.set(f64::from(e.target_unchecked_into::<Element>().scroll_top())))
-    };
     let models = &props.plan.models;
-    let window = rows_window(models.len(), *scroll_top, ROW_PX, VIEW_PX);
+    let (window, on_scroll) = use_rows_window(models.len(), ROW_PX, VIEW_PX);
     let spacer = |px: f64| {
         (px > 0.0).then(|| html! { <tr class="spacer" aria-hidden="true" style={format!("height:{px}px")}><td colspan="4"></td></tr> })
     };

@@ -7,8 +7,8 @@ use migplan_core::export::ExportOptions;
 use yew::prelude::*;
 
 use crate::deploy::download;
-use crate::protocol::PlannedMove;
 use crate::state::move_use::MoveUse;
+use crate::state::PlannedMove;
 
 #[derive(Properties, PartialEq)]
 pub struct MoveDeployProps {
@@ -21,7 +21,7 @@ pub struct MoveDeployProps {
 
 #[function_component(MoveDeploy)]
 pub fn move_deploy(props: &MoveDeployProps) -> Html {
-    if props.planned.planned.running.gpus.iter().any(|g| g.node.is_some()) {
+    if props.planned.running.gpus.iter().any(|g| g.node.is_some()) {
         return html! {
             <p class="muted" data-testid="move-deploy-cluster">
                 { "The running plan was read from a cluster: the move's configs keep the cluster's, under Read the running cluster above." }
@@ -33,9 +33,9 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
         Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
     };
     let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
-        let (planned, options) = (props.planned.planned.clone(), options.clone());
+        let (planned, options) = (props.planned.clone(), options.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let text = move_config(&planned.running, &planned.transition, &options, None).render(operator);
+            let text = move_config(&planned.running, &planned.shown.transition, &options, None).render(operator);
             download(file, "application/yaml", &text);
         });
         html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }

@@ -1,12 +1,22 @@
 //! The worker's answers to requests, natively.
 
 use migplan_core::plan::Plan;
-use migplan_core::workflow::Move;
+use migplan_core::problem::input::InputError;
 
 use super::*;
 use crate::profile_files::ProfileFile;
+use crate::protocol::TransitionRequest;
 
-fn request(workload: &str) -> PlanRequest {
+/// Answers `request` in a fresh worker.
+pub(crate) fn handle(request: &Request, emit: &mut dyn FnMut(WorkerMessage)) {
+    Planner::default().handle(request, emit)
+}
+
+fn handle_text(text: &str, emit: &mut dyn FnMut(WorkerMessage)) {
+    Planner::default().handle_text(text, emit)
+}
+
+pub(crate) fn request(workload: &str) -> PlanRequest {
     PlanRequest {
         gpu: "a100-40gb".into(),
         profiles: vec![ProfileFile::new("profiles.csv", crate::examples::A100_PROFILES)],
@@ -48,35 +58,6 @@ fn bad_workload_fails_with_located_errors() {
     assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(2), Some("rate")));
 }
 
-#[test]
-fn a_transition_request_moves_the_example_to_higher_demand() {
-    let mut messages = Vec::new();
-    handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
-    let Some(WorkerMessage::Done { plan: running, .. }) = messages.pop() else { panic!() };
-    let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
-    let mut messages = Vec::new();
-    let transition = TransitionRequest { inputs: request(&higher), running: running.clone(), spare: "0".into() };
-    handle(&Request::Transition(transition), &mut |m| messages.push(m));
-    let Some(WorkerMessage::MoveDone { planned }) = messages.last() else { panic!("{messages:?}") };
-    let PlannedMove { planned: Move { transition, target, floors, running: from, .. }, spare_allowed, front } = planned;
-    assert_eq!((from, *spare_allowed), (&running, 0));
-    // The trade-off: more extra GPUs never touch more running GPUs, and each point's move
-    // picks into the move shown.
-    let touched: Vec<usize> = front.iter().map(|p| p.transition.running_touched).collect();
-    assert!(!touched.is_empty() && touched.windows(2).all(|w| w[1] <= w[0]), "{touched:?}");
-    assert_eq!(&front[0].transition, transition);
-    let last = planned.pick(front.len() - 1).unwrap();
-    assert_eq!(last.planned.transition.running_touched, *touched.last().unwrap());
-    assert_eq!(last.planned.disruption.as_ref().unwrap().extra_gpus, front.len() - 1);
-    // The move streamed its progress, and at least one move before the final one.
-    let streamed = messages.iter().filter(|m| matches!(m, WorkerMessage::MoveProgress { planned: Some(_), .. }));
-    assert!(streamed.count() >= 1, "{messages:?}");
-    assert!(target.gpu_count >= running.gpu_count);
-    assert!(!transition.steps.is_empty());
-    let bert = floors.iter().find(|f| f.model == "bert-base-multilingual-cased").unwrap();
-    assert_eq!(bert.floor, 900.0);
-}
-
 /// An error as the page's list of problems shows it: where, then what.
 fn as_shown(e: &InputError) -> String {
     format!("{}{}", crate::error_text::place(e), e.message)
@@ -107,8 +88,9 @@ fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_box() {
         let mut messages = Vec::new();
         let r = TransitionRequest {
             inputs: request(crate::examples::A100_WORKLOAD),
-            running: running.clone(),
+            running: running.clone().into(),
             spare: spare.into(),
+            front_id: 1,
         };
         handle(&Request::Transition(r), &mut |m| messages.push(m));
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
@@ -126,7 +108,7 @@ fn a_csv_cell_error_still_names_its_file_line_and_column() {
     assert_eq!(as_shown(&errors[0]), "workload.csv, line 2, column rate: `lots` is not a number");
 }
 
-fn plan_for_example() -> Plan {
+pub(crate) fn plan_for_example() -> Plan {
     let mut messages = Vec::new();
     handle(&Request::Plan(request(crate::examples::A100_WORKLOAD)), &mut |m| messages.push(m));
     let Some(WorkerMessage::Done { plan, .. }) = messages.pop() else { panic!("{messages:?}") };

@@ -2,20 +2,25 @@
 //!
 //! The page posts one [`Request`]; the worker answers `Ready` once it listens. A plan
 //! request gets `Progress` (with the best plan so far on every improvement), then `Done` or
-//! `Failed`; a move request gets `MoveProgress` (with the best move so far), then `MoveDone`
-//! (the move at the new optimum, and the trade-off of extra GPUs against running GPUs
-//! touched) or `Failed`. Cancel terminates the worker: the page keeps the last plan or move it
-//! received. Every plan and move in a message has passed migplan's checkers.
+//! `Failed`; a move request gets `MoveProgress` (now and then a better move so far), then
+//! `MoveDone` (the move at the new optimum, and the trade-off of extra GPUs against running
+//! GPUs touched as one summary a point) or `Failed`. The worker keeps the trade-off's moves:
+//! a `ShowMove` request gets the move of one point (`MoveShown`). A move travels as a
+//! [`MoveView`], without the running plan the page already has. Cancel terminates the worker:
+//! the page keeps the last plan or move it received. Every plan and move in a message has
+//! passed migplan's checkers.
 
-use migplan_core::plan::transition::Transition;
+use std::rc::Rc;
+
 use migplan_core::plan::Plan;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
-use migplan_core::solve::control::Phase;
+use migplan_core::solve::control::{Phase, Progress};
 use migplan_core::workflow::capacity::{Comparison, GrowthPoint};
-use migplan_core::workflow::{Move, PhaseTimes};
+use migplan_core::workflow::PhaseTimes;
 use serde::{Deserialize, Serialize};
 
+use crate::move_view::{FrontPoint, MoveView};
 use crate::profile_files::ProfileFile;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,9 +44,11 @@ pub struct PlanRequest {
 pub struct TransitionRequest {
     /// The new workload and its profiles, as for a plan.
     pub inputs: PlanRequest,
-    pub running: Plan,
+    pub running: Rc<Plan>,
     /// Spare GPUs the move may borrow, as the user typed it: the worker checks it.
     pub spare: String,
+    /// Names the trade-off this request plans, for [`ShowMoveRequest`]s.
+    pub front_id: u64,
 }
 
 /// Compare GPU types on the inputs and sweep the demand multiplier for the inputs' GPU.
@@ -67,6 +74,7 @@ pub struct CapacityRequest {
 pub enum Request {
     Plan(PlanRequest),
     Transition(TransitionRequest),
+    ShowMove(ShowMoveRequest),
     Capacity(CapacityRequest),
 }
 
@@ -79,42 +87,29 @@ pub struct Status {
     pub phase: Phase,
 }
 
-/// A checked move, the spare GPUs the user allowed for it, and the trade-off between GPUs
-/// and running GPUs touched it was picked from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlannedMove {
-    pub planned: Move,
-    pub spare_allowed: usize,
-    /// For E = 0, 1, .. extra GPUs, the move touching the fewest running GPUs (all checked);
-    /// the page shows them and the user picks one.
-    #[serde(default)]
-    pub front: Vec<FrontPoint>,
-}
-
-/// One point of the trade-off: a checked move's target and steps within the new optimum
-/// plus `extra_gpus` GPUs, and the proven fewest running GPUs any such move touches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrontPoint {
-    pub extra_gpus: usize,
-    pub touched_lower_bound: usize,
-    pub target: Plan,
-    pub transition: Transition,
-}
-
-impl PlannedMove {
-    /// The move of front point `k`, with the same front and spares.
-    pub fn pick(&self, k: usize) -> Option<PlannedMove> {
-        let point = self.front.get(k)?;
-        let mut planned = self.planned.clone();
-        planned.target = point.target.clone();
-        planned.transition = point.transition.clone();
-        if let Some(d) = planned.disruption.as_mut() {
-            d.extra_gpus = point.extra_gpus;
-            d.running_touched = point.transition.running_touched;
-            d.touched_lower_bound = point.touched_lower_bound;
-        }
-        Some(PlannedMove { planned, spare_allowed: self.spare_allowed, front: self.front.clone() })
+impl Status {
+    pub fn of(p: &Progress) -> Status {
+        Status { best_gpus: p.best_gpus, lower_bound: p.lower_bound, elapsed_ms: p.elapsed_ms, phase: p.phase }
     }
+}
+
+/// Show the move of point `point` of the trade-off the worker planned last, if it is the
+/// one of the page's request `front_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ShowMoveRequest {
+    pub front_id: u64,
+    pub point: usize,
+}
+
+/// How long the worker took over a move, in milliseconds: reading the request, the core's
+/// planning of the trade-off (`workflow::plan_pareto`, with what the worker does with each
+/// move found on the way, `streaming_ms`, inside it), and summing up the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct MoveTimes {
+    pub read_ms: f64,
+    pub plan_ms: f64,
+    pub streaming_ms: f64,
+    pub answer_ms: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,12 +125,25 @@ pub enum WorkerMessage {
         plan: Plan,
         phases: PhaseTimes,
     },
+    /// Where the planning stands, and a better move than the one last sent, if found.
     MoveProgress {
         status: Status,
-        planned: Option<PlannedMove>,
+        shown: Option<MoveView>,
     },
+    /// The move of the trade-off's first point (no extra GPU), the whole trade-off summed up
+    /// (the worker keeps the points' moves), and where the worker's time went.
     MoveDone {
-        planned: PlannedMove,
+        front_id: u64,
+        shown: MoveView,
+        front: Vec<FrontPoint>,
+        times: MoveTimes,
+    },
+    /// The move of a point of the trade-off, or `None` when this worker no longer holds
+    /// that trade-off (it was replaced since: cancelled or crashed).
+    MoveShown {
+        front_id: u64,
+        point: usize,
+        shown: Option<MoveView>,
     },
     /// Each GPU type alone and the mix, and the growth curve of the inputs' GPU.
     Capacity {
@@ -144,5 +152,9 @@ pub enum WorkerMessage {
     },
     Failed {
         errors: Vec<InputError>,
+    },
+    /// The worker hit a bug and stops (its last message): what it was, in words.
+    Crashed {
+        message: String,
     },
 }

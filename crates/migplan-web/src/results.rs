@@ -51,7 +51,11 @@ pub fn results(props: &ResultsProps) -> Html {
             }
         })
     };
-    let deployed_here = state.plan.is_some() && state.running_plan() == state.plan.as_deref();
+    // Shared when marked here: compared by address first, since a 1,000-model plan is deep.
+    let deployed_here = match (&state.move_inputs.deployed, &state.plan) {
+        (Some(running), Some(plan)) => Rc::ptr_eq(&running.plan, plan) || running.plan == *plan,
+        _ => false,
+    };
     html! {
         <section class="results">
             <h2>{ "Plan" }</h2>

@@ -21,6 +21,23 @@ pub fn rows_window(len: usize, scroll_top: f64, row_px: f64, view_px: f64) -> Ro
     RowsWindow { first, end, above_px: first as f64 * row_px, below_px: (len - end) as f64 * row_px }
 }
 
+/// The window of `len` rows of `row_px` each in a box `view_px` high, kept as the box
+/// scrolls: give the callback to the box's `onscroll`.
+#[cfg(target_arch = "wasm32")]
+#[yew::hook]
+pub fn use_rows_window(len: usize, row_px: f64, view_px: f64) -> (RowsWindow, yew::Callback<web_sys::Event>) {
+    use web_sys::Element;
+    use yew::TargetCast;
+    let scroll_top = yew::use_state(|| 0.0);
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        yew::Callback::from(move |e: web_sys::Event| {
+            scroll_top.set(f64::from(e.target_unchecked_into::<Element>().scroll_top()))
+        })
+    };
+    (rows_window(len, *scroll_top, row_px, view_px), on_scroll)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,9 +9,13 @@ use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 use migplan_core::cluster::{self, ClusterInputs, Text};
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
+use migplan_core::hardware::fleet::Fleet;
+use migplan_core::moves::exchange::Demand;
+use migplan_core::plan::Plan;
 use migplan_core::problem::input::{parse_workload, InputError};
-use migplan_core::workflow::{measured_running, Move, Refusal};
+use migplan_core::workflow::{measured_running, Refusal};
 
+use crate::move_view::MoveView;
 use crate::profile_files::import_all;
 use crate::state::{Inputs, Source};
 
@@ -65,17 +69,18 @@ pub fn read_running(inputs: &Inputs, files: &ClusterFiles) -> Result<(Source, Ve
     .map_err(|e| e.0)?;
     let (profiles, _) = import_all(&inputs.profiles, &inputs.gpu, inputs.latency).map_err(|e| e.0)?;
     let workload = parse_workload(&inputs.workload.name, &inputs.workload.text).map_err(|e| e.0)?;
-    let plan = measured_running(&gpu, &profiles, Some(&workload), &read.plan).map_err(|r| match r {
-        Refusal::Inputs(e) => e.0,
-        other => vec![InputError {
-            file: String::new(),
-            line: None,
-            column: None,
-            character: None,
-            message: other.to_string(),
-            hint: None,
-        }],
-    })?;
+    let plan =
+        measured_running(&Fleet::one(gpu.clone()), &profiles, Some(&workload), &read.plan).map_err(|r| match r {
+            Refusal::Inputs(e) => e.0,
+            other => vec![InputError {
+                file: String::new(),
+                line: None,
+                column: None,
+                character: None,
+                message: other.to_string(),
+                hint: None,
+            }],
+        })?;
     let text = render(&plan, &ExportOptions::default(), ExportFormat::Json);
     Ok((Source { name: format!("read from the cluster ({})", nodes.name), text }, read.notes))
 }
@@ -88,22 +93,29 @@ pub struct MoveTexts {
     pub runbook: String,
 }
 
+/// Why a move from a plan read off a cluster has no files without the cluster's MIG config.
+pub const NEEDS_CONFIG: &str = "the running plan was read from a cluster: read it again (with its MIG config) to write the move's configs and runbook, which keep the cluster's configs";
+
 /// The files of a planned move. A running plan read off a cluster names its nodes, and the
 /// move's ConfigMap must keep the configs they are labelled with: `config`, the file read.
-pub fn move_texts(planned: &Move, options: &ExportOptions, config: Option<&Source>) -> Result<MoveTexts, String> {
+pub fn move_texts(
+    running: &Plan,
+    shown: &MoveView,
+    options: &ExportOptions,
+    config: Option<&Source>,
+) -> Result<MoveTexts, String> {
     let current = match config {
         Some(c) => Some(mig_config::read(&c.name, &c.text).map_err(|e| e.to_string())?),
-        None if planned.running.gpus.iter().any(|g| g.node.is_some()) => {
-            return Err("the running plan was read from a cluster: read it again (with its MIG config) to write the move's configs and runbook, which keep the cluster's configs".into())
-        }
+        None if running.gpus.iter().any(|g| g.node.is_some()) => return Err(NEEDS_CONFIG.into()),
         None => None,
     };
-    let config = move_config(&planned.running, &planned.transition, options, current.as_ref());
-    let floors: Vec<(String, f64)> = planned.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
+    let config = move_config(running, &shown.transition, options, current.as_ref());
+    // What each model keeps at every step: min(old, new), the plans' own rates.
+    let floors: Vec<(String, f64)> = Demand::floors(&Demand::from_plans(running, &shown.target)).into_iter().collect();
     Ok(MoveTexts {
         mig_parted: config.render(false),
         config_map: config.render(true),
-        runbook: runbook(&config, options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors }),
+        runbook: runbook(&config, options, &RunbookNotes { gpu: &running.gpu, floors: &floors }),
     })
 }
 

@@ -38,16 +38,10 @@ pub fn standby() -> Option<WorkerClient> {
 pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
     let on_message = {
         let dispatch = dispatch.clone();
-        move |message| match message {
-            WorkerMessage::Progress { status, plan } => dispatch.dispatch(Action::Progress { status, plan }),
-            WorkerMessage::Done { plan, phases } => dispatch.dispatch(Action::Done(plan, phases)),
-            WorkerMessage::MoveProgress { status, planned } => {
-                dispatch.dispatch(Action::MoveProgress { status, planned })
+        move |message| {
+            if let Some(action) = Action::heard(message) {
+                dispatch.dispatch(action);
             }
-            WorkerMessage::MoveDone { planned } => dispatch.dispatch(Action::MoveDone(planned)),
-            WorkerMessage::Failed { errors } => dispatch.dispatch(Action::Failed(errors)),
-            // The capacity panel runs a worker of its own and hears these itself.
-            WorkerMessage::Ready | WorkerMessage::Capacity { .. } => {}
         }
     };
     let on_error = {
@@ -55,8 +49,8 @@ pub fn talk(request: Request, dispatch: &Dispatch, worker: &WorkerSlot) {
         move |message| dispatch.dispatch(Action::WorkerError(format!("the planner stopped: {message}")))
     };
     let mut slot = worker.borrow_mut();
-    if slot.as_ref().is_none_or(|client| client.listener.borrow().busy) {
-        // Replacing a busy client terminates its worker.
+    if slot.as_ref().is_none_or(|client| !client.listener.borrow().idle()) {
+        // Replacing a busy or stopped client terminates its worker.
         match WorkerClient::spawn() {
             Ok(client) => *slot = Some(client),
             Err(message) => return dispatch.dispatch(Action::WorkerError(message)),
@@ -83,9 +77,17 @@ pub fn stop(worker: &WorkerSlot) {
 struct Listener {
     ready: bool,
     busy: bool,
+    /// The worker's wasm stopped (a panic or an uncaught error): it answers nothing more.
+    stopped: bool,
     pending: Option<String>,
     on_message: Option<Box<dyn Fn(WorkerMessage)>>,
     on_error: Option<Box<dyn Fn(String)>>,
+}
+
+impl Listener {
+    fn idle(&self) -> bool {
+        !self.busy && !self.stopped
+    }
 }
 
 pub struct WorkerClient {
@@ -121,10 +123,16 @@ impl WorkerClient {
                     message,
                     WorkerMessage::Done { .. }
                         | WorkerMessage::MoveDone { .. }
+                        | WorkerMessage::MoveShown { .. }
                         | WorkerMessage::Capacity { .. }
                         | WorkerMessage::Failed { .. }
                 ) {
                     heard.busy = false;
+                }
+                if let WorkerMessage::Crashed { .. } = message {
+                    // It said why: the error event of its dying says nothing more.
+                    heard.stopped = true;
+                    heard.on_error = None;
                 }
                 // Handlers dispatch actions, which may send the next request: not while borrowed.
                 let handler = heard.on_message.take();
@@ -138,7 +146,10 @@ impl WorkerClient {
         let on_error = {
             let listener = listener.clone();
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-                let handler = listener.borrow_mut().on_error.take();
+                let mut heard = listener.borrow_mut();
+                heard.stopped = true;
+                let handler = heard.on_error.take();
+                drop(heard);
                 if let Some(handler) = handler {
                     handler(event.message());
                 }

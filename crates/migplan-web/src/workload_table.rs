@@ -6,10 +6,10 @@
 use std::rc::Rc;
 
 use migplan_core::problem::input::InputError;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::rows_window::rows_window;
+use crate::rows_window::use_rows_window;
 use crate::state::{workload_text, Action, Source, WorkloadRows};
 use crate::worker_client::Dispatch;
 
@@ -32,11 +32,6 @@ pub struct WorkloadTableProps {
 
 #[function_component(WorkloadTable)]
 pub fn workload_table(props: &WorkloadTableProps) -> Html {
-    let scroll_top = use_state(|| 0.0);
-    let on_scroll = {
-        let scroll_top = scroll_top.clone();
-        Callback::from(move |e: Event| scroll_top.set(f64::from(e.target_unchecked_into::<Element>().scroll_top())))
-    };
     let update = {
         let (rows, name, dispatch) = (props.rows.clone(), props.name.to_string(), props.dispatch.clone());
         move |edit: Edit| {
@@ -51,7 +46,7 @@ pub fn workload_table(props: &WorkloadTableProps) -> Html {
         })
     };
     let cells = &props.rows.cells;
-    let window = rows_window(cells.len(), *scroll_top, ROW_PX, VIEW_PX);
+    let (window, on_scroll) = use_rows_window(cells.len(), ROW_PX, VIEW_PX);
     let on_add = {
         let update = update.clone();
         Callback::from(move |_: MouseEvent| {

@@ -88,7 +88,9 @@ pub fn check_transition(
                         Some(spec) => {
                             kinds.insert(*id, spec);
                         }
-                        None => problems.push(format!("step {n}: GPU {id} is added as `{named}`, not a type planned on")),
+                        None => {
+                            problems.push(format!("step {n}: GPU {id} is added as `{named}`, not a type planned on"))
+                        }
                     }
                 }
                 Action::RemoveGpu { gpu: id } => match live.remove(id) {

@@ -45,7 +45,8 @@ pub fn fleet_layouts(fleet: &Fleet, blocks: &[Range<usize>], usable_profiles: &[
     let mut layouts = Vec::new();
     let mut layout_type = Vec::new();
     for (t, (ty, block)) in fleet.types().iter().zip(blocks).enumerate() {
-        let usable: Vec<usize> = usable_profiles.iter().filter(|p| block.contains(p)).map(|p| p - block.start).collect();
+        let usable: Vec<usize> =
+            usable_profiles.iter().filter(|p| block.contains(p)).map(|p| p - block.start).collect();
         if usable.is_empty() {
             continue;
         }

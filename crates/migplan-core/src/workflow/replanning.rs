@@ -110,8 +110,9 @@ fn replanned(
         extended: situation.problem.clone(),
         gpu_bound: Cell::new(0),
     };
-    // Known once the replanner has planned the new demand from scratch; until then the
-    // plans found are measured in GPUs, not running GPUs touched, and are not streamed.
+    // Known once the replanner has planned the new demand from scratch. Until then the
+    // plans found are measured in GPUs, not running GPUs touched: their moves are streamed
+    // without a disruption (no budget yet), each touching fewer than the one before.
     let (optimal_gpus, extra_now) = (Cell::new(None), Cell::new(0));
     let disruption = |m: &Move, touched_lower_bound: usize, optimal_gpus: usize| Disruption {
         optimal_gpus,
@@ -126,14 +127,18 @@ fn replanned(
         let Some(watch) = watch.as_mut() else { return };
         let due = streamed.is_none_or(|(at, _)| p.elapsed_ms >= at + STREAM_EVERY_MS);
         let fewer = |touched: f64| streamed.is_none_or(|(_, last)| touched < last as f64);
+        let optimal = optimal_gpus.get();
+        if optimal.is_none() {
+            mover.gpu_bound.set(p.lower_bound);
+        }
         let best = p
             .best
             .as_ref()
-            .filter(|_| p.phase == Phase::Improved && due && p.best_score.is_some_and(fewer))
-            .and_then(|d| Some((d, optimal_gpus.get()?)))
-            .and_then(|(d, optimal)| {
+            // Once the optimum is known the score is running GPUs touched: a cheap first filter.
+            .filter(|_| p.phase == Phase::Improved && due && (optimal.is_none() || p.best_score.is_some_and(fewer)))
+            .and_then(|d| {
                 let mut m = mover.checked_move(d, p.elapsed_ms, Termination::Running).ok()?;
-                m.disruption = Some(disruption(&m, p.lower_bound, optimal));
+                m.disruption = optimal.map(|optimal| disruption(&m, p.lower_bound, optimal));
                 Some(m)
             })
             .filter(|m| m.transition.spare_used <= request.request.spare && fewer(m.transition.running_touched as f64));

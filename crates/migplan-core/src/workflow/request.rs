@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::settings::{
-    gpu_type, in_range, items, number, percentile, price, solver, whole, whole_refused, Accepts, Key, Path,
-    Refused, MULTIPLIER, PERCENT, SETTINGS,
+    gpu_type, in_range, items, number, percentile, price, solver, whole, whole_refused, Accepts, Key, Path, Refused,
+    MULTIPLIER, PERCENT, SETTINGS,
 };
 use crate::export::ExportOptions;
 use crate::hardware::fleet::{Fleet, GpuType};
@@ -204,7 +204,8 @@ impl Request {
             found.extend(self.price_ratio());
         }
         if self.sweep.from >= self.sweep.to {
-            let message = format!("the multipliers must grow: from {} to {}", readable(self.sweep.from), readable(self.sweep.to));
+            let message =
+                format!("the multipliers must grow: from {} to {}", readable(self.sweep.from), readable(self.sweep.to));
             found.push((Key::To, Refused::new(message, "give a larger multiplier to end with, e.g. from 0.5 to 4")));
         }
         if let Err(message) = self.export.check_range() {
@@ -216,18 +217,17 @@ impl Request {
 
     /// The dearest price at most [`MAX_PRICE_RATIO`] times the cheapest.
     fn price_ratio(&self) -> Option<(Key, Refused)> {
-        let mut prices: Vec<(Key, String, f64)> =
-            self.fleet.types().iter().map(|t| (Key::Gpu, format!("{}={}", t.spec.id, readable(t.price)), t.price)).collect();
+        let mut prices: Vec<(Key, String, f64)> = self
+            .fleet
+            .types()
+            .iter()
+            .map(|t| (Key::Gpu, format!("{}={}", t.spec.id, readable(t.price)), t.price))
+            .collect();
         prices.extend(self.node_cost.map(|c| (Key::NodeCost, format!("node cost {}", readable(c)), c)));
         let cheapest = prices.iter().min_by(|a, b| a.2.total_cmp(&b.2))?;
         let dearest = prices.iter().max_by(|a, b| a.2.total_cmp(&b.2))?;
         (dearest.2 > cheapest.2 * MAX_PRICE_RATIO).then(|| {
-            let message = format!(
-                "{} is more than {} times {}",
-                dearest.1,
-                readable(MAX_PRICE_RATIO),
-                cheapest.1
-            );
+            let message = format!("{} is more than {} times {}", dearest.1, readable(MAX_PRICE_RATIO), cheapest.1);
             let hint = format!(
                 "the dearest price may be at most {} times the cheapest (README.md, Limits): leave out a type that \
                  costs next to nothing, or price them in one unit",
@@ -251,7 +251,10 @@ fn fleet(text: &str) -> Result<Fleet, Refused> {
         types.push(GpuType { spec, price });
     }
     if types.is_empty() {
-        return Err(Refused::new("no GPU type is given", "give a GPU type, e.g. a100-40gb, or several as a100-40gb=1, h100-80gb=2.2"));
+        return Err(Refused::new(
+            "no GPU type is given",
+            "give a GPU type, e.g. a100-40gb, or several as a100-40gb=1, h100-80gb=2.2",
+        ));
     }
     Fleet::new(types).map_err(|m| Refused::new(m, "give each GPU type once"))
 }
@@ -263,9 +266,13 @@ fn per_model(text: &str) -> Result<BTreeMap<String, f64>, Refused> {
         let Some((model, percent)) = item.split_once('=') else {
             return Err(Refused::new(format!("`{item}` is not MODEL=PERCENT"), "e.g. bert=50"));
         };
-        let percent = number(percent, &PERCENT).map_err(|r| Refused::new(format!("`{}`: {}", model.trim(), r.message), r.hint))?;
+        let percent = number(percent, &PERCENT)
+            .map_err(|r| Refused::new(format!("`{}`: {}", model.trim(), r.message), r.hint))?;
         if found.insert(model.trim().to_string(), percent).is_some() {
-            return Err(Refused::new(format!("model `{}` is given twice", model.trim()), "give each model's headroom once"));
+            return Err(Refused::new(
+                format!("model `{}` is given twice", model.trim()),
+                "give each model's headroom once",
+            ));
         }
     }
     Ok(found)

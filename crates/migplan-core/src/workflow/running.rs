@@ -41,8 +41,9 @@ fn best_row<'a>(
 /// `plan` with every serving instance's throughput (and its batch and processes, where the
 /// plan leaves them out) from the profile rows measured on its GPU's type, and its model list
 /// from `workload` when it has none. A plan that already states them is returned as it is.
-/// Refused: a plan with GPUs of a type the fleet lacks, or one with no demand and no workload
-/// given.
+/// Refused: a plan with GPUs naming a type the fleet lacks, or one with no demand and no
+/// workload given. A plan whose own `gpu` the fleet lacks is left to the plan checker, which
+/// says so once.
 pub fn measured_running(
     fleet: &Fleet,
     profiles: &[ProfileRow],
@@ -53,7 +54,7 @@ pub fn measured_running(
     let others: Vec<String> = plan
         .gpus
         .iter()
-        .filter(|g| type_of(g).is_none())
+        .filter(|g| g.gpu.is_some() && type_of(g).is_none())
         .map(|g| {
             format!(
                 "GPU {} ({}{})",
@@ -96,18 +97,19 @@ pub fn measured_running(
             .collect(),
     };
     let mut measured = false;
-    let types: Vec<&GpuSpec> = filled.gpus.iter().map(|g| type_of(g).expect("every type checked above")).collect();
+    let types: Vec<Option<&GpuSpec>> = filled.gpus.iter().map(type_of).collect();
     for (g, gpu) in filled.gpus.iter_mut().zip(types) {
-      for i in &mut g.instances {
-        let (Some(model), None) = (&i.model, i.throughput) else { continue };
-        let Some(w) = demand.iter().find(|w| w.model == *model) else { continue };
-        if let Some(row) = best_row(gpu, profiles, w, &i.profile, i.batch, i.processes) {
-            i.batch = Some(row.batch);
-            i.processes = Some(row.processes);
-            i.throughput = Some(row.throughput);
-            measured = true;
+        let Some(gpu) = gpu else { continue };
+        for i in &mut g.instances {
+            let (Some(model), None) = (&i.model, i.throughput) else { continue };
+            let Some(w) = demand.iter().find(|w| w.model == *model) else { continue };
+            if let Some(row) = best_row(gpu, profiles, w, &i.profile, i.batch, i.processes) {
+                i.batch = Some(row.batch);
+                i.processes = Some(row.processes);
+                i.throughput = Some(row.throughput);
+                measured = true;
+            }
         }
-      }
     }
     if measured || plan.models.is_empty() {
         for m in &mut filled.models {

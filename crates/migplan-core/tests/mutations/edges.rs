@@ -11,8 +11,8 @@ use std::time::Duration;
 use migplan_core::check::plan::{layouts, validate};
 use migplan_core::export::{check_format, render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog::gpu;
-use migplan_core::plan::Plan;
 use migplan_core::hardware::fleet::{Fleet, GpuType};
+use migplan_core::plan::Plan;
 use migplan_core::problem::generate::synthetic_fleet;
 use migplan_core::problem::import::{import, Format, Given, ImportOptions, Percentile};
 use migplan_core::problem::input::{parse_profiles, profiles_csv, ProfileRow, WorkloadRow};
@@ -182,12 +182,10 @@ fn mutated_fleets_and_prices_plan_or_are_refused() {
             ids[..types].iter().map(|id| GpuType { spec: gpu(id).unwrap(), price: hostile_price(&mut rng) }).collect(),
         )
         .unwrap();
-        let nodes =
-            rng.random_bool(0.4).then(|| ([0, 1, 4, 8, 1024][rng.random_range(0..5)], hostile_price(&mut rng)));
-        let headroom = rng.random_bool(0.3).then(|| Headroom {
-            percent: [0.0, 20.0, 1000.0][rng.random_range(0..3)],
-            per_model: Default::default(),
-        });
+        let nodes = rng.random_bool(0.4).then(|| ([0, 1, 4, 8, 1024][rng.random_range(0..5)], hostile_price(&mut rng)));
+        let headroom = rng
+            .random_bool(0.3)
+            .then(|| Headroom { percent: [0.0, 20.0, 1000.0][rng.random_range(0..3)], per_model: Default::default() });
         let rate_scale = [1.0, 1e3, 1e6][rng.random_range(0..3)];
         let solver = [SolverKind::Auto, SolverKind::Exact, SolverKind::Greedy][rng.random_range(0..3)];
         let prices: Vec<f64> = fleet.types().iter().map(|t| t.price).collect();

@@ -2,6 +2,8 @@
 //! the user says so; solving a new workload never changes it, so a move starts from what
 //! actually runs.
 
+use std::rc::Rc;
+
 use migplan_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,8 @@ use super::inputs::{Fingerprint, Source};
 /// The running plan, where it came from and when the user set it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deployed {
-    pub plan: Plan,
+    /// Shared with the plan on screen when marked deployed, and with the moves planned from it.
+    pub plan: Rc<Plan>,
     /// "marked deployed on this page", or the uploaded file's name.
     pub from: String,
     /// When the user marked or uploaded it, as an ISO 8601 UTC time.
@@ -23,7 +26,7 @@ pub struct Deployed {
 }
 
 impl Deployed {
-    pub fn new(plan: Plan, from: String, at: String) -> Deployed {
+    pub fn new(plan: Rc<Plan>, from: String, at: String) -> Deployed {
         let key = Deployed::key_of(&plan);
         Deployed { plan, from, at, key }
     }
@@ -36,15 +39,17 @@ impl Deployed {
 
     /// An uploaded plan file, or why it is not a plan.
     pub fn upload(source: &Source, at: String) -> Result<Deployed, String> {
-        serde_json::from_str(&source.text).map(|plan| Deployed::new(plan, source.name.clone(), at)).map_err(|e| {
-            format!(
-                "{}, line {}, column {}: not a plan: {}",
-                source.name,
-                e.line(),
-                e.column(),
-                e.to_string().split(" at line ").next().unwrap_or_default()
-            )
-        })
+        serde_json::from_str(&source.text).map(|plan| Deployed::new(Rc::new(plan), source.name.clone(), at)).map_err(
+            |e| {
+                format!(
+                    "{}, line {}, column {}: not a plan: {}",
+                    source.name,
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                )
+            },
+        )
     }
 
     /// "2026-11-25 16:05 UTC" from the ISO time the browser gave.

@@ -1,10 +1,15 @@
 //! The page's one state and the reducer that owns it (as in Yew's function_todomvc).
 //! Inputs, the last plan and the last move are saved to localStorage after every change.
 
+mod action;
 mod deployed;
 mod inputs;
+#[cfg(test)]
+mod move_fixtures;
 pub mod move_use;
+mod moving;
 pub mod plan_use;
+mod planned_move;
 mod run;
 mod saved;
 pub mod shared;
@@ -17,18 +22,16 @@ use std::rc::Rc;
 
 use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
 use migplan_core::plan::Plan;
-use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
 use serde::{Deserialize, Serialize};
 
-use migplan_core::workflow::PhaseTimes;
+use crate::profile_files::ProfileFile;
 
-use crate::profile_files::{FileField, ProfileFile};
-use crate::protocol::{PlannedMove, Status};
-
+pub use action::Action;
 pub use deployed::{Deployed, MoveInputs};
 pub use inputs::{parse_errors, profile_errors, workload_errors, Inputs, Source};
+pub use planned_move::PlannedMove;
 pub use run::{ProgressPoint, Run};
 pub use table::{workload_cells, workload_rows, workload_text, NoTable, WorkloadRows};
 
@@ -44,6 +47,12 @@ pub struct State {
     pub move_key: Option<u64>,
     #[serde(default)]
     pub move_run: Run,
+    /// The running plan of the move being planned (its moves arrive without it).
+    #[serde(skip)]
+    pub moving_from: Option<Rc<Plan>>,
+    /// The point of the trade-off whose move was asked of the worker, until it answers.
+    #[serde(skip)]
+    pub move_picking: Option<usize>,
     /// Shared, not copied, by every state after it and by the views.
     pub plan: Option<Rc<Plan>>,
     /// `Inputs::key` of the inputs now, kept up to date by the reducer.
@@ -88,6 +97,8 @@ impl State {
             planned_move: None,
             move_key: None,
             move_run: Run::default(),
+            moving_from: None,
+            move_picking: None,
             plan: None,
             inputs_key,
             plan_key: None,
@@ -110,77 +121,15 @@ impl State {
         Ok(options)
     }
 
-    /// True while the worker plans or moves: one run at a time.
+    /// True while the worker plans, moves or fetches a move: one request at a time.
     pub fn busy(&self) -> bool {
-        self.run.running || self.move_run.running
+        self.run.running || self.move_run.running || self.move_picking.is_some()
     }
 
     /// The running plan a move starts from: the one the user marked deployed or uploaded.
     pub fn running_plan(&self) -> Option<&Plan> {
-        self.move_inputs.deployed.as_ref().map(|d| &d.plan)
+        self.move_inputs.deployed.as_ref().map(|d| &*d.plan)
     }
-}
-
-pub enum Action {
-    SetGpu(String),
-    /// Files chosen or dropped together: they replace the profiles files.
-    SetProfiles(Vec<Source>),
-    /// A field typed in a profiles file's row of the file table.
-    EditProfileFile {
-        index: usize,
-        field: FileField,
-        value: String,
-    },
-    RemoveProfileFile(usize),
-    SetLatency(Percentile),
-    SetWorkload(Source),
-    SetSolver(String),
-    SetTimeLimit(String),
-    SetSeed(String),
-    SetGpusPerNode(String),
-    LoadExample,
-    /// A file of "Download inputs (JSON)" chosen to load (or why the browser could not read
-    /// it): its inputs and settings replace the page's, or nothing changes but the error.
-    LoadInputs(Result<Source, String>),
-    /// A solve starts, at this time of the page's clock (ms), for the current inputs.
-    Started {
-        at_ms: f64,
-    },
-    Progress {
-        status: Status,
-        plan: Option<Plan>,
-    },
-    Done(Plan, PhaseTimes),
-    /// The worker refused the inputs (a solve or a move).
-    Failed(Vec<InputError>),
-    /// The user stopped the solve, at this time of the page's clock (ms).
-    Cancelled {
-        at_ms: f64,
-    },
-    /// The worker could not start or crashed.
-    WorkerError(String),
-    /// The plan on screen is what now runs on the cluster (at: ISO time).
-    MarkDeployed {
-        at: String,
-    },
-    /// An uploaded plan file is what runs on the cluster.
-    UploadRunning {
-        source: Result<Source, String>,
-        at: String,
-    },
-    SetSpare(String),
-    MoveStarted {
-        at_ms: f64,
-    },
-    MoveProgress {
-        status: Status,
-        planned: Option<PlannedMove>,
-    },
-    MoveDone(PlannedMove),
-    MoveCancelled {
-        at_ms: f64,
-    },
-    Clear,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -256,7 +205,7 @@ impl State {
             Action::MarkDeployed { at } => {
                 if let Some(plan) = &s.plan {
                     s.move_inputs.deployed =
-                        Some(Deployed::new(Plan::clone(plan), "marked deployed on this page".into(), at));
+                        Some(Deployed::new(plan.clone(), "marked deployed on this page".into(), at));
                     s.move_inputs.upload_error = None;
                 }
             }
@@ -269,22 +218,13 @@ impl State {
             },
             Action::SetSpare(spare) => s.move_inputs.spare = spare,
             Action::MoveStarted { at_ms } => {
-                s.move_run = Run::started(at_ms);
-                s.planned_move = None;
-                s.move_key = s.move_request_key();
+                s.move_started(at_ms);
                 s.errors = s.input_errors();
             }
-            Action::MoveProgress { status, planned } => {
-                s.move_run.heard(status);
-                if planned.is_some() {
-                    s.planned_move = planned;
-                }
-            }
-            Action::MoveDone(planned) => {
-                s.move_run.running = false;
-                s.move_run.phase = Some(Phase::Stopped(planned.planned.target.solver.termination));
-                s.planned_move = Some(planned);
-            }
+            Action::MoveProgress { status, shown } => s.move_progress(status, shown),
+            Action::MoveDone { front_id, shown, front, times } => s.move_done(front_id, shown, front, times),
+            Action::PickMove(point) => s.move_picking = Some(point),
+            Action::MoveShown { front_id, point, shown } => s.move_shown(front_id, point, shown),
             Action::Failed(errors) => {
                 let note = Some("the inputs have problems: see the list under the inputs".to_string());
                 for run in [&mut s.run, &mut s.move_run] {
@@ -309,17 +249,11 @@ impl State {
                     None => "cancelled before a plan was found".into(),
                 });
             }
-            Action::MoveCancelled { at_ms } => {
-                s.move_run.elapsed_ms = s.move_run.elapsed_at(at_ms);
-                s.move_run.running = false;
-                s.move_run.phase = Some(Phase::Stopped(migplan_core::plan::Termination::Cancelled));
-                s.move_run.note = Some(match &s.planned_move {
-                    Some(m) => format!("cancelled: kept the best move found, to {} GPUs", m.planned.target.gpu_count),
-                    None => "cancelled before a move was found".into(),
-                });
-            }
+            Action::MoveCancelled { at_ms } => s.move_cancelled(at_ms),
             Action::WorkerError(message) => {
-                let run = if s.move_run.running { &mut s.move_run } else { &mut s.run };
+                // Said under the move while a move is planned or a point's move fetched.
+                let moving = s.move_run.running || s.move_picking.take().is_some();
+                let run = if moving { &mut s.move_run } else { &mut s.run };
                 run.running = false;
                 run.note = Some(message);
             }

@@ -4,7 +4,7 @@ use migplan_core::solve::control::Phase;
 use migplan_core::workflow::PhaseTimes;
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::Status;
+use crate::protocol::{MoveTimes, Status};
 
 /// One point of the progress chart: a GPU count (the best plan's, or the lower bound) and
 /// when it was reached.
@@ -35,6 +35,9 @@ pub struct Run {
     /// How long each phase of the last finished solve took in the worker.
     #[serde(default)]
     pub phases: Option<PhaseTimes>,
+    /// Where the worker's time went in the last move planned.
+    #[serde(default)]
+    pub move_times: Option<MoveTimes>,
 }
 
 impl Run {

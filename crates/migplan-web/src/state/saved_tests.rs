@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::super::tests::plan_for;
 use super::super::*;
+use migplan_core::workflow::PhaseTimes;
 
 #[test]
 fn a_save_writes_only_the_parts_that_changed_and_loads_back_whole() {

@@ -6,6 +6,10 @@ use migplan_core::problem::input::parse_workload;
 use super::plan_use::PlanUse;
 use super::shared::Shared;
 use super::*;
+use crate::profile_files::FileField;
+use crate::protocol::Status;
+use migplan_core::problem::import::Percentile;
+use migplan_core::workflow::PhaseTimes;
 
 #[test]
 fn cells_round_trip_and_keep_bad_values() {
@@ -21,7 +25,7 @@ fn cells_round_trip_and_keep_bad_values() {
 
 pub(super) fn plan_for(inputs: &Inputs) -> Plan {
     let mut plan = None;
-    crate::planning::handle(
+    crate::planning::Planner::default().handle(
         &crate::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
         &mut |m| {
             if let crate::protocol::WorkerMessage::Done { plan: p, .. } = m {
