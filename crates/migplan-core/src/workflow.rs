@@ -41,8 +41,9 @@ pub fn plan(
     planning::solve(request, profiles, workload, cancel, watch)
 }
 
-/// Checks both plans, plans the target when only its workload is given (touching the fewest
-/// running GPUs within the GPU budget), then the move, and checks the move by replaying it.
+/// Checks both plans, plans the target when only its workload is given (on one GPU type,
+/// touching the fewest running GPUs within the GPU budget; on several, the cheapest plan, as
+/// the replan counts GPUs, not cost), then the move, and checks the move by replaying it.
 pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch<Move>>) -> Result<Move, Refusal> {
     let MoveRequest { profiles, running, .. } = *request;
     let fleet = &request.request.fleet;
@@ -53,6 +54,10 @@ pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch
             check_given(fleet, profiles, &workload, target, "the target plan")?;
             (target.clone(), workload)
         }
+        Target::Workload(workload) if fleet.is_mixed() => {
+            let (target, _) = planning::solve(request.request, profiles, workload, cancel, None)?;
+            (target, workload.to_vec())
+        }
         Target::Workload(workload) => {
             return replanning::replan_move(request, workload, &running_workload, cancel, watch);
         }
@@ -62,14 +67,16 @@ pub fn plan_move(request: &MoveRequest, cancel: &AtomicBool, watch: Option<Watch
 
 /// For extra GPUs E = 0, 1, 2, ... over the new demand's optimum, the checked move that
 /// touches the fewest running GPUs, until nothing more can stay untouched or the budget is
-/// spent: what less disruption costs in GPUs. A target plan given has one point, its move.
+/// spent: what less disruption costs in GPUs. A target plan given, or a fleet of several
+/// types, has one point: its move.
 pub fn plan_pareto(
     request: &MoveRequest,
     cancel: &AtomicBool,
     watch: Option<Watch<Move>>,
 ) -> Result<Vec<Move>, Refusal> {
-    let Target::Workload(workload) = request.target else {
-        return plan_move(request, cancel, watch).map(|m| vec![m]);
+    let workload = match request.target {
+        Target::Workload(workload) if !request.request.fleet.is_mixed() => workload,
+        _ => return plan_move(request, cancel, watch).map(|m| vec![m]),
     };
     let running_workload = checked_running(request)?;
     replanning::pareto(request, workload, &running_workload, cancel, watch)
