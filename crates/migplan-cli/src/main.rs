@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod bench_fleet;
 mod bench_transition;
 mod capacity;
 mod cluster;
@@ -135,6 +136,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Time the growth curve (`sweep`) of a generated workload.
     BenchSweep(bench::BenchSweepArgs),
+    /// Generated models measured on every type of a mixed fleet, planned at its prices: cost,
+    /// bound, gap and time.
+    BenchFleet(bench_fleet::BenchFleetArgs),
     /// Moves for generated demand changes: running GPUs touched, the proven minimum, the gap
     /// and the time.
     BenchTransition(bench_transition::BenchTransitionArgs),
@@ -290,6 +294,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench_transition::run(args)?,
         Command::BenchSweep(args) => bench::run_sweep(args)?,
+        Command::BenchFleet(args) => bench_fleet::run(args)?,
         Command::Generate(args) => generate::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
