@@ -61,7 +61,7 @@ impl FleetArgs {
             };
             t.price = parse_price(price).map_err(|e| Failure(format!("--cost `{written}`: {e}\n  hint: {hint}")))?;
         }
-        Ok(Fleet::new(fleet).map_err(Failure)?)
+        Fleet::new(fleet).map_err(Failure)
     }
 }
 

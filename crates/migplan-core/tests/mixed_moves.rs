@@ -65,23 +65,30 @@ fn type_by_id(plan: &Plan) -> BTreeMap<usize, String> {
     plan.gpus.iter().map(|g| (g.id, g.gpu.clone().unwrap_or(plan.gpu.clone()))).collect()
 }
 
+/// Case `seed` planned on the mixed fleet before and after, and the move between the two
+/// plans: (fleet, running plan, move).
+fn move_between_plans(seed: u64) -> (Fleet, Plan, Move) {
+    let (rows, old, new) = case(12, seed);
+    let fleet = mixed_fleet(1.75);
+    let settings = request(fleet.clone(), seed);
+    let running = plan(&settings, &rows, &old);
+    let target = plan(&settings, &rows, &new);
+    let request = MoveRequest {
+        request: &settings,
+        profiles: &rows,
+        running: &running,
+        running_workload: Some(&old),
+        target: Target::Plan(&target, Some(&new)),
+    };
+    let m = plan_move(&request, &AtomicBool::new(false), None).unwrap();
+    (fleet, running, m)
+}
+
 #[test]
 fn a_mixed_plan_moves_to_a_mixed_target_and_every_gpu_keeps_its_type() {
     for seed in 1..=3 {
-        let (rows, old, new) = case(12, seed);
-        let fleet = mixed_fleet(1.75);
-        let settings = request(fleet.clone(), seed);
-        let running = plan(&settings, &rows, &old);
-        let target = plan(&settings, &rows, &new);
+        let (fleet, running, m) = move_between_plans(seed);
         assert_eq!(types_used(&running).len(), 2, "seed {seed}: the running plan mixes both types");
-        let request = MoveRequest {
-            request: &settings,
-            profiles: &rows,
-            running: &running,
-            running_workload: Some(&old),
-            target: Target::Plan(&target, Some(&new)),
-        };
-        let m = plan_move(&request, &AtomicBool::new(false), None).unwrap();
         assert_eq!(replayed(&fleet, &running, &m), Vec::<String>::new(), "seed {seed}");
         // A running GPU that stays keeps its type: every create on it is of its type's
         // profiles (which the replay checked), and a GPU added names its type.
@@ -97,19 +104,7 @@ fn a_mixed_plan_moves_to_a_mixed_target_and_every_gpu_keeps_its_type() {
 
 #[test]
 fn the_replay_refuses_a_gpu_added_as_another_type_or_a_type_not_planned_on() {
-    let (rows, old, new) = case(12, 4);
-    let fleet = mixed_fleet(1.75);
-    let settings = request(fleet.clone(), 4);
-    let running = plan(&settings, &rows, &old);
-    let target = plan(&settings, &rows, &new);
-    let request = MoveRequest {
-        request: &settings,
-        profiles: &rows,
-        running: &running,
-        running_workload: Some(&old),
-        target: Target::Plan(&target, Some(&new)),
-    };
-    let m = plan_move(&request, &AtomicBool::new(false), None).unwrap();
+    let (fleet, running, m) = move_between_plans(4);
     let added: Vec<(usize, usize)> = m
         .transition
         .steps

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::plan::Violation;
+use crate::check::violation::Violation;
 use crate::hardware::fleet::Fleet;
 use crate::hardware::spec::MAX_GPUS_PER_NODE;
 use crate::plan::{Cost, Plan};

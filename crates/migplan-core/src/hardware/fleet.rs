@@ -87,7 +87,7 @@ mod tests {
         let fleet = Fleet::new(vec![h100.clone(), a100.clone()]).unwrap();
         assert_eq!((fleet.first().id, fleet.cheapest(), fleet.is_mixed()), ("h100-80gb", 1.0, true));
         assert_eq!(fleet.named("A100-40GB").map(|(i, _)| i), Some(1));
-        assert_eq!(Fleet::one(a100.spec.clone()).types(), &[a100.clone()]);
+        assert_eq!(Fleet::one(a100.spec.clone()).types(), std::slice::from_ref(&a100));
         assert_eq!(fleet.only(|t| t.price > 1.0), Some(Fleet::new(vec![h100]).unwrap()));
         assert_eq!(fleet.only(|_| false), None);
     }

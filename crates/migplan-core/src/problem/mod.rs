@@ -314,9 +314,7 @@ impl Problem {
             .map(|row| row.iter().enumerate().map(|(p, c)| if block.contains(&p) { *c } else { None }).collect())
             .collect();
         let served = |s: usize| self.models[s].rate <= 0.0 || capacity[s].iter().any(Option::is_some);
-        if !(0..self.models.len()).all(served) {
-            return None;
-        }
+        (0..self.models.len()).all(served).then_some(())?;
         Some(Problem {
             usable_profiles: self.usable_profiles.iter().copied().filter(|p| block.contains(p)).collect(),
             capacity,
@@ -324,8 +322,8 @@ impl Problem {
         })
     }
 
-    /// Every model on whole-GPU instances only (the paper's baseline; on a mix, each model on
-    /// its cheapest type's); `None` when some model misses its SLO on every whole GPU.
+    /// Every model on whole GPUs only (the paper's baseline; on a mix, its cheapest type's);
+    /// `None` when some model misses its SLO on every whole GPU.
     pub fn whole_gpu_baseline(&self) -> Option<usize> {
         self.models
             .iter()

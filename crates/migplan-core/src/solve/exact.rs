@@ -221,18 +221,7 @@ fn refilled(problem: &Problem, mut kept: Vec<GpuConfig>, ctl: &mut Control) -> D
             }
         }
     }
-    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
-    if short.is_empty() {
-        return Deployment { gpus: kept };
-    }
-    let rest = Problem {
-        models: short
-            .iter()
-            .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
-            .collect(),
-        capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
-        ..problem.clone()
-    };
+    let Some((rest, short)) = unserved(problem, &served) else { return Deployment { gpus: kept } };
     let relaxation = relax(&rest, ctl);
     for mut g in search(&rest, &relaxation, &mut ctl.quiet_child(REFILL_SHARE), None).gpus {
         g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
@@ -311,12 +300,20 @@ fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control
 /// Adds the GPUs the exact planner's first rounding picks for whatever demand `gpus` leave
 /// unserved: an optimal-in-practice refill of a partial deployment.
 pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Control) {
-    let served = served(problem, gpus);
-    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
-    if short.is_empty() {
-        return;
+    let Some((residual, short)) = unserved(problem, &served(problem, gpus)) else { return };
+    let relaxation = relax(&residual, ctl);
+    let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+    for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &choice), ctl).gpus {
+        g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
+        gpus.push(g);
     }
-    let residual = Problem {
+}
+
+/// The demand `served` leaves, as a problem of the models short of their rate (each with the
+/// rate it lacks), and those models' indexes in `problem`; `None` when every model is served.
+fn unserved(problem: &Problem, served: &[f64]) -> Option<(Problem, Vec<usize>)> {
+    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
+    let rest = Problem {
         models: short
             .iter()
             .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
@@ -324,10 +321,5 @@ pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Cont
         capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
         ..problem.clone()
     };
-    let relaxation = relax(&residual, ctl);
-    let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
-    for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &choice), ctl).gpus {
-        g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
-        gpus.push(g);
-    }
+    (!short.is_empty()).then_some((rest, short))
 }

@@ -167,7 +167,7 @@ mod tests {
         let mixed = measured_running(&gpu, &rows, Some(&workload), &cluster_plan(&["a100-40gb", "h100-80gb"]));
         let said = mixed.unwrap_err().to_string();
         assert!(said.contains("GPU 1 (h100-80gb on node-1)") && said.contains("migplan cluster --gpu TYPE"), "{said}");
-        let both = crate::workflow::Request::read(
+        let both = crate::workflow::request::Request::read(
             &[(crate::workflow::settings::Key::Gpu, "a100-40gb, h100-80gb".to_string())].into(),
             crate::workflow::settings::Path::Cli,
         )
