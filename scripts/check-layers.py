@@ -36,8 +36,8 @@ CORE_LAYERS = {
     "workflow": None,  # the top: may import everything
 }
 # The core modules that read the clock or the cancel flag: Control, for every search, and
-# workflow, which times the phases around them.
-CLOCK_READERS = {"solve::control", "workflow"}
+# workflow's planning, which times the phases around them.
+CLOCK_READERS = {"solve::control", "workflow", "workflow::planning"}
 # Panels of the page never import one another (Yew's todomvc: one reducer, small components).
 WEB_PANELS = {"inputs", "results", "moves", "capacity"}
 # A file past this many lines usually holds two rooms; a longer one says why at its top.

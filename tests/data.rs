@@ -43,7 +43,7 @@ fn example(name: &str) -> (String, String) {
 }
 
 fn plan_and_check(gpu_id: &str, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> migplan_core::plan::Plan {
-    let g = gpu(gpu_id).unwrap();
+    let g = migplan_core::hardware::fleet::Fleet::one(gpu(gpu_id).unwrap());
     let problem = Problem::build(&g, profiles, workload).unwrap_or_else(|e| panic!("{e}"));
     let plan = run(&problem, &RunOptions::default(), &AtomicBool::new(false), &mut |_| {});
     let violations = validate(&g, profiles, workload, &plan);

@@ -13,7 +13,7 @@ use migplan_core::problem::input::decode;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::solve::registry::SolverKind;
 use migplan_core::text::terminal_safe;
-use migplan_core::workflow::MAX_EXTRA_GPUS;
+use migplan_core::workflow::settings::MAX_EXTRA_GPUS;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -81,7 +81,7 @@ pub fn parse_models(text: &str) -> Result<usize, String> {
 /// `--spare` take: a count near the top of `usize` would wrap when added to the optimum.
 pub fn parse_gpu_count(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
-        Ok(n) if n <= MAX_EXTRA_GPUS => Ok(n),
+        Ok(n) if n as u64 <= MAX_EXTRA_GPUS => Ok(n),
         _ => Err(format!("`{text}` is not a whole number of GPUs from 0 to {MAX_EXTRA_GPUS}")),
     }
 }

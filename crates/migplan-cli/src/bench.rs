@@ -5,12 +5,13 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::generate::synthetic;
 use migplan_core::problem::input::{parse_profiles, parse_workload, profiles_csv, workload_csv};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow;
+use migplan_core::workflow::{self, Request};
 
 use crate::args::{find_gpu, parse_models, parse_solver, parse_time_limit, Failure};
 
@@ -66,8 +67,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
                 };
                 let cancel = AtomicBool::new(false);
                 let (profiles, workload) = (&generated.profiles, &generated.workload);
-                let plan = match workflow::plan(&gpu, profiles, workload, &options, &cancel, None) {
-                    Ok(plan) => plan,
+                let request = Request { run: options, ..Request::on(Fleet::one(gpu.clone())) };
+                let plan = match workflow::plan(&request, profiles, workload, &cancel, None) {
+                    Ok((plan, _)) => plan,
                     Err(refusal) => {
                         out!("{n:>6} {seed:>4} {:<12} INVALID: {refusal}\n", kind.name());
                         continue;
@@ -135,7 +137,8 @@ fn run_scale(gpu: &GpuSpec, args: &BenchArgs) -> Result<(), Failure> {
         let parse_ms = started.elapsed().as_secs_f64() * 1000.0;
         let options =
             RunOptions { solver, budget: Budget { time_limit: Some(args.time_limit), max_iterations: None }, seed: 1 };
-        let (plan, t) = workflow::plan_timed(gpu, &profiles, &workload, &options, &AtomicBool::new(false), None)?;
+        let request = Request { run: options, ..Request::on(Fleet::one(gpu.clone())) };
+        let (plan, t) = workflow::plan(&request, &profiles, &workload, &AtomicBool::new(false), None)?;
         let total = parse_ms + t.build_ms + t.bound_ms + t.search_ms + t.validate_ms;
         out!(
             "{:>7} {:>7} {:>7} {:>9.0} {:>8.0} {:>8.0} {:>9.0} {:>9.0} {:>10.0} {:>9}\n",
@@ -176,17 +179,19 @@ pub struct BenchSweepArgs {
 
 /// `migplan bench-sweep`: the growth curve of one generated workload, with its time.
 pub fn run_sweep(args: BenchSweepArgs) -> Result<(), Failure> {
-    use migplan_core::workflow::capacity::{factors, growth};
+    use migplan_core::workflow::capacity::growth;
+    use migplan_core::workflow::request::Sweep;
     let fleet = args.fleet.fleet()?;
-    let generated = synthetic(&fleet[0].spec, args.models, args.seed);
+    let generated = synthetic(fleet.first(), args.models, args.seed);
     let options = RunOptions {
         solver: SolverKind::Exact,
         budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
         seed: args.seed,
     };
-    let steps = factors(args.from, args.to, args.steps);
+    let sweep = Sweep { from: args.from, to: args.to, steps: args.steps };
+    let request = Request { run: options, sweep, ..Request::on(fleet) };
     let started = std::time::Instant::now();
-    let points = growth(&fleet, &generated.profiles, &generated.workload, &steps, &options, &AtomicBool::new(false))?;
+    let points = growth(&request, &generated.profiles, &generated.workload, &AtomicBool::new(false))?;
     let elapsed = started.elapsed().as_secs_f64();
     out!(
         "{:>7} {:>6} {:>6} {:>10} {:>10} {:>6} {:<10}\n",
@@ -211,7 +216,7 @@ pub fn run_sweep(args: BenchSweepArgs) -> Result<(), Failure> {
             p.plan.solver.termination.as_str()
         );
     }
-    let types: Vec<&str> = fleet.iter().map(|t| t.spec.id).collect();
+    let types = request.fleet.ids();
     out!(
         "{} models x {} points on {}: {elapsed:.1} s ({:.2} s a point, every point checked)\n",
         args.models,

@@ -6,11 +6,12 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::problem::generate::{demand_change, Change};
 use migplan_core::problem::input::WorkloadRow;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, plan_move, MoveRequest, Target};
+use migplan_core::workflow::{self, plan_move, MoveRequest, Request, Target};
 
 use crate::args::{find_gpu, parse_models, parse_time_limit, Failure};
 
@@ -73,16 +74,14 @@ pub fn run(args: BenchTransitionArgs) -> Result<(), Failure> {
                     budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
                     seed,
                 };
-                let from = workflow::plan(&gpu, &profiles, &old, &options, &AtomicBool::new(false), None)?;
+                let settings = Request { run: options, spare: args.spare, ..Request::on(Fleet::one(gpu.clone())) };
+                let (from, _) = workflow::plan(&settings, &profiles, &old, &AtomicBool::new(false), None)?;
                 let request = MoveRequest {
-                    gpu: &gpu,
+                    request: &settings,
                     profiles: &profiles,
                     running: &from,
                     running_workload: Some(&old),
                     target: Target::Workload(&new),
-                    options,
-                    extra_gpus: 0,
-                    spare: args.spare,
                 };
                 let started = Instant::now();
                 let planned = plan_move(&request, &AtomicBool::new(false), None);

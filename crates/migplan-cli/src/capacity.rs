@@ -8,13 +8,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::Args;
-use migplan_core::problem::fleet::PricedGpu;
+use migplan_core::hardware::fleet::{Fleet, GpuType};
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::limits::PRICE;
 use migplan_core::problem::input::WorkloadRow;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::capacity::{compare, factors, growth, Comparison, GrowthPoint};
+use migplan_core::workflow::capacity::{compare, growth, Comparison, GrowthPoint};
+use migplan_core::workflow::request::Sweep;
+use migplan_core::workflow::Request;
 
 use crate::args::{check_outputs, each_once, find_gpu, parse_time_limit, write_out, Failure, Format};
 use crate::import::{self, read_inputs};
@@ -31,8 +33,12 @@ pub struct FleetArgs {
 }
 
 impl FleetArgs {
-    pub fn fleet(&self) -> Result<Vec<PricedGpu>, Failure> {
-        let fleet = self.gpu.iter().map(|id| find_gpu(id).map(PricedGpu::unit)).collect::<Result<Vec<_>, _>>()?;
+    pub fn fleet(&self) -> Result<Fleet, Failure> {
+        let fleet = self
+            .gpu
+            .iter()
+            .map(|id| find_gpu(id).map(|spec| GpuType { spec, price: 1.0 }))
+            .collect::<Result<Vec<_>, _>>()?;
         each_once("--gpu", fleet.iter().map(|t| t.spec.id), "GPU type")?;
         let mut fleet = fleet;
         let hint = "write --cost GPU=PRICE, e.g. --cost h100-80gb=2.2";
@@ -53,9 +59,9 @@ impl FleetArgs {
                     spec.id, spec.id
                 )));
             };
-            t.cost = parse_price(price).map_err(|e| Failure(format!("--cost `{written}`: {e}\n  hint: {hint}")))?;
+            t.price = parse_price(price).map_err(|e| Failure(format!("--cost `{written}`: {e}\n  hint: {hint}")))?;
         }
-        Ok(fleet)
+        Fleet::new(fleet).map_err(Failure)
     }
 }
 
@@ -157,12 +163,14 @@ impl InputArgs {
         check_outputs(&inputs, &self.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())
     }
 
-    fn options(&self) -> RunOptions {
-        RunOptions {
+    /// The request on `fleet`: planned exactly, with these inputs' time limit and seed.
+    fn request(&self, fleet: Fleet) -> Request {
+        let run = RunOptions {
             solver: SolverKind::Exact,
             budget: Budget { time_limit: Some(self.time_limit), max_iterations: None },
             seed: self.seed,
-        }
+        };
+        Request { run, latency: self.latency, ..Request::on(fleet) }
     }
 }
 
@@ -180,8 +188,8 @@ pub fn run_compare(args: CompareArgs) -> Result<(), Failure> {
     args.inputs.check_out()?;
     let fleet = args.fleet.fleet()?;
     let i = &args.inputs;
-    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;
-    let rows = compare(&fleet, &profiles, &workload, &i.options(), &AtomicBool::new(false))?;
+    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, fleet.first(), i.latency)?;
+    let rows = compare(&i.request(fleet), &profiles, &workload, &AtomicBool::new(false))?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
         Format::Table => comparison_table(&rows),
@@ -245,9 +253,9 @@ pub fn run_sweep(args: SweepArgs) -> Result<(), Failure> {
     args.inputs.check_out()?;
     let fleet = args.fleet.fleet()?;
     let i = &args.inputs;
-    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, &fleet[0].spec, i.latency)?;
-    let steps = factors(args.from, args.to, args.steps as usize);
-    let points = growth(&fleet, &profiles, &workload, &steps, &i.options(), &AtomicBool::new(false))?;
+    let (profiles, workload) = read_inputs(&i.profiles, &i.workload, fleet.first(), i.latency)?;
+    let sweep = Sweep { from: args.from, to: args.to, steps: args.steps as usize };
+    let points = growth(&Request { sweep, ..i.request(fleet) }, &profiles, &workload, &AtomicBool::new(false))?;
     write_out(i.out.as_ref(), &sweep_csv(&points))
 }
 

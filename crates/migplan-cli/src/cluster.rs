@@ -9,6 +9,7 @@ use clap::Args;
 use migplan_core::check::plan::layouts;
 use migplan_core::cluster::{self, ClusterInputs, Running, Text};
 use migplan_core::export::{render, ExportFormat, ExportOptions};
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::plan::Plan;
 
 use crate::args::{find_gpu, read, write_out, Failure, Format};
@@ -87,7 +88,7 @@ fn check_layouts(plan: &Plan) -> Result<(), Failure> {
         part.gpu_count += 1;
     }
     for (t, part) in by_type {
-        let violations = layouts(&find_gpu(t)?, &part);
+        let violations = layouts(&Fleet::one(find_gpu(t)?), &part);
         if !violations.is_empty() {
             let list: Vec<String> = violations.iter().map(|v| format!("\n  - {v}")).collect();
             return Err(Failure(format!("the layouts read break {t}'s placement rules:{}", list.concat())));

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use migplan_core::check::plan::layouts;
+use migplan_core::check::plan::{layouts, types_of};
 use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
 use migplan_core::hardware::catalog;
 use migplan_core::plan::Plan;
@@ -77,30 +77,26 @@ pub struct ExportArgs {
 /// The plan in `format`, once its layouts and the options have been checked. `source` names
 /// the plan in messages.
 pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployArgs) -> Result<String, Failure> {
-    let gpu = catalog::gpu(&plan.gpu).ok_or_else(|| {
-        Failure(format!(
+    if catalog::gpu(&plan.gpu).is_none() {
+        return Err(Failure(format!(
             "{source}: `gpu`: unknown GPU `{}`\n  hint: a plan names one of {}",
             plan.gpu,
             catalog::gpu_ids().join(", ")
-        ))
-    })?;
-    let mut types: Vec<&str> = plan.gpus.iter().filter_map(|g| g.gpu.as_deref()).collect();
-    types.sort_unstable();
-    types.dedup();
-    if types.len() > 1 {
-        return Err(Failure(format!(
-            "{source}: the plan mixes GPU types ({}): the exports write one type's configs\n  hint: keep one \
-             type's GPUs in the plan (`gpus` with that `gpu`, and `gpu` at the top) and export each type in turn",
-            types.join(", ")
         )));
     }
-    let violations = layouts(&gpu, plan);
+    // Each GPU checked against its own type: a node holds one type, and each type's GPUs are
+    // written with its own profiles.
+    let fleet = types_of(plan).map_err(|v| {
+        Failure(format!("{source}: {v}\n  hint: a plan names GPU types of {}", catalog::gpu_ids().join(", ")))
+    })?;
+    let violations = layouts(&fleet, plan);
     if !violations.is_empty() {
         let lines: Vec<String> = violations.iter().map(|v| format!("{source}: {v}")).collect();
+        let names: Vec<&str> = fleet.types().iter().map(|t| t.spec.name).collect();
         return Err(Failure(format!(
             "{}\n  hint: only a plan whose layouts the {} allows can be deployed; `migplan validate` checks it all",
             lines.join("\n"),
-            gpu.name
+            names.join(" and ")
         )));
     }
     let options = deploy.options();

@@ -3,6 +3,7 @@
 #[macro_use]
 mod args;
 mod bench;
+mod bench_fleet;
 mod bench_transition;
 mod capacity;
 mod cluster;
@@ -18,17 +19,18 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use migplan_core::check::fleet::validate_fleet;
+use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
-use migplan_core::problem::fleet::NodePrice;
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
-use migplan_core::workflow::capacity::{with_headroom, HeadroomAsked};
+use migplan_core::workflow::request::{named, Headroom};
+use migplan_core::workflow::settings::Path;
+use migplan_core::workflow::Request;
 
 use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, write_out, Failure, Format};
 use crate::import::read_inputs;
@@ -134,6 +136,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Time the growth curve (`sweep`) of a generated workload.
     BenchSweep(bench::BenchSweepArgs),
+    /// Generated models measured on every type of a mixed fleet, planned at its prices: cost,
+    /// bound, gap and time.
+    BenchFleet(bench_fleet::BenchFleetArgs),
     /// Moves for generated demand changes: running GPUs touched, the proven minimum, the gap
     /// and the time.
     BenchTransition(bench_transition::BenchTransitionArgs),
@@ -205,30 +210,32 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             args::check_outputs(&inputs, &outputs)?;
             let fleet = fleet.fleet()?;
             let per_model = capacity::per_model_headroom(&headroom_for)?;
-            let gpu = fleet[0].spec.clone();
+            let gpu = fleet.first().clone();
             let parsing = Instant::now();
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
             capacity::check_headroom_models(&headroom_for, &workload_rows)?;
             let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
             // Another type's profile names are expected in a mixed fleet's rows.
-            for note in if fleet.len() == 1 { notes(&gpu, &profile_rows) } else { Vec::new() } {
+            for note in if fleet.is_mixed() { Vec::new() } else { notes(&gpu, &profile_rows) } {
                 args::note(&format!("note: {note}"));
             }
             // What reading took comes off the search (at least a millisecond: the search then
             // serves the rest at once by its simple fill), as building does in the core, so a
             // plan comes back within the limit plus the time to check and write it.
             let left = time_limit.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
-            let options = RunOptions { solver, budget: Budget { time_limit: Some(left), max_iterations: None }, seed };
-            let cancel = AtomicBool::new(false);
-            let nodes = node_cost.map(|cost| NodePrice { gpus_per_node: deploy.gpus_per_node, cost });
-            let (plan, times) = if headroom.is_some() || !per_model.is_empty() {
-                let asked = HeadroomAsked { percent: headroom.unwrap_or(0.0), per_model };
-                let (profiles, workload) = (&profile_rows, &workload_rows);
-                let plan = with_headroom(&fleet, nodes, profiles, workload, &asked, &options, &cancel)?;
-                (plan, Default::default())
-            } else {
-                workflow::plan_fleet_timed(&fleet, nodes, &profile_rows, &workload_rows, &options, &cancel, None)?
+            let request = Request {
+                run: RunOptions { solver, budget: Budget { time_limit: Some(left), max_iterations: None }, seed },
+                latency,
+                headroom: Headroom { percent: headroom.unwrap_or(0.0), per_model },
+                node_cost,
+                export: deploy.options(),
+                ..Request::on(fleet)
             };
+            let problems = request.problems();
+            if !problems.is_empty() {
+                return Err(named(problems, Path::Cli).into());
+            }
+            let (plan, times) = workflow::plan(&request, &profile_rows, &workload_rows, &AtomicBool::new(false), None)?;
             let writing = Instant::now();
             let text = match format {
                 PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &deploy),
@@ -250,10 +257,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         }
         Command::Validate { fleet, profiles, latency, workload, plan } => {
             let fleet = fleet.fleet()?;
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &fleet[0].spec, latency)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, fleet.first(), latency)?;
             let plan = read_plan(&plan)?;
-            let priced: Vec<_> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
-            let violations = validate_fleet(&priced, &profile_rows, &workload_rows, &plan);
+            let violations = validate(&fleet, &profile_rows, &workload_rows, &plan);
             let claim = match &plan.cost {
                 // A priced plan's proof is about its cost: proven_optimal claims the cost bound.
                 Some(cost) => format!(
@@ -288,6 +294,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Bench(args) => bench::run(args)?,
         Command::BenchTransition(args) => bench_transition::run(args)?,
         Command::BenchSweep(args) => bench::run_sweep(args)?,
+        Command::BenchFleet(args) => bench_fleet::run(args)?,
         Command::Generate(args) => generate::run(args)?,
     }
     Ok(ExitCode::SUCCESS)

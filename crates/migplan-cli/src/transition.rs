@@ -11,12 +11,11 @@ use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Target};
+use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Request, Target};
 use serde::Serialize;
 
-use crate::args::{
-    check_outputs, find_gpu, parse_gpu_count, parse_time_limit, read, read_plan, write_out, Failure, Format,
-};
+use crate::args::{check_outputs, parse_gpu_count, parse_time_limit, read, read_plan, write_out, Failure, Format};
+use crate::capacity::FleetArgs;
 use crate::export::DeployArgs;
 use crate::import::{plan_options, read_profiles};
 use migplan_core::cluster::mig_config;
@@ -25,8 +24,10 @@ use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 
 #[derive(Args)]
 pub struct TransitionArgs {
-    #[arg(long)]
-    gpu: String,
+    /// The GPU types the running plan has and the move may add; each running GPU keeps its
+    /// type unless the move replaces it (with --workload-to, priced as --cost says).
+    #[command(flatten)]
+    fleet: FleetArgs,
     /// Profiles in any format `migplan import` reads; may be given several times.
     #[arg(long, required = true)]
     profiles: Vec<PathBuf>,
@@ -100,11 +101,11 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     inputs.push(&args.from);
     inputs.extend(args.to.iter().chain(&args.workload_from).chain(&args.workload_to).map(PathBuf::as_path));
     check_outputs(&inputs, &args.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())?;
-    let gpu = find_gpu(&args.gpu)?;
-    let profiles = read_profiles(&args.profiles, &plan_options(&gpu, args.latency), false)?;
+    let fleet = args.fleet.fleet()?;
+    let profiles = read_profiles(&args.profiles, &plan_options(fleet.first(), args.latency), false)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
     // A plan read off a cluster states no throughputs: they come from the profiles.
-    let from = measured_running(&gpu, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;
+    let from = measured_running(&fleet, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;
     let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;
     if to.is_some() && (args.extra_gpus.is_some() || args.pareto) {
         return Err(Failure(
@@ -116,19 +117,23 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         (None, Some(w)) => Target::Workload(w),
         (None, None) => return Err(Failure("give the target as --to PLAN, or --workload-to FILE to plan it".into())),
     };
-    let request = MoveRequest {
-        gpu: &gpu,
-        profiles: &profiles,
-        running: &from,
-        running_workload: old_workload.as_deref(),
-        target,
-        options: RunOptions {
+    let settings = Request {
+        run: RunOptions {
             solver: SolverKind::Auto,
             budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
             seed: args.seed,
         },
+        latency: args.latency,
         extra_gpus: args.extra_gpus.unwrap_or(0),
         spare: args.spare,
+        ..Request::on(fleet)
+    };
+    let request = MoveRequest {
+        request: &settings,
+        profiles: &profiles,
+        running: &from,
+        running_workload: old_workload.as_deref(),
+        target,
     };
     if args.pareto {
         let front = plan_pareto(&request, &AtomicBool::new(false), None)?;
@@ -273,7 +278,8 @@ fn table(t: &Transition, bound: Option<(usize, usize)>) -> String {
             .actions
             .iter()
             .map(|a| match a {
-                Action::AddGpu { gpu } => format!("add GPU {gpu}"),
+                Action::AddGpu { gpu, gpu_type: None } => format!("add GPU {gpu}"),
+                Action::AddGpu { gpu, gpu_type: Some(t) } => format!("add GPU {gpu} ({t})"),
                 Action::RemoveGpu { gpu } => format!("remove GPU {gpu}"),
                 Action::Create { gpu, profile, start, model, .. } => {
                     format!("create {profile}@{start} {} on GPU {gpu}", model.as_deref().unwrap_or("(idle)"))

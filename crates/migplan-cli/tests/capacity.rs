@@ -81,12 +81,16 @@ fn a_mixed_plan_costs_no_more_than_either_type_validates_and_its_parts_export() 
     let used_h100 = gpus.iter().any(|g| g["gpu"] == "h100-80gb");
     assert_eq!(o.status.code(), Some(if used_h100 { 1 } else { 0 }), "{}", stdout(&o));
 
-    // The whole plan is no one type's config; each type's part is a plan of that type whose
-    // layouts export.
+    // The whole plan exports, each node of one type; so does each type's part alone.
     if used_h100 && gpus.iter().any(|g| g["gpu"] == "a100-40gb") {
-        let o = migplan(&["export", "--plan", f, "--format", "mig-parted"]);
-        assert_eq!(o.status.code(), Some(2));
-        assert!(stderr(&o).contains("mixes GPU types"), "{}", stderr(&o));
+        for format in ["mig-parted", "gpu-operator", "k8s"] {
+            let o = migplan(&["export", "--plan", f, "--format", format]);
+            assert!(o.status.success(), "{format}: {}", stderr(&o));
+        }
+        let o = migplan(&["export", "--plan", f, "--format", "gpu-operator"]);
+        let text = stdout(&o);
+        let labels: Vec<&str> = text.lines().filter(|l| l.contains("kubectl label node")).collect();
+        assert!(labels.iter().all(|l| l.contains("migplan/gpu=")), "{labels:?}");
     }
     for gpu_type in ["a100-40gb", "h100-80gb"] {
         let part: Vec<Value> = gpus
@@ -280,4 +284,42 @@ fn a_node_cost_counts_each_types_nodes_in_the_plans_cost() {
         workload.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "a node cost of 0 is refused");
+}
+
+#[test]
+fn a_mixed_plan_moves_to_new_demand_each_added_gpu_naming_its_type() {
+    let (profiles, workload) = two_type_case("mix-move", "12");
+    let running = plan(&profiles, &workload, &MIX);
+    let dir = scratch("mix-move-files");
+    let from = dir.join("running.json");
+    std::fs::write(&from, running.to_string()).unwrap();
+    let text = std::fs::read_to_string(&workload).unwrap();
+    let mut new = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        match (i, f[1].parse::<f64>()) {
+            (n, Ok(rate)) if n % 2 == 1 => new += &format!("{},{},{}\n", f[0], (rate * 1.5).round(), f[2..].join(",")),
+            _ => new += &format!("{line}\n"),
+        }
+    }
+    let new_workload = dir.join("new.csv");
+    std::fs::write(&new_workload, new).unwrap();
+    let (p, f, w) = (profiles.to_str().unwrap(), from.to_str().unwrap(), new_workload.to_str().unwrap());
+    let mut args = vec!["transition", "--profiles", p, "--from", f, "--workload-to", w, "--spare", "8"];
+    args.extend_from_slice(&["--format", "json", "--time-limit", "5"]);
+    args.extend_from_slice(&MIX);
+    let moved = run_json(&args);
+    let actions: Vec<&Value> =
+        moved["steps"].as_array().unwrap().iter().flat_map(|s| s["actions"].as_array().unwrap()).collect();
+    assert!(!actions.is_empty(), "half the models need 50% more: something moves");
+    for a in actions.iter().filter(|a| a["op"] == "add_gpu") {
+        assert!(a["gpu_type"] == "a100-40gb" || a["gpu_type"] == "h100-80gb", "{a}");
+    }
+    // Given one type only, a running plan with GPUs of the other is refused, in words.
+    if running["gpus"].as_array().unwrap().iter().any(|g| g["gpu"] == "h100-80gb") {
+        let one = ["transition", "--profiles", p, "--from", f, "--workload-to", w, "--gpu", "a100-40gb"];
+        let o = migplan(&one);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("h100-80gb") && stderr(&o).contains("--gpu TYPE"), "{}", stderr(&o));
+    }
 }

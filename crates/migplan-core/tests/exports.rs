@@ -13,12 +13,13 @@ use std::time::Duration;
 
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::{Fleet, GpuType};
 use migplan_core::plan::Plan;
-use migplan_core::problem::generate::synthetic;
+use migplan_core::problem::generate::{synthetic, synthetic_fleet};
 use migplan_core::problem::input::{parse_profiles, parse_workload};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow;
+use migplan_core::workflow::{self, Request};
 use serde::Deserialize;
 use yaml_serde::Value;
 
@@ -30,19 +31,50 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn plan_of(gpu_id: &str, profiles: &str, workload: &str) -> Plan {
-    let g = gpu(gpu_id).unwrap();
-    let profiles = parse_profiles("profiles", profiles).unwrap();
-    let workload = parse_workload("workload", workload).unwrap();
-    let options = RunOptions {
-        solver: SolverKind::Greedy,
-        budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
-        seed: 1,
-    };
-    workflow::plan(&g, &profiles, &workload, &options, &AtomicBool::new(false), None).unwrap()
+/// A greedy plan's request on `fleet`, 5 s.
+fn greedy(fleet: Fleet, seed: u64) -> Request {
+    let budget = Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None };
+    Request { run: RunOptions { solver: SolverKind::Greedy, budget, seed }, ..Request::on(fleet) }
 }
 
-/// The bundled examples (one with MPS processes) and generated workloads on two GPUs.
+fn plan_of(gpu_id: &str, profiles: &str, workload: &str) -> Plan {
+    let profiles = parse_profiles("profiles", profiles).unwrap();
+    let workload = parse_workload("workload", workload).unwrap();
+    let request = greedy(Fleet::one(gpu(gpu_id).unwrap()), 1);
+    workflow::plan(&request, &profiles, &workload, &AtomicBool::new(false), None).unwrap().0
+}
+
+/// A generated workload planned on A100-40GB and H100-80GB together (the H100 at 1.75 times
+/// the A100's price, twice as fast): a plan of both types.
+fn mixed_plan() -> Plan {
+    let (a100, h100) = (gpu("a100-40gb").unwrap(), gpu("h100-80gb").unwrap());
+    let generated = synthetic_fleet(&a100, &[(h100.clone(), 2.0)], 24, 11);
+    let fleet = Fleet::new(vec![GpuType { spec: a100, price: 1.0 }, GpuType { spec: h100, price: 1.75 }]).unwrap();
+    let request =
+        Request { run: RunOptions { solver: SolverKind::Auto, ..greedy(fleet.clone(), 11).run }, ..Request::on(fleet) };
+    let plan = workflow::plan(&request, &generated.profiles, &generated.workload, &AtomicBool::new(false), None);
+    let plan = plan.unwrap().0;
+    let types: std::collections::BTreeSet<String> = types_of(&plan).into_values().collect();
+    assert_eq!(types.len(), 2, "the mixed case plans on both types: {types:?}");
+    plan
+}
+
+/// Each GPU's type, by id.
+fn types_of(plan: &Plan) -> BTreeMap<usize, String> {
+    plan.gpus.iter().map(|g| (g.id, g.gpu.clone().unwrap_or(plan.gpu.clone()))).collect()
+}
+
+/// The nodes the plan needs: each type's GPUs in nodes of their own.
+fn nodes_needed(plan: &Plan, per_node: usize) -> usize {
+    let mut per_type: BTreeMap<String, usize> = BTreeMap::new();
+    for t in types_of(plan).into_values() {
+        *per_type.entry(t).or_default() += 1;
+    }
+    per_type.values().map(|n| n.div_ceil(per_node)).sum()
+}
+
+/// The bundled examples (one with MPS processes), generated workloads on three GPUs, and one
+/// on two GPU types together.
 fn plans() -> Vec<Plan> {
     let example = |name: &str| std::fs::read_to_string(root().join("static/examples").join(name)).unwrap();
     let mut plans = vec![
@@ -51,17 +83,12 @@ fn plans() -> Vec<Plan> {
     ];
     for (gpu_id, models, seed) in [("a100-40gb", 40, 3), ("a30-24gb", 25, 5), ("h100-80gb", 60, 7)] {
         let generated = synthetic(&gpu(gpu_id).unwrap(), models, seed);
-        let g = gpu(gpu_id).unwrap();
-        let options = RunOptions {
-            solver: SolverKind::Greedy,
-            budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
-            seed,
-        };
-        let plan =
-            workflow::plan(&g, &generated.profiles, &generated.workload, &options, &AtomicBool::new(false), None);
-        plans.push(plan.unwrap());
+        let request = greedy(Fleet::one(gpu(gpu_id).unwrap()), seed);
+        let plan = workflow::plan(&request, &generated.profiles, &generated.workload, &AtomicBool::new(false), None);
+        plans.push(plan.unwrap().0);
     }
     assert!(plans.iter().any(|p| p.gpus.iter().flat_map(|g| &g.instances).any(|i| i.processes > Some(1))));
+    plans.push(mixed_plan());
     plans
 }
 
@@ -131,7 +158,8 @@ fn mig_parted_and_gpu_operator_give_every_device_the_plans_counts() {
             let inner: Value = yaml_serde::from_str(config_map["data"]["config.yaml"].as_str().unwrap()).unwrap();
             assert_eq!(spec_violations(&inner, Some(per_node)), Vec::<String>::new());
             let nodes = node_table(&operator_text);
-            assert_eq!(nodes.len(), plan.gpus.len().div_ceil(per_node), "as few nodes as the GPUs need");
+            assert_eq!(nodes.len(), nodes_needed(&plan, per_node), "as few nodes as each type's GPUs need");
+            let types = types_of(&plan);
             let mut seen: Vec<usize> = nodes.iter().flat_map(|(_, _, ids)| ids.clone()).collect();
             seen.sort_unstable();
             let mut ids: Vec<usize> = plan.gpus.iter().map(|g| g.id).collect();
@@ -139,6 +167,16 @@ fn mig_parted_and_gpu_operator_give_every_device_the_plans_counts() {
             assert_eq!(seen, ids, "every plan GPU on exactly one node");
             for (node, config, gpus) in &nodes {
                 assert!(gpus.len() <= per_node);
+                let node_type = &types[&gpus[0]];
+                assert!(gpus.iter().all(|id| &types[id] == node_type), "{node} holds one GPU type");
+                // Every profile the node's config names is one of its type's.
+                let spec = gpu(node_type).unwrap();
+                for entry in mig_parted["mig-configs"][config.as_str()].as_sequence().unwrap() {
+                    for (profile, _) in entry["mig-devices"].as_mapping().unwrap() {
+                        let profile = profile.as_str().unwrap();
+                        assert!(spec.profile(profile).is_some(), "{node}: {profile} is not a {node_type} profile");
+                    }
+                }
                 for (d, &id) in gpus.iter().enumerate() {
                     for file in [&mig_parted, &inner] {
                         let got = counts_for(&file["mig-configs"][config.as_str()], d);
@@ -158,7 +196,8 @@ fn mig_parted_and_gpu_operator_give_every_device_the_plans_counts() {
 fn deployments_run_every_instance_with_its_mig_device() {
     for plan in plans() {
         let text = render(&plan, &ExportOptions::default(), ExportFormat::K8s);
-        let mut served: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mixed = types_of(&plan).values().any(|t| *t != plan.gpu);
+        let mut served: BTreeMap<(String, String, String), u64> = BTreeMap::new();
         for doc in yaml_serde::Deserializer::from_str(&text) {
             let d = Value::deserialize(doc).unwrap();
             assert_eq!(d["kind"].as_str(), Some("Deployment"));
@@ -175,17 +214,25 @@ fn deployments_run_every_instance_with_its_mig_device() {
                 .map(|e| (e["name"].as_str().unwrap(), e["value"].as_str().unwrap()))
                 .collect();
             let model = env["MODEL_NAME"].to_string();
-            *served.entry((model, profile)).or_default() += d["spec"]["replicas"].as_u64().unwrap();
+            let gpu_type = d["metadata"]["annotations"]["migplan/gpu"].as_str().unwrap().to_string();
+            let selected = d["spec"]["template"]["spec"]["nodeSelector"]["migplan/gpu"].as_str();
+            // A mixed plan's pod selects its type's nodes: two types may share a profile name.
+            assert_eq!(selected, mixed.then_some(gpu_type.as_str()));
+            assert!(gpu(&gpu_type).unwrap().profile(&profile).is_some(), "{profile} is not a {gpu_type} profile");
+            *served.entry((model, gpu_type, profile)).or_default() += d["spec"]["replicas"].as_u64().unwrap();
             assert!(env.contains_key("BATCH_SIZE"));
             if let Some(p) = env.get("MPS_PROCESSES") {
                 assert!(p.parse::<u32>().unwrap() > 1);
                 assert!(d["metadata"]["annotations"]["migplan/mps-processes"].as_str().is_some());
             }
         }
-        let mut expected: BTreeMap<(String, String), u64> = BTreeMap::new();
-        for i in plan.gpus.iter().flat_map(|g| &g.instances) {
-            if let Some(m) = &i.model {
-                *expected.entry((m.clone(), i.profile.clone())).or_default() += 1;
+        let mut expected: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+        for g in &plan.gpus {
+            let gpu_type = g.gpu.clone().unwrap_or(plan.gpu.clone());
+            for i in &g.instances {
+                if let Some(m) = &i.model {
+                    *expected.entry((m.clone(), gpu_type.clone(), i.profile.clone())).or_default() += 1;
+                }
             }
         }
         assert_eq!(served, expected);

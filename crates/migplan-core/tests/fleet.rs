@@ -2,44 +2,36 @@
 
 use std::sync::atomic::AtomicBool;
 
-use migplan_core::check::fleet::validate_fleet;
 use migplan_core::check::plan::{layouts, validate};
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::{Fleet, GpuType};
 use migplan_core::plan::{Plan, PlanGpu};
-use migplan_core::problem::fleet::{NodePrice, PricedGpu};
-use migplan_core::problem::generate::synthetic;
+use migplan_core::problem::generate::{synthetic, synthetic_fleet};
 use migplan_core::problem::input::{ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::capacity::{compare, factors, growth, scaled, with_headroom, HeadroomAsked};
-use migplan_core::workflow::plan_fleet_timed;
+use migplan_core::workflow::capacity::{compare, growth, scaled, with_headroom};
+use migplan_core::workflow::request::{Headroom, Sweep};
+use migplan_core::workflow::{self, Request};
 
 /// A generated A100-40GB case, and the same models measured on an H100-80GB at `speedup`
 /// times the throughput (profiles by their short form, which both GPUs share).
 fn two_type_case(models: usize, seed: u64, speedup: f64) -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
-    let a100 = gpu("a100-40gb").unwrap();
-    let generated = synthetic(&a100, models, seed);
-    let mut rows = Vec::new();
-    for r in &generated.profiles {
-        let short = r.profile.split('.').next().unwrap().to_string();
-        rows.push(ProfileRow { profile: short.clone(), gpu: Some("a100-40gb".into()), ..r.clone() });
-        let faster = ((r.throughput * speedup) * 100.0).round() / 100.0;
-        rows.push(ProfileRow { profile: short, gpu: Some("h100-80gb".into()), throughput: faster, ..r.clone() });
-    }
-    (rows, generated.workload)
+    let generated = synthetic_fleet(&gpu("a100-40gb").unwrap(), &[(gpu("h100-80gb").unwrap(), speedup)], models, seed);
+    (generated.profiles, generated.workload)
 }
 
-fn fleet(costs: &[(&str, f64)]) -> Vec<PricedGpu> {
-    costs.iter().map(|&(id, cost)| PricedGpu { spec: gpu(id).unwrap(), cost }).collect()
+fn fleet(costs: &[(&str, f64)]) -> Fleet {
+    Fleet::new(costs.iter().map(|&(id, price)| GpuType { spec: gpu(id).unwrap(), price }).collect()).unwrap()
 }
 
-fn plan(fleet: &[PricedGpu], rows: &[ProfileRow], workload: &[WorkloadRow]) -> Plan {
-    let options = RunOptions {
-        solver: SolverKind::Auto,
-        budget: Budget { time_limit: Some(std::time::Duration::from_secs(20)), max_iterations: None },
-        seed: 1,
-    };
-    plan_fleet_timed(fleet, None, rows, workload, &options, &AtomicBool::new(false), None).unwrap().0
+/// A request on `fleet` with 20 s for `auto`.
+fn request(fleet: Fleet) -> Request {
+    Request { run: options(), ..Request::on(fleet) }
+}
+
+fn plan(fleet: &Fleet, rows: &[ProfileRow], workload: &[WorkloadRow]) -> Plan {
+    workflow::plan(&request(fleet.clone()), rows, workload, &AtomicBool::new(false), None).unwrap().0
 }
 
 /// The plan's GPUs of one type, as a plan of that type alone.
@@ -66,15 +58,13 @@ fn a_mix_costs_no_more_than_the_cheaper_single_type_and_each_part_validates() {
         assert!(cost.lower <= cost.total + 1e-9, "seed {seed}: bound {} above cost {}", cost.lower, cost.total);
         assert!(mixed.bound.lower <= mixed.gpu_count);
         for (id, _) in costs {
-            let spec = gpu(id).unwrap();
+            let spec = Fleet::one(gpu(id).unwrap());
             let alone = part(&mixed, id);
             assert_eq!(layouts(&spec, &alone), vec![], "seed {seed}: the {id} part");
             let spent = cost.per_type[id];
             assert!((spent - alone.gpu_count as f64 * costs.iter().find(|c| c.0 == id).unwrap().1).abs() < 1e-9);
         }
-        let priced: Vec<_> = fleet(&costs).into_iter().map(|t| (t.spec, t.cost)).collect();
-        let priced: Vec<_> = priced.iter().map(|(g, c)| (g, *c)).collect();
-        assert_eq!(validate_fleet(&priced, &rows, &workload, &mixed), vec![]);
+        assert_eq!(validate(&fleet(&costs), &rows, &workload, &mixed), vec![]);
     }
 }
 
@@ -95,18 +85,19 @@ fn a_wrong_cost_or_a_gpu_of_a_type_not_planned_fails_the_check() {
     let (rows, workload) = two_type_case(6, 7, 2.0);
     let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
     let mixed = plan(&costs, &rows, &workload);
-    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
+    let priced = &costs;
     let mut wrong = mixed.clone();
     wrong.cost.as_mut().unwrap().total -= 0.5;
-    assert!(!validate_fleet(&priced, &rows, &workload, &wrong).is_empty());
+    assert!(!validate(priced, &rows, &workload, &wrong).is_empty());
     let mut low_bound = mixed.clone();
     low_bound.cost.as_mut().unwrap().lower = mixed.cost.as_ref().unwrap().total + 1.0;
-    assert!(!validate_fleet(&priced, &rows, &workload, &low_bound).is_empty());
+    assert!(!validate(priced, &rows, &workload, &low_bound).is_empty());
     let mut other = mixed.clone();
     other.gpus[0].gpu = Some("a30-24gb".into());
-    assert!(!validate_fleet(&priced, &rows, &workload, &other).is_empty());
+    assert!(!validate(priced, &rows, &workload, &other).is_empty());
     // Checked for the other type only, the plan is for a GPU not planned for.
-    assert!(!validate_fleet(&priced[1..], &rows, &workload, &mixed).is_empty());
+    let h100_only = costs.only(|t| t.spec.id == "h100-80gb").unwrap();
+    assert!(!validate(&h100_only, &rows, &workload, &mixed).is_empty());
 }
 
 fn options() -> RunOptions {
@@ -121,14 +112,14 @@ fn options() -> RunOptions {
 fn the_growth_curve_is_monotone_and_every_point_checks() {
     let a100 = gpu("a100-40gb").unwrap();
     let generated = synthetic(&a100, 15, 3);
-    let fleet = [PricedGpu::unit(a100.clone())];
-    let steps = factors(0.5, 4.0, 8);
+    let fleet = Fleet::one(a100.clone());
+    let sweep = Request { sweep: Sweep { from: 0.5, to: 4.0, steps: 8 }, ..request(fleet.clone()) };
     let cancel = AtomicBool::new(false);
-    let points = growth(&fleet, &generated.profiles, &generated.workload, &steps, &options(), &cancel).unwrap();
+    let points = growth(&sweep, &generated.profiles, &generated.workload, &cancel).unwrap();
     assert_eq!(points.len(), 8);
     for (k, p) in points.iter().enumerate() {
         let demand = scaled(&generated.workload, p.factor);
-        assert_eq!(validate(&a100, &generated.profiles, &demand, &p.plan), vec![], "factor {}", p.factor);
+        assert_eq!(validate(&fleet, &generated.profiles, &demand, &p.plan), vec![], "factor {}", p.factor);
         assert!(p.lower_gpus <= p.gpus && p.gpus == p.plan.gpu_count);
         if k > 0 {
             let before = &points[k - 1];
@@ -147,14 +138,15 @@ fn a_mixed_growth_curve_is_monotone_in_cost() {
     let (rows, workload) = two_type_case(8, 5, 2.3);
     let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
     let cancel = AtomicBool::new(false);
-    let points = growth(&costs, &rows, &workload, &factors(1.0, 3.0, 4), &options(), &cancel).unwrap();
-    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
+    let sweep = Request { sweep: Sweep { from: 1.0, to: 3.0, steps: 4 }, ..request(costs.clone()) };
+    let points = growth(&sweep, &rows, &workload, &cancel).unwrap();
+    let priced = &costs;
     for pair in points.windows(2) {
         assert!(pair[0].cost <= pair[1].cost + 1e-9, "{} then {}", pair[0].cost, pair[1].cost);
     }
     for p in &points {
         assert!(p.lower_cost <= p.cost + 1e-9);
-        assert_eq!(validate_fleet(&priced, &rows, &scaled(&workload, p.factor), &p.plan), vec![]);
+        assert_eq!(validate(priced, &rows, &scaled(&workload, p.factor), &p.plan), vec![]);
     }
 }
 
@@ -162,7 +154,7 @@ fn a_mixed_growth_curve_is_monotone_in_cost() {
 fn compare_lists_each_type_and_a_mix_no_dearer_than_either() {
     let (rows, workload) = two_type_case(8, 2, 2.3);
     let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
-    let table = compare(&costs, &rows, &workload, &options(), &AtomicBool::new(false)).unwrap();
+    let table = compare(&request(costs), &rows, &workload, &AtomicBool::new(false)).unwrap();
     let names: Vec<&str> = table.iter().map(|r| r.fleet.as_str()).collect();
     assert_eq!(names, ["a100-40gb", "h100-80gb", "mix"]);
     let mix = &table[2];
@@ -179,18 +171,10 @@ fn compare_lists_each_type_and_a_mix_no_dearer_than_either() {
 fn headroom_plans_for_more_and_says_what_it_costs() {
     let a100 = gpu("a100-40gb").unwrap();
     let generated = synthetic(&a100, 12, 4);
-    let fleet = [PricedGpu::unit(a100.clone())];
+    let fleet = Fleet::one(a100.clone());
     let per_model = std::collections::BTreeMap::from([(generated.workload[0].model.clone(), 50.0)]);
-    let plan = with_headroom(
-        &fleet,
-        None,
-        &generated.profiles,
-        &generated.workload,
-        &HeadroomAsked { percent: 20.0, per_model },
-        &options(),
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let asked = Request { headroom: Headroom { percent: 20.0, per_model }, ..request(fleet.clone()) };
+    let plan = with_headroom(&asked, &generated.profiles, &generated.workload, &AtomicBool::new(false)).unwrap();
     let headroom = plan.headroom.clone().unwrap();
     assert!(headroom.gpus_without <= plan.gpu_count);
     for (m, w) in plan.models.iter().zip(&generated.workload) {
@@ -198,7 +182,11 @@ fn headroom_plans_for_more_and_says_what_it_costs() {
         let wanted = if m.model == generated.workload[0].model { 1.5 } else { 1.2 };
         assert!(m.capacity >= w.rate * wanted * (1.0 - 1e-9), "{}: {} for {}", m.model, m.capacity, w.rate);
     }
-    assert_eq!(validate(&a100, &generated.profiles, &generated.workload, &plan), vec![]);
+    assert_eq!(validate(&fleet, &generated.profiles, &generated.workload, &plan), vec![]);
+    // The request's headroom is what `plan` plans for too.
+    let (planned, _) =
+        workflow::plan(&asked, &generated.profiles, &generated.workload, &AtomicBool::new(false), None).unwrap();
+    assert_eq!(planned.headroom, plan.headroom);
 }
 
 #[test]
@@ -209,12 +197,9 @@ fn a_headroom_for_a_model_the_workload_lacks_blames_the_request_not_the_file() {
         w.loc.file = "workload.csv".into();
     }
     let per_model = std::collections::BTreeMap::from([("foo".to_string(), 10.0)]);
-    let asked = HeadroomAsked { percent: 0.0, per_model };
-    let fleet = [PricedGpu::unit(a100)];
+    let asked = Request { headroom: Headroom { percent: 0.0, per_model }, ..request(Fleet::one(a100)) };
     let cancel = AtomicBool::new(false);
-    let refused = with_headroom(&fleet, None, &generated.profiles, &generated.workload, &asked, &options(), &cancel)
-        .unwrap_err()
-        .to_string();
+    let refused = with_headroom(&asked, &generated.profiles, &generated.workload, &cancel).unwrap_err().to_string();
     assert!(refused.starts_with("a headroom is given for `foo`, which the workload does not list"), "{refused}");
     assert!(!refused.contains("workload.csv"), "{refused}");
 }
@@ -222,13 +207,13 @@ fn a_headroom_for_a_model_the_workload_lacks_blames_the_request_not_the_file() {
 #[test]
 fn priced_nodes_count_in_the_cost_and_the_check() {
     let costs = fleet(&[("a100-40gb", 1.0), ("h100-80gb", 2.2)]);
-    let priced: Vec<_> = costs.iter().map(|t| (&t.spec, t.cost)).collect();
-    let nodes = NodePrice { gpus_per_node: 4, cost: 3.0 };
+    let priced = &costs;
+    let mut nodes = Request { node_cost: Some(3.0), ..request(costs.clone()) };
+    nodes.export.gpus_per_node = 4;
     for seed in 1..=3 {
         let (rows, workload) = two_type_case(8, seed, 2.3);
-        let options = options();
         let cancel = AtomicBool::new(false);
-        let (with_nodes, _) = plan_fleet_timed(&costs, Some(nodes), &rows, &workload, &options, &cancel, None).unwrap();
+        let (with_nodes, _) = workflow::plan(&nodes, &rows, &workload, &cancel, None).unwrap();
         let cost = with_nodes.cost.clone().unwrap();
         let node_cost = cost.nodes.clone().expect("priced nodes are stated");
         let count =
@@ -237,10 +222,10 @@ fn priced_nodes_count_in_the_cost_and_the_check() {
         let gpus_cost: f64 = cost.per_type.values().sum();
         assert!((cost.total - gpus_cost - node_cost.count as f64 * 3.0).abs() < 1e-9);
         assert!(cost.lower <= cost.total + 1e-9);
-        assert_eq!(validate_fleet(&priced, &rows, &workload, &with_nodes), vec![]);
+        assert_eq!(validate(priced, &rows, &workload, &with_nodes), vec![]);
         let mut wrong = with_nodes.clone();
         wrong.cost.as_mut().unwrap().nodes.as_mut().unwrap().count += 1;
-        assert!(!validate_fleet(&priced, &rows, &workload, &wrong).is_empty());
+        assert!(!validate(priced, &rows, &workload, &wrong).is_empty());
         // Planning for the nodes costs no more, nodes included, than ignoring them did here.
         let ignored = plan(&costs, &rows, &workload);
         let ignored_nodes = ["a100-40gb", "h100-80gb"]

@@ -29,12 +29,13 @@ use std::time::Duration;
 use harness::run_all;
 use migplan_core::check::plan::validate;
 use migplan_core::hardware::catalog::gpu;
-use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::{parse_profiles, parse_workload, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, MoveRequest, Refusal, Target};
+use migplan_core::workflow::settings::MAX_EXTRA_GPUS;
+use migplan_core::workflow::{self, MoveRequest, Refusal, Request, Target};
 use mutate::{mutated_csv, mutated_plan};
 
 const PROFILES: &str = include_str!("../../../static/examples/a100-40gb-profiles.csv");
@@ -46,17 +47,19 @@ const WORKLOAD: &str = include_str!("../../../static/examples/a100-40gb-workload
 const CSV_CASES: u64 = 1300;
 const PLAN_CASES: u64 = 3200;
 
-fn options() -> RunOptions {
-    RunOptions {
+/// Greedy, 50 ms or 20 iterations; a move may borrow any spare GPUs.
+fn request(fleet: Fleet) -> Request {
+    let run = RunOptions {
         solver: SolverKind::Greedy,
         budget: Budget { time_limit: Some(Duration::from_millis(50)), max_iterations: Some(20) },
         seed: 1,
-    }
+    };
+    Request { run, spare: MAX_EXTRA_GPUS as usize, ..Request::on(fleet) }
 }
 
 /// The unmutated inputs, shared by every case.
 struct Base {
-    gpu: GpuSpec,
+    request: Request,
     profiles: Vec<ProfileRow>,
     workload: Vec<WorkloadRow>,
     plan: Plan,
@@ -66,14 +69,14 @@ struct Base {
 }
 
 fn base() -> Arc<Base> {
-    let gpu = gpu("a100-40gb").expect("the catalog has the A100 40GB");
+    let request = request(Fleet::one(gpu("a100-40gb").expect("the catalog has the A100 40GB")));
     let profiles = parse_profiles("a100-40gb-profiles.csv", PROFILES).expect("the example profiles parse");
     let workload = parse_workload("a100-40gb-workload.csv", WORKLOAD).expect("the example workload parses");
-    let plan = workflow::plan(&gpu, &profiles, &workload, &options(), &AtomicBool::new(false), None)
-        .expect("the example plans");
+    let (plan, _) =
+        workflow::plan(&request, &profiles, &workload, &AtomicBool::new(false), None).expect("the example plans");
     let plan_json = serde_json::to_string_pretty(&plan).expect("a plan serializes");
     let grown = workload.iter().map(|w| WorkloadRow { rate: w.rate * 4.0 / 3.0, ..w.clone() }).collect();
-    Arc::new(Base { gpu, profiles, workload, plan, plan_json, grown })
+    Arc::new(Base { request, profiles, workload, plan, plan_json, grown })
 }
 
 /// A refusal is fine for a mutated input; a plan or move that fails its own check is a bug,
@@ -95,7 +98,7 @@ fn mutated_profiles_never_panic_or_hang() {
         let base = base.clone();
         let case = move |cancel: &AtomicBool| {
             let Ok(profiles) = parse_profiles("profiles.csv", &text) else { return "parse error" };
-            match no_bug(workflow::plan(&base.gpu, &profiles, &base.workload, &options(), cancel, None)) {
+            match no_bug(workflow::plan(&base.request, &profiles, &base.workload, cancel, None)) {
                 Ok(_) => "planned",
                 Err(_) => "refused",
             }
@@ -112,7 +115,7 @@ fn mutated_workloads_never_panic_or_hang() {
         let base = base.clone();
         let case = move |cancel: &AtomicBool| {
             let Ok(workload) = parse_workload("workload.csv", &text) else { return "parse error" };
-            match no_bug(workflow::plan(&base.gpu, &base.profiles, &workload, &options(), cancel, None)) {
+            match no_bug(workflow::plan(&base.request, &base.profiles, &workload, cancel, None)) {
                 Ok(_) => "planned",
                 Err(_) => "refused",
             }
@@ -130,41 +133,32 @@ fn mutated_plans_never_panic_or_hang() {
         let base = base.clone();
         let case = move |cancel: &AtomicBool| {
             let Ok(plan) = serde_json::from_str::<Plan>(&text) else { return "parse error" };
-            let valid = validate(&base.gpu, &base.profiles, &base.workload, &plan).is_empty();
+            let valid = validate(&base.request.fleet, &base.profiles, &base.workload, &plan).is_empty();
             let workload = with_workload.then_some(base.workload.as_slice());
             // The mutated plan as the target, then as the running plan (Target::Plan).
             let forth = MoveRequest {
-                gpu: &base.gpu,
+                request: &base.request,
                 profiles: &base.profiles,
                 running: &base.plan,
                 running_workload: workload,
                 target: Target::Plan(&plan, workload),
-                options: options(),
-                extra_gpus: 0,
-                spare: usize::MAX,
             };
             let forth = no_bug(workflow::plan_move(&forth, cancel, None)).is_ok();
             let back = MoveRequest {
-                gpu: &base.gpu,
+                request: &base.request,
                 profiles: &base.profiles,
                 running: &plan,
                 running_workload: workload,
                 target: Target::Plan(&base.plan, workload),
-                options: options(),
-                extra_gpus: 0,
-                spare: usize::MAX,
             };
             let back = no_bug(workflow::plan_move(&back, cancel, None)).is_ok();
             // And from the mutated plan to new demand, planned near it.
             let grow = MoveRequest {
-                gpu: &base.gpu,
+                request: &base.request,
                 profiles: &base.profiles,
                 running: &plan,
                 running_workload: workload,
                 target: Target::Workload(&base.grown),
-                options: options(),
-                extra_gpus: 0,
-                spare: usize::MAX,
             };
             let _ = no_bug(workflow::plan_move(&grow, cancel, None));
             match (valid, forth, back) {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use migplan_core::check::plan::validate;
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::spec::{GpuSpec, ProfileKind};
 use migplan_core::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
 use migplan_core::problem::Problem;
@@ -187,7 +188,7 @@ fn brute_force(g: &GpuSpec, inst: &Instance, max_gpus: usize) -> Option<usize> {
 fn plan(inst: &Instance, solver: SolverKind) -> (GpuSpec, Vec<ProfileRow>, Vec<WorkloadRow>, migplan_core::plan::Plan) {
     let g = gpu(inst.gpu).unwrap();
     let (profiles, workload) = rows(&g, inst);
-    let problem = Problem::build(&g, &profiles, &workload).unwrap();
+    let problem = Problem::build(&Fleet::one(g.clone()), &profiles, &workload).unwrap();
     let options = RunOptions {
         solver,
         budget: Budget { time_limit: Some(Duration::from_secs(5)), max_iterations: None },
@@ -203,7 +204,7 @@ proptest! {
     #[test]
     fn exact_plans_validate_and_respect_the_bound(inst in instance(12, 6000.0)) {
         let (g, profiles, workload, plan) = plan(&inst, SolverKind::Exact);
-        let violations = validate(&g, &profiles, &workload, &plan);
+        let violations = validate(&Fleet::one(g.clone()), &profiles, &workload, &plan);
         prop_assert!(violations.is_empty(), "{violations:?}");
         prop_assert!(plan.bound.lower <= plan.gpu_count);
         prop_assert_eq!(plan.bound.proven_optimal, plan.bound.lower == plan.gpu_count);
@@ -238,7 +239,7 @@ fn brute_force_knows_four_plus_three() {
 fn run_with(inst: &Instance, solver: SolverKind, seed: u64, iterations: u64) -> migplan_core::plan::Plan {
     let g = gpu(inst.gpu).unwrap();
     let (profiles, workload) = rows(&g, inst);
-    let problem = Problem::build(&g, &profiles, &workload).unwrap();
+    let problem = Problem::build(&Fleet::one(g.clone()), &profiles, &workload).unwrap();
     let options = RunOptions { solver, budget: Budget { time_limit: None, max_iterations: Some(iterations) }, seed };
     run(&problem, &options, &AtomicBool::new(false), &mut |_| {})
 }
@@ -254,7 +255,7 @@ proptest! {
         let (profiles, workload) = rows(&g, &inst);
         for solver in HEURISTICS {
             let plan = run_with(&inst, solver, 3, 6);
-            let violations = validate(&g, &profiles, &workload, &plan);
+            let violations = validate(&Fleet::one(g.clone()), &profiles, &workload, &plan);
             prop_assert!(violations.is_empty(), "{}: {violations:?}", solver.name());
             prop_assert!(plan.bound.lower <= plan.gpu_count, "{}", solver.name());
         }
@@ -274,7 +275,7 @@ proptest! {
 fn same_seed_same_plan() {
     let g = gpu("a100-40gb").unwrap();
     let generated = migplan_core::problem::generate::synthetic(&g, 30, 11);
-    let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+    let problem = Problem::build(&Fleet::one(g.clone()), &generated.profiles, &generated.workload).unwrap();
     for solver in HEURISTICS {
         let plan = |seed| {
             let options = RunOptions { solver, budget: Budget { time_limit: None, max_iterations: Some(12) }, seed };
@@ -290,7 +291,7 @@ fn same_seed_same_plan() {
 fn cancel_returns_a_valid_plan_at_once() {
     let g = gpu("a100-40gb").unwrap();
     let generated = migplan_core::problem::generate::synthetic(&g, 60, 4);
-    let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+    let problem = Problem::build(&Fleet::one(g.clone()), &generated.profiles, &generated.workload).unwrap();
     let cancel = AtomicBool::new(false);
     for solver in HEURISTICS {
         let mut improvements = 0;
@@ -308,7 +309,11 @@ fn cancel_returns_a_valid_plan_at_once() {
         });
         cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         assert!(improvements >= 1);
-        assert!(validate(&g, &generated.profiles, &generated.workload, &plan).is_empty(), "{}", solver.name());
+        assert!(
+            validate(&Fleet::one(g.clone()), &generated.profiles, &generated.workload, &plan).is_empty(),
+            "{}",
+            solver.name()
+        );
         if plan.bound.proven_optimal {
             continue;
         }

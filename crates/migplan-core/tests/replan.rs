@@ -8,13 +8,14 @@ use std::time::Duration;
 use migplan_core::check::plan::validate;
 use migplan_core::check::transition::check_transition;
 use migplan_core::hardware::catalog::gpu;
-use migplan_core::hardware::spec::GpuSpec;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::plan::Plan;
 use migplan_core::problem::generate::{demand_change, Change};
 use migplan_core::problem::input::{ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{plan, plan_move, plan_pareto, Move, MoveRequest, Target};
+use migplan_core::workflow::settings::MAX_EXTRA_GPUS;
+use migplan_core::workflow::{plan, plan_move, plan_pareto, Move, MoveRequest, Request, Target};
 
 fn options(seed: u64) -> RunOptions {
     RunOptions {
@@ -24,8 +25,14 @@ fn options(seed: u64) -> RunOptions {
     }
 }
 
+/// Exact, 20 s, any spare GPUs.
+fn settings(extra_gpus: usize, seed: u64) -> Request {
+    let fleet = Fleet::one(gpu("a100-40gb").unwrap());
+    Request { run: options(seed), extra_gpus, spare: MAX_EXTRA_GPUS as usize, ..Request::on(fleet) }
+}
+
 struct Case {
-    gpu: GpuSpec,
+    fleet: Fleet,
     profiles: Vec<ProfileRow>,
     old: Vec<WorkloadRow>,
     new: Vec<WorkloadRow>,
@@ -35,20 +42,17 @@ struct Case {
 fn case(models: usize, seed: u64, change: Change) -> Case {
     let g = gpu("a100-40gb").unwrap();
     let (profiles, old, new) = demand_change(&g, models, seed, change);
-    let running = plan(&g, &profiles, &old, &options(seed), &AtomicBool::new(false), None).unwrap();
-    Case { gpu: g, profiles, old, new, running }
+    let running = plan(&settings(0, seed), &profiles, &old, &AtomicBool::new(false), None).unwrap().0;
+    Case { fleet: Fleet::one(g), profiles, old, new, running }
 }
 
-fn request<'a>(c: &'a Case, extra_gpus: usize, seed: u64) -> MoveRequest<'a> {
+fn request<'a>(c: &'a Case, settings: &'a Request) -> MoveRequest<'a> {
     MoveRequest {
-        gpu: &c.gpu,
+        request: settings,
         profiles: &c.profiles,
         running: &c.running,
         running_workload: Some(&c.old),
         target: Target::Workload(&c.new),
-        options: options(seed),
-        extra_gpus,
-        spare: usize::MAX,
     }
 }
 
@@ -56,7 +60,7 @@ fn request<'a>(c: &'a Case, extra_gpus: usize, seed: u64) -> MoveRequest<'a> {
 /// and its target keeps to the GPU budget.
 /// The move's target serves the new demand and its steps keep every floor.
 fn assert_valid(c: &Case, m: &Move) {
-    let g = &c.gpu;
+    let g = &c.fleet;
     assert!(validate(g, &c.profiles, &c.new, &m.target).is_empty());
     let floors = m.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
     assert_eq!(check_transition(g, &c.running, &m.target, &floors, &m.transition, usize::MAX), Vec::<String>::new());
@@ -80,7 +84,7 @@ fn assert_checked(c: &Case, m: &Move) {
 fn touched_never_rises_as_extra_gpus_grow_and_every_point_validates() {
     for (change, seed) in [(Change::Down30, 1), (Change::Mixed, 2), (Change::Up30, 3)] {
         let c = case(12, seed, change);
-        let front = plan_pareto(&request(&c, 0, seed), &AtomicBool::new(false), None).unwrap();
+        let front = plan_pareto(&request(&c, &settings(0, seed)), &AtomicBool::new(false), None).unwrap();
         assert!(!front.is_empty());
         for (e, m) in front.iter().enumerate() {
             assert_checked(&c, m);
@@ -97,7 +101,7 @@ fn touched_never_rises_as_extra_gpus_grow_and_every_point_validates() {
 fn with_enough_extra_gpus_growing_demand_touches_nothing_running() {
     for (change, seed) in [(Change::Up30, 1), (Change::ModelsAdded, 2), (Change::Up30, 4)] {
         let c = case(10, seed, change);
-        let m = plan_move(&request(&c, c.running.gpu_count, seed), &AtomicBool::new(false), None).unwrap();
+        let m = plan_move(&request(&c, &settings(c.running.gpu_count, seed)), &AtomicBool::new(false), None).unwrap();
         assert_checked(&c, &m);
         assert_eq!(m.transition.running_touched, 0, "{}: running GPUs touched", change.name());
         assert_eq!(m.disruption.as_ref().unwrap().touched_lower_bound, 0);
@@ -108,7 +112,7 @@ fn with_enough_extra_gpus_growing_demand_touches_nothing_running() {
 fn at_the_optimal_gpu_count_small_moves_meet_their_bound() {
     for (change, seed) in [(Change::Up30, 5), (Change::Down30, 6), (Change::Mixed, 7), (Change::ModelsRemoved, 8)] {
         let c = case(8, seed, change);
-        let m = plan_move(&request(&c, 0, seed), &AtomicBool::new(false), None).unwrap();
+        let m = plan_move(&request(&c, &settings(0, seed)), &AtomicBool::new(false), None).unwrap();
         assert_checked(&c, &m);
         let d = m.disruption.as_ref().unwrap();
         assert_eq!(d.extra_gpus, 0);
@@ -119,17 +123,17 @@ fn at_the_optimal_gpu_count_small_moves_meet_their_bound() {
 #[test]
 fn the_move_checker_catches_a_misreported_running_touched() {
     let c = case(8, 1, Change::Mixed);
-    let mut m = plan_move(&request(&c, 0, 1), &AtomicBool::new(false), None).unwrap();
+    let mut m = plan_move(&request(&c, &settings(0, 1)), &AtomicBool::new(false), None).unwrap();
     m.transition.running_touched += 1;
     let floors = m.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
-    let problems = check_transition(&c.gpu, &c.running, &m.target, &floors, &m.transition, usize::MAX);
+    let problems = check_transition(&c.fleet, &c.running, &m.target, &floors, &m.transition, usize::MAX);
     assert!(problems.iter().any(|p| p.contains("running GPUs")), "{problems:?}");
 }
 
 #[test]
 fn a_cancelled_replan_still_returns_a_checked_move() {
     let c = case(12, 3, Change::Mixed);
-    let m = plan_move(&request(&c, 0, 3), &AtomicBool::new(true), None).unwrap();
+    let m = plan_move(&request(&c, &settings(0, 3)), &AtomicBool::new(true), None).unwrap();
     assert_checked(&c, &m);
 }
 
@@ -140,7 +144,7 @@ fn the_deploy_config_of_a_move_names_only_the_nodes_it_repartitions() {
     use migplan_core::export::options::ExportOptions;
     use migplan_core::plan::transition::Action;
     let c = case(12, 2, Change::Up30);
-    let m = plan_move(&request(&c, 0, 2), &AtomicBool::new(false), None).unwrap();
+    let m = plan_move(&request(&c, &settings(0, 2)), &AtomicBool::new(false), None).unwrap();
     let options = ExportOptions { gpus_per_node: 1, ..ExportOptions::default() };
     let config = move_config(&c.running, &m.transition, &options, None);
     let node_of = |id: usize| format!("node-{}", c.running.gpus.iter().position(|g| g.id == id).unwrap() + 1);
@@ -195,9 +199,8 @@ fn moves_streamed_while_planning_only_improve_and_keep_to_the_spares_allowed() {
         let mut watch = |_: &migplan_core::solve::control::Progress, m: Option<Move>| streamed.extend(m);
         // Planning stops at the limit when no plan within the spares is found: keep it short.
         let limit = Budget { time_limit: Some(Duration::from_secs(3)), max_iterations: None };
-        let options = RunOptions { budget: limit, solver, ..options(seed) };
-        let request = MoveRequest { spare, options, ..request(&c, 0, seed) };
-        let front = plan_pareto(&request, &AtomicBool::new(false), Some(&mut watch)).unwrap();
+        let short = Request { spare, run: RunOptions { budget: limit, solver, ..options(seed) }, ..settings(0, seed) };
+        let front = plan_pareto(&request(&c, &short), &AtomicBool::new(false), Some(&mut watch)).unwrap();
         for m in streamed.iter().chain(&front) {
             match m.disruption {
                 Some(_) => assert_checked(&c, m),

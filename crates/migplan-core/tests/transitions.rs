@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use migplan_core::check::transition::check_transition;
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::moves::exchange::{plan_transition, Demand};
 use migplan_core::plan::transition::Action;
 use migplan_core::plan::Plan;
@@ -16,7 +17,7 @@ use migplan_core::solve::registry::{run, RunOptions, SolverKind};
 use proptest::prelude::*;
 
 fn plan(profiles: &[ProfileRow], workload: &[WorkloadRow], seed: u64) -> Plan {
-    let g = gpu("a100-40gb").unwrap();
+    let g = Fleet::one(gpu("a100-40gb").unwrap());
     let problem = Problem::build(&g, profiles, workload).unwrap();
     let options = RunOptions {
         solver: SolverKind::Exact,
@@ -31,9 +32,9 @@ proptest! {
 
     #[test]
     fn every_transition_replays_cleanly(models in 3usize..30, seed in 0u64..1000, change in 0usize..Change::ALL.len()) {
-        let g = gpu("a100-40gb").unwrap();
         let change = Change::ALL[change];
-        let (profiles, old, new) = demand_change(&g, models, seed, change);
+        let (profiles, old, new) = demand_change(&gpu("a100-40gb").unwrap(), models, seed, change);
+        let g = Fleet::one(gpu("a100-40gb").unwrap());
         let (from, to) = (plan(&profiles, &old, seed), plan(&profiles, &new, seed + 1));
         let demands = Demand::from_plans(&from, &to);
         let t = plan_transition(&g, &from, &to, &demands).unwrap();
@@ -66,7 +67,7 @@ fn hand_plan(gpus: &[&[(&str, u8, &str, f64)]], rate: f64) -> Plan {
 
 #[test]
 fn repartitioning_a_full_gpu_borrows_one_spare() {
-    let g = gpu("a100-40gb").unwrap();
+    let g = Fleet::one(gpu("a100-40gb").unwrap());
     // `a` needs all of its 7g; the target serves it from a 4g and a 3g on the same GPU.
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 1000.0)]], 1000.0);
     let to = hand_plan(&[&[("4g.20gb", 0, "a", 600.0), ("3g.20gb", 4, "a", 450.0)]], 1000.0);
@@ -86,7 +87,7 @@ fn repartitioning_a_full_gpu_borrows_one_spare() {
 
 #[test]
 fn unchanged_instances_stay_put() {
-    let g = gpu("a100-40gb").unwrap();
+    let g = Fleet::one(gpu("a100-40gb").unwrap());
     // Same instances, GPUs listed in the other order: nothing needs to move.
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 600.0)], &[("3g.20gb", 0, "a", 450.0)]], 1000.0);
     let to = hand_plan(&[&[("3g.20gb", 0, "a", 450.0)], &[("7g.40gb", 0, "a", 600.0)]], 1000.0);
@@ -99,7 +100,7 @@ fn unchanged_instances_stay_put() {
 
 #[test]
 fn the_checker_catches_a_floor_violation_and_a_wrong_end_state() {
-    let g = gpu("a100-40gb").unwrap();
+    let g = Fleet::one(gpu("a100-40gb").unwrap());
     let from = hand_plan(&[&[("7g.40gb", 0, "a", 1000.0)]], 1000.0);
     let to = hand_plan(&[&[("4g.20gb", 0, "a", 600.0), ("3g.20gb", 4, "a", 450.0)]], 1000.0);
     let demands = Demand::from_plans(&from, &to);

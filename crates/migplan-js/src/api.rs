@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use migplan_core::hardware::catalog;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
@@ -14,7 +15,7 @@ use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_profiles, parse_workload, InputError, InputErrors, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{self, Refusal};
+use migplan_core::workflow::{self, Refusal, Request};
 use serde::Serialize;
 
 pub use crate::request::{ApiError, PlanOptions};
@@ -137,10 +138,10 @@ pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<P
         budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
         seed: options.seed,
     };
-    workflow::plan(&gpu, &profile_rows, &workload_rows, &run, &AtomicBool::new(false), None).map_err(|refusal| {
-        match refusal {
-            Refusal::Inputs(errors) => located(errors),
-            other => vec![ApiError::plain("plan", other.to_string(), "nothing was planned")],
-        }
+    let request = Request { run, ..Request::on(Fleet::one(gpu)) };
+    let planned = workflow::plan(&request, &profile_rows, &workload_rows, &AtomicBool::new(false), None);
+    planned.map(|(plan, _)| plan).map_err(|refusal| match refusal {
+        Refusal::Inputs(errors) => located(errors),
+        other => vec![ApiError::plain("plan", other.to_string(), "nothing was planned")],
     })
 }

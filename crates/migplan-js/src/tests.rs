@@ -42,7 +42,9 @@ fn csv_text_and_rows_give_the_same_valid_plan() {
     let gpu = catalog::gpu("a100-40gb").unwrap();
     let profiles = parse_profiles("p.csv", PROFILES).unwrap();
     let workload = parse_workload("w.csv", WORKLOAD).unwrap();
-    assert!(validate(&gpu, &profiles, &workload, &from_rows).is_empty());
+    assert!(
+        validate(&migplan_core::hardware::fleet::Fleet::one(gpu.clone()), &profiles, &workload, &from_rows).is_empty()
+    );
 }
 
 #[test]

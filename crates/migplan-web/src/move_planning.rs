@@ -5,8 +5,9 @@
 
 use std::sync::atomic::AtomicBool;
 
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::solve::control::Progress;
-use migplan_core::workflow::{plan_pareto, Move, MoveRequest, Target};
+use migplan_core::workflow::{plan_pareto, Move, MoveRequest, Request, Target};
 use web_time::Instant;
 
 use crate::move_view::{rank, FrontPoint, MoveView};
@@ -51,15 +52,13 @@ pub fn plan_move(request: &TransitionRequest, kept: &mut Option<KeptFront>, emit
             "give 0, 1, 2, ...: how many spare GPUs the move may borrow",
         ));
     };
+    let settings = Request { run: p.options, spare: spare_allowed, ..Request::on(Fleet::one(p.gpu.clone())) };
     let move_request = MoveRequest {
-        gpu: &p.gpu,
+        request: &settings,
         profiles: &p.profiles,
         running: &request.running,
         running_workload: None,
         target: Target::Workload(&p.workload),
-        options: p.options,
-        extra_gpus: 0,
-        spare: spare_allowed,
     };
     let read_ms = ms(started);
     let mut streaming_ms = 0.0;

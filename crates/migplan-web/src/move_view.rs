@@ -58,7 +58,7 @@ impl StepView {
 /// removes (-1).
 fn apply(live: &mut HashMap<usize, Vec<PlanInstance>>, action: &Action, count: &mut dyn FnMut(&PlanInstance, f64)) {
     match action {
-        Action::AddGpu { gpu } => {
+        Action::AddGpu { gpu, .. } => {
             live.insert(*gpu, Vec::new());
         }
         Action::RemoveGpu { gpu } => {

@@ -7,7 +7,8 @@ use migplan_core::moves::replay::replay;
 use migplan_core::problem::input::{parse_profiles, parse_workload};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{plan, plan_move, MoveRequest, Target};
+use migplan_core::workflow::settings::MAX_EXTRA_GPUS;
+use migplan_core::workflow::{plan, plan_move, MoveRequest, Request, Target};
 
 use super::*;
 use crate::examples::{A100_PROFILES, A100_WORKLOAD};
@@ -23,18 +24,20 @@ fn example_move() -> Move {
         seed: 1,
     };
     let cancel = AtomicBool::new(false);
-    let running = plan(&gpu, &profiles, &workload, &options, &cancel, None).unwrap();
+    let settings = Request {
+        run: options,
+        spare: MAX_EXTRA_GPUS as usize,
+        ..Request::on(migplan_core::hardware::fleet::Fleet::one(gpu))
+    };
+    let running = plan(&settings, &profiles, &workload, &cancel, None).unwrap().0;
     let higher = A100_WORKLOAD.replace(",900,", ",2900,").replace(",2500,", ",3500,");
     let higher = parse_workload("workload.csv", &higher).unwrap();
     let request = MoveRequest {
-        gpu: &gpu,
+        request: &settings,
         profiles: &profiles,
         running: &running,
         running_workload: None,
         target: Target::Workload(&higher),
-        options,
-        extra_gpus: 0,
-        spare: usize::MAX,
     };
     plan_move(&request, &cancel, None).unwrap()
 }

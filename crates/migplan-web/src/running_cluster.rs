@@ -9,6 +9,7 @@ use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 use migplan_core::cluster::{self, ClusterInputs, Text};
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
+use migplan_core::hardware::fleet::Fleet;
 use migplan_core::moves::exchange::Demand;
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::{parse_workload, InputError};
@@ -68,17 +69,18 @@ pub fn read_running(inputs: &Inputs, files: &ClusterFiles) -> Result<(Source, Ve
     .map_err(|e| e.0)?;
     let (profiles, _) = import_all(&inputs.profiles, &inputs.gpu, inputs.latency).map_err(|e| e.0)?;
     let workload = parse_workload(&inputs.workload.name, &inputs.workload.text).map_err(|e| e.0)?;
-    let plan = measured_running(&gpu, &profiles, Some(&workload), &read.plan).map_err(|r| match r {
-        Refusal::Inputs(e) => e.0,
-        other => vec![InputError {
-            file: String::new(),
-            line: None,
-            column: None,
-            character: None,
-            message: other.to_string(),
-            hint: None,
-        }],
-    })?;
+    let plan =
+        measured_running(&Fleet::one(gpu.clone()), &profiles, Some(&workload), &read.plan).map_err(|r| match r {
+            Refusal::Inputs(e) => e.0,
+            other => vec![InputError {
+                file: String::new(),
+                line: None,
+                column: None,
+                character: None,
+                message: other.to_string(),
+                hint: None,
+            }],
+        })?;
     let text = render(&plan, &ExportOptions::default(), ExportFormat::Json);
     Ok((Source { name: format!("read from the cluster ({})", nodes.name), text }, read.notes))
 }

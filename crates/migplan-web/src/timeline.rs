@@ -30,7 +30,8 @@ const GPUS_PER_PAGE: usize = 8;
 
 fn describe(op: &Op) -> String {
     match op {
-        Op::AddGpu { gpu } => format!("add GPU {gpu}"),
+        Op::AddGpu { gpu, gpu_type: None } => format!("add GPU {gpu}"),
+        Op::AddGpu { gpu, gpu_type: Some(t) } => format!("add GPU {gpu} ({t})"),
         Op::RemoveGpu { gpu } => format!("remove GPU {gpu}"),
         Op::Create { gpu, profile, start, model, .. } => {
             format!("create {profile}@{start} {} on GPU {gpu}", model.as_deref().unwrap_or("(idle)"))

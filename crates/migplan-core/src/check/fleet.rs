@@ -1,34 +1,23 @@
-//! A plan over several GPU types: every GPU checked against its own type (in [`super::plan`])
-//! and the stated cost recomputed from the GPUs and the prices.
+//! A plan's cost: the stated numbers recomputed from the GPUs and the fleet's prices.
 
 use std::collections::BTreeMap;
 
-use crate::check::plan::{validate_on, Violation};
-use crate::hardware::spec::{GpuSpec, MAX_GPUS_PER_NODE};
+use crate::check::violation::Violation;
+use crate::hardware::fleet::Fleet;
+use crate::hardware::spec::MAX_GPUS_PER_NODE;
 use crate::plan::{Cost, Plan};
 use crate::problem::input::limits::{Range, PRICE};
-use crate::problem::input::{ProfileRow, WorkloadRow};
 
 /// Relative slack when comparing costs summed in floating point.
 const COST_TOLERANCE: f64 = 1e-9;
 
-/// Checks `plan` for the GPU types of `fleet`, each with what one GPU of it costs, as
-/// [`super::plan::validate`] does for one type, and its `cost`: each type's spend, the nodes
+/// The violations of `plan`'s `cost` at the fleet's prices: each type's spend, the nodes
 /// (each type's GPUs in nodes of `gpus_per_node`) when priced, the total, the bound below it
-/// and any claim of optimality.
-pub fn validate_fleet(
-    fleet: &[(&GpuSpec, f64)],
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: &Plan,
-) -> Vec<Violation> {
-    let specs: Vec<&GpuSpec> = fleet.iter().map(|(g, _)| *g).collect();
-    let mut found = validate_on(&specs, profiles, workload, plan);
-    if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
-        return found;
-    }
+/// and any claim of optimality. A plan over several types must state its cost.
+pub(super) fn cost(fleet: &Fleet, plan: &Plan) -> Vec<Violation> {
+    let mut found = Vec::new();
     let Some(cost) = &plan.cost else {
-        if fleet.len() > 1 {
+        if fleet.is_mixed() {
             found.push(Violation::CostMissing);
         }
         return found;
@@ -39,11 +28,10 @@ pub fn validate_fleet(
         found.extend(out_of_range);
         return found;
     }
-    let mut spent: BTreeMap<String, f64> = fleet.iter().map(|(g, _)| (g.id.to_string(), 0.0)).collect();
+    let mut spent: BTreeMap<String, f64> = fleet.types().iter().map(|t| (t.spec.id.to_string(), 0.0)).collect();
     for g in &plan.gpus {
-        let gpu_type = g.gpu.as_deref().unwrap_or(&plan.gpu);
-        if let Some((spec, price)) = fleet.iter().find(|(spec, _)| spec.id.eq_ignore_ascii_case(gpu_type)) {
-            *spent.entry(spec.id.to_string()).or_default() += price;
+        if let Some((_, t)) = fleet.named(g.gpu.as_deref().unwrap_or(&plan.gpu)) {
+            *spent.entry(t.spec.id.to_string()).or_default() += t.price;
         }
     }
     // Relative, so that a plan priced in thousands and one priced in thousandths are checked

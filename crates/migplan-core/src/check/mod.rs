@@ -7,3 +7,4 @@
 pub mod fleet;
 pub mod plan;
 pub mod transition;
+pub mod violation;

@@ -1,6 +1,3 @@
-//! This file is longer than 350 lines because each violation, its wording and the check
-//! that finds it read together; the mixed fleet's cost checks are in [`super::fleet`].
-//!
 //! The one checker every plan goes through, whoever made it.
 //!
 //! It shares no code with the solvers: it reads the plan's JSON form, checks each GPU against
@@ -9,212 +6,50 @@
 //! table). It reports every violation it finds, not just the first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 
+use crate::hardware::catalog;
+use crate::hardware::fleet::{Fleet, GpuType};
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::plan::{Plan, PlanInstance, PlanModel};
 use crate::problem::input::limits::{Range, COUNT, MILLISECONDS, RATE, THROUGHPUT};
 use crate::problem::input::{ProfileRow, WorkloadRow};
 use crate::text::name_problem;
 
-/// The largest GPU id a plan may use: far more GPUs than any cluster, small enough that a
-/// move can number the GPUs it adds after it.
-pub const MAX_GPU_ID: usize = 1_000_000_000;
+pub use super::violation::{Violation, MAX_GPU_ID};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Violation {
-    WrongGpu {
-        plan: String,
-        expected: String,
-    },
-    GpuCountMismatch {
-        stated: usize,
-        actual: usize,
-    },
-    DuplicateGpuId {
-        gpu: usize,
-    },
-    GpuIdTooLarge {
-        gpu: usize,
-    },
-    /// A number of the plan outside the range migplan reads (see Limits in the docs).
-    OutOfRange {
-        place: String,
-        field: &'static str,
-        problem: String,
-    },
-    /// A model's name no reader accepts (a control character, a spreadsheet formula's
-    /// start): exporting it would write what the readers refuse.
-    BadName {
-        place: String,
-        name: String,
-        problem: String,
-    },
-    UnknownProfile {
-        gpu: usize,
-        profile: String,
-    },
-    IllegalStart {
-        gpu: usize,
-        profile: String,
-        start: u8,
-        legal: Vec<u8>,
-    },
-    Overlap {
-        gpu: usize,
-        first: String,
-        second: String,
-    },
-    ComputeOverBudget {
-        gpu: usize,
-        used: u32,
-        total: u8,
-    },
-    TooManyInstances {
-        gpu: usize,
-        profile: String,
-        count: u32,
-        max: u8,
-    },
-    UnknownModel {
-        gpu: usize,
-        model: String,
-    },
-    NoRowWithinSlo {
-        gpu: usize,
-        model: String,
-        profile: String,
-        batch: Option<u32>,
-        processes: Option<u32>,
-    },
-    ThroughputOverstated {
-        gpu: usize,
-        model: String,
-        profile: String,
-        stated: f64,
-        measured: f64,
-    },
-    UnderCapacity {
-        model: String,
-        capacity: f64,
-        rate: f64,
-    },
-    StatedCapacityWrong {
-        model: String,
-        stated: f64,
-        actual: f64,
-    },
-    BoundAboveCount {
-        lower: usize,
-        count: usize,
-    },
-    FalseOptimalClaim {
-        lower: usize,
-        count: usize,
-    },
-    /// A GPU of a type the plan was not checked for.
-    TypeNotPlanned {
-        gpu: usize,
-        gpu_type: String,
-    },
-    /// A number of the plan's `cost` that its GPUs and the prices do not give.
-    CostWrong {
-        field: String,
-        stated: f64,
-        actual: f64,
-    },
-    /// A number of the plan's `cost` that no plan can hold.
-    CostOutOfRange {
-        field: String,
-        problem: String,
-    },
-    /// A mixed fleet's plan without its `cost`.
-    CostMissing,
-    CostBoundAbove {
-        lower: f64,
-        total: f64,
-    },
-    FalseCostOptimalClaim {
-        lower: f64,
-        total: f64,
-    },
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use Violation::*;
-        match self {
-            WrongGpu { plan, expected } => write!(f, "the plan is for `{plan}`, not `{expected}`"),
-            GpuCountMismatch { stated, actual } => {
-                write!(f, "gpu_count says {stated} but the plan lists {actual} GPUs")
-            }
-            DuplicateGpuId { gpu } => write!(f, "GPU id {gpu} appears more than once"),
-            GpuIdTooLarge { gpu } => write!(f, "GPU id {gpu} is above {MAX_GPU_ID}, the largest a plan may use"),
-            OutOfRange { place, field, problem } => write!(f, "{place}: `{field}` {problem}"),
-            BadName { place, name, problem } => write!(f, "{place}: `{}`: {problem}", name.escape_debug()),
-            UnknownProfile { gpu, profile } => write!(f, "GPU {gpu}: `{profile}` is not a profile of this GPU"),
-            IllegalStart { gpu, profile, start, legal } => {
-                write!(f, "GPU {gpu}: {profile} cannot start at memory slot {start} (legal starts: {legal:?})")
-            }
-            Overlap { gpu, first, second } => write!(f, "GPU {gpu}: {first} and {second} overlap in memory slots"),
-            ComputeOverBudget { gpu, used, total } => {
-                write!(f, "GPU {gpu}: instances use {used} compute slices, more than the {total} it has")
-            }
-            TooManyInstances { gpu, profile, count, max } => {
-                write!(f, "GPU {gpu}: {count} instances of {profile}, at most {max} allowed")
-            }
-            UnknownModel { gpu, model } => write!(f, "GPU {gpu}: model `{model}` is not in the workload"),
-            NoRowWithinSlo { gpu, model, profile, batch, processes } => write!(
-                f,
-                "GPU {gpu}: no profile row of `{model}` on {profile}{}{} meets its SLO",
-                batch.map(|b| format!(" at batch {b}")).unwrap_or_default(),
-                processes.map(|p| format!(" with {p} processes")).unwrap_or_default()
-            ),
-            ThroughputOverstated { gpu, model, profile, stated, measured } => {
-                write!(f, "GPU {gpu}: `{model}` on {profile} is stated at {stated}/s but measured at {measured}/s")
-            }
-            UnderCapacity { model, capacity, rate } => {
-                write!(f, "`{model}` gets {capacity:.2}/s of capacity but needs {rate}/s")
-            }
-            StatedCapacityWrong { model, stated, actual } => {
-                write!(f, "`{model}`: the plan states capacity {stated} but its instances give {actual:.2}")
-            }
-            BoundAboveCount { lower, count } => {
-                write!(f, "bound.lower is {lower}, above the plan's own {count} GPUs")
-            }
-            FalseOptimalClaim { lower, count } => {
-                write!(f, "bound.proven_optimal is true but the bound {lower} is not the {count} GPUs used")
-            }
-            TypeNotPlanned { gpu, gpu_type } => write!(f, "GPU {gpu} is a `{gpu_type}`, not a type planned for"),
-            CostWrong { field, stated, actual } => write!(f, "cost.{field} says {stated} but the plan gives {actual}"),
-            CostOutOfRange { field, problem } => write!(f, "cost.{field}: {problem}"),
-            CostMissing => write!(f, "a plan over several GPU types must state its `cost`"),
-            CostBoundAbove { lower, total } => write!(f, "cost.lower is {lower}, above the plan's own cost {total}"),
-            FalseCostOptimalClaim { lower, total } => {
-                write!(f, "bound.proven_optimal is true but the cost {total} is above the bound {lower}")
-            }
+/// The GPU types a plan names (its `gpu`, then each GPU's own), each at price 1, as the
+/// catalog has them: what a plan is checked against when no prices are given (an export).
+/// Refused: a type the catalog lacks.
+pub fn types_of(plan: &Plan) -> Result<Fleet, Violation> {
+    let mut types = Vec::new();
+    for id in std::iter::once(plan.gpu.as_str()).chain(plan.gpus.iter().filter_map(|g| g.gpu.as_deref())) {
+        let Some(spec) = catalog::gpu(id) else {
+            let gpu = plan.gpus.iter().find(|g| g.gpu.as_deref() == Some(id)).map(|g| g.id);
+            return Err(match gpu {
+                Some(gpu) => Violation::TypeNotPlanned { gpu, gpu_type: id.to_string() },
+                None => Violation::WrongGpu { plan: id.to_string(), expected: catalog::gpu_ids().join(", ") },
+            });
+        };
+        if !types.iter().any(|t: &GpuType| t.spec.id == spec.id) {
+            types.push(GpuType { spec, price: 1.0 });
         }
     }
+    Ok(Fleet::new(types).expect("a plan names its gpu"))
 }
 
-/// Checks what a deployment needs, with no workload: the plan is for `gpu`, its numbers are
-/// in range, its GPU count and ids are consistent, and every GPU's layout keeps the
-/// catalog's placement rules. What `migplan export` checks before it writes a config.
-pub fn layouts(gpu: &GpuSpec, plan: &Plan) -> Vec<Violation> {
-    layouts_on(&[gpu], plan)
+/// The GPU type of `gpu_type` in `fleet`.
+pub(super) fn type_named<'a>(fleet: &'a Fleet, gpu_type: &str) -> Option<&'a GpuSpec> {
+    fleet.named(gpu_type).map(|(_, t)| &t.spec)
 }
 
-/// The GPU type of `gpu_type` among `fleet`.
-pub(super) fn type_named<'a>(fleet: &[&'a GpuSpec], gpu_type: &str) -> Option<&'a GpuSpec> {
-    fleet.iter().copied().find(|g| g.id.eq_ignore_ascii_case(gpu_type))
-}
-
-/// [`layouts`] for a plan over the types of `fleet` (the first the plan's `gpu`): each GPU
-/// checked against its own type.
-pub(super) fn layouts_on(fleet: &[&GpuSpec], plan: &Plan) -> Vec<Violation> {
+/// Checks what a deployment needs, with no workload: the plan is for the fleet (its `gpu`
+/// one of its types), its numbers are in range, its GPU count and ids are consistent, and
+/// every GPU's layout keeps the catalog's placement rules for its own type. What `migplan
+/// export` checks before it writes a config.
+pub fn layouts(fleet: &Fleet, plan: &Plan) -> Vec<Violation> {
     // A plan for another GPU fails on every instance for the same reason: say it once.
     if type_named(fleet, &plan.gpu).is_none() {
-        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: fleet[0].id.to_string() }];
+        return vec![Violation::WrongGpu { plan: plan.gpu.clone(), expected: fleet.first().id.to_string() }];
     }
     let mut found = numbers_out_of_range(plan);
     if plan.gpu_count != plan.gpus.len() {
@@ -237,21 +72,12 @@ pub(super) fn layouts_on(fleet: &[&GpuSpec], plan: &Plan) -> Vec<Violation> {
     found
 }
 
-/// Checks `plan` for the GPU, profile rows and workload it claims to serve: [`layouts`], then
-/// every instance's model, throughput and every model's capacity.
-pub fn validate(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
-    validate_on(&[gpu], profiles, workload, plan)
-}
-
-/// [`validate`] for a plan over the types of `fleet`: each instance's throughput from the rows
-/// measured on its GPU's type (or on no type in particular).
-pub(super) fn validate_on(
-    fleet: &[&GpuSpec],
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: &Plan,
-) -> Vec<Violation> {
-    let mut found = layouts_on(fleet, plan);
+/// Checks `plan` for the fleet, profile rows and workload it claims to serve: [`layouts`],
+/// then every instance's model and throughput (from the rows measured on its GPU's type, or
+/// on no type in particular), every model's capacity, the bound's claims and the cost
+/// ([`super::fleet`]).
+pub fn validate(fleet: &Fleet, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: &Plan) -> Vec<Violation> {
+    let mut found = layouts(fleet, plan);
     if matches!(found.first(), Some(Violation::WrongGpu { .. })) {
         return found;
     }
@@ -326,6 +152,7 @@ pub(super) fn validate_on(
     if plan.bound.proven_optimal && plan.bound.lower != plan.gpus.len() && plan.cost.is_none() {
         found.push(Violation::FalseOptimalClaim { lower: plan.bound.lower, count: plan.gpus.len() });
     }
+    found.extend(super::fleet::cost(fleet, plan));
     found
 }
 

@@ -5,8 +5,8 @@ use crate::hardware::catalog::gpu;
 use crate::plan::{Baseline, Bound, PlanGpu, PlanModel, SolverInfo, Termination};
 use crate::problem::input::{parse_profiles, parse_workload};
 
-fn inputs() -> (GpuSpec, Vec<ProfileRow>, Vec<WorkloadRow>) {
-    let g = gpu("a100-40gb").unwrap();
+fn inputs() -> (Fleet, Vec<ProfileRow>, Vec<WorkloadRow>) {
+    let g = Fleet::one(gpu("a100-40gb").unwrap());
     let p = parse_profiles(
         "p.csv",
         "model,profile,batch,latency_ms,throughput\nbert,3g,16,30,700\nbert,4g.20gb,16,25,900\nresnet,2g,8,20,400\nresnet,1g,8,60,250\n",
@@ -162,4 +162,14 @@ fn numbers_out_of_range_are_named_and_another_gpus_plan_is_said_once() {
     let mut plan = good_plan();
     plan.gpu = "a100-80gb".into();
     assert_eq!(check(&plan).len(), 1);
+}
+
+#[test]
+fn the_types_of_a_plan_are_its_gpu_and_each_gpus_own_from_the_catalog() {
+    let mut plan = good_plan();
+    assert_eq!(types_of(&plan).unwrap().ids(), ["a100-40gb"]);
+    plan.gpus[1].gpu = Some("h100-80gb".into());
+    assert_eq!(types_of(&plan).unwrap().ids(), ["a100-40gb", "h100-80gb"]);
+    plan.gpus[1].gpu = Some("h100-81gb".into());
+    assert_eq!(types_of(&plan), Err(Violation::TypeNotPlanned { gpu: 1, gpu_type: "h100-81gb".into() }));
 }

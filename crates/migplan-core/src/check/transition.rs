@@ -1,9 +1,10 @@
 //! Replays a move step by step and verifies every invariant. Shares no code with the move
-//! planner: placement rules come straight from the catalog, capacities from the two plans,
-//! floors from the caller as plain numbers.
+//! planner: placement rules come straight from the catalog (each GPU's own type's), capacities
+//! from the two plans, floors from the caller as plain numbers.
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::hardware::fleet::Fleet;
 use crate::hardware::spec::GpuSpec;
 use crate::plan::transition::{Action, Transition};
 use crate::plan::Plan;
@@ -20,9 +21,11 @@ struct Live {
 }
 
 /// Every broken invariant, as a sentence naming the step (1-based) and GPU. `floors` is what
-/// each model must keep after every step: min(old demand, new demand).
+/// each model must keep after every step: min(old demand, new demand). A running GPU keeps its
+/// type; a GPU added has the type its action names, else the target plan's `gpu`; the end
+/// state must be the target's GPUs, each of its type.
 pub fn check_transition(
-    gpu: &GpuSpec,
+    fleet: &Fleet,
     from: &Plan,
     to: &Plan,
     floors: &BTreeMap<String, f64>,
@@ -30,6 +33,17 @@ pub fn check_transition(
     spare_allowed: usize,
 ) -> Vec<String> {
     let mut problems = Vec::new();
+    let spec_of = |t: &str| fleet.types().iter().map(|t| &t.spec).find(|g| g.id.eq_ignore_ascii_case(t));
+    // Every GPU's type, by id, as it runs or ran.
+    let mut kinds: BTreeMap<usize, &GpuSpec> = BTreeMap::new();
+    for g in &from.gpus {
+        match spec_of(g.gpu.as_deref().unwrap_or(&from.gpu)) {
+            Some(spec) => {
+                kinds.insert(g.id, spec);
+            }
+            None => problems.push(format!("running GPU {} is of a type not planned on", g.id)),
+        }
+    }
     let mut live: BTreeMap<usize, Vec<Live>> = from
         .gpus
         .iter()
@@ -65,9 +79,18 @@ pub fn check_transition(
         let n = n + 1;
         for action in &step.actions {
             match action {
-                Action::AddGpu { gpu: id } => {
+                Action::AddGpu { gpu: id, gpu_type } => {
                     if live.insert(*id, Vec::new()).is_some() {
                         problems.push(format!("step {n}: GPU {id} is added but already runs"));
+                    }
+                    let named = gpu_type.as_deref().unwrap_or(&to.gpu);
+                    match spec_of(named) {
+                        Some(spec) => {
+                            kinds.insert(*id, spec);
+                        }
+                        None => {
+                            problems.push(format!("step {n}: GPU {id} is added as `{named}`, not a type planned on"))
+                        }
                     }
                 }
                 Action::RemoveGpu { gpu: id } => match live.remove(id) {
@@ -92,7 +115,7 @@ pub fn check_transition(
                 }
                 Action::Create { gpu: id, profile, start, model, throughput, .. } => {
                     created += 1;
-                    let Some(instances) = live.get_mut(id) else {
+                    let (Some(instances), Some(gpu)) = (live.get_mut(id), kinds.get(id)) else {
                         problems.push(format!("step {n}: create on GPU {id}, which does not run"));
                         continue;
                     };
@@ -155,20 +178,26 @@ pub fn check_transition(
             }
         }
     }
-    // The end state must be the target, whatever the GPUs are called.
-    let canonical = |instances: Vec<(String, u8, Option<String>)>| {
+    // The end state must be the target, whatever the GPUs are called: each GPU of its type.
+    let canonical = |kind: &str, instances: Vec<(String, u8, Option<String>)>| {
         let mut v = instances;
         v.sort();
-        v
+        (kind.to_ascii_lowercase(), v)
     };
     let mut reached: Vec<_> = live
-        .values()
-        .map(|g| canonical(g.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect()))
+        .iter()
+        .map(|(id, g)| {
+            let kind = kinds.get(id).map_or("", |k| k.id);
+            canonical(kind, g.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect())
+        })
         .collect();
     let mut wanted: Vec<_> = to
         .gpus
         .iter()
-        .map(|g| canonical(g.instances.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect()))
+        .map(|g| {
+            let kind = g.gpu.as_deref().unwrap_or(&to.gpu);
+            canonical(kind, g.instances.iter().map(|i| (i.profile.clone(), i.start, i.model.clone())).collect())
+        })
         .collect();
     reached.sort();
     wanted.sort();

@@ -108,7 +108,7 @@ pub fn rollout(running: &Plan, transition: &Transition, options: &ExportOptions,
         .collect();
     let mut added: Vec<usize> = Vec::new();
     for a in transition.steps.iter().flat_map(|s| &s.actions) {
-        if let Action::AddGpu { gpu } = a {
+        if let Action::AddGpu { gpu, .. } = a {
             if !added.contains(gpu) {
                 added.push(*gpu);
             }

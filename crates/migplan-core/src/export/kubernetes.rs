@@ -1,6 +1,9 @@
 //! Kubernetes Deployments for a plan: one per model and instance kind (profile, batch, MPS
 //! processes), `replicas` = that many instances, each pod asking for one MIG device of its
 //! profile as the GPU Operator's *mixed* strategy names it (`nvidia.com/mig-<profile>`).
+//! A plan over several GPU types has each type's Deployments apart (named with the type),
+//! each asking for its type's profiles on nodes labelled with the type ([`GPU_LABEL`]): two
+//! types may share a profile name (`1g.10gb`) at different throughputs.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +11,10 @@ use serde_json::{json, Value};
 
 use crate::export::options::{dns_label, ExportOptions};
 use crate::plan::Plan;
+
+/// The node label a mixed plan's pods select their GPU type by: `kubectl label node NODE
+/// migplan/gpu=TYPE`.
+pub const GPU_LABEL: &str = "migplan/gpu";
 
 /// One kind of instance the plan runs a model on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,21 +71,70 @@ pub fn deployment_names<'a>(kinds: impl IntoIterator<Item = &'a InstanceKind>) -
     names
 }
 
+/// The plan's GPU types, in order of their first GPU, each with the plan of its GPUs alone.
+pub fn parts_by_type(plan: &Plan) -> Vec<(String, Plan)> {
+    let mut parts: Vec<(String, Plan)> = Vec::new();
+    for g in &plan.gpus {
+        let t = g.gpu.as_deref().unwrap_or(&plan.gpu).to_ascii_lowercase();
+        let at = match parts.iter().position(|(u, _)| *u == t) {
+            Some(at) => at,
+            None => {
+                let part = Plan { gpu: t.clone(), gpu_count: 0, gpus: Vec::new(), cost: None, ..plan.clone() };
+                parts.push((t, part));
+                parts.len() - 1
+            }
+        };
+        parts[at].1.gpus.push(g.clone());
+        parts[at].1.gpu_count += 1;
+    }
+    parts
+}
+
 /// The Deployments, as one multi-document YAML stream.
 pub fn deployments(plan: &Plan, options: &ExportOptions) -> String {
-    let kinds = instance_kinds(plan);
-    let names = deployment_names(kinds.keys());
-    let documents: Vec<Value> =
-        kinds.iter().map(|(kind, replicas)| deployment(&plan.gpu, options, kind, *replicas, &names[kind])).collect();
+    let parts = parts_by_type(plan);
+    let mixed = parts.len() > 1;
+    let mut documents: Vec<Value> = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    for (gpu, part) in &parts {
+        let kinds = instance_kinds(part);
+        let names = deployment_names(kinds.keys());
+        for (kind, replicas) in &kinds {
+            if !mixed {
+                documents.push(deployment(gpu, options, kind, *replicas, &names[kind]));
+                continue;
+            }
+            let mut name = dns_label(&format!("{}-{gpu}", names[kind]));
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = dns_label(&format!("{}-{gpu}-{n}", names[kind]));
+                n += 1;
+            }
+            let mut doc = deployment(gpu, options, kind, *replicas, &name);
+            doc["spec"]["template"]["spec"]["nodeSelector"] = json!({ GPU_LABEL: gpu });
+            taken.push(name);
+            documents.push(doc);
+        }
+    }
+    let mut fleet: Vec<String> = parts.iter().map(|(t, p)| format!("{} x {t}", p.gpus.len())).collect();
+    if fleet.is_empty() {
+        fleet.push(format!("0 x {}", plan.gpu));
+    }
     let mut text = format!(
-        "# migplan: {} Deployment{} for {} x {} (GPU Operator mixed strategy: one MIG device per pod).\n\
+        "# migplan: {} Deployment{} for {} (GPU Operator mixed strategy: one MIG device per pod).\n\
          # Replace the image ({}) with your server's; BATCH_SIZE and MPS_PROCESSES say how it must run.\n",
         documents.len(),
         if documents.len() == 1 { "" } else { "s" },
-        plan.gpus.len(),
-        plan.gpu,
+        fleet.join(" + "),
         options.image
     );
+    if mixed {
+        text += &format!(
+            "# Several GPU types: each pod selects its type's nodes; label every node with its GPU type,\n\
+             #   kubectl label node NODE {GPU_LABEL}=TYPE --overwrite   (TYPE: {})\n",
+            parts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
     for (i, doc) in documents.iter().enumerate() {
         if i > 0 {
             text.push_str("---\n");

@@ -9,6 +9,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+use crate::export::kubernetes::GPU_LABEL;
 use crate::export::nodes::{Counts, Devices, Nodes};
 use crate::plan::Plan;
 
@@ -91,6 +92,23 @@ pub fn mig_parted(nodes: &Nodes) -> String {
 /// unlabelled nodes, the operator's default), preceded by comments giving the Helm value
 /// and one `kubectl label` line per node.
 pub fn gpu_operator(plan: &Plan, nodes: &Nodes) -> String {
+    // Each node's GPU type, by its first GPU (a node holds one type; a GPU a move adds is of
+    // the plan's `gpu` unless the plan says otherwise).
+    let type_of = |node: &crate::export::nodes::Node| -> String {
+        let first = node.gpus.first().and_then(|id| plan.gpus.iter().find(|g| g.id == *id));
+        first.and_then(|g| g.gpu.clone()).unwrap_or_else(|| plan.gpu.clone()).to_ascii_lowercase()
+    };
+    let mut fleet: Vec<(String, usize)> = Vec::new();
+    for node in &nodes.nodes {
+        let t = type_of(node);
+        match fleet.iter_mut().find(|(u, _)| *u == t) {
+            Some((_, n)) => *n += node.gpus.len(),
+            None => fleet.push((t, node.gpus.len())),
+        }
+    }
+    let mixed = fleet.len() > 1;
+    let fleet: Vec<String> = fleet.iter().map(|(t, n)| format!("{n} x {t}")).collect();
+    let fleet = if fleet.is_empty() { format!("0 x {}", plan.gpu) } else { fleet.join(" + ") };
     let config_map = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -103,10 +121,8 @@ pub fn gpu_operator(plan: &Plan, nodes: &Nodes) -> String {
         text.push('\n');
     };
     line(format!(
-        "# migplan: {} x {} on {} node{} of {} GPUs, {} node config{}.",
+        "# migplan: {fleet} on {} node{} of {} GPUs, {} node config{}.",
         // The GPUs on these nodes: the plan's, or those a move repartitions and adds.
-        nodes.nodes.iter().map(|n| n.gpus.len()).sum::<usize>(),
-        plan.gpu,
         nodes.nodes.len(),
         if nodes.nodes.len() == 1 { "" } else { "s" },
         nodes.gpus_per_node,
@@ -122,7 +138,12 @@ pub fn gpu_operator(plan: &Plan, nodes: &Nodes) -> String {
     ));
     line("# 3. Drain each node of GPU workloads, then label it with its config:".into());
     for node in &nodes.nodes {
-        line(format!("#      kubectl label node {} nvidia.com/mig.config={} --overwrite", node.name, node.config));
+        // A mixed plan's pods select their nodes by GPU type (the Kubernetes export).
+        let gpu_label = if mixed { format!(" {GPU_LABEL}={}", type_of(node)) } else { String::new() };
+        line(format!(
+            "#      kubectl label node {} nvidia.com/mig.config={}{gpu_label} --overwrite",
+            node.name, node.config
+        ));
     }
     line("#    and watch nvidia.com/mig.config.state reach `success`.".into());
     line("# Plan GPU ids on each node, as device indices 0, 1, ..:".into());

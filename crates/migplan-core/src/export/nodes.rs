@@ -7,6 +7,8 @@
 //! *uniform first* (as many full nodes of one layout as possible, then the rest in layout
 //! order) and *balanced* (the same share of every layout on every node, then the rest). Both
 //! are pure functions of the plan and the options; neither is a proof of the fewest configs.
+//! A node holds GPUs of one type: a plan over several types fills each type's nodes in turn
+//! (in order of the types' first GPUs).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -90,33 +92,54 @@ pub fn assign(plan: &Plan, options: &ExportOptions) -> Nodes {
         return named(plan);
     }
     let per_node = options.gpus_per_node.max(1);
-    // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
-    let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
-    let mut layout_of: HashMap<Counts, usize> = HashMap::new();
     // Each GPU's counts once: the orders tried and the configs all read them.
     let gpu_counts: Vec<Counts> = plan.gpus.iter().map(counts).collect();
-    for (position, c) in gpu_counts.iter().enumerate() {
+    let mut by_type: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (position, g) in plan.gpus.iter().enumerate() {
+        let t = g.gpu.as_deref().unwrap_or(&plan.gpu);
+        match by_type.iter_mut().find(|(u, _)| u.eq_ignore_ascii_case(t)) {
+            Some((_, positions)) => positions.push(position),
+            None => by_type.push((t, vec![position])),
+        }
+    }
+    let mut configs: Vec<NodeConfig> = Vec::new();
+    let mut nodes = Vec::new();
+    for (_, positions) in by_type {
+        for members in one_type_nodes(&gpu_counts, &positions, per_node) {
+            let config = config_named(&mut configs, node_entries(&gpu_counts, &members, per_node));
+            let i = nodes.len();
+            let name = options.node_names.get(i).cloned().unwrap_or_else(|| format!("node-{}", i + 1));
+            let gpus: Vec<usize> = members.iter().map(|&p| plan.gpus[p].id).collect();
+            nodes.push(Node { name, config, devices: (0..gpus.len()).collect(), gpus });
+        }
+    }
+    Nodes { gpus_per_node: per_node, nodes, configs }
+}
+
+/// The GPUs at `positions` (of one type) in nodes, by the order of the two with fewer distinct
+/// configs.
+fn one_type_nodes(gpu_counts: &[Counts], positions: &[usize], per_node: usize) -> Vec<Vec<usize>> {
+    // Layouts in order of first appearance, each with the plan GPUs (by position) of it.
+    let mut layouts: Vec<(Counts, Vec<usize>)> = Vec::new();
+    let mut layout_of: HashMap<&Counts, usize> = HashMap::new();
+    for &position in positions {
+        let c = &gpu_counts[position];
         match layout_of.get(c) {
             Some(&k) => layouts[k].1.push(position),
             None => {
-                layout_of.insert(c.clone(), layouts.len());
+                layout_of.insert(c, layouts.len());
                 layouts.push((c.clone(), vec![position]));
             }
         }
     }
     let uniform = uniform_first(&layouts, per_node);
-    let balanced = balanced(&layouts, per_node, plan.gpus.len().div_ceil(per_node));
-    let score = |nodes: &[Vec<usize>]| distinct_configs(&gpu_counts, nodes, per_node).len();
-    let chosen = if score(&balanced) < score(&uniform) { balanced } else { uniform };
-    let mut configs: Vec<NodeConfig> = Vec::new();
-    let mut nodes = Vec::new();
-    for (i, members) in chosen.iter().enumerate() {
-        let config = config_named(&mut configs, node_entries(&gpu_counts, members, per_node));
-        let name = options.node_names.get(i).cloned().unwrap_or_else(|| format!("node-{}", i + 1));
-        let gpus: Vec<usize> = members.iter().map(|&p| plan.gpus[p].id).collect();
-        nodes.push(Node { name, config, devices: (0..gpus.len()).collect(), gpus });
+    let balanced = balanced(&layouts, per_node, positions.len().div_ceil(per_node));
+    let score = |nodes: &[Vec<usize>]| distinct_configs(gpu_counts, nodes, per_node).len();
+    if score(&balanced) < score(&uniform) {
+        balanced
+    } else {
+        uniform
     }
-    Nodes { gpus_per_node: per_node, nodes, configs }
 }
 
 /// The nodes a plan names, in order of first appearance, each with its GPUs by device. A

@@ -1,8 +1,11 @@
 //! What the deployment formats need beyond the plan (GPUs per node, node names, the image),
 //! their checks, and the Kubernetes naming rules they follow.
 
+use std::collections::BTreeMap;
+
 pub use crate::hardware::spec::MAX_GPUS_PER_NODE;
 use crate::plan::Plan;
+
 /// The image when none is given: a placeholder to replace (`{model}` is the model's name).
 pub const DEFAULT_IMAGE: &str = "registry.example.com/migplan/{model}:latest";
 
@@ -25,10 +28,14 @@ impl Default for ExportOptions {
 
 impl ExportOptions {
     /// Why these options cannot export `plan`, if they cannot: [`Self::check_range`], or
-    /// fewer node names than the plan needs nodes.
+    /// fewer node names than the plan needs nodes (each type's GPUs in nodes of their own).
     pub fn check(&self, plan: &Plan) -> Result<(), String> {
         self.check_range()?;
-        self.check_names_for(plan.gpus.len().div_ceil(self.gpus_per_node))
+        let mut per_type: BTreeMap<String, usize> = BTreeMap::new();
+        for g in &plan.gpus {
+            *per_type.entry(g.gpu.as_deref().unwrap_or(&plan.gpu).to_ascii_lowercase()).or_default() += 1;
+        }
+        self.check_names_for(per_type.values().map(|n| n.div_ceil(self.gpus_per_node)).sum())
     }
 
     /// Why the node names do not name `nodes` nodes, one each, if they do not: a name left

@@ -1,7 +1,8 @@
-//! The hardware: MIG-capable GPUs, their instance profiles and the layouts the driver accepts.
-//! Knows nothing of models, workloads or plans.
+//! The hardware: MIG-capable GPUs, their instance profiles, the layouts the driver accepts,
+//! and a fleet of GPU types with their prices. Knows nothing of models, workloads or plans.
 
 pub mod catalog;
+pub mod fleet;
 pub mod layouts;
 pub mod products;
 pub mod spec;

@@ -16,55 +16,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::hardware::spec::GpuSpec;
-use crate::moves::matching::match_gpus;
+use crate::hardware::fleet::Fleet;
+use crate::hardware::spec::{GpuSpec, ProfileSpec};
+pub use crate::moves::demand::Demand;
+use crate::moves::matching::{gpu_types, match_gpus};
 use crate::plan::transition::{Action, NaiveMove, Step, Transition};
 use crate::plan::{Plan, PlanInstance};
 use crate::sorting;
-
-/// A model's demand before and after.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Demand {
-    pub model: String,
-    pub old_rate: f64,
-    pub new_rate: f64,
-}
-
-impl Demand {
-    /// What each model must keep at every step, by model: what the move checker takes.
-    pub fn floors(demands: &[Demand]) -> BTreeMap<String, f64> {
-        sorting::map_of(demands.iter().map(|d| (d.model.clone(), d.floor())))
-    }
-
-    /// What the model must keep at every step.
-    pub fn floor(&self) -> f64 {
-        self.old_rate.min(self.new_rate)
-    }
-
-    /// Each model's demand before and after, from (model, rate) pairs of each side; a model
-    /// missing from one side has rate 0 there.
-    pub fn between<'a>(
-        old: impl IntoIterator<Item = (&'a str, f64)>,
-        new: impl IntoIterator<Item = (&'a str, f64)>,
-    ) -> Vec<Demand> {
-        let mut models: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-        for (m, rate) in old {
-            models.entry(m).or_default().0 = rate;
-        }
-        for (m, rate) in new {
-            models.entry(m).or_default().1 = rate;
-        }
-        models.into_iter().map(|(m, (o, n))| Demand { model: m.to_string(), old_rate: o, new_rate: n }).collect()
-    }
-
-    /// Demands from the two plans' model lists.
-    pub fn from_plans(from: &Plan, to: &Plan) -> Vec<Demand> {
-        Demand::between(
-            from.models.iter().map(|m| (m.model.as_str(), m.rate)),
-            to.models.iter().map(|m| (m.model.as_str(), m.rate)),
-        )
-    }
-}
 
 type Key = (String, u8, Option<String>);
 
@@ -73,7 +31,8 @@ fn key(i: &PlanInstance) -> Key {
 }
 
 struct World<'g> {
-    gpu: &'g GpuSpec,
+    /// The type of every GPU that runs or ran, by id.
+    types: BTreeMap<usize, &'g GpuSpec>,
     live: BTreeMap<usize, Vec<PlanInstance>>,
     capacity: BTreeMap<String, f64>,
     floors: BTreeMap<String, f64>,
@@ -85,21 +44,26 @@ struct World<'g> {
 }
 
 impl World<'_> {
+    /// Profile `name` of GPU `gpu`'s type.
+    fn profile(&self, gpu: usize, name: &str) -> Option<&ProfileSpec> {
+        self.types[&gpu].profiles.iter().find(|p| p.name == name)
+    }
+
     fn fits(&self, gpu: usize, inst: &PlanInstance) -> bool {
-        let Some(spec) = self.gpu.profiles.iter().find(|p| p.name == inst.profile) else { return false };
+        let Some(spec) = self.profile(gpu, &inst.profile) else { return false };
         let live = &self.live[&gpu];
         let mask = spec.slot_mask(inst.start);
         let mut compute = spec.compute as u32;
         let mut same = 0;
         for other in live {
-            let Some(o) = self.gpu.profiles.iter().find(|p| p.name == other.profile) else { continue };
+            let Some(o) = self.profile(gpu, &other.profile) else { continue };
             if o.slot_mask(other.start) & mask != 0 {
                 return false;
             }
             compute += o.compute as u32;
             same += (o.name == spec.name) as u8;
         }
-        spec.starts.contains(&inst.start) && compute <= self.gpu.compute_slices as u32 && same < spec.max_count
+        spec.starts.contains(&inst.start) && compute <= self.types[&gpu].compute_slices as u32 && same < spec.max_count
     }
 
     fn apply(&mut self, actions: Vec<Action>) {
@@ -108,7 +72,7 @@ impl World<'_> {
         }
         for a in &actions {
             match a {
-                Action::AddGpu { gpu } => {
+                Action::AddGpu { gpu, .. } => {
                     self.live.insert(*gpu, Vec::new());
                     self.touched.insert(*gpu);
                 }
@@ -142,9 +106,17 @@ impl World<'_> {
     }
 }
 
-/// Plans the move from `from` to `to` (both valid plans of `gpu`) under `demands`.
-pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]) -> Result<Transition, String> {
-    // 1. Match target GPUs to running GPUs by the instances they share.
+/// Plans the move from `from` to `to` (both valid plans of the fleet) under `demands`. Each
+/// running GPU keeps its type: a target GPU of another type is a GPU added.
+pub fn plan_transition(fleet: &Fleet, from: &Plan, to: &Plan, demands: &[Demand]) -> Result<Transition, String> {
+    let spec_of = |t: &str| {
+        fleet.named(t).map(|(_, t)| &t.spec).ok_or_else(|| format!("the plans use {t}, which is not planned on"))
+    };
+    let from_types = gpu_types(from).iter().map(|t| spec_of(t)).collect::<Result<Vec<_>, _>>()?;
+    let to_types = gpu_types(to).iter().map(|t| spec_of(t)).collect::<Result<Vec<_>, _>>()?;
+    // A GPU added is named by its type when the plans have several.
+    let named_type = |spec: &GpuSpec| (fleet.is_mixed() || spec.id != to.gpu).then(|| spec.id.to_string());
+    // 1. Match target GPUs to running GPUs of their type by the instances they share.
     let mut next_id = from.gpus.iter().map(|g| g.id + 1).max().unwrap_or(0);
     let mut target_gpu_ids = Vec::with_capacity(to.gpus.len());
     let mut matched_old = BTreeSet::new();
@@ -161,8 +133,12 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
         }
     }
 
+    let mut types: BTreeMap<usize, &GpuSpec> = sorting::map_of(from.gpus.iter().map(|g| g.id).zip(from_types));
+    for (t, &id) in target_gpu_ids.iter().enumerate() {
+        types.entry(id).or_insert(to_types[t]);
+    }
     let mut world = World {
-        gpu,
+        types,
         live: sorting::map_of(from.gpus.iter().map(|g| (g.id, g.instances.clone()))),
         capacity: BTreeMap::new(),
         floors: Demand::floors(demands),
@@ -194,9 +170,12 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
     for &id in &drained {
         deletes.extend(world.live[&id].iter().cloned().map(|i| (id, i)));
     }
-    world.apply(
-        target_gpu_ids.iter().filter(|id| !world.live.contains_key(id)).map(|&gpu| Action::AddGpu { gpu }).collect(),
-    );
+    let added: Vec<Action> = target_gpu_ids
+        .iter()
+        .filter(|id| !world.live.contains_key(id))
+        .map(|&gpu| Action::AddGpu { gpu, gpu_type: named_type(world.types[&gpu]) })
+        .collect();
+    world.apply(added);
 
     // 2-3. Exchange, borrowing spare GPUs when stuck.
     let mut spares: Vec<usize> = Vec::new();
@@ -211,7 +190,7 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
             let fits = world.fits(gpu, &inst)
                 && !step.iter().any(|a| {
                     matches!(a, Action::Create { gpu: g, start, profile, .. }
-                    if *g == gpu && overlaps(world.gpu, profile, *start, &inst.profile, inst.start))
+                    if *g == gpu && overlaps(world.types[&gpu], profile, *start, &inst.profile, inst.start))
                 });
             if fits {
                 step.push(Action::create(gpu, &inst));
@@ -264,12 +243,14 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
         if blockers.is_empty() || blockers.iter().any(|b| copied.contains(&(gpu, b.clone()))) {
             return Err(stuck_deletes(&deletes));
         }
+        // Copies run on spare GPUs of the blocker's type.
+        let kind = world.types[&gpu];
         for b in blockers {
             let b = b.clone();
-            let Some(spec) = world.gpu.profiles.iter().find(|p| p.name == b.profile) else {
-                return Err(format!("`{}` is not a profile of {}", b.profile, world.gpu.id));
+            let Some(spec) = kind.profiles.iter().find(|p| p.name == b.profile) else {
+                return Err(format!("`{}` is not a profile of {}", b.profile, kind.id));
             };
-            let placed = spares.iter().find_map(|&s| {
+            let placed = spares.iter().filter(|s| world.types[s].id == kind.id).find_map(|&s| {
                 spec.starts
                     .iter()
                     .map(|&start| PlanInstance { start, ..b.clone() })
@@ -282,7 +263,8 @@ pub fn plan_transition(gpu: &GpuSpec, from: &Plan, to: &Plan, demands: &[Demand]
                     let id = next_id;
                     next_id += 1;
                     spares.push(id);
-                    world.apply(vec![Action::AddGpu { gpu: id }]);
+                    world.types.insert(id, kind);
+                    world.apply(vec![Action::AddGpu { gpu: id, gpu_type: named_type(kind) }]);
                     (id, PlanInstance { start: spec.starts[0], ..b.clone() })
                 }
             };

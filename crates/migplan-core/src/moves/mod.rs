@@ -4,6 +4,7 @@
 //! what each step leaves running ([`replay`]).
 
 pub mod assignment;
+pub mod demand;
 pub mod exchange;
 pub mod matching;
 pub mod replan;

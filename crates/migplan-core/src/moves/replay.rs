@@ -15,7 +15,7 @@ pub fn replay(from: &Plan, steps: &[Step]) -> Vec<BTreeMap<usize, Vec<PlanInstan
     for step in steps {
         for action in &step.actions {
             match action {
-                Action::AddGpu { gpu } => {
+                Action::AddGpu { gpu, .. } => {
                     live.insert(*gpu, Vec::new());
                 }
                 Action::RemoveGpu { gpu } => {

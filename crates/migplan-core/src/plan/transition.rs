@@ -10,6 +10,9 @@ use crate::plan::PlanInstance;
 pub enum Action {
     AddGpu {
         gpu: usize,
+        /// The GPU's type, in a move over several types; else the plans' `gpu`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gpu_type: Option<String>,
     },
     Create {
         gpu: usize,
@@ -36,7 +39,7 @@ impl Action {
     /// The GPU the action touches.
     pub fn gpu(&self) -> usize {
         match self {
-            Action::AddGpu { gpu }
+            Action::AddGpu { gpu, .. }
             | Action::RemoveGpu { gpu }
             | Action::Create { gpu, .. }
             | Action::Delete { gpu, .. } => *gpu,
@@ -89,6 +92,8 @@ struct ActionRecord {
     processes: Option<u32>,
     #[serde(default)]
     throughput: Option<f64>,
+    #[serde(default)]
+    gpu_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -106,7 +111,7 @@ impl TryFrom<ActionRecord> for Action {
     fn try_from(r: ActionRecord) -> Result<Action, String> {
         let needs = |op: &str, field: &str| format!("missing field `{field}` (an `{op}` action needs it)");
         Ok(match r.op {
-            Op::AddGpu => Action::AddGpu { gpu: r.gpu },
+            Op::AddGpu => Action::AddGpu { gpu: r.gpu, gpu_type: r.gpu_type },
             Op::RemoveGpu => Action::RemoveGpu { gpu: r.gpu },
             Op::Delete => Action::Delete { gpu: r.gpu, start: r.start.ok_or_else(|| needs("delete", "start"))? },
             Op::Create => Action::Create {
@@ -160,7 +165,8 @@ mod tests {
     #[test]
     fn every_action_reads_back_as_written_and_a_missing_field_is_named() {
         let actions = vec![
-            Action::AddGpu { gpu: 3 },
+            Action::AddGpu { gpu: 3, gpu_type: None },
+            Action::AddGpu { gpu: 4, gpu_type: Some("h100-80gb".into()) },
             Action::Create {
                 gpu: 3,
                 profile: "3g.20gb".into(),
@@ -184,6 +190,7 @@ mod tests {
         ];
         let text = serde_json::to_string(&actions).unwrap();
         assert!(text.contains(r#"{"op":"add_gpu","gpu":3}"#), "{text}");
+        assert!(text.contains(r#"{"op":"add_gpu","gpu":4,"gpu_type":"h100-80gb"}"#), "{text}");
         assert_eq!(serde_json::from_str::<Vec<Action>>(&text).unwrap(), actions);
 
         let missing = serde_json::from_str::<Action>(r#"{"op": "create", "gpu": 1, "start": 0}"#).unwrap_err();

@@ -72,6 +72,30 @@ pub fn synthetic(gpu: &GpuSpec, models: usize, seed: u64) -> Generated {
     Generated { profiles, workload }
 }
 
+/// `models` synthetic models measured on `base` and, for each `(gpu, speedup)` of `others`,
+/// the same models on that GPU at `speedup` times the throughput: every row by its profile's
+/// short form (`3g`, which every type has) and naming the GPU it was measured on. A mixed
+/// fleet's case, the same for every seed as [`synthetic`] is.
+pub fn synthetic_fleet(base: &GpuSpec, others: &[(GpuSpec, f64)], models: usize, seed: u64) -> Generated {
+    let generated = synthetic(base, models, seed);
+    let mut profiles = Vec::with_capacity(generated.profiles.len() * (1 + others.len()));
+    let speedups = std::iter::once((base, 1.0)).chain(others.iter().map(|(g, x)| (g, *x)));
+    for r in &generated.profiles {
+        let short = r.profile.split('.').next().unwrap_or(&r.profile).to_string();
+        for (gpu, speedup) in speedups.clone() {
+            let line = profiles.len() + 2;
+            profiles.push(ProfileRow {
+                profile: short.clone(),
+                throughput: if speedup == 1.0 { r.throughput } else { round2(r.throughput * speedup) },
+                gpu: Some(gpu.id.to_string()),
+                loc: SourceLoc { file: "synthetic-profiles.csv".into(), line: line as u64 },
+                ..r.clone()
+            });
+        }
+    }
+    Generated { profiles, workload: generated.workload }
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }

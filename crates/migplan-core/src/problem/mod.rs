@@ -1,6 +1,6 @@
-//! A planning problem: the GPU types to plan on (one, or a mixed fleet with a cost per type),
-//! the models to serve, and each model's capacity on each profile (the best throughput within
-//! its SLO). Built from the rows [`input`] reads.
+//! A planning problem: the fleet to plan on (one GPU type, or several with a price each), the
+//! models to serve, and each model's capacity on each profile (the best throughput within its
+//! SLO). Built from the rows [`input`] reads.
 
 mod counting;
 pub mod fleet;
@@ -11,11 +11,13 @@ pub mod input;
 pub mod notes;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use crate::hardware::layouts::{maximal_layouts, Layout};
-use crate::hardware::spec::GpuSpec;
+use crate::hardware::fleet::Fleet;
+use crate::hardware::layouts::Layout;
+use crate::hardware::spec::{GpuSpec, ProfileSpec};
 pub use crate::problem::counting::{covers, instances_needed, whole_units, RATE_TOLERANCE};
-use crate::problem::fleet::{combine, fleet_layouts, least_fleet_cost_from, GpuType, NodePrice, PricedGpu};
+use crate::problem::fleet::{fleet_layouts, least_fleet_cost_from, profile_blocks, NodePrice};
 use crate::problem::hints::{similar_models, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
@@ -40,18 +42,21 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Problem {
-    /// The GPU; for a mixed fleet, every type's profiles in turn (see [`fleet`]).
-    pub gpu: GpuSpec,
-    /// The GPU types, each with its cost and its block of `gpu.profiles`: one for a single type.
-    pub types: Vec<GpuType>,
-    /// The type of each layout, indexes into `types`.
+    /// The GPU types and their prices.
+    pub fleet: Fleet,
+    /// Every type's profiles in turn (see [`fleet`]): what a profile index means everywhere
+    /// below.
+    pub profiles: Vec<ProfileSpec>,
+    /// Each type's block of `profiles`, in the fleet's order.
+    pub blocks: Vec<Range<usize>>,
+    /// The type of each layout, indexes into the fleet's types.
     pub layout_type: Vec<usize>,
     /// What a node costs, when nodes count in the cost.
     pub node_price: Option<NodePrice>,
     pub models: Vec<Model>,
-    /// `capacity[s][p]`: model `s` on the GPU's profile `p`, if any row meets the SLO.
+    /// `capacity[s][p]`: model `s` on profile `p`, if any row meets the SLO.
     pub capacity: Vec<Vec<Option<Capacity>>>,
-    /// Profiles at least one model can use, indexes into `gpu.profiles`.
+    /// Profiles at least one model can use, indexes into `profiles`.
     pub usable_profiles: Vec<usize>,
     /// Maximal layouts over the usable profiles.
     pub layouts: Vec<Layout>,
@@ -65,8 +70,8 @@ pub const MAX_INSTANCES: usize = 1_000_000;
 
 /// Each profile's best row of a model within `slo_ms`: the highest throughput, ties to the
 /// smaller batch.
-fn best_per_profile(gpu: &GpuSpec, rows: &[(&ProfileRow, usize)], slo_ms: f64) -> Vec<Option<Capacity>> {
-    let mut best: Vec<Option<Capacity>> = vec![None; gpu.profiles.len()];
+fn best_per_profile(profiles: usize, rows: &[(&ProfileRow, usize)], slo_ms: f64) -> Vec<Option<Capacity>> {
+    let mut best: Vec<Option<Capacity>> = vec![None; profiles];
     for &(row, p) in rows {
         if row.latency_ms > slo_ms {
             continue;
@@ -88,21 +93,12 @@ fn best_per_profile(gpu: &GpuSpec, rows: &[(&ProfileRow, usize)], slo_ms: f64) -
 }
 
 impl Problem {
-    /// Resolves profile names against `gpu`, picks each model's best row per profile, and
-    /// reports every row or model that cannot be used, with where it came from.
-    pub fn build(gpu: &GpuSpec, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
-        Problem::build_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload)
-    }
-
-    /// [`Problem::build`] over several GPU types, each with its cost. A row naming its `gpu`
-    /// belongs to that type alone (and to none when the type is not planned on); a row without
-    /// one belongs to every type that has its profile.
-    pub fn build_fleet(
-        fleet: &[PricedGpu],
-        profiles: &[ProfileRow],
-        workload: &[WorkloadRow],
-    ) -> Result<Problem, InputErrors> {
-        let (combined, types) = combine(fleet);
+    /// Resolves profile names against the fleet's types, picks each model's best row per
+    /// profile, and reports every row or model that cannot be used, with where it came from.
+    /// A row naming its `gpu` belongs to that type alone (and to none when the type is not
+    /// planned on); a row without one belongs to every type that has its profile.
+    pub fn build(fleet: &Fleet, profiles: &[ProfileRow], workload: &[WorkloadRow]) -> Result<Problem, InputErrors> {
+        let (combined, blocks) = profile_blocks(fleet);
         let mut errors = Vec::new();
         // Rows by model, each with its profile resolved: one pass, so building stays linear.
         let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
@@ -114,8 +110,11 @@ impl Problem {
         for run in profiles.chunk_by(|a, b| a.model == b.model) {
             let mut kept = Vec::new();
             for row in run {
-                let mut planned =
-                    types.iter().enumerate().filter(|(_, t)| row.gpu.as_deref().is_none_or(|g| g == t.spec.id));
+                let mut planned = fleet
+                    .types()
+                    .iter()
+                    .zip(&blocks)
+                    .filter(|(t, _)| row.gpu.as_deref().is_none_or(|g| g.eq_ignore_ascii_case(t.spec.id)));
                 let Some(first) = planned.clone().next() else {
                     continue;
                 };
@@ -123,10 +122,10 @@ impl Problem {
                     measured.push(&row.model);
                 }
                 let mut found = false;
-                for (t, ty) in planned.by_ref() {
+                for (ty, block) in planned.by_ref() {
                     let profile = *resolved
-                        .entry((row.profile.as_str(), t))
-                        .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + ty.profiles.start));
+                        .entry((row.profile.as_str(), block.start))
+                        .or_insert_with(|| ty.spec.resolve_profile(&row.profile).map(|p| p + block.start));
                     if let Some(p) = profile {
                         kept.push((row, p));
                         found = true;
@@ -135,14 +134,13 @@ impl Problem {
                 if !found {
                     match unknown.iter_mut().find(|(name, _, _)| *name == row.profile) {
                         Some((_, _, rows)) => rows.push(row),
-                        None => unknown.push((&row.profile, &first.1.spec, vec![row])),
+                        None => unknown.push((&row.profile, &first.0.spec, vec![row])),
                     }
                 }
             }
             rows_of.entry(run[0].model.as_str()).or_default().extend(kept);
         }
-        let gpu = &types[0].spec;
-        errors.extend(unknown_profiles(gpu, &unknown));
+        errors.extend(unknown_profiles(fleet.first(), &unknown));
         sorting::sort(&mut measured);
         measured.dedup();
         let mut models = Vec::with_capacity(workload.len());
@@ -159,7 +157,7 @@ impl Problem {
                 continue;
             }
             let rows = rows_of.get(w.model.as_str()).map_or(&[][..], Vec::as_slice);
-            let best = best_per_profile(&combined, rows, w.slo_ms);
+            let best = best_per_profile(combined.len(), rows, w.slo_ms);
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
                 let error = if measured.binary_search(&w.model.as_str()).is_err() {
                     InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
@@ -231,35 +229,21 @@ impl Problem {
         if !errors.is_empty() {
             return Err(InputErrors(errors));
         }
-        Ok(Problem::from_fleet(combined, types, models, capacity))
+        Ok(Problem::from_capacity(fleet.clone(), models, capacity))
     }
 
-    /// Builds a problem from capacities already worked out.
-    pub fn from_capacity(gpu: GpuSpec, models: Vec<Model>, capacity: Vec<Vec<Option<Capacity>>>) -> Problem {
-        let (combined, types) = combine(&[PricedGpu::unit(gpu)]);
-        Problem::from_fleet(combined, types, models, capacity)
-    }
-
-    fn from_fleet(
-        gpu: GpuSpec,
-        types: Vec<GpuType>,
-        models: Vec<Model>,
-        capacity: Vec<Vec<Option<Capacity>>>,
-    ) -> Problem {
+    /// Builds a problem from capacities already worked out (`capacity[s][p]` over every
+    /// type's profiles in turn).
+    pub fn from_capacity(fleet: Fleet, models: Vec<Model>, capacity: Vec<Vec<Option<Capacity>>>) -> Problem {
+        let (profiles, blocks) = profile_blocks(&fleet);
         let usable_profiles: Vec<usize> =
-            (0..gpu.profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
-        let (layouts, layout_type) = if types.len() == 1 {
-            let layouts = maximal_layouts(&gpu, &usable_profiles);
-            let layout_type = vec![0; layouts.len()];
-            (layouts, layout_type)
-        } else {
-            fleet_layouts(&types, &usable_profiles, gpu.profiles.len())
-        };
-        Problem { gpu, types, layout_type, node_price: None, models, capacity, usable_profiles, layouts }
+            (0..profiles.len()).filter(|&p| capacity.iter().any(|row| row[p].is_some())).collect();
+        let (layouts, layout_type) = fleet_layouts(&fleet, &blocks, &usable_profiles);
+        Problem { fleet, profiles, blocks, layout_type, node_price: None, models, capacity, usable_profiles, layouts }
     }
 
     pub fn is_mixed(&self) -> bool {
-        self.types.len() > 1
+        self.fleet.is_mixed()
     }
 
     /// Plans are compared by cost, not GPUs: several types, or nodes priced.
@@ -267,14 +251,31 @@ impl Problem {
         self.is_mixed() || self.node_price.is_some()
     }
 
+    /// What one GPU of type `t` costs in the problem's unit, the cheapest type's price:
+    /// planning works on these, so that a plan, its bound and their proof do not depend on
+    /// the currency (the tolerances of the searches are set for numbers near 1).
+    pub fn type_cost(&self, t: usize) -> f64 {
+        self.fleet.types()[t].price / self.fleet.cheapest()
+    }
+
     /// What one GPU of layout `l` costs.
     pub fn layout_cost(&self, l: usize) -> f64 {
-        self.types[self.layout_type[l]].cost
+        self.type_cost(self.layout_type[l])
+    }
+
+    /// The type whose block holds profile `p`.
+    pub fn type_of_profile(&self, p: usize) -> usize {
+        self.blocks.iter().position(|b| b.contains(&p)).expect("every profile is in a type's block")
+    }
+
+    /// The GPU type `t` is.
+    pub fn spec(&self, t: usize) -> &GpuSpec {
+        &self.fleet.types()[t].spec
     }
 
     /// One unit of the problem's costs in the user's prices: the cheapest type's price.
     pub fn price_unit(&self) -> f64 {
-        self.types[0].price / self.types[0].cost
+        self.fleet.cheapest()
     }
 
     /// The problem with its nodes priced at `nodes` (the user's price, in the problem's unit).
@@ -283,34 +284,37 @@ impl Problem {
         Problem { node_price: nodes.map(|n| NodePrice { cost: n.cost / unit, ..n }), ..self }
     }
 
+    /// Every type's cost in the problem's unit, in the fleet's order.
+    fn type_costs(&self) -> Vec<f64> {
+        (0..self.blocks.len()).map(|t| self.type_cost(t)).collect()
+    }
+
     /// A fleet of cost `c` has at least `c / max_cost` GPUs.
     pub fn max_cost(&self) -> f64 {
-        self.types.iter().map(|t| t.cost).fold(0.0, f64::max)
+        self.type_costs().into_iter().fold(0.0, f64::max)
     }
 
     /// The least cost of whole GPUs at or above `value`, a cost bound proven in floating point.
     pub fn cost_bound(&self, value: f64) -> f64 {
-        let first = self.types[0].cost;
-        if self.types.iter().all(|t| t.cost == first) {
-            first * crate::problem::whole_units(value / first) as f64
+        let costs = self.type_costs();
+        if costs.iter().all(|&c| c == costs[0]) {
+            costs[0] * crate::problem::whole_units(value / costs[0]) as f64
         } else {
-            least_fleet_cost_from(&self.types.iter().map(|t| t.cost).collect::<Vec<_>>(), value)
+            least_fleet_cost_from(&costs, value)
         }
     }
 
     /// Only type `t`'s profiles usable, every layout kept (the others then serve nothing);
     /// `None` when some model with demand cannot run on that type.
     pub fn only_type(&self, t: usize) -> Option<Problem> {
-        let block = self.types[t].profiles.clone();
+        let block = self.blocks[t].clone();
         let capacity: Vec<Vec<_>> = self
             .capacity
             .iter()
             .map(|row| row.iter().enumerate().map(|(p, c)| if block.contains(&p) { *c } else { None }).collect())
             .collect();
         let served = |s: usize| self.models[s].rate <= 0.0 || capacity[s].iter().any(Option::is_some);
-        if !(0..self.models.len()).all(served) {
-            return None;
-        }
+        (0..self.models.len()).all(served).then_some(())?;
         Some(Problem {
             usable_profiles: self.usable_profiles.iter().copied().filter(|p| block.contains(p)).collect(),
             capacity,
@@ -318,8 +322,8 @@ impl Problem {
         })
     }
 
-    /// Every model on whole-GPU instances only (the paper's baseline; on a mix, each model on
-    /// its cheapest type's); `None` when some model misses its SLO on every whole GPU.
+    /// Every model on whole GPUs only (the paper's baseline; on a mix, its cheapest type's);
+    /// `None` when some model misses its SLO on every whole GPU.
     pub fn whole_gpu_baseline(&self) -> Option<usize> {
         self.models
             .iter()
@@ -328,12 +332,11 @@ impl Problem {
                 if s.rate <= 0.0 {
                     return Some(0);
                 }
-                self.types
-                    .iter()
+                (0..self.blocks.len())
                     .filter_map(|t| {
-                        let c = caps[t.profiles.start + t.spec.whole_gpu_profile()]?;
+                        let c = caps[self.blocks[t].start + self.spec(t).whole_gpu_profile()]?;
                         let n = instances_needed(s.rate, c.throughput);
-                        Some((n as f64 * t.cost, n))
+                        Some((n as f64 * self.type_cost(t), n))
                     })
                     .min_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, n)| n)

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::hardware::catalog::gpu;
+use crate::hardware::fleet::GpuType;
 use crate::problem::input::{parse_profiles, parse_workload};
 
 const PROFILES: &str = "model,profile,batch,latency_ms,throughput\n\
@@ -12,13 +13,13 @@ fn problem(workload: &str) -> Result<Problem, InputErrors> {
     let g = gpu("a100-40gb").unwrap();
     let p = parse_profiles("p.csv", PROFILES).unwrap();
     let w = parse_workload("w.csv", workload).unwrap();
-    Problem::build(&g, &p, &w)
+    Problem::build(&Fleet::one(g), &p, &w)
 }
 
 #[test]
 fn capacity_is_best_throughput_within_slo() {
     let pr = problem("model,rate,slo_ms\nbert,1000,50\n").unwrap();
-    let g = &pr.gpu;
+    let g = pr.spec(0);
     let one = pr.capacity[0][g.profile("1g.5gb").unwrap()].unwrap();
     assert_eq!((one.throughput, one.batch), (200.0, 8));
     let pr = problem("model,rate,slo_ms\nbert,1000,100\n").unwrap();
@@ -54,7 +55,7 @@ fn unknown_profile_names_the_gpu_profiles() {
     let g = gpu("a100-40gb").unwrap();
     let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.40gb,1,10,100\n").unwrap();
     let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
-    let errs = Problem::build(&g, &p, &w).unwrap_err().0;
+    let errs = Problem::build(&Fleet::one(g), &p, &w).unwrap_err().0;
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!((errs[0].line, errs[0].column.as_deref()), (Some(2), Some("profile")));
     assert!(errs[0].hint.as_ref().unwrap().contains("3g.20gb"));
@@ -64,7 +65,7 @@ fn unknown_profile_names_the_gpu_profiles() {
 fn rows_of_another_gpu_are_one_error_per_profile_naming_that_gpu() {
     let p = parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g.20gb,1,10,100\nbert,3g.20gb,2,12,150\nbert,7g.40gb,1,5,300\n").unwrap();
     let w = parse_workload("w.csv", "model,rate,slo_ms\nbert,10,100\n").unwrap();
-    let errs = Problem::build(&gpu("a30-24gb").unwrap(), &p, &w).unwrap_err().0;
+    let errs = Problem::build(&Fleet::one(gpu("a30-24gb").unwrap()), &p, &w).unwrap_err().0;
     assert_eq!(errs.len(), 2, "{errs:?}");
     assert!(errs[0].message.contains("2 rows: lines 2, 3"), "{}", errs[0]);
     assert!(errs[0].hint.as_ref().unwrap().contains("--gpu a100-40gb"), "{}", errs[0]);
@@ -80,17 +81,16 @@ fn instances_needed_rounds_up_without_float_noise() {
 
 #[test]
 fn rows_naming_their_gpu_belong_to_that_type_alone() {
-    use crate::problem::fleet::PricedGpu;
     let (a100, h100) = (gpu("a100-40gb").unwrap(), gpu("h100-80gb").unwrap());
     let text = "model,profile,batch,latency_ms,throughput,gpu\nm,7g,1,5,1000,h100-80gb\nm,1g,1,5,100,\n";
     let rows = crate::problem::input::parse_profiles("p.csv", text).unwrap();
     let workload = crate::problem::input::parse_workload("w.csv", "model,rate,slo_ms\nm,500,10\n").unwrap();
-    let fleet = [PricedGpu::unit(a100.clone()), PricedGpu { spec: h100.clone(), cost: 3.0 }];
-    let problem = Problem::build_fleet(&fleet, &rows, &workload).unwrap();
-    let usable: Vec<&str> = problem.usable_profiles.iter().map(|&p| problem.gpu.profiles[p].name.as_str()).collect();
+    let types = vec![GpuType { spec: a100.clone(), price: 1.0 }, GpuType { spec: h100.clone(), price: 3.0 }];
+    let problem = Problem::build(&Fleet::new(types).unwrap(), &rows, &workload).unwrap();
+    let usable: Vec<&str> = problem.usable_profiles.iter().map(|&p| problem.profiles[p].name.as_str()).collect();
     assert_eq!(usable, ["1g.5gb", "1g.10gb", "7g.80gb"]);
     assert!(problem.layout_type.contains(&0) && problem.layout_type.contains(&1));
     // Planned on the A100 alone, the H100 row is not a row of the model.
-    let alone = Problem::build(&a100, &rows, &workload).unwrap();
+    let alone = Problem::build(&Fleet::one(a100.clone()), &rows, &workload).unwrap();
     assert_eq!(alone.usable_profiles, vec![a100.profile("1g.5gb").unwrap()]);
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::plan::Termination;
-use crate::problem::fleet::NodePrice;
+use crate::problem::Problem;
 use crate::solve::deployment::Deployment;
 
 /// What a run is doing when the observer hears from it.
@@ -76,18 +76,10 @@ pub struct Control<'a> {
     /// best its parent already holds, so progress never goes backwards.
     to_beat: Option<f64>,
     lower_bound: usize,
-    /// For a mixed fleet: what each layout's GPU costs and the proven bound on cost. Plans
-    /// are then compared by cost, not by GPUs.
-    pricing: Option<Pricing>,
-}
-
-/// What a priced run compares deployments by.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pricing {
-    pub layout_costs: Vec<f64>,
-    pub lower_cost: f64,
-    /// Nodes priced: each layout's GPU type, how many types, and the node price.
-    pub nodes: Option<(Vec<usize>, usize, NodePrice)>,
+    /// For a priced problem (a mixed fleet, or nodes priced): the problem whose prices
+    /// measure a deployment, and the proven bound on cost. Plans are then compared by cost,
+    /// not by GPUs.
+    pricing: Option<(&'a Problem, f64)>,
 }
 
 /// Cost differences below this are round-off.
@@ -145,27 +137,20 @@ impl<'a> Control<'a> {
             quiet: self.quiet,
             to_beat,
             lower_bound: self.lower_bound,
-            pricing: self.pricing.clone(),
+            pricing: self.pricing,
         }
     }
 
-    /// Compares deployments by cost from now on, with `lower_cost` proven.
-    pub fn price(&mut self, pricing: Pricing) {
-        self.pricing = Some(pricing);
+    /// Compares deployments by what they cost in `problem` from now on, with `lower_cost`
+    /// proven.
+    pub fn price(&mut self, problem: &'a Problem, lower_cost: f64) {
+        self.pricing = Some((problem, lower_cost));
     }
 
     /// What a deployment is judged by: its cost when the run is priced, else its GPUs.
     pub fn measure(&self, deployment: &Deployment) -> f64 {
-        match &self.pricing {
-            Some(p) => {
-                let gpus: f64 = deployment.gpus.iter().map(|g| p.layout_costs[g.layout]).sum();
-                let nodes = p.nodes.as_ref().map_or(0.0, |(layout_type, types, price)| {
-                    let mut per_type = vec![0; *types];
-                    deployment.gpus.iter().for_each(|g| per_type[layout_type[g.layout]] += 1);
-                    price.nodes(&per_type) as f64 * price.cost
-                });
-                gpus + nodes
-            }
+        match self.pricing {
+            Some((problem, _)) => deployment.cost(problem),
             None => deployment.gpu_count() as f64,
         }
     }
@@ -176,8 +161,8 @@ impl<'a> Control<'a> {
     }
 
     fn score_meets_bound(&self, score: f64) -> bool {
-        match &self.pricing {
-            Some(p) => score <= p.lower_cost + COST_TOLERANCE * p.lower_cost.max(1.0),
+        match self.pricing {
+            Some((_, lower)) => score <= lower + COST_TOLERANCE * lower.max(1.0),
             None => score <= self.lower_bound as f64 + COST_TOLERANCE,
         }
     }
@@ -251,7 +236,7 @@ impl<'a> Control<'a> {
             best_gpus: self.best_gpus(),
             best_score: self.best_score,
             lower_bound: self.lower_bound,
-            lower_cost: self.pricing.as_ref().map(|p| p.lower_cost),
+            lower_cost: self.pricing.map(|(_, lower)| lower),
             elapsed_ms: self.elapsed().as_millis() as u64,
             iterations: self.iterations,
             phase,

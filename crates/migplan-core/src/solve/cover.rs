@@ -70,7 +70,7 @@ pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Co
 
 /// [`cheapest_cover`] of `rate` rather than the model's own.
 pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64]) -> Option<(Cover, f64)> {
-    let mut cover = vec![0u32; problem.gpu.profiles.len()];
+    let mut cover = vec![0u32; problem.profiles.len()];
     if rate <= 0.0 {
         return Some((cover, 0.0));
     }
@@ -85,7 +85,7 @@ pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64])
     if items.is_empty() {
         return None;
     }
-    let compute = |p: usize| problem.gpu.profiles[p].compute as f64;
+    let compute = |p: usize| problem.profiles[p].compute as f64;
     sorting::sort_by(&mut items, |a, b| {
         (a.price / a.capacity)
             .total_cmp(&(b.price / b.capacity))
@@ -109,6 +109,7 @@ pub fn cost(cover: &[u32], prices: &[f64]) -> f64 {
 mod tests {
     use super::*;
     use crate::hardware::catalog::gpu;
+    use crate::hardware::fleet::Fleet;
     use crate::problem::{Capacity, Model};
 
     fn problem(rate: f64, caps: &[(&str, f64)]) -> Problem {
@@ -117,7 +118,7 @@ mod tests {
         for &(name, t) in caps {
             row[g.profile(name).unwrap()] = Some(Capacity { throughput: t, batch: 1, processes: 1, latency_ms: 1.0 });
         }
-        Problem::from_capacity(g, vec![Model { name: "m".into(), rate, slo_ms: 10.0 }], vec![row])
+        Problem::from_capacity(Fleet::one(g), vec![Model { name: "m".into(), rate, slo_ms: 10.0 }], vec![row])
     }
 
     fn brute_force(p: &Problem, prices: &[f64]) -> f64 {
@@ -148,7 +149,7 @@ mod tests {
     #[test]
     fn matches_brute_force() {
         let p = problem(2300.0, &[("1g.5gb", 310.0), ("2g.10gb", 640.0), ("3g.20gb", 900.0), ("7g.40gb", 2000.0)]);
-        let g = &p.gpu;
+        let g = p.spec(0);
         for prices in [[0.14, 0.28, 0.43, 1.0], [0.1, 0.3, 0.3, 0.7], [0.0, 0.5, 0.2, 1.0], [0.2, 0.2, 0.2, 0.2]] {
             let mut full = vec![0.0; g.profiles.len()];
             for (name, price) in ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"].iter().zip(prices) {
@@ -166,8 +167,8 @@ mod tests {
     #[test]
     fn free_profiles_prefer_throughput_per_slice() {
         let p = problem(1000.0, &[("1g.5gb", 300.0), ("7g.40gb", 1000.0)]);
-        let (cover, c) = cheapest_cover(&p, 0, &vec![0.0; p.gpu.profiles.len()]).unwrap();
+        let (cover, c) = cheapest_cover(&p, 0, &vec![0.0; p.profiles.len()]).unwrap();
         assert_eq!(c, 0.0);
-        assert_eq!(cover[p.gpu.profile("1g.5gb").unwrap()], 4);
+        assert_eq!(cover[p.spec(0).profile("1g.5gb").unwrap()], 4);
     }
 }

@@ -36,7 +36,7 @@ impl Deployment {
     /// layout `l`; `instances[s][p]` instances of profile `p` serve model `s`. Returns
     /// `None` when the layouts lack slots for the instances.
     pub fn from_counts(problem: &Problem, layout_counts: &[usize], instances: &[Vec<usize>]) -> Option<Deployment> {
-        let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); problem.gpu.profiles.len()];
+        let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); problem.profiles.len()];
         for (s, per_profile) in instances.iter().enumerate() {
             for (p, &n) in per_profile.iter().enumerate() {
                 wanted[p].extend(std::iter::repeat_n(s, n));
@@ -65,9 +65,18 @@ impl Deployment {
 }
 
 impl Deployment {
-    /// What the deployment's GPUs cost.
+    /// What the deployment's GPUs cost, and its nodes when they are priced, in the problem's
+    /// unit.
     pub fn cost(&self, problem: &Problem) -> f64 {
-        self.gpus.iter().map(|g| problem.layout_cost(g.layout)).sum()
+        let gpus: f64 = self.gpus.iter().map(|g| problem.layout_cost(g.layout)).sum();
+        gpus + problem.node_price.map_or(0.0, |p| p.nodes(&self.gpus_of_type(problem)) as f64 * p.cost)
+    }
+
+    /// How many GPUs of each of the fleet's types the deployment uses.
+    pub fn gpus_of_type(&self, problem: &Problem) -> Vec<usize> {
+        let mut per_type = vec![0; problem.blocks.len()];
+        self.gpus.iter().for_each(|g| per_type[problem.layout_type[g.layout]] += 1);
+        per_type
     }
 
     /// The plan JSON of this deployment, with the bounds proven for it (on GPUs, and on cost
@@ -75,7 +84,7 @@ impl Deployment {
     pub fn to_plan(&self, problem: &Problem, lower_bound: usize, lower_cost: f64, solver: SolverInfo) -> Plan {
         let deployment = self;
         let mixed = problem.is_mixed();
-        let type_of = |g: &GpuConfig| &problem.types[problem.layout_type[g.layout]];
+        let type_of = |g: &GpuConfig| &problem.fleet.types()[problem.layout_type[g.layout]];
         let gpus = deployment
             .gpus
             .iter()
@@ -90,7 +99,7 @@ impl Deployment {
                     .iter()
                     .zip(&g.models)
                     .map(|(pl, model)| {
-                        let profile = problem.gpu.profiles[pl.profile].name.clone();
+                        let profile = problem.profiles[pl.profile].name.clone();
                         let used = model.and_then(|s| Some((s, problem.capacity[s][pl.profile]?)));
                         match used {
                             Some((s, c)) => PlanInstance {
@@ -127,24 +136,22 @@ impl Deployment {
         let mut proven_optimal = lower_bound == gpu_count;
         let cost = problem.is_priced().then(|| {
             let mut per_type: BTreeMap<String, f64> =
-                sorting::map_of(problem.types.iter().map(|t| (t.spec.id.to_string(), 0.0)));
-            let mut gpus_of_type = vec![0; problem.types.len()];
+                sorting::map_of(problem.fleet.types().iter().map(|t| (t.spec.id.to_string(), 0.0)));
             for g in &deployment.gpus {
                 *per_type.entry(type_of(g).spec.id.to_string()).or_default() += type_of(g).price;
-                gpus_of_type[problem.layout_type[g.layout]] += 1;
             }
+            let gpus_of_type = deployment.gpus_of_type(problem);
             let nodes = problem.node_price.map(|p| NodeCost {
                 gpus_per_node: p.gpus_per_node,
                 count: p.nodes(&gpus_of_type),
                 cost_each: p.cost * unit,
             });
-            let node_units = problem.node_price.map_or(0.0, |p| p.nodes(&gpus_of_type) as f64 * p.cost);
-            proven_optimal = deployment.cost(problem) + node_units <= lower_cost * (1.0 + 1e-9);
+            proven_optimal = deployment.cost(problem) <= lower_cost * (1.0 + 1e-9);
             let total = per_type.values().sum::<f64>() + nodes.as_ref().map_or(0.0, |n| n.count as f64 * n.cost_each);
             Cost { total, lower: lower_cost * unit, per_type, nodes }
         });
         Plan {
-            gpu: problem.gpu.id.to_string(),
+            gpu: problem.fleet.first().id.to_string(),
             gpu_count,
             gpus,
             models,

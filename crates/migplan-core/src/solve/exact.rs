@@ -7,6 +7,7 @@
 //! models' alternatives jointly. A plan that meets the bound is proven optimal; otherwise
 //! the best plan and the remaining gap are reported when the budget runs out.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::plan::Termination;
@@ -66,17 +67,27 @@ fn solve_from(
     ctl: &mut Control,
     start: Option<Deployment>,
 ) -> SolverResult {
-    let mut best = search(problem, relaxation, ctl, start);
+    // A mix's packings are slow enough that the odometer alone would spend the budget: it
+    // gets a share, and the refills below the rest. A warm start (a growth curve's next
+    // point) is most of the plan already: its search is left as it was, whole.
+    let refill = problem.is_mixed() && start.is_none();
+    let mut best = match refill {
+        true => search(problem, relaxation, &mut ctl.child(MIX_SEARCH_SHARE), start),
+        false => search(problem, relaxation, ctl, start),
+    };
     // The mix's relaxation can round to a fleet dearer than one type alone would be: try
     // each type alone too, so a mix never costs more than the cheaper single type found.
     if problem.is_mixed() {
-        for t in 0..problem.types.len() {
+        for t in 0..problem.blocks.len() {
             if ctl.stop_reason().is_some() {
                 break;
             }
             let Some(alone) = problem.only_type(t) else { continue };
             let relaxation = relax(&alone, ctl);
             best = search(&alone, &relaxation, ctl, Some(best));
+        }
+        if refill {
+            best = refill_search(problem, best, ctl);
         }
     }
     let termination = ctl.stop_reason().unwrap_or(Termination::Finished);
@@ -136,6 +147,98 @@ fn search(problem: &Problem, relaxation: &Relaxation, ctl: &mut Control, incumbe
     best
 }
 
+/// For a mix: drops a few GPUs of the best deployment and refills what they served ([`refilled`]:
+/// on any type, at the mix's prices), keeping any cheaper result, dropping more GPUs at once
+/// only when fewer improve nothing, until [`MAX_DROPPED`] improve nothing or the budget ends.
+/// The rounding of the whole demand picks each model's type from fractional columns;
+/// refilling a small rest lets a few models change type together.
+fn refill_search(problem: &Problem, mut best: Deployment, ctl: &mut Control) -> Deployment {
+    let mut size = 1;
+    while size <= MAX_DROPPED && ctl.stop_reason().is_none() {
+        match drop_and_refill(problem, &best, size, ctl) {
+            Some(better) => {
+                best = better;
+                ctl.offer(&best);
+                size = 1;
+            }
+            None => size += 1,
+        }
+    }
+    best
+}
+
+/// The first cheaper deployment found by dropping `size` GPUs of `best` and refilling.
+fn drop_and_refill(problem: &Problem, best: &Deployment, size: usize, ctl: &mut Control) -> Option<Deployment> {
+    let n = best.gpus.len();
+    if size > n {
+        return None;
+    }
+    // GPUs of the same configurations give the same rest: try each set of configs once.
+    let mut tried: HashSet<Vec<&GpuConfig>> = HashSet::new();
+    let mut pick: Vec<usize> = (0..size).collect();
+    loop {
+        let mut key: Vec<&GpuConfig> = pick.iter().map(|&i| &best.gpus[i]).collect();
+        key.sort();
+        if tried.insert(key) {
+            if ctl.stop_reason().is_some() {
+                return None;
+            }
+            ctl.tick();
+            let kept = best.gpus.iter().enumerate().filter(|(k, _)| !pick.contains(k)).map(|(_, g)| g.clone());
+            let candidate = refilled(problem, kept.collect(), ctl);
+            if ctl.measure(&candidate) + REFILL_GAIN < ctl.measure(best) {
+                return Some(candidate);
+            }
+        }
+        // The next set of `size` GPUs, in lexicographic order.
+        let i = (0..size).rev().find(|&i| pick[i] < n - size + i)?;
+        pick[i] += 1;
+        for j in i + 1..size {
+            pick[j] = pick[j - 1] + 1;
+        }
+    }
+}
+
+/// The most GPUs a refill drops at once.
+const MAX_DROPPED: usize = 3;
+
+/// `kept` and GPUs for the demand it leaves unserved, found by [`search`] on that rest (a
+/// share of what is left of the budget).
+fn refilled(problem: &Problem, mut kept: Vec<GpuConfig>, ctl: &mut Control) -> Deployment {
+    let mut served = served(problem, &kept);
+    // The kept GPUs' idle instances first serve what the dropped ones did, each the model it
+    // helps most.
+    for g in &mut kept {
+        for (pl, m) in problem.layouts[g.layout].placements.iter().zip(g.models.iter_mut()) {
+            let short = |s: usize| problem.models[s].rate - served[s];
+            let helps = (0..problem.models.len())
+                .filter(|&s| !covers(served[s], problem.models[s].rate))
+                .filter_map(|s| Some((s, problem.capacity[s][pl.profile]?.throughput.min(short(s)))))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let (None, Some((s, _))) = (*m, helps) {
+                *m = Some(s);
+                served[s] += problem.capacity[s][pl.profile].map_or(0.0, |c| c.throughput);
+            }
+        }
+    }
+    let Some((rest, short)) = unserved(problem, &served) else { return Deployment { gpus: kept } };
+    let relaxation = relax(&rest, ctl);
+    for mut g in search(&rest, &relaxation, &mut ctl.quiet_child(REFILL_SHARE), None).gpus {
+        g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
+        kept.push(g);
+    }
+    Deployment { gpus: kept }
+}
+
+/// The share of what is left of the budget one refill's search gets.
+const REFILL_SHARE: f64 = 0.05;
+
+/// The share of the budget a mix's first search gets.
+const MIX_SEARCH_SHARE: f64 = 0.25;
+
+/// The least saving a refill must make to be kept: more than the rounding of sums of prices.
+const REFILL_GAIN: f64 = 1e-9;
+
 /// Steps the odometer over the fractional models' positive-weight columns.
 fn advance(odometer: &mut [usize], fractional: &[usize], relaxation: &Relaxation) -> bool {
     for (digit, &s) in odometer.iter_mut().zip(fractional) {
@@ -182,7 +285,7 @@ fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
 
 /// Packs the given instances per model and profile into GPUs.
 fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control) -> Deployment {
-    let mut wanted = vec![0u32; problem.gpu.profiles.len()];
+    let mut wanted = vec![0u32; problem.profiles.len()];
     for cover in instances {
         for (p, &k) in cover.iter().enumerate() {
             wanted[p] += k as u32;
@@ -197,28 +300,26 @@ fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control
 /// Adds the GPUs the exact planner's first rounding picks for whatever demand `gpus` leave
 /// unserved: an optimal-in-practice refill of a partial deployment.
 pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Control) {
-    let served = served(problem, gpus);
-    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
-    if short.is_empty() {
-        return;
-    }
-    let residual = Problem {
-        gpu: problem.gpu.clone(),
-        types: problem.types.clone(),
-        layout_type: problem.layout_type.clone(),
-        node_price: problem.node_price,
-        models: short
-            .iter()
-            .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
-            .collect(),
-        capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
-        usable_profiles: problem.usable_profiles.clone(),
-        layouts: problem.layouts.clone(),
-    };
+    let Some((residual, short)) = unserved(problem, &served(problem, gpus)) else { return };
     let relaxation = relax(&residual, ctl);
     let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
     for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &choice), ctl).gpus {
         g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
         gpus.push(g);
     }
+}
+
+/// The demand `served` leaves, as a problem of the models short of their rate (each with the
+/// rate it lacks), and those models' indexes in `problem`; `None` when every model is served.
+fn unserved(problem: &Problem, served: &[f64]) -> Option<(Problem, Vec<usize>)> {
+    let short: Vec<usize> = (0..problem.models.len()).filter(|&s| !covers(served[s], problem.models[s].rate)).collect();
+    let rest = Problem {
+        models: short
+            .iter()
+            .map(|&s| Model { rate: problem.models[s].rate - served[s], ..problem.models[s].clone() })
+            .collect(),
+        capacity: short.iter().map(|&s| problem.capacity[s].clone()).collect(),
+        ..problem.clone()
+    };
+    (!short.is_empty()).then_some((rest, short))
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::plan::{Plan, SolverInfo, Termination};
 use crate::problem::Problem;
-use crate::solve::control::{Budget, Control, Phase, Pricing, Progress};
+use crate::solve::control::{Budget, Control, Phase, Progress};
 use crate::solve::deployment::Deployment;
 use crate::solve::relaxation::{relax, Relaxation};
 
@@ -51,9 +51,7 @@ pub fn execute_keeping(
     ctl.raise_lower_bound(relaxation.lower_bound);
     let lower_cost = relaxation.lower_cost + node_lower_bound(problem, relaxation.lower_bound);
     if problem.is_priced() {
-        let layout_costs = (0..problem.layouts.len()).map(|l| problem.layout_cost(l)).collect();
-        let nodes = problem.node_price.map(|price| (problem.layout_type.clone(), problem.types.len(), price));
-        ctl.price(Pricing { layout_costs, lower_cost, nodes });
+        ctl.price(problem, lower_cost);
     }
     ctl.report(Phase::Searching);
     let result = solver.solve(problem, &relaxation, &mut ctl);

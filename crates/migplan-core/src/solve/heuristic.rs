@@ -71,7 +71,7 @@ fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rn
     let placements = &problem.layouts[layout].placements;
     // Instances largest first.
     let mut order: Vec<usize> = (0..placements.len()).collect();
-    sorting::sort_by_key(&mut order, |&i| std::cmp::Reverse(problem.gpu.profiles[placements[i].profile].compute));
+    sorting::sort_by_key(&mut order, |&i| std::cmp::Reverse(problem.profiles[placements[i].profile].compute));
     let first_profile = placements[order[0]].profile;
     let mut seeds: Vec<(usize, f64)> = weights
         .iter()
@@ -138,7 +138,7 @@ fn fill_layout(problem: &Problem, layout: usize, weights: &[f64], noise: f64, rn
             .iter()
             .zip(&models)
             .filter(|(_, s)| s.is_some())
-            .map(|(pl, _)| problem.gpu.profiles[pl.profile].compute as u32)
+            .map(|(pl, _)| problem.profiles[pl.profile].compute as u32)
             .sum();
         let candidate = Scored { config: GpuConfig { layout, models }, score, slices };
         if best.as_ref().is_none_or(|b| candidate.beats(b)) {
@@ -199,7 +199,7 @@ pub fn fill_quickly(problem: &Problem, gpus: &mut Vec<GpuConfig>, served: &[f64]
             continue;
         }
         let per_slice =
-            |p: usize| problem.capacity[m][p].map_or(0.0, |c| c.throughput / problem.gpu.profiles[p].compute as f64);
+            |p: usize| problem.capacity[m][p].map_or(0.0, |c| c.throughput / problem.profiles[p].compute as f64);
         let Some(&p) = problem.usable_profiles.iter().max_by(|&&a, &&b| per_slice(a).total_cmp(&per_slice(b))) else {
             continue;
         };

@@ -16,10 +16,11 @@ pub fn supply_terms(problem: &Problem, y: &[Variable], p: usize) -> Vec<(Variabl
 /// its GPU (a layout uses at most all the slices), so they are a valid start for either
 /// method.
 pub fn prices_by_compute(problem: &Problem) -> Vec<f64> {
-    let mut prices = vec![0.0; problem.gpu.profiles.len()];
-    for t in &problem.types {
-        for p in t.profiles.clone() {
-            prices[p] = t.cost * problem.gpu.profiles[p].compute as f64 / t.spec.compute_slices as f64;
+    let mut prices = vec![0.0; problem.profiles.len()];
+    for (t, block) in problem.blocks.iter().enumerate() {
+        for p in block.clone() {
+            let share = problem.profiles[p].compute as f64 / problem.spec(t).compute_slices as f64;
+            prices[p] = problem.type_cost(t) * share;
         }
     }
     prices

@@ -41,14 +41,14 @@ pub fn search_prices(problem: &Problem, start: Vec<f64>, ctl: &Control, deadline
                     total += cost;
                     cover
                 }
-                None => vec![0; problem.gpu.profiles.len()],
+                None => vec![0; problem.profiles.len()],
             })
             .collect();
         (total, covers)
     };
     let (value, covers) = evaluate(&start);
     let mut best = PriceBound { value, prices: start, covers };
-    let mut cuts: Vec<Vec<f64>> = vec![summed(&best.covers, problem.gpu.profiles.len())];
+    let mut cuts: Vec<Vec<f64>> = vec![summed(&best.covers, problem.profiles.len())];
     for _ in 0..MAX_ROUNDS {
         let late = deadline.is_some_and(|d| ctl.elapsed() >= d);
         if late || ctl.out_of_time() {
@@ -60,7 +60,7 @@ pub fn search_prices(problem: &Problem, start: Vec<f64>, ctl: &Control, deadline
             break;
         }
         let (value, covers) = evaluate(&prices);
-        cuts.push(summed(&covers, problem.gpu.profiles.len()));
+        cuts.push(summed(&covers, problem.profiles.len()));
         if value > best.value {
             best = PriceBound { value, prices, covers };
         }
@@ -82,7 +82,7 @@ fn summed(covers: &[Cover], profiles: usize) -> Vec<f64> {
 /// The prices that maximize the cuts' minimum, and that maximum (an upper bound on `f`).
 fn propose(problem: &Problem, cuts: &[Vec<f64>]) -> Option<(Vec<f64>, f64)> {
     let mut lp = Lp::new(OptimizationDirection::Maximize);
-    let mut price: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
+    let mut price: Vec<Option<Variable>> = vec![None; problem.profiles.len()];
     for &p in &problem.usable_profiles {
         price[p] = Some(lp.add_var(0.0, (0.0, problem.max_cost())));
     }

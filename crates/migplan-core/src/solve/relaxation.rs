@@ -62,7 +62,7 @@ const LARGE_PROBLEM: usize = 1000;
 pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
     let deadline = ctl.remaining().map(|left| ctl.elapsed() + left.mul_f64(RELAX_SHARE));
     let time_left = || deadline.map(|d| d.saturating_sub(ctl.elapsed()));
-    let n_profiles = problem.gpu.profiles.len();
+    let n_profiles = problem.profiles.len();
     let models = problem.models.len();
     let by_compute = prices_by_compute(problem);
     let proven = |value: f64| (ceil_bound(value / problem.max_cost()), problem.cost_bound(value));
@@ -140,7 +140,7 @@ pub fn relax(problem: &Problem, ctl: &Control) -> Relaxation {
 
 /// The cost of one GPU of the type profile `p` belongs to.
 fn profile_cost(problem: &Problem, p: usize) -> f64 {
-    problem.types.iter().find(|t| t.profiles.contains(&p)).map_or(1.0, |t| t.cost)
+    problem.type_cost(problem.type_of_profile(p))
 }
 
 fn push_new(columns: &mut Vec<Cover>, cover: Cover) -> bool {
@@ -158,7 +158,7 @@ fn solve_dual(problem: &Problem, columns: &[Vec<Cover>], time_limit: Option<Dura
     if let Some(t) = time_limit {
         lp.set_time_limit(t);
     }
-    let mut price_vars: Vec<Option<Variable>> = vec![None; problem.gpu.profiles.len()];
+    let mut price_vars: Vec<Option<Variable>> = vec![None; problem.profiles.len()];
     for &p in &problem.usable_profiles {
         price_vars[p] = Some(lp.add_var(0.0, (0.0, profile_cost(problem, p))));
     }
@@ -252,7 +252,8 @@ mod tests {
         let cancel = AtomicBool::new(false);
         for seed in 1..=6 {
             let generated = synthetic(&g, 40, seed);
-            let problem = Problem::build(&g, &generated.profiles, &generated.workload).unwrap();
+            let fleet = crate::hardware::fleet::Fleet::one(g.clone());
+            let problem = Problem::build(&fleet, &generated.profiles, &generated.workload).unwrap();
             let mut observer = |_: &crate::solve::control::Progress| {};
             let ctl = Control::new("test", Budget::default(), seed, &cancel, &mut observer);
             let by_compute: Vec<f64> = g.profiles.iter().map(|p| p.compute as f64 / g.compute_slices as f64).collect();

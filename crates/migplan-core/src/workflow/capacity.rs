@@ -7,8 +7,11 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
+use super::planning::{run_options, solve};
+use super::refusal::{checked, Refusal};
+use super::request::Request;
+use crate::hardware::fleet::Fleet;
 use crate::plan::{Headroom, Plan, Termination};
-use crate::problem::fleet::{NodePrice, PricedGpu};
 use crate::problem::input::limits::{readable, RATE};
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::problem::{instances_needed, Problem};
@@ -16,9 +19,8 @@ use crate::solve::control::Progress;
 use crate::solve::deployment::Deployment;
 use crate::solve::exact::WarmExact;
 use crate::solve::executor::execute_keeping;
-use crate::solve::registry::RunOptions;
+use crate::solve::registry::SolverKind;
 use crate::sorting;
-use crate::workflow::{checked_fleet, fleet_options, plan_fleet_timed, Refusal};
 
 /// One row of a comparison: a GPU type alone, or the cheapest mix of them all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,27 +43,38 @@ pub struct Comparison {
     pub per_type: BTreeMap<String, usize>,
 }
 
-/// Plans the workload on each type of `fleet` alone and, for two types or more, on their
-/// cheapest mix. A type that cannot serve the workload gets a row saying why; when no fleet
-/// can, the refusal is the error.
+/// The request with its GPUs priced only (capacity questions leave nodes out) and planned
+/// exactly, with bounds.
+fn exactly(request: &Request, fleet: Fleet) -> Request {
+    let mut request = Request { fleet, node_cost: None, ..request.clone() };
+    request.run.solver = SolverKind::Exact;
+    request
+}
+
+/// Plans the workload on each type of the request's fleet alone and, for two types or more,
+/// on their cheapest mix. A type that cannot serve the workload gets a row saying why; when
+/// no fleet can, the refusal is the error.
 pub fn compare(
-    fleet: &[PricedGpu],
+    request: &Request,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
-    options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Vec<Comparison>, Refusal> {
-    let mut fleets: Vec<(String, Vec<PricedGpu>)> =
-        fleet.iter().map(|t| (t.spec.id.to_string(), vec![t.clone()])).collect();
-    if fleet.len() > 1 {
-        fleets.push(("mix".to_string(), fleet.to_vec()));
+    let fleet = &request.fleet;
+    let mut fleets: Vec<(String, Fleet)> = fleet
+        .types()
+        .iter()
+        .map(|t| (t.spec.id.to_string(), fleet.only(|u| u.spec.id == t.spec.id).expect("the type is in the fleet")))
+        .collect();
+    if fleet.is_mixed() {
+        fleets.push(("mix".to_string(), fleet.clone()));
     }
     let mut rows = Vec::new();
     let mut last_refusal = None;
     for (name, types) in fleets {
-        match plan_fleet_timed(&types, None, profiles, workload, options, cancel, None) {
+        match solve(&exactly(request, types.clone()), profiles, workload, cancel, None) {
             Ok((plan, _)) => {
-                let problem = Problem::build_fleet(&types, profiles, workload)?;
+                let problem = Problem::build(&types, profiles, workload)?;
                 rows.push(comparison(name, &types, &plan, whole_gpu_cost(&problem)));
             }
             Err(Refusal::Inputs(errors)) => {
@@ -95,14 +108,16 @@ impl Comparison {
     }
 }
 
-fn comparison(fleet: String, types: &[PricedGpu], plan: &Plan, whole_cost: Option<f64>) -> Comparison {
-    let mut per_type: BTreeMap<String, usize> = sorting::map_of(types.iter().map(|t| (t.spec.id.to_string(), 0)));
+fn comparison(fleet: String, types: &Fleet, plan: &Plan, whole_cost: Option<f64>) -> Comparison {
+    let mut per_type: BTreeMap<String, usize> =
+        sorting::map_of(types.types().iter().map(|t| (t.spec.id.to_string(), 0)));
     for g in &plan.gpus {
         *per_type.entry(g.gpu.clone().unwrap_or_else(|| plan.gpu.clone())).or_default() += 1;
     }
+    let price = types.types()[0].price;
     let (cost, lower_cost) = match &plan.cost {
         Some(c) => (c.total, c.lower),
-        None => (plan.gpu_count as f64 * types[0].cost, plan.bound.lower as f64 * types[0].cost),
+        None => (plan.gpu_count as f64 * price, plan.bound.lower as f64 * price),
     };
     Comparison {
         fleet,
@@ -129,12 +144,10 @@ fn whole_gpu_cost(problem: &Problem) -> Option<f64> {
             if s.rate <= 0.0 {
                 return Some(0.0);
             }
-            problem
-                .types
-                .iter()
+            (0..problem.blocks.len())
                 .filter_map(|t| {
-                    let c = caps[t.profiles.start + t.spec.whole_gpu_profile()]?;
-                    Some(instances_needed(s.rate, c.throughput) as f64 * t.price)
+                    let c = caps[problem.blocks[t].start + problem.spec(t).whole_gpu_profile()]?;
+                    Some(instances_needed(s.rate, c.throughput) as f64 * problem.fleet.types()[t].price)
                 })
                 .min_by(f64::total_cmp)
         })
@@ -204,28 +217,30 @@ pub fn suffices_up_to(plan: &Plan) -> f64 {
     plan.models.iter().filter(|m| m.rate > 0.0).map(|m| m.capacity / m.rate).fold(f64::INFINITY, f64::min)
 }
 
-/// Plans the workload at every factor of `factors` (increasing) exactly, each point started
-/// from the previous point's plan. A plan for more demand serves less, so a point never
-/// keeps more GPUs (or cost) than the next one's plan, and a bound for less demand bounds
-/// more: the curve and its bounds are monotone. Every point's plan is checked; `current` is
-/// the plan for factor 1, which says where the measured demand's plan stops sufficing.
+/// Plans the workload at every factor of the request's sweep (increasing) exactly, each
+/// point started from the previous point's plan. A plan for more demand serves less, so a
+/// point never keeps more GPUs (or cost) than the next one's plan, and a bound for less
+/// demand bounds more: the curve and its bounds are monotone. Every point's plan is checked;
+/// `current` is the plan for factor 1, which says where the measured demand's plan stops
+/// sufficing.
 pub fn growth(
-    fleet: &[PricedGpu],
+    request: &Request,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
-    factors: &[f64],
-    options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Vec<GrowthPoint>, Refusal> {
-    let options = fleet_options(fleet, None, options)?;
+    let request = &exactly(request, request.fleet.clone());
+    let options = run_options(request)?;
+    let fleet = &request.fleet;
+    let factors = &factors(request.sweep.from, request.sweep.to, request.sweep.steps);
     let demands: Vec<Vec<WorkloadRow>> =
         factors.iter().map(|&f| raised(workload, |_| f, "a demand multiplier")).collect::<Result<_, _>>()?;
-    let (current, _) = plan_fleet_timed(fleet, None, profiles, workload, &options, cancel, None)?;
+    let (current, _) = solve(request, profiles, workload, cancel, None)?;
     let current_up_to = suffices_up_to(&current);
     let mut solved: Vec<(Problem, Deployment, Plan)> = Vec::with_capacity(factors.len());
     let mut previous: Option<(f64, Deployment)> = None;
     for (&factor, demand) in factors.iter().zip(&demands) {
-        let problem = Problem::build_fleet(fleet, profiles, demand)?;
+        let problem = Problem::build(fleet, profiles, demand)?;
         let start = previous.take().filter(|(f, _)| *f <= factor).map(|(_, d)| d);
         let mut solver = WarmExact { start };
         let mut quiet = |_: &Progress| {};
@@ -246,7 +261,7 @@ pub fn growth(
         // Forwards: a bound for less demand is a bound for more.
         let (mut lower_gpus, mut lower_cost) = (plan.bound.lower, plan.cost.as_ref().map_or(0.0, |c| c.lower));
         if plan.cost.is_none() {
-            lower_cost = lower_gpus as f64 * fleet[0].cost;
+            lower_cost = lower_gpus as f64 * fleet.types()[0].price;
         }
         if let Some(before) = points.last().filter(|_| factors[k - 1] <= factors[k]) {
             lower_gpus = lower_gpus.max(before.lower_gpus);
@@ -258,8 +273,8 @@ pub fn growth(
             info.termination = Termination::Optimal;
             plan.solver = info;
         }
-        let plan = checked_fleet(fleet, profiles, &demands[k], plan)?;
-        let cost = plan.cost.as_ref().map_or(plan.gpu_count as f64 * fleet[0].cost, |c| c.total);
+        let plan = checked(fleet, profiles, &demands[k], plan)?;
+        let cost = plan.cost.as_ref().map_or(plan.gpu_count as f64 * fleet.types()[0].price, |c| c.total);
         points.push(GrowthPoint {
             factor: factors[k],
             gpus: plan.gpu_count,
@@ -274,26 +289,18 @@ pub fn growth(
     Ok(points)
 }
 
-/// The headroom a user asks for: a percent over every measured rate, and per model.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct HeadroomAsked {
-    pub percent: f64,
-    pub per_model: BTreeMap<String, f64>,
-}
-
-/// Plans for each model's rate raised by its headroom (`asked.per_model` percent where given,
-/// else `asked.percent`), checked against that demand and against the measured one, and says what the
-/// plan for the measured demand alone takes: the headroom's price, apart from the SLO.
+/// Plans for each model's rate raised by its headroom (the request's percent per model where
+/// given, else its percent), checked against that demand and against the measured one, and
+/// says what the plan for the measured demand alone takes: the headroom's price, apart from
+/// the SLO.
 pub fn with_headroom(
-    fleet: &[PricedGpu],
-    nodes: Option<NodePrice>,
+    request: &Request,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
-    asked: &HeadroomAsked,
-    options: &RunOptions,
     cancel: &AtomicBool,
 ) -> Result<Plan, Refusal> {
-    let (percent, per_model) = (asked.percent, &asked.per_model);
+    let (percent, per_model) = (request.headroom.percent, &request.headroom.per_model);
+    let fleet = &request.fleet;
     let unknown: Vec<InputError> = per_model
         .keys()
         .filter(|m| !workload.iter().any(|w| &w.model == *m))
@@ -312,17 +319,17 @@ pub fn with_headroom(
     }
     let headroom_of = |w: &WorkloadRow| 1.0 + per_model.get(&w.model).copied().unwrap_or(percent) / 100.0;
     let raised = raised(workload, headroom_of, "a headroom")?;
-    let (without, _) = plan_fleet_timed(fleet, nodes, profiles, workload, options, cancel, None)?;
-    let (mut plan, _) = plan_fleet_timed(fleet, nodes, profiles, &raised, options, cancel, None)?;
+    let (without, _) = solve(request, profiles, workload, cancel, None)?;
+    let (mut plan, _) = solve(request, profiles, &raised, cancel, None)?;
     for (m, w) in plan.models.iter_mut().zip(workload) {
         m.rate = w.rate;
     }
-    let cost_of = |p: &Plan| p.cost.as_ref().map_or(p.gpu_count as f64 * fleet[0].cost, |c| c.total);
+    let cost_of = |p: &Plan| p.cost.as_ref().map_or(p.gpu_count as f64 * fleet.types()[0].price, |c| c.total);
     plan.headroom = Some(Headroom {
         percent,
         per_model: per_model.iter().filter(|(_, &p)| p != percent).map(|(m, &p)| (m.clone(), p)).collect(),
         gpus_without: without.gpu_count,
         cost_without: cost_of(&without),
     });
-    checked_fleet(fleet, profiles, workload, plan)
+    checked(fleet, profiles, workload, plan)
 }

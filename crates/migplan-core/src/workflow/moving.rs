@@ -5,18 +5,15 @@
 use serde::{Deserialize, Serialize};
 
 use super::refusal::Refusal;
+use super::request::{named, Request};
+use super::settings::Path;
 use crate::check::plan::validate;
 use crate::check::transition::check_transition;
-use crate::hardware::spec::GpuSpec;
+use crate::hardware::fleet::Fleet;
 use crate::moves::exchange::{plan_transition, Demand};
 use crate::plan::transition::Transition;
 use crate::plan::Plan;
-use crate::problem::input::{InputError, ProfileRow, SourceLoc, WorkloadRow};
-use crate::solve::registry::RunOptions;
-
-/// The most GPUs a move may use beyond the new optimum (`--extra-gpus`): as many as the
-/// largest workload migplan plans could need, and far from any count that overflows.
-pub const MAX_EXTRA_GPUS: usize = 1_000_000;
+use crate::problem::input::{ProfileRow, SourceLoc, WorkloadRow};
 
 /// What a model must keep at every step of a move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,27 +60,24 @@ pub enum Target<'a> {
 
 /// What a move starts from and where it goes.
 pub struct MoveRequest<'a> {
-    pub gpu: &'a GpuSpec,
+    /// The fleet (each running GPU keeps its type unless the move replaces it), and how a
+    /// target workload is planned: the solver that plans it from scratch (whose cost is the
+    /// new optimum; the replan then looks for a plan within the budget that keeps more
+    /// running GPUs as they are), the time for both, the seed, the extra GPUs the target may
+    /// use beyond the new optimum to touch fewer running GPUs, and the spare GPUs the move may
+    /// borrow while it runs (a replanned target is one whose move borrows no more; the plan
+    /// from scratch when none is found).
+    pub request: &'a Request,
     pub profiles: &'a [ProfileRow],
     pub running: &'a Plan,
     /// The demand the running plan serves; without it, the running plan's own model list.
     pub running_workload: Option<&'a [WorkloadRow]>,
     pub target: Target<'a>,
-    /// How a target workload is planned: the solver that plans it from scratch (whose GPU
-    /// count is the new optimum; the replan then looks for a plan within the GPU budget that
-    /// keeps more running GPUs as they are), the time for both, and the seed.
-    pub options: RunOptions,
-    /// For a target workload: GPUs the target may use beyond the new optimum, to touch fewer
-    /// running GPUs.
-    pub extra_gpus: usize,
-    /// For a target workload: spare GPUs the move may borrow while it runs. A replanned
-    /// target is one whose move borrows no more (the plan from scratch when none is found).
-    pub spare: usize,
 }
 
 /// The checked move from `running` to `target`.
 pub(super) fn move_to(
-    gpu: &GpuSpec,
+    fleet: &Fleet,
     running: &Plan,
     running_workload: &[WorkloadRow],
     target: Plan,
@@ -93,10 +87,10 @@ pub(super) fn move_to(
         running_workload.iter().map(|r| (r.model.as_str(), r.rate)),
         target_workload.iter().map(|r| (r.model.as_str(), r.rate)),
     );
-    let transition = plan_transition(gpu, running, &target, &demands)
+    let transition = plan_transition(fleet, running, &target, &demands)
         .map_err(|problem| Refusal::MoveBug { problems: vec![problem] })?;
     let floors = Demand::floors(&demands);
-    let problems = check_transition(gpu, running, &target, &floors, &transition, usize::MAX);
+    let problems = check_transition(fleet, running, &target, &floors, &transition, usize::MAX);
     if !problems.is_empty() {
         return Err(Refusal::MoveBug { problems });
     }
@@ -107,34 +101,26 @@ pub(super) fn move_to(
 /// The demand the running plan serves (given, or its own model list), once the plan passes
 /// [`check_given`] against it.
 pub(super) fn checked_running(request: &MoveRequest) -> Result<Vec<WorkloadRow>, Refusal> {
-    if request.extra_gpus > MAX_EXTRA_GPUS {
-        return Err(Refusal::Inputs(
-            InputError {
-                file: String::new(),
-                line: None,
-                column: Some("extra GPUs".into()),
-                character: None,
-                message: format!("{} extra GPUs is more than the {MAX_EXTRA_GPUS} a move may add", request.extra_gpus),
-                hint: Some(format!("give 0 to {MAX_EXTRA_GPUS} (see Limits in the docs)")),
-            }
-            .into(),
-        ));
+    let problems = request.request.problems();
+    if !problems.is_empty() {
+        return Err(Refusal::Inputs(named(problems, Path::Api)));
     }
     let running_workload = workload_or_models(request.running_workload, request.running);
-    check_given(request.gpu, request.profiles, &running_workload, request.running, "the running plan")?;
+    let fleet = &request.request.fleet;
+    check_given(fleet, request.profiles, &running_workload, request.running, "the running plan")?;
     Ok(running_workload)
 }
 
 /// Checks a plan the user gave for a move: it must serve its workload on its GPU, and state
 /// every serving instance's throughput.
 pub(super) fn check_given(
-    gpu: &GpuSpec,
+    fleet: &Fleet,
     profiles: &[ProfileRow],
     workload: &[WorkloadRow],
     plan: &Plan,
     what: &str,
 ) -> Result<(), Refusal> {
-    let violations = validate(gpu, profiles, workload, plan);
+    let violations = validate(fleet, profiles, workload, plan);
     if !violations.is_empty() {
         return Err(Refusal::PlanRejected { what: what.to_string(), violations });
     }

@@ -3,11 +3,9 @@
 
 use std::fmt;
 
-use crate::check::fleet::validate_fleet;
-use crate::check::plan::Violation;
-use crate::hardware::spec::GpuSpec;
+use crate::check::plan::{validate, Violation};
+use crate::hardware::fleet::Fleet;
 use crate::plan::Plan;
-use crate::problem::fleet::PricedGpu;
 use crate::problem::input::{InputErrors, ProfileRow, WorkloadRow};
 use crate::solve::control::Progress;
 
@@ -70,25 +68,10 @@ impl From<InputErrors> for Refusal {
 /// improved, already checked.
 pub type Watch<'a, T> = &'a mut dyn FnMut(&Progress, Option<T>);
 
-/// A plan migplan made, once the independent checker has passed it; failing is a bug.
-pub(super) fn checked(
-    gpu: &GpuSpec,
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: Plan,
-) -> Result<Plan, Refusal> {
-    checked_fleet(&[PricedGpu::unit(gpu.clone())], profiles, workload, plan)
-}
-
-/// [`checked`] for a plan over the types of `fleet`.
-pub fn checked_fleet(
-    fleet: &[PricedGpu],
-    profiles: &[ProfileRow],
-    workload: &[WorkloadRow],
-    plan: Plan,
-) -> Result<Plan, Refusal> {
-    let priced: Vec<(&GpuSpec, f64)> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
-    let violations = validate_fleet(&priced, profiles, workload, &plan);
+/// A plan migplan made for `fleet`, once the independent checker has passed it; failing is a
+/// bug.
+pub fn checked(fleet: &Fleet, profiles: &[ProfileRow], workload: &[WorkloadRow], plan: Plan) -> Result<Plan, Refusal> {
+    let violations = validate(fleet, profiles, workload, &plan);
     if violations.is_empty() {
         Ok(plan)
     } else {

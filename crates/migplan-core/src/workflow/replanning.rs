@@ -31,7 +31,8 @@ pub(super) fn replan_move(
     cancel: &AtomicBool,
     watch: Option<Watch<Move>>,
 ) -> Result<Move, Refusal> {
-    let mut moves = replanned(request, workload, running_workload, Some(request.extra_gpus), cancel, watch)?;
+    let extra = request.request.extra_gpus;
+    let mut moves = replanned(request, workload, running_workload, Some(extra), cancel, watch)?;
     Ok(moves.pop().expect("one move per budget"))
 }
 
@@ -63,7 +64,7 @@ struct Mover<'a> {
 
 impl Mover<'_> {
     fn plan(&self, d: &Deployment, elapsed_ms: u64, termination: Termination) -> Plan {
-        let info = SolverInfo { name: "replan".into(), seed: self.request.options.seed, elapsed_ms, termination };
+        let info = SolverInfo { name: "replan".into(), seed: self.request.request.run.seed, elapsed_ms, termination };
         // One GPU type, unpriced: the bound on cost is the bound on GPUs.
         let bound = self.gpu_bound.get();
         d.to_plan(&self.extended, bound, bound as f64, info)
@@ -72,15 +73,16 @@ impl Mover<'_> {
     /// True when the move to `d` borrows no more spare GPUs than allowed.
     fn within_spares(&self, d: &Deployment) -> bool {
         let plan = self.plan(d, 0, Termination::Running);
-        plan_transition(self.request.gpu, self.request.running, &plan, &self.demands)
-            .is_ok_and(|t| t.spare_used <= self.request.spare)
+        plan_transition(&self.request.request.fleet, self.request.running, &plan, &self.demands)
+            .is_ok_and(|t| t.spare_used <= self.request.request.spare)
     }
 
     /// The checked move to `d`.
     fn checked_move(&self, d: &Deployment, elapsed_ms: u64, termination: Termination) -> Result<Move, Refusal> {
         let r = self.request;
-        let plan = checked(r.gpu, r.profiles, self.workload, self.plan(d, elapsed_ms, termination))?;
-        move_to(r.gpu, r.running, self.running_workload, plan, self.workload)
+        let fleet = &r.request.fleet;
+        let plan = checked(fleet, r.profiles, self.workload, self.plan(d, elapsed_ms, termination))?;
+        move_to(fleet, r.running, self.running_workload, plan, self.workload)
     }
 }
 
@@ -93,8 +95,9 @@ fn replanned(
     cancel: &AtomicBool,
     mut watch: Option<Watch<Move>>,
 ) -> Result<Vec<Move>, Refusal> {
-    let MoveRequest { gpu, profiles, running, options, .. } = *request;
-    let problem = Problem::build(gpu, profiles, workload)?;
+    let MoveRequest { profiles, running, .. } = *request;
+    let options = request.request.run;
+    let problem = Problem::build(&request.request.fleet, profiles, workload)?;
     let situation = Situation::read(&problem, running);
     let mover = Mover {
         request,
@@ -138,7 +141,7 @@ fn replanned(
                 m.disruption = optimal.map(|optimal| disruption(&m, p.lower_bound, optimal));
                 Some(m)
             })
-            .filter(|m| m.transition.spare_used <= request.spare && fewer(m.transition.running_touched as f64));
+            .filter(|m| m.transition.spare_used <= request.request.spare && fewer(m.transition.running_touched as f64));
         if let Some(m) = &best {
             streamed = Some((p.elapsed_ms, m.transition.running_touched));
         }

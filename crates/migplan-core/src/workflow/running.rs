@@ -4,6 +4,7 @@
 //! state them.
 
 use super::refusal::Refusal;
+use crate::hardware::fleet::Fleet;
 use crate::hardware::spec::{GpuSpec, ProfileKind};
 use crate::plan::{Plan, PlanModel};
 use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
@@ -38,19 +39,22 @@ fn best_row<'a>(
 }
 
 /// `plan` with every serving instance's throughput (and its batch and processes, where the
-/// plan leaves them out) from the profile rows, and its model list from `workload` when it has
-/// none. A plan that already states them is returned as it is. Refused: a plan of another GPU
-/// type than `gpu` (a move plans one type), or one with no demand and no workload given.
+/// plan leaves them out) from the profile rows measured on its GPU's type, and its model list
+/// from `workload` when it has none. A plan that already states them is returned as it is.
+/// Refused: a plan with GPUs naming a type the fleet lacks, or one with no demand and no
+/// workload given. A plan whose own `gpu` the fleet lacks is left to the plan checker, which
+/// says so once.
 pub fn measured_running(
-    gpu: &GpuSpec,
+    fleet: &Fleet,
     profiles: &[ProfileRow],
     workload: Option<&[WorkloadRow]>,
     plan: &Plan,
 ) -> Result<Plan, Refusal> {
+    let type_of = |g: &crate::plan::PlanGpu| fleet.named(g.gpu.as_deref().unwrap_or(&plan.gpu)).map(|(_, t)| &t.spec);
     let others: Vec<String> = plan
         .gpus
         .iter()
-        .filter(|g| g.gpu.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(gpu.id)))
+        .filter(|g| g.gpu.is_some() && type_of(g).is_none())
         .map(|g| {
             format!(
                 "GPU {} ({}{})",
@@ -63,11 +67,12 @@ pub fn measured_running(
     if !others.is_empty() {
         return Err(refusal(
             format!(
-                "the running plan has GPUs of another type than {}: {}",
-                gpu.id,
+                "the running plan has GPUs of a type not planned on ({}): {}",
+                fleet.ids().join(", "),
                 others.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
             ),
-            "a move plans one GPU type at a time: read the nodes of one type with `migplan cluster --gpu TYPE`",
+            "give every GPU type the running plan has (--gpu TYPE for each), or read only the nodes of the types \
+             given with `migplan cluster --gpu TYPE`",
         ));
     }
     let mut filled = plan.clone();
@@ -92,14 +97,18 @@ pub fn measured_running(
             .collect(),
     };
     let mut measured = false;
-    for i in filled.gpus.iter_mut().flat_map(|g| g.instances.iter_mut()) {
-        let (Some(model), None) = (&i.model, i.throughput) else { continue };
-        let Some(w) = demand.iter().find(|w| w.model == *model) else { continue };
-        if let Some(row) = best_row(gpu, profiles, w, &i.profile, i.batch, i.processes) {
-            i.batch = Some(row.batch);
-            i.processes = Some(row.processes);
-            i.throughput = Some(row.throughput);
-            measured = true;
+    let types: Vec<Option<&GpuSpec>> = filled.gpus.iter().map(type_of).collect();
+    for (g, gpu) in filled.gpus.iter_mut().zip(types) {
+        let Some(gpu) = gpu else { continue };
+        for i in &mut g.instances {
+            let (Some(model), None) = (&i.model, i.throughput) else { continue };
+            let Some(w) = demand.iter().find(|w| w.model == *model) else { continue };
+            if let Some(row) = best_row(gpu, profiles, w, &i.profile, i.batch, i.processes) {
+                i.batch = Some(row.batch);
+                i.processes = Some(row.processes);
+                i.throughput = Some(row.throughput);
+                measured = true;
+            }
         }
     }
     if measured || plan.models.is_empty() {
@@ -143,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_cluster_plan_takes_its_throughputs_and_demand_from_the_rows_and_refuses_another_type() {
-        let gpu = catalog::gpu("a100-40gb").unwrap();
+        let gpu = Fleet::one(catalog::gpu("a100-40gb").unwrap());
         let rows =
             parse_profiles("p.csv", "model,profile,batch,latency_ms,throughput\nbert,3g,8,20,300\nbert,3g,32,50,900\n")
                 .unwrap();
@@ -158,5 +167,15 @@ mod tests {
         let mixed = measured_running(&gpu, &rows, Some(&workload), &cluster_plan(&["a100-40gb", "h100-80gb"]));
         let said = mixed.unwrap_err().to_string();
         assert!(said.contains("GPU 1 (h100-80gb on node-1)") && said.contains("migplan cluster --gpu TYPE"), "{said}");
+        let both = crate::workflow::request::Request::read(
+            &[(crate::workflow::settings::Key::Gpu, "a100-40gb, h100-80gb".to_string())].into(),
+            crate::workflow::settings::Path::Cli,
+        )
+        .unwrap()
+        .fleet;
+        let mut mixed = cluster_plan(&["a100-40gb", "h100-80gb"]);
+        mixed.gpus[1].instances[0].profile = "3g.40gb".into();
+        let filled = measured_running(&both, &rows, Some(&workload), &mixed).unwrap();
+        assert_eq!(filled.gpus[1].instances[0].throughput, Some(300.0), "rows of no GPU type serve every type");
     }
 }

@@ -8,19 +8,18 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use migplan_core::check::fleet::validate_fleet;
-use migplan_core::check::plan::layouts;
+use migplan_core::check::plan::{layouts, validate};
 use migplan_core::export::{check_format, render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog::gpu;
+use migplan_core::hardware::fleet::{Fleet, GpuType};
 use migplan_core::plan::Plan;
-use migplan_core::problem::fleet::{NodePrice, PricedGpu};
-use migplan_core::problem::generate::synthetic;
+use migplan_core::problem::generate::synthetic_fleet;
 use migplan_core::problem::import::{import, Format, Given, ImportOptions, Percentile};
 use migplan_core::problem::input::{parse_profiles, profiles_csv, ProfileRow, WorkloadRow};
 use migplan_core::solve::control::Budget;
 use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::capacity::{with_headroom, HeadroomAsked};
-use migplan_core::workflow::plan_fleet_timed;
+use migplan_core::workflow::request::Headroom;
+use migplan_core::workflow::{self, Request};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -135,7 +134,7 @@ fn mutated_plans_export_whole_or_are_refused() {
         let base = base.clone();
         let case = move |_: &AtomicBool| {
             let Ok(plan) = serde_json::from_str::<Plan>(&text) else { return "parse error" };
-            if !layouts(&base.gpu, &plan).is_empty() || options.check(&plan).is_err() {
+            if !layouts(&base.request.fleet, &plan).is_empty() || options.check(&plan).is_err() {
                 return "refused";
             }
             for format in ExportFormat::ALL.into_iter().filter(|&f| check_format(&plan, f).is_ok()) {
@@ -167,15 +166,8 @@ fn hostile_price(rng: &mut ChaCha8Rng) -> f64 {
 /// Five generated models measured on an A100-40GB and an H100-80GB (at 2.3 times the
 /// throughput), by profile short forms both share.
 fn two_types() -> (Vec<ProfileRow>, Vec<WorkloadRow>) {
-    let generated = synthetic(&gpu("a100-40gb").unwrap(), 5, 3);
-    let mut rows = Vec::new();
-    for r in &generated.profiles {
-        let short = r.profile.split('.').next().unwrap().to_string();
-        rows.push(ProfileRow { profile: short.clone(), gpu: Some("a100-40gb".into()), ..r.clone() });
-        let faster = (r.throughput * 230.0).round() / 100.0;
-        rows.push(ProfileRow { profile: short, gpu: Some("h100-80gb".into()), throughput: faster, ..r.clone() });
-    }
-    (rows, generated.workload)
+    let generated = synthetic_fleet(&gpu("a100-40gb").unwrap(), &[(gpu("h100-80gb").unwrap(), 2.3)], 5, 3);
+    (generated.profiles, generated.workload)
 }
 
 #[test]
@@ -186,48 +178,46 @@ fn mutated_fleets_and_prices_plan_or_are_refused() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let ids = ["a100-40gb", "h100-80gb", "a30-24gb"];
         let types = rng.random_range(1..=3);
-        let fleet: Vec<PricedGpu> =
-            ids[..types].iter().map(|id| PricedGpu { spec: gpu(id).unwrap(), cost: hostile_price(&mut rng) }).collect();
-        let nodes = rng.random_bool(0.4).then(|| NodePrice {
-            gpus_per_node: [0, 1, 4, 8, 1024][rng.random_range(0..5)],
-            cost: hostile_price(&mut rng),
-        });
-        let headroom = rng.random_bool(0.3).then(|| HeadroomAsked {
-            percent: [0.0, 20.0, 1000.0][rng.random_range(0..3)],
-            per_model: Default::default(),
-        });
+        let fleet = Fleet::new(
+            ids[..types].iter().map(|id| GpuType { spec: gpu(id).unwrap(), price: hostile_price(&mut rng) }).collect(),
+        )
+        .unwrap();
+        let nodes = rng.random_bool(0.4).then(|| ([0, 1, 4, 8, 1024][rng.random_range(0..5)], hostile_price(&mut rng)));
+        let headroom = rng
+            .random_bool(0.3)
+            .then(|| Headroom { percent: [0.0, 20.0, 1000.0][rng.random_range(0..3)], per_model: Default::default() });
         let rate_scale = [1.0, 1e3, 1e6][rng.random_range(0..3)];
         let solver = [SolverKind::Auto, SolverKind::Exact, SolverKind::Greedy][rng.random_range(0..3)];
-        let prices: Vec<f64> = fleet.iter().map(|t| t.cost).collect();
+        let prices: Vec<f64> = fleet.types().iter().map(|t| t.price).collect();
         let mutation = format!(
-            "{types} types at {prices:?}; nodes {:?}; headroom {:?}; rates x{rate_scale}; {solver:?}",
-            nodes.map(|n| (n.gpus_per_node, n.cost)),
+            "{types} types at {prices:?}; nodes {nodes:?}; headroom {:?}; rates x{rate_scale}; {solver:?}",
             headroom.as_ref().map(|h| h.percent)
         );
         let (rows, workload) = (rows.clone(), workload.clone());
         let case = move |cancel: &AtomicBool| {
             let workload: Vec<WorkloadRow> =
                 workload.iter().map(|w| WorkloadRow { rate: w.rate * rate_scale, ..w.clone() }).collect();
-            let options = RunOptions {
+            let run = RunOptions {
                 solver,
                 budget: Budget { time_limit: Some(Duration::from_millis(50)), max_iterations: Some(20) },
                 seed: 1,
             };
-            let planned = match &headroom {
-                Some(asked) => no_bug(with_headroom(&fleet, nodes, &rows, &workload, asked, &options, cancel)),
-                None => no_bug(plan_fleet_timed(&fleet, nodes, &rows, &workload, &options, cancel, None).map(|p| p.0)),
-            };
+            let mut request = Request { run, ..Request::on(fleet.clone()) };
+            if let Some((per_node, cost)) = nodes {
+                (request.export.gpus_per_node, request.node_cost) = (per_node, Some(cost));
+            }
+            request.headroom = headroom.clone().unwrap_or_default();
+            let planned = no_bug(workflow::plan(&request, &rows, &workload, cancel, None).map(|p| p.0));
             let Ok(plan) = planned else { return "refused" };
             // The checker on the plan's cost with its numbers made hostile: a verdict, no panic.
             if let Some(mut cost) = plan.cost.clone() {
-                let priced: Vec<_> = fleet.iter().map(|t| (&t.spec, t.cost)).collect();
                 let mut r = ChaCha8Rng::seed_from_u64(seed);
                 cost.total = hostile_price(&mut r);
                 if let Some(n) = cost.nodes.as_mut() {
                     n.cost_each = hostile_price(&mut r);
                     n.gpus_per_node = [0, 1, 1_000_000][r.random_range(0..3)];
                 }
-                let _ = validate_fleet(&priced, &rows, &workload, &Plan { cost: Some(cost), ..plan });
+                let _ = validate(&fleet, &rows, &workload, &Plan { cost: Some(cost), ..plan });
             }
             "planned"
         };

@@ -49,7 +49,7 @@ impl Situation {
     pub fn read(problem: &Problem, from: &Plan) -> Situation {
         let own_layouts = problem.layouts.len();
         let mut problem = problem.clone();
-        let running = from.gpus.iter().map(|g| running_config(&mut problem, g)).collect();
+        let running = from.gpus.iter().map(|g| running_config(&mut problem, from, g)).collect();
         Situation { problem, running, own_layouts }
     }
 
@@ -101,17 +101,15 @@ impl Situation {
             return Ok(Deployment { gpus });
         }
         let residual = Problem {
-            gpu: self.problem.gpu.clone(),
             models: short
                 .iter()
                 .map(|&s| Model { rate: self.problem.models[s].rate - have[s], ..self.problem.models[s].clone() })
                 .collect(),
             capacity: short.iter().map(|&s| self.problem.capacity[s].clone()).collect(),
-            usable_profiles: self.problem.usable_profiles.clone(),
             layouts: self.problem.layouts[..self.own_layouts].to_vec(),
-            types: self.problem.types.clone(),
-            layout_type: vec![0; self.own_layouts],
+            layout_type: self.problem.layout_type[..self.own_layouts].to_vec(),
             node_price: None,
+            ..self.problem.clone()
         };
         let mut child = ctl.quiet_child(RESIDUAL_SHARE);
         let relaxation = relax(&residual, &child);
@@ -133,12 +131,15 @@ impl Situation {
     }
 }
 
-/// A running GPU as a configuration of `problem` (whose layouts gain its layout when it is
-/// not one of them), or `None` when it cannot stay as it is under the new demand.
-fn running_config(problem: &mut Problem, g: &PlanGpu) -> Option<GpuConfig> {
+/// A running GPU of `plan` as a configuration of `problem` (whose layouts gain its layout,
+/// of its type, when it is not one of them), or `None` when it cannot stay as it is under the
+/// new demand (or is of a type not planned on).
+fn running_config(problem: &mut Problem, plan: &Plan, g: &PlanGpu) -> Option<GpuConfig> {
+    let (t, kind) = problem.fleet.named(g.gpu.as_deref().unwrap_or(&plan.gpu))?;
+    let block = problem.blocks[t].clone();
     let mut placed: Vec<(Placement, Option<usize>)> = Vec::with_capacity(g.instances.len());
     for i in &g.instances {
-        let profile = problem.gpu.profile(&i.profile)?;
+        let profile = block.start + kind.spec.profile(&i.profile)?;
         let model = match &i.model {
             None => None,
             Some(name) => {
@@ -154,13 +155,14 @@ fn running_config(problem: &mut Problem, g: &PlanGpu) -> Option<GpuConfig> {
         l.placements.len() == placed.len()
             && l.placements.iter().zip(&placed).all(|(a, (b, _))| a.profile == b.profile && a.start == b.start)
     };
+    // Profile indexes are the type's own block, so a layout of them is of that type.
     let layout = match problem.layouts.iter().position(same) {
         Some(l) => l,
         None => {
-            let mut counts = vec![0u32; problem.gpu.profiles.len()];
+            let mut counts = vec![0u32; problem.profiles.len()];
             placed.iter().for_each(|(p, _)| counts[p.profile] += 1);
             problem.layouts.push(Layout { placements: placed.iter().map(|(p, _)| *p).collect(), counts });
-            problem.layout_type.push(0);
+            problem.layout_type.push(t);
             problem.layouts.len() - 1
         }
     };

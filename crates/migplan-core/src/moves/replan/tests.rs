@@ -13,6 +13,7 @@ use super::prove::Prover;
 use super::search::{Ground, KeptSet};
 use super::situation::{Best, Situation};
 use crate::hardware::catalog::gpu;
+use crate::hardware::fleet::Fleet;
 use crate::plan::{SolverInfo, Termination};
 use crate::problem::generate::{demand_change, Change};
 use crate::problem::Problem;
@@ -27,6 +28,7 @@ use crate::solve::relaxation::relax;
 fn situation(models: usize, seed: u64, change: Change) -> (Situation, usize, Vec<f64>) {
     let g = gpu("a100-40gb").unwrap();
     let (profiles, old, new) = demand_change(&g, models, seed, change);
+    let fleet = Fleet::one(g);
     let options = RunOptions {
         solver: SolverKind::Exact,
         budget: Budget { time_limit: Some(Duration::from_secs(10)), max_iterations: None },
@@ -34,12 +36,12 @@ fn situation(models: usize, seed: u64, change: Change) -> (Situation, usize, Vec
     };
     let cancel = AtomicBool::new(false);
     let mut quiet = |_: &crate::solve::control::Progress| {};
-    let before = Problem::build(&g, &profiles, &old).unwrap();
+    let before = Problem::build(&fleet, &profiles, &old).unwrap();
     let mut ctl = Control::new("test", options.budget, seed, &cancel, &mut quiet);
     let relaxation = relax(&before, &ctl);
     let info = SolverInfo { name: "exact".into(), seed, elapsed_ms: 0, termination: Termination::Finished };
     let running = Exact.solve(&before, &relaxation, &mut ctl).deployment.normalized().to_plan(&before, 0, 0.0, info);
-    let problem = Problem::build(&g, &profiles, &new).unwrap();
+    let problem = Problem::build(&fleet, &profiles, &new).unwrap();
     let situation = Situation::read(&problem, &running);
     let own = situation.own();
     let relaxation = relax(&own, &ctl);
