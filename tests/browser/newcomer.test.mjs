@@ -119,7 +119,7 @@ test("with 12 models Solve is a few Tab presses after the first rate cell; the a
   await context.close();
 });
 
-test("the remove buttons are 32 px and the profiles table shows every column at 1280 px", async () => {
+test("the remove buttons are 32 px and the profiles table shows every column, each heading within it, at 1280 px", async () => {
   const { context, page, errors } = await openPage(browser, site, { width: 1280, height: 800 });
   await page.goto(site.url);
   await settledCount(page);
@@ -131,6 +131,18 @@ test("the remove buttons are 32 px and the profiles table shows every column at 
     const box = await table.locator(cell).first().boundingBox();
     assert.ok(box && box.x + box.width <= section.x + section.width, `${cell} inside the inputs column: ${JSON.stringify(box)}`);
   }
+  // Every visible heading fits its column ("profile" ran into "batch").
+  // (The remove column's heading is for screen readers only.)
+  const overflowing = await table.locator("th").evaluateAll((ths) => ths.filter((th) => !th.querySelector(".visually-hidden"))
+    .map((th) => {
+      const text = document.createRange();
+      text.selectNodeContents(th);
+      const style = getComputedStyle(th);
+      const room = th.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return [th.textContent, text.getBoundingClientRect().width, room];
+    })
+    .filter(([, width, room]) => width > room + 0.5));
+  assert.deepEqual(overflowing, []);
   assert.deepEqual(errors, []);
   await context.close();
 });
