@@ -33,7 +33,11 @@ async function linkOf(page) {
 test("after the first plan one line says what to do next, and each term explains itself on hover and focus", async () => {
   const { context, page, errors } = await openPage(browser, site);
   await page.goto(site.url);
-  await settledCount(page);
+  const gpus = await settledCount(page);
+  // The nodes line counts the plan's GPUs apart from a node's size (it said "1 node of 8
+  // GPUs" beside a plan of 6).
+  assert.equal(await page.textContent("[data-testid=node-summary]"),
+    `${gpus} GPUs on 1 node (8 GPUs per node), 1 distinct node config: label each node with its config`);
   const next = page.locator("[data-testid=what-next]");
   assert.match(await next.textContent(), /^Next: bring your files .*→ Solve → deploy the plan .* or move a running cluster/);
   // Its links take the focus to their place without changing the address (the share link).
