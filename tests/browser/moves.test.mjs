@@ -164,3 +164,33 @@ test("a 300-model move (demand +30%, 10 s) shows in time, and the page answers a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a point of the trade-off whose move borrows more spare GPUs than allowed says so in its row", async () => {
+  const { context, page, errors } = await openPage(browser, site);
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.click("[data-testid=mark-deployed]");
+  // The example's first model from 900 to 2000 requests/s: at the optimum (6 GPUs) the move
+  // needs a spare GPU, one GPU more needs none (as `migplan transition --pareto` says).
+  await rateCell(page, 0).fill("2000");
+  await page.fill("[data-testid=spare]", "0");
+  await page.click("[data-testid=plan-move]");
+  await movePlanned(page, 120000);
+  const points = page.locator("[data-testid=tradeoff-point]");
+  assert.ok((await points.count()) >= 2);
+  const spare = page.locator("[data-testid=tradeoff-spare]");
+  const first = await spare.nth(0).textContent();
+  const used = Number(first.match(/^\d+/)[0]);
+  assert.ok(used >= 1, first);
+  assert.equal(first, `${used} (you allow 0)`);
+  assert.match(await page.textContent("[data-testid=move-needs-spares]"), new RegExp(`needs ${used} spare GPU`));
+  // Every row says what its move borrows, and a move within the allowance adds nothing.
+  for (let k = 0; k < (await points.count()); k++) {
+    const text = await spare.nth(k).textContent();
+    assert.match(text, /^\d+( \(you allow 0\))?$/);
+    assert.equal(text.includes("you allow"), Number(text.match(/^\d+/)[0]) > 0, text);
+  }
+  assert.equal(await spare.last().textContent(), "0");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -33,7 +33,11 @@ async function linkOf(page) {
 test("after the first plan one line says what to do next, and each term explains itself on hover and focus", async () => {
   const { context, page, errors } = await openPage(browser, site);
   await page.goto(site.url);
-  await settledCount(page);
+  const gpus = await settledCount(page);
+  // The nodes line counts the plan's GPUs apart from a node's size (it said "1 node of 8
+  // GPUs" beside a plan of 6).
+  assert.equal(await page.textContent("[data-testid=node-summary]"),
+    `${gpus} GPUs on 1 node (8 GPUs per node), 1 distinct node config: label each node with its config`);
   const next = page.locator("[data-testid=what-next]");
   assert.match(await next.textContent(), /^Next: bring your files .*→ Solve → deploy the plan .* or move a running cluster/);
   // Its links take the focus to their place without changing the address (the share link).
@@ -119,7 +123,7 @@ test("with 12 models Solve is a few Tab presses after the first rate cell; the a
   await context.close();
 });
 
-test("the remove buttons are 32 px and the profiles table shows every column at 1280 px", async () => {
+test("the remove buttons are 32 px and the profiles table shows every column, each heading within it, at 1280 px", async () => {
   const { context, page, errors } = await openPage(browser, site, { width: 1280, height: 800 });
   await page.goto(site.url);
   await settledCount(page);
@@ -131,6 +135,18 @@ test("the remove buttons are 32 px and the profiles table shows every column at 
     const box = await table.locator(cell).first().boundingBox();
     assert.ok(box && box.x + box.width <= section.x + section.width, `${cell} inside the inputs column: ${JSON.stringify(box)}`);
   }
+  // Every visible heading fits its column ("profile" ran into "batch").
+  // (The remove column's heading is for screen readers only.)
+  const overflowing = await table.locator("th").evaluateAll((ths) => ths.filter((th) => !th.querySelector(".visually-hidden"))
+    .map((th) => {
+      const text = document.createRange();
+      text.selectNodeContents(th);
+      const style = getComputedStyle(th);
+      const room = th.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return [th.textContent, text.getBoundingClientRect().width, room];
+    })
+    .filter(([, width, room]) => width > room + 0.5));
+  assert.deepEqual(overflowing, []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -85,7 +85,8 @@ pub fn deploy(props: &DeployProps) -> Html {
             html! {
                 <>
                     <p data-testid="node-summary">{ format!(
-                        "{} node{} of {} GPUs, {} distinct node config{}: label each node with its config",
+                        "{} GPUs on {} node{} ({} GPUs per node), {} distinct node config{}: label each node with its config",
+                        n.nodes.iter().map(|node| node.gpus.len()).sum::<usize>(),
                         n.nodes.len(), if n.nodes.len() == 1 { "" } else { "s" }, n.gpus_per_node,
                         n.configs.len(), if n.configs.len() == 1 { "" } else { "s" }
                     ) }</p>

@@ -148,7 +148,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                 if let Some(note) = move_use.note() {
                     <p class="stale" data-testid="move-earlier-inputs" role="status">{ note }</p>
                 }
-                <TradeOff front={planned.front.clone()} shown={planned.extra_gpus()}
+                <TradeOff front={planned.front.clone()} shown={planned.extra_gpus()} spare_allowed={planned.shown.spare_allowed}
                     can_pick={planned.front_id.is_some() && !busy} picking={state.move_picking} on_pick={on_pick} />
                 <MoveDeploy planned={planned.clone()} options={state.export_options()} {move_use} />
                 <Timeline planned={planned.clone()} />

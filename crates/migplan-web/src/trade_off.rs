@@ -19,6 +19,8 @@ pub struct TradeOffProps {
     pub front: Rc<Vec<FrontPoint>>,
     /// Extra GPUs of the point shown.
     pub shown: usize,
+    /// Spare GPUs the user allows a move to borrow: a point needing more says so.
+    pub spare_allowed: usize,
     /// Whether a point can be picked now: the worker holds the moves and is idle.
     pub can_pick: bool,
     /// The point whose move was asked for, until it arrives.
@@ -35,21 +37,21 @@ pub fn trade_off(props: &TradeOffProps) -> Html {
     }
     let most = front.iter().map(|p| p.running_touched).max().unwrap_or(0).max(1);
     let spacer = |px: f64| {
-        (px > 0.0).then(|| html! { <tr class="spacer" aria-hidden="true" style={format!("height:{px}px")}><td colspan="5"></td></tr> })
+        (px > 0.0).then(|| html! { <tr class="spacer" aria-hidden="true" style={format!("height:{px}px")}><td colspan="6"></td></tr> })
     };
     html! {
         <div class="tradeoff">
             <h3>{ "Fewer " }<Glossed term={Term::RunningTouched}>{ "running GPUs touched" }</Glossed>{ " for more GPUs" }</h3>
             <p class="muted">
-                { "Each row: GPUs beyond the new optimum, the GPUs its plan uses, the running GPUs its move touches, and the " }
-                <Glossed term={Term::ProvenMinimum}>{ "proven minimum" }</Glossed>{ " any plan of that size must touch." }
+                { "Each row: GPUs beyond the new optimum, the GPUs its plan uses, the running GPUs its move touches, the " }
+                <Glossed term={Term::ProvenMinimum}>{ "proven minimum" }</Glossed>{ " any plan of that size must touch, and the spare GPUs its move borrows." }
             </p>
             // Focusable, so the keyboard scrolls it even while its buttons are disabled.
             <div class="tradeoff-scroll" onscroll={on_scroll} tabindex="0" role="region" aria-label="trade-off of extra GPUs against running GPUs touched">
             <table data-testid="tradeoff" aria-rowcount={(front.len() + 1).to_string()}>
                 <thead><tr aria-rowindex="1">
                     <th>{ "extra GPUs" }</th><th>{ "GPUs" }</th><th>{ "running GPUs touched" }</th>
-                    <th>{ "proven minimum" }</th><th></th>
+                    <th>{ "proven minimum" }</th><th>{ "spare GPUs" }</th><th></th>
                 </tr></thead>
                 <tbody>
                     { for spacer(window.above_px) }
@@ -69,6 +71,12 @@ pub fn trade_off(props: &TradeOffProps) -> Html {
                                     { format!(" {touched}") }
                                 </td>
                                 <td>{ point.touched_lower_bound }</td>
+                                <td data-testid="tradeoff-spare">
+                                    { point.spare_used }
+                                    if point.spare_used > props.spare_allowed {
+                                        <span class="over-spare">{ format!(" (you allow {})", props.spare_allowed) }</span>
+                                    }
+                                </td>
                                 <td><button data-testid={format!("pick-{k}")} onclick={pick}
                                     disabled={shown || !props.can_pick}>
                                     { if props.picking == Some(k) { "Fetching…" } else { "Show this move" } }
