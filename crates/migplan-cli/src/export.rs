@@ -109,7 +109,7 @@ pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployAr
 pub fn node_summary(plan: &Plan, deploy: &DeployArgs) -> String {
     let n = nodes::assign(plan, &deploy.options());
     format!(
-        "{} node{} of {} GPUs, {} distinct node config{} (migplan export --format mig-parted)\n",
+        "{} node{} ({} GPUs per node), {} distinct node config{} (migplan export --format mig-parted)\n",
         n.nodes.len(),
         if n.nodes.len() == 1 { "" } else { "s" },
         n.gpus_per_node,

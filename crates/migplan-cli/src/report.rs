@@ -65,7 +65,7 @@ pub fn plan_table(plan: &Plan) -> String {
             if let Some(nodes) = &cost.nodes {
                 let each = nodes.gpus_per_node;
                 types.push(format!(
-                    "{} nodes of {each} GPUs ({:.2})",
+                    "{} nodes, {each} GPUs per node ({:.2})",
                     nodes.count,
                     nodes.count as f64 * nodes.cost_each
                 ));

@@ -78,7 +78,7 @@ fn the_table_reports_the_nodes() {
         "2",
     ]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains(" nodes of 2 GPUs, "), "{}", stdout(&o));
+    assert!(stdout(&o).contains(" nodes (2 GPUs per node), "), "{}", stdout(&o));
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn node_names_label_the_nodes() {
         "a,b",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("2 node names given but there are 7 nodes of 1 GPU;"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 node names given but there are 7 nodes (1 GPU per node);"), "{}", stderr(&o));
     let o = migplan(&["export", "--plan", &plan, "--format", "k8s", "--node-names", "Node_1"]);
     assert_eq!(o.status.code(), Some(2));
     for bad in ["0", "1025"] {

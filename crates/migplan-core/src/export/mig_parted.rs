@@ -121,7 +121,7 @@ pub fn gpu_operator(plan: &Plan, nodes: &Nodes) -> String {
         text.push('\n');
     };
     line(format!(
-        "# migplan: {fleet} on {} node{} of {} GPUs, {} node config{}.",
+        "# migplan: {fleet} on {} node{} ({} GPUs per node), {} node config{}.",
         // The GPUs on these nodes: the plan's, or those a move repartitions and adds.
         nodes.nodes.len(),
         if nodes.nodes.len() == 1 { "" } else { "s" },

@@ -44,7 +44,7 @@ impl ExportOptions {
         let given = self.node_names.len();
         if given != 0 && given != nodes {
             return Err(format!(
-                "{given} node names given but there {} {nodes} node{} of {} GPU{}; give one name per node",
+                "{given} node names given but there {} {nodes} node{} ({} GPU{} per node); give one name per node",
                 if nodes == 1 { "is" } else { "are" },
                 if nodes == 1 { "" } else { "s" },
                 self.gpus_per_node,
