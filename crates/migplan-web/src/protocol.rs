@@ -1,4 +1,7 @@
-//! Messages between the page and the planning worker, sent as JSON strings.
+//! Messages between the page and the planning worker, sent as JSON strings: a 1,000-model
+//! `Done` took 4.8 ms as a string (encode, clone, decode) against 24 to 34 ms as
+//! serde-wasm-bindgen objects (`examples/protocol_bench.rs`, run by
+//! `tests/browser/protocol-bench.mjs`).
 //!
 //! The page posts one [`Request`]; the worker answers `Ready` once it listens. A plan
 //! request gets `Progress` (with the best plan so far on every improvement), then `Done` or
