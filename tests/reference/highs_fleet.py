@@ -16,12 +16,10 @@ usage: highs_fleet.py PROFILES_CSV WORKLOAD_CSV TYPE=PRICE:LAYOUTS_JSON ...
 (HIGHS_TIME_LIMIT, in seconds, defaults to 600)
 """
 import csv
-import json
-import os
 import re
 import sys
 
-import highspy
+from highs_common import add_demand, exact_highs, integer_variable, proven, read_layouts
 
 
 def main():
@@ -30,9 +28,7 @@ def main():
     for arg in sys.argv[3:]:
         name, rest = arg.split("=", 1)
         price, layouts_path = rest.split(":", 1)
-        layouts = json.load(open(layouts_path))
-        names = sorted({i["profile"] for layout in layouts for i in layout})
-        counts = [{p: sum(1 for i in layout if i["profile"] == p) for p in names} for layout in layouts]
+        _, names, counts = read_layouts(layouts_path)
         types.append((name, float(price), names, counts))
     workload = list(csv.DictReader(open(workload_path)))
     rows = list(csv.DictReader(open(profiles_path)))
@@ -62,26 +58,16 @@ def main():
                     key = (w["model"], name, p)
                     capacity[key] = max(capacity.get(key, 0.0), float(r["throughput"]))
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("log_to_console", False)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.0)
-    h.setOptionValue("time_limit", float(os.environ.get("HIGHS_TIME_LIMIT", "600")))
-    inf = highspy.kHighsInf
-    integer = highspy.HighsVarType.kInteger
-    z = {key: h.addVariable(lb=0, ub=inf, obj=0.0, type=integer) for key in capacity}
+    h = exact_highs()
+    z = {key: integer_variable(h) for key in capacity}
     for name, price, names, counts in types:
-        y = [h.addVariable(lb=0, ub=inf, obj=price, type=integer) for _ in counts]
+        y = [integer_variable(h, cost=price) for _ in counts]
         for p in names:
             h.addConstr(sum(z[k] for k in z if k[1] == name and k[2] == p)
                         - sum(c[p] * v for c, v in zip(counts, y) if c[p]) <= 0)
-    for w in workload:
-        rate = float(w["rate"])
-        if rate > 0:
-            h.addConstr(sum(capacity[k] * z[k] for k in z if k[0] == w["model"]) >= rate * (1 - 1e-9))
+    add_demand(h, z, capacity, workload)
     h.minimize()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if not proven(h):
         info = h.getInfo()
         sys.exit("HiGHS did not prove optimality (%s): best %.6g, bound %.6g" % (
             h.modelStatusToString(h.getModelStatus()), info.objective_function_value, info.mip_dual_bound))
