@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Args;
 use migplan_core::check::plan::{layouts, types_of};
 use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
 use migplan_core::hardware::catalog;
@@ -12,28 +13,10 @@ use migplan_core::plan::Plan;
 
 use crate::args::{check_outputs, read_plan, write_out, Failure};
 
-/// What `--format` of `migplan export` takes.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Written {
-    MigParted,
-    GpuOperator,
-    K8s,
-    Csv,
-    Svg,
-    Json,
-}
-
-impl Written {
-    pub fn format(self) -> ExportFormat {
-        match self {
-            Written::MigParted => ExportFormat::MigParted,
-            Written::GpuOperator => ExportFormat::GpuOperator,
-            Written::K8s => ExportFormat::K8s,
-            Written::Csv => ExportFormat::Csv,
-            Written::Svg => ExportFormat::Svg,
-            Written::Json => ExportFormat::Json,
-        }
-    }
+/// What `migplan export --format` takes: every format by its name, from the core's list.
+fn export_format() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(ExportFormat::ALL.map(ExportFormat::name))
+        .map(|name| ExportFormat::parse(&name).expect("clap passes only the names it offers"))
 }
 
 /// How the plan's GPUs sit in nodes and what the manifests run.
@@ -65,8 +48,8 @@ pub struct ExportArgs {
     /// The plan JSON (`migplan plan --format json`).
     #[arg(long)]
     pub plan: PathBuf,
-    #[arg(long, value_enum)]
-    pub format: Written,
+    #[arg(long, value_parser = export_format())]
+    pub format: ExportFormat,
     #[command(flatten)]
     pub deploy: DeployArgs,
     /// Write here instead of standard output.
@@ -122,6 +105,6 @@ pub fn run_export(args: ExportArgs) -> Result<(), Failure> {
     let outputs: Vec<(&str, &std::path::Path)> = args.out.iter().map(|o| ("--out", o.as_path())).collect();
     check_outputs(&[args.plan.as_path()], &outputs)?;
     let plan = read_plan(&args.plan)?;
-    let text = export(&plan, &args.plan.display().to_string(), args.format.format(), &args.deploy)?;
+    let text = export(&plan, &args.plan.display().to_string(), args.format, &args.deploy)?;
     write_out(args.out.as_ref(), &text)
 }

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
@@ -89,7 +90,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// table, json, or any format of `migplan export`.
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(long, default_value = "table", value_parser = plan_format())]
         format: PlanFormat,
         #[command(flatten)]
         deploy: export::DeployArgs,
@@ -239,8 +240,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             let writing = Instant::now();
             let text = match format {
                 PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &deploy),
-                PlanFormat::Json => render(&plan, &ExportOptions::default(), ExportFormat::Json),
-                PlanFormat::Export(written) => export::export(&plan, "the plan", written.format(), &deploy)?,
+                // The plan as planned: its JSON holds no node options, so none are checked against it.
+                PlanFormat::Export(ExportFormat::Json) => render(&plan, &ExportOptions::default(), ExportFormat::Json),
+                PlanFormat::Export(format) => export::export(&plan, "the plan", format, &deploy)?,
             };
             write_out(out.as_ref(), &text)?;
             if verbose {
@@ -304,29 +306,11 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PlanFormat {
     Table,
-    Json,
-    Export(export::Written),
+    Export(ExportFormat),
 }
 
-impl clap::ValueEnum for PlanFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        use export::Written::*;
-        &[
-            PlanFormat::Table,
-            PlanFormat::Json,
-            PlanFormat::Export(MigParted),
-            PlanFormat::Export(GpuOperator),
-            PlanFormat::Export(K8s),
-            PlanFormat::Export(Csv),
-            PlanFormat::Export(Svg),
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        match self {
-            PlanFormat::Table => Some(clap::builder::PossibleValue::new("table")),
-            PlanFormat::Json => Some(clap::builder::PossibleValue::new("json")),
-            PlanFormat::Export(w) => w.to_possible_value(),
-        }
-    }
+/// `table`, then every export format by its name, from the core's list.
+fn plan_format() -> impl TypedValueParser<Value = PlanFormat> {
+    PossibleValuesParser::new(["table"].into_iter().chain(ExportFormat::ALL.map(ExportFormat::name)))
+        .map(|name| ExportFormat::parse(&name).map_or(PlanFormat::Table, PlanFormat::Export))
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
+use migplan_core::export::ExportFormat;
 use migplan_core::plan::transition::{Action, Transition};
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
@@ -67,7 +69,7 @@ pub struct TransitionArgs {
     /// Instead of the steps: the move's mig-parted config or GPU Operator ConfigMap (the
     /// cluster's configs kept, the move's added; only the nodes it repartitions are relabelled),
     /// or a runbook, the bash script that applies the move with kubectl.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = move_formats())]
     export: Option<MoveExport>,
     /// The mig-parted config (or ConfigMap) the cluster's nodes are labelled from now, as given
     /// to `migplan cluster`: the move's config keeps it. Without it, the running plan is taken as
@@ -82,11 +84,17 @@ pub struct TransitionArgs {
     out: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+/// What `--export` writes: the move's config in a format that partitions nodes, or its runbook.
+#[derive(Clone, Copy)]
 enum MoveExport {
-    MigParted,
-    GpuOperator,
+    Config(ExportFormat),
     Runbook,
+}
+
+/// The formats that partition nodes by their names, from the core's list, then `runbook`.
+fn move_formats() -> impl TypedValueParser<Value = MoveExport> {
+    PossibleValuesParser::new(ExportFormat::NODE_CONFIGS.map(ExportFormat::name).into_iter().chain(["runbook"]))
+        .map(|name| ExportFormat::parse(&name).map_or(MoveExport::Runbook, MoveExport::Config))
 }
 
 fn read_workload(path: &Option<PathBuf>) -> Result<Option<Vec<WorkloadRow>>, Failure> {
@@ -186,8 +194,7 @@ fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Res
     let nodes = config.rollout.nodes.iter().filter(|n| n.new || !named).count();
     options.check_names_for(nodes).map_err(Failure)?;
     Ok(match export {
-        MoveExport::MigParted => config.render(false),
-        MoveExport::GpuOperator => config.render(true),
+        MoveExport::Config(format) => config.render(format == ExportFormat::GpuOperator),
         MoveExport::Runbook => {
             let floors: Vec<(String, f64)> = planned.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
             runbook(&config, &options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors })

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{example, migplan, scratch, stderr, stdout};
+use common::{example, migplan, refuses, scratch, stderr, stdout};
+use migplan_core::export::ExportFormat;
 
 /// The example planned as JSON, written to a scratch file; its path.
 fn example_plan(name: &str) -> String {
@@ -32,7 +33,8 @@ fn example_plan(name: &str) -> String {
 fn every_format_exports_and_matches_plan_format() {
     let plan = example_plan("formats");
     let (p, w) = (example("a100-40gb-profiles.csv"), example("a100-40gb-workload.csv"));
-    for format in ["mig-parted", "gpu-operator", "k8s", "csv", "svg"] {
+    // The plan's JSON holds its solve time, so two solves never print the same JSON.
+    for format in ExportFormat::ALL.into_iter().filter(|&f| f != ExportFormat::Json).map(ExportFormat::name) {
         let o = migplan(&["export", "--plan", &plan, "--format", format, "--gpus-per-node", "4"]);
         assert!(o.status.success(), "{format}: {}", stderr(&o));
         let exported = stdout(&o);
@@ -59,6 +61,19 @@ fn every_format_exports_and_matches_plan_format() {
     let o = migplan(&["export", "--plan", &plan, "--format", "mig-parted", "--out", &out.display().to_string()]);
     assert!(o.status.success() && stdout(&o).is_empty());
     assert!(std::fs::read_to_string(out).unwrap().starts_with("version: v1\nmig-configs:\n  migplan-a:\n"));
+}
+
+#[test]
+fn format_flags_offer_every_export_format_by_name() {
+    let plan = example_plan("names-offered");
+    let o = migplan(&["export", "--plan", &plan, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), std::fs::read_to_string(&plan).unwrap());
+    let names = ExportFormat::ALL.map(ExportFormat::name).join(", ");
+    refuses(&["export", "--plan", &plan, "--format", "table"], &format!("[possible values: {names}]"));
+    refuses(&["plan", "--gpu", "a100-40gb", "--format", "yaml"], &format!("[possible values: table, {names}]"));
+    let moves = "[possible values: mig-parted, gpu-operator, runbook]";
+    refuses(&["transition", "--gpu", "a100-40gb", "--export", "k8s"], moves);
 }
 
 #[test]

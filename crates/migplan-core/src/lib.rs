@@ -12,7 +12,8 @@
 //! - [`solve`]: the bound and the solvers, run under one `Control`.
 //! - [`moves`]: moving a running plan to a new one.
 //! - [`check`]: the independent checkers of plans and moves.
-//! - [`export`]: a plan as text (JSON, CSV).
+//! - [`export`]: a plan as text in every format migplan writes, and what users see of each
+//!   format ([`export::ExportFormat`]: its name, label, file name and MIME type).
 //! - [`cluster`]: a running cluster read as a plan, and a move written as a runbook.
 //! - [`sorting`]: one sort for everything but the checkers, so the web binary holds one.
 //! - [`text`]: the names readers accept, the CSV every writer quotes alike, terminal-safe

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use migplan_core::export::ExportFormat;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -91,22 +92,25 @@ pub fn cluster_read(props: &ClusterReadProps) -> Html {
         if named && files.mig_config.is_none() {
             return html! { <p class="muted" data-testid="move-runbook-unavailable">{ NEEDS_CONFIG }</p> };
         }
-        let button = |label: &'static str, file: &'static str, mime: &'static str, pick: fn(MoveTexts) -> String, testid: &'static str| {
+        let button = |label: &'static str, file: String, mime: &'static str, pick: fn(MoveTexts) -> String, testid: String| {
             let (planned, options, config, said) = (planned.clone(), options.clone(), files.mig_config.clone(), said.clone());
             let onclick = Callback::from(move |_: MouseEvent| {
                 match move_texts(&planned.running, &planned.shown, &options, config.as_ref()) {
-                    Ok(texts) => download(file, mime, &pick(texts)),
+                    Ok(texts) => download(&file, mime, &pick(texts)),
                     Err(reason) => said.set(Rc::new((true, vec![reason]))),
                 }
             });
             html! { <button data-testid={testid} {onclick}>{ label }{ suffix }</button> }
         };
+        let config_button = |format: ExportFormat, pick: fn(MoveTexts) -> String| {
+            button(format.label(), format.file_name("move"), format.mime(), pick, format!("cluster-move-{}", format.name()))
+        };
         html! {
             <div class="row">
-                { button("Runbook (bash)", "migplan-move-runbook.sh", "text/x-shellscript", |t| t.runbook, "move-runbook") }
+                { button("Runbook (bash)", "migplan-move-runbook.sh".into(), "text/x-shellscript", |t| t.runbook, "move-runbook".into()) }
                 if named {
-                    { button("mig-parted config", "migplan-move-mig-parted.yaml", "application/yaml", |t| t.mig_parted, "cluster-move-mig-parted") }
-                    { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", "application/yaml", |t| t.config_map, "cluster-move-gpu-operator") }
+                    { config_button(ExportFormat::MigParted, |t| t.mig_parted) }
+                    { config_button(ExportFormat::GpuOperator, |t| t.config_map) }
                 }
                 <span class="muted">{ "The runbook: kubectl, node by node (cordon, restart the pods that must leave, relabel, wait, uncordon), then scale; DRY_RUN=1 prints it." }</span>
             </div>

@@ -21,22 +21,6 @@ pub struct DeployProps {
     pub plan_use: PlanUse,
 }
 
-fn label(format: ExportFormat) -> &'static str {
-    match format {
-        ExportFormat::Json => "JSON",
-        ExportFormat::Csv => "CSV (one row per instance)",
-        ExportFormat::MigParted => "mig-parted config",
-        ExportFormat::GpuOperator => "GPU Operator ConfigMap",
-        ExportFormat::K8s => "Kubernetes Deployments",
-        ExportFormat::Svg => "SVG picture",
-    }
-}
-
-/// Whether `format` depends on the node options.
-fn uses_nodes(format: ExportFormat) -> bool {
-    matches!(format, ExportFormat::MigParted | ExportFormat::GpuOperator)
-}
-
 pub fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -115,13 +99,13 @@ pub fn deploy(props: &DeployProps) -> Html {
         let options = props.options.clone().unwrap_or_default();
         // Past what a picture draws, the SVG is refused (the button says why).
         let too_large = check_format(&plan, format).err();
-        let disabled = (uses_nodes(format) && props.options.is_err()) || too_large.is_some();
+        let disabled = (ExportFormat::NODE_CONFIGS.contains(&format) && props.options.is_err()) || too_large.is_some();
         let onclick = Callback::from(move |_: MouseEvent| {
             download(&format.file_name(&plan.gpu), format.mime(), &render(&plan, &options, format))
         });
         html! {
             <button data-testid={format!("download-{}", format.name())} {onclick} {disabled} title={too_large}>
-                { label(format) }{ props.plan_use.label_suffix() }
+                { format.label() }{ props.plan_use.label_suffix() }
             </button>
         }
     };

@@ -3,7 +3,7 @@
 //! new nodes), so an operator relabels and drains just those.
 
 use migplan_core::cluster::move_config::move_config;
-use migplan_core::export::ExportOptions;
+use migplan_core::export::{ExportFormat, ExportOptions};
 use yew::prelude::*;
 
 use crate::deploy::download;
@@ -32,19 +32,23 @@ pub fn move_deploy(props: &MoveDeployProps) -> Html {
         Ok(options) => options.clone(),
         Err(reason) => return html! { <p class="errors" data-testid="move-deploy-error">{ reason.clone() }</p> },
     };
-    let button = |label: &'static str, file: &'static str, operator: bool, testid: &'static str| {
+    let button = |format: ExportFormat| {
         let (planned, options) = (props.planned.clone(), options.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let text = move_config(&planned.running, &planned.shown.transition, &options, None).render(operator);
-            download(file, "application/yaml", &text);
+            let config = move_config(&planned.running, &planned.shown.transition, &options, None);
+            let text = config.render(format == ExportFormat::GpuOperator);
+            download(&format.file_name("move"), format.mime(), &text);
         });
-        html! { <button data-testid={testid} {onclick}>{ label }{ props.move_use.label_suffix() }</button> }
+        html! {
+            <button data-testid={format!("move-{}", format.name())} {onclick}>
+                { format.label() }{ props.move_use.label_suffix() }
+            </button>
+        }
     };
     html! {
         <div class={classes!("row", "move-deploy", (props.move_use != MoveUse::Current).then_some("stale"))}>
             <span class="muted">{ "Configs for the nodes this move repartitions:" }</span>
-            { button("mig-parted config", "migplan-move-mig-parted.yaml", false, "move-mig-parted") }
-            { button("GPU Operator ConfigMap", "migplan-move-gpu-operator.yaml", true, "move-gpu-operator") }
+            { for ExportFormat::NODE_CONFIGS.into_iter().map(button) }
         </div>
     }
 }

@@ -22,7 +22,9 @@ pub use options::{ExportOptions, DEFAULT_IMAGE, MAX_GPUS_PER_NODE};
 
 use crate::plan::Plan;
 
-/// The formats a plan can be written in.
+/// The formats a plan can be written in, each with everything a user sees of it: the name
+/// `--format` takes, the file name, the MIME type and the page's label. The command line,
+/// the page and a move's downloads all read them here, so they cannot drift apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     /// The plan JSON of contract.md, pretty-printed.
@@ -41,6 +43,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// Every format, in the order the page offers them.
     pub const ALL: [ExportFormat; 6] = [
         ExportFormat::Json,
         ExportFormat::Csv,
@@ -50,42 +53,56 @@ impl ExportFormat {
         ExportFormat::Svg,
     ];
 
+    /// The formats that partition nodes: they depend on the node options, and a move is
+    /// written in them too.
+    pub const NODE_CONFIGS: [ExportFormat; 2] = [ExportFormat::MigParted, ExportFormat::GpuOperator];
+
     /// The name `--format` takes.
     pub fn name(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "json",
-            ExportFormat::Csv => "csv",
-            ExportFormat::MigParted => "mig-parted",
-            ExportFormat::GpuOperator => "gpu-operator",
-            ExportFormat::K8s => "k8s",
-            ExportFormat::Svg => "svg",
-        }
+        self.shown().name
     }
 
     pub fn parse(name: &str) -> Option<ExportFormat> {
         ExportFormat::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// A file name for a download of a plan for `gpu`.
-    pub fn file_name(self, gpu: &str) -> String {
-        match self {
-            ExportFormat::Json => format!("migplan-{gpu}.json"),
-            ExportFormat::Csv => format!("migplan-{gpu}.csv"),
-            ExportFormat::MigParted => format!("migplan-{gpu}-mig-parted.yaml"),
-            ExportFormat::GpuOperator => format!("migplan-{gpu}-gpu-operator.yaml"),
-            ExportFormat::K8s => format!("migplan-{gpu}-deployments.yaml"),
-            ExportFormat::Svg => format!("migplan-{gpu}.svg"),
-        }
+    /// What the page's download button says.
+    pub fn label(self) -> &'static str {
+        self.shown().label
     }
 
     pub fn mime(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "application/json",
-            ExportFormat::Csv => "text/csv",
-            ExportFormat::MigParted | ExportFormat::GpuOperator | ExportFormat::K8s => "application/yaml",
-            ExportFormat::Svg => "image/svg+xml",
-        }
+        self.shown().mime
     }
+
+    /// The file a download is saved as; `subject` says what it holds: the plan's GPU type, or
+    /// `move` for a move's config.
+    pub fn file_name(self, subject: &str) -> String {
+        format!("migplan-{subject}{}", self.shown().file_ending)
+    }
+
+    /// All a user sees of the format in one place, so that a new format is one entry to fill.
+    fn shown(self) -> Shown {
+        let (name, label, file_ending, mime) = match self {
+            ExportFormat::Json => ("json", "JSON", ".json", "application/json"),
+            ExportFormat::Csv => ("csv", "CSV (one row per instance)", ".csv", "text/csv"),
+            ExportFormat::MigParted => ("mig-parted", "mig-parted config", "-mig-parted.yaml", "application/yaml"),
+            ExportFormat::GpuOperator => {
+                ("gpu-operator", "GPU Operator ConfigMap", "-gpu-operator.yaml", "application/yaml")
+            }
+            ExportFormat::K8s => ("k8s", "Kubernetes Deployments", "-deployments.yaml", "application/yaml"),
+            ExportFormat::Svg => ("svg", "SVG picture", ".svg", "image/svg+xml"),
+        };
+        Shown { name, label, file_ending, mime }
+    }
+}
+
+struct Shown {
+    name: &'static str,
+    label: &'static str,
+    /// What follows `migplan-SUBJECT` in the file name.
+    file_ending: &'static str,
+    mime: &'static str,
 }
 
 /// `plan` written in `format`. The plan should have passed `check::plan::layouts` and the

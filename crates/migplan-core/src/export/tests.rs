@@ -163,6 +163,27 @@ fn formats_round_trip_their_names() {
     for f in ExportFormat::ALL {
         assert_eq!(ExportFormat::parse(f.name()), Some(f));
     }
+    assert_eq!(ExportFormat::parse("table"), None);
+}
+
+#[test]
+fn formats_have_distinct_names_files_and_labels_and_mime_types_a_browser_accepts() {
+    use std::collections::BTreeSet;
+    let distinct = |seen: Vec<String>| seen.iter().collect::<BTreeSet<_>>().len() == ExportFormat::ALL.len();
+    assert!(distinct(ExportFormat::ALL.map(|f| f.name().to_string()).to_vec()));
+    assert!(distinct(ExportFormat::ALL.map(|f| f.file_name("a100-40gb")).to_vec()));
+    assert!(distinct(ExportFormat::ALL.map(|f| f.label().to_string()).to_vec()));
+    // A Blob's type: `type/subtype`, both RFC 9110 tokens, under a registered top-level type.
+    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let top_level = ["application", "font", "image", "model", "text"];
+    for f in ExportFormat::ALL {
+        let (kind, subtype) = f.mime().split_once('/').unwrap_or_else(|| panic!("{}: {}", f.name(), f.mime()));
+        assert!(top_level.contains(&kind) && token(subtype), "{}: {}", f.name(), f.mime());
+        assert!(!f.label().is_empty(), "{}", f.name());
+    }
+    // The names users have saved files under.
+    assert_eq!(ExportFormat::MigParted.file_name("move"), "migplan-move-mig-parted.yaml");
+    assert_eq!(ExportFormat::Svg.file_name("h100-80gb"), "migplan-h100-80gb.svg");
 }
 
 #[test]
