@@ -27,7 +27,7 @@ const NODES_PER_SLICE: u64 = 200;
 /// The search ends once this many nodes in a row find nothing cheaper: on generated mixes of
 /// 30 models the best plan comes within the first thousand, and a search that cannot prove
 /// its optimum (the relaxation's bound is below it) would otherwise take all its time.
-const STALL_NODES: u64 = 5_000;
+const STALL_NODES: u64 = 2_000;
 
 /// The cheapest plan the branch-and-bound finds over the relaxation's covers before `ctl`
 /// stops it, each better one offered to `ctl`; `None` when it finds none (or the LP fails).
