@@ -5,7 +5,7 @@
 //! other prices it answers "how would this model best be served". It is a small integer
 //! knapsack-cover problem, solved exactly by depth-first search with an LP bound.
 
-use crate::problem::{covers, Problem};
+use crate::problem::{covers, instances_needed, Problem};
 use crate::sorting;
 
 /// Instance counts indexed like the GPU's profiles.
@@ -43,7 +43,7 @@ impl Search<'_> {
         if cost + missing * item.price / item.capacity >= self.best_cost - 1e-12 {
             return;
         }
-        let most = crate::problem::instances_needed(missing, item.capacity) as u32;
+        let most = instances_needed(missing, item.capacity) as u32;
         let next_unit_price = self.items.get(i + 1).map(|next| next.price / next.capacity);
         for k in (0..=most).rev() {
             let (served, cost) = (served + k as f64 * item.capacity, cost + k as f64 * item.price);
@@ -98,6 +98,33 @@ pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64])
         cover[item.profile] = k;
     }
     Some((cover, search.best_cost))
+}
+
+/// Covers of model `s` by whole copies of one layout, using the instances it can run on:
+/// one per layout that serves it at all.
+pub fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
+    let rate = problem.models[s].rate;
+    problem
+        .layouts
+        .iter()
+        .filter_map(|layout| {
+            let usable: Vec<usize> = layout
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| if problem.capacity[s][p].is_some() { k as usize } else { 0 })
+                .collect();
+            let per_copy: f64 = usable
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| k as f64 * problem.capacity[s][p].map_or(0.0, |c| c.throughput))
+                .sum();
+            (per_copy > 0.0 && rate > 0.0).then(|| {
+                let copies = instances_needed(rate, per_copy);
+                usable.iter().map(|&k| k * copies).collect()
+            })
+        })
+        .collect()
 }
 
 /// Cost of a cover at `prices`.

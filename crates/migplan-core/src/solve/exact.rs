@@ -11,11 +11,13 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::plan::Termination;
-use crate::problem::{covers, instances_needed, Model, Problem};
+use crate::problem::{covers, Model, Problem};
 use crate::solve::control::Control;
+use crate::solve::cover::layout_fills;
 use crate::solve::deployment::served;
 use crate::solve::deployment::{Deployment, GpuConfig};
 use crate::solve::executor::{Solver, SolverResult};
+use crate::solve::integer_master::choose_covers;
 use crate::solve::pack::pack;
 use crate::solve::relaxation::{relax, Relaxation};
 
@@ -28,6 +30,9 @@ const MAX_COMBINATIONS: usize = 4096;
 /// The packing's integer search rarely needs more than milliseconds; a second caps one stuck
 /// packing so the planner keeps trying other choices.
 const PACK_TIME_LIMIT: Duration = Duration::from_secs(1);
+/// The first rounding of a mix packs within this: when its packing is not found at once,
+/// the integer master finds a better plan in less time than the packing's search takes.
+const QUICK_PACK_LIMIT: Duration = Duration::from_millis(20);
 
 impl Solver for Exact {
     fn name(&self) -> &'static str {
@@ -67,12 +72,12 @@ fn solve_from(
     ctl: &mut Control,
     start: Option<Deployment>,
 ) -> SolverResult {
-    // A mix's packings are slow enough that the odometer alone would spend the budget: it
-    // gets a share, and the refills below the rest. A warm start (a growth curve's next
-    // point) is most of the plan already: its search is left as it was, whole.
+    // A mix's packings are slow enough that the odometer alone would spend the budget: the
+    // mix gets its own start, and the refills below the rest. A warm start (a growth curve's
+    // next point) is most of the plan already: its search is left as it was, whole.
     let refill = problem.is_mixed() && start.is_none();
     let mut best = match refill {
-        true => search(problem, relaxation, &mut ctl.child(MIX_SEARCH_SHARE), start),
+        true => mix_search(problem, relaxation, ctl),
         false => search(problem, relaxation, ctl, start),
     };
     // The mix's relaxation can round to a fleet dearer than one type alone would be: try
@@ -94,11 +99,36 @@ fn solve_from(
     SolverResult { deployment: best, termination }
 }
 
+/// A mix from scratch: the master's rounding, packed quickly (it is often optimal at once);
+/// when it leaves a gap, the integer master ([`choose_covers`]), which moves several models
+/// to another type at once where the rounding moves one; then the odometer from the better
+/// plan. Each search gets a share of what is left of the budget.
+fn mix_search(problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> Deployment {
+    let mut best = packed_within(problem, &instances_of(relaxation, &first_choice(relaxation)), ctl, QUICK_PACK_LIMIT);
+    ctl.offer(&best);
+    if ctl.stop_reason().is_none() {
+        let chosen = choose_covers(problem, relaxation, &mut ctl.child(MIX_SEARCH_SHARE));
+        if let Some(chosen) = chosen.filter(|c| ctl.measure(c) < ctl.measure(&best)) {
+            best = chosen;
+            ctl.offer(&best);
+        }
+    }
+    match ctl.stop_reason() {
+        Some(_) => best,
+        None => search(problem, relaxation, &mut ctl.child(MIX_SEARCH_SHARE), Some(best)),
+    }
+}
+
+/// Each model's column of most weight in the master's solution.
+fn first_choice(relaxation: &Relaxation) -> Vec<usize> {
+    relaxation.weights.iter().map(|w| w[0].0).collect()
+}
+
 /// Rounds the master solution, tries the fractional models' alternatives and each model's
 /// layout fills; returns the best deployment found, or `incumbent` when none beats it.
 fn search(problem: &Problem, relaxation: &Relaxation, ctl: &mut Control, incumbent: Option<Deployment>) -> Deployment {
     let models = problem.models.len();
-    let mut choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
+    let mut choice = first_choice(relaxation);
     let mut best_instances = instances_of(relaxation, &choice);
     let mut best = plan_for_instances(problem, &best_instances, ctl);
     if let Some(incumbent) = incumbent {
@@ -233,7 +263,8 @@ fn refilled(problem: &Problem, mut kept: Vec<GpuConfig>, ctl: &mut Control) -> D
 /// The share of what is left of the budget one refill's search gets.
 const REFILL_SHARE: f64 = 0.05;
 
-/// The share of the budget a mix's first search gets.
+/// The share of what is left of the budget a mix's integer master gets, and then its
+/// odometer.
 const MIX_SEARCH_SHARE: f64 = 0.25;
 
 /// The least saving a refill must make to be kept: more than the rounding of sums of prices.
@@ -256,42 +287,20 @@ fn instances_of(relaxation: &Relaxation, choice: &[usize]) -> Vec<Vec<usize>> {
     choice.iter().enumerate().map(|(s, &c)| relaxation.columns[s][c].iter().map(|&k| k as usize).collect()).collect()
 }
 
-/// Covers of model `s` by whole copies of one layout, using the instances it can run on:
-/// one per layout that serves it at all.
-fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
-    let rate = problem.models[s].rate;
-    problem
-        .layouts
-        .iter()
-        .filter_map(|layout| {
-            let usable: Vec<usize> = layout
-                .counts
-                .iter()
-                .enumerate()
-                .map(|(p, &k)| if problem.capacity[s][p].is_some() { k as usize } else { 0 })
-                .collect();
-            let per_copy: f64 = usable
-                .iter()
-                .enumerate()
-                .map(|(p, &k)| k as f64 * problem.capacity[s][p].map_or(0.0, |c| c.throughput))
-                .sum();
-            (per_copy > 0.0 && rate > 0.0).then(|| {
-                let copies = instances_needed(rate, per_copy);
-                usable.iter().map(|&k| k * copies).collect()
-            })
-        })
-        .collect()
-}
-
 /// Packs the given instances per model and profile into GPUs.
 fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control) -> Deployment {
+    packed_within(problem, instances, ctl, PACK_TIME_LIMIT)
+}
+
+/// [`plan_for_instances`] with the packing's integer search cut at `pack_limit`.
+fn packed_within(problem: &Problem, instances: &[Vec<usize>], ctl: &Control, pack_limit: Duration) -> Deployment {
     let mut wanted = vec![0u32; problem.profiles.len()];
     for cover in instances {
         for (p, &k) in cover.iter().enumerate() {
             wanted[p] += k as u32;
         }
     }
-    let limit = ctl.remaining().unwrap_or(PACK_TIME_LIMIT).min(PACK_TIME_LIMIT);
+    let limit = ctl.remaining().unwrap_or(pack_limit).min(pack_limit);
     let layout_counts = pack(problem, &wanted, limit);
     Deployment::from_counts(problem, &layout_counts, instances)
         .expect("a packing offers at least the wanted instances of every profile")
@@ -302,8 +311,7 @@ fn plan_for_instances(problem: &Problem, instances: &[Vec<usize>], ctl: &Control
 pub fn complete_exactly(problem: &Problem, gpus: &mut Vec<GpuConfig>, ctl: &Control) {
     let Some((residual, short)) = unserved(problem, &served(problem, gpus)) else { return };
     let relaxation = relax(&residual, ctl);
-    let choice: Vec<usize> = relaxation.weights.iter().map(|w| w[0].0).collect();
-    for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &choice), ctl).gpus {
+    for mut g in plan_for_instances(&residual, &instances_of(&relaxation, &first_choice(&relaxation)), ctl).gpus {
         g.models.iter_mut().for_each(|s| *s = s.map(|s| short[s]));
         gpus.push(g);
     }
@@ -323,3 +331,6 @@ fn unserved(problem: &Problem, served: &[f64]) -> Option<(Problem, Vec<usize>)> 
     };
     (!short.is_empty()).then_some((rest, short))
 }
+
+#[cfg(test)]
+mod tests;
