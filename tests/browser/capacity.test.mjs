@@ -1,9 +1,12 @@
 // The capacity panel on the bundled example: the comparison table and the growth chart,
-// point by point against `migplan compare` and `migplan sweep`.
+// point by point against `migplan compare` and `migplan sweep`; and profiles files marked
+// with the GPU they were measured on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { withSiteAndBrowser, cli, settledCount, root } from "./harness.mjs";
+import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { withSiteAndBrowser, cli, settledCount, root, openPage } from "./harness.mjs";
 
 let site, browser;
 withSiteAndBrowser((s, b) => ([site, browser] = [s, b]));
@@ -71,5 +74,72 @@ test("a GPU type whose price is not a number is an error in the panel, naming th
   await page.click("[data-testid=capacity-run]");
   const text = await (await page.waitForSelector("[data-testid=capacity-errors]", { timeout: 60000 })).textContent();
   assert.match(text, /`cheap` is not a price for a100-40gb; write what one GPU costs as a number above 0, e.g. a100-40gb=2\.2/);
+  await context.close();
+});
+
+/** The example's rows with each profile by its short form (`3g`, which every GPU type has)
+ * and `speedup` times the throughput; with `gpu`, a gpu column saying where they were measured. */
+async function rowsMeasuredOn(speedup, gpu) {
+  const lines = (await readFile(path.join(example, "a100-40gb-profiles.csv"), "utf8")).trim().split(/\r?\n/).filter((l) => !l.startsWith("#"));
+  const header = gpu ? `${lines[0]},gpu` : lines[0];
+  return [header, ...lines.slice(1).map((line) => {
+    const f = line.split(",");
+    f[1] = f[1].split(".")[0];
+    f[4] = (Number(f[4]) * speedup).toFixed(2);
+    return gpu ? [...f, gpu].join(",") : f.join(",");
+  })].join("\n") + "\n";
+}
+
+/** The comparison's GPUs per fleet once the panel has answered anew. */
+async function comparedGpus(page) {
+  // The rows of an earlier answer, marked, so that only the new answer's rows count.
+  await page.$$eval("[data-testid=compare-row]", (rs) => rs.forEach((r) => r.setAttribute("data-earlier", "")));
+  await page.click("[data-testid=capacity-run]");
+  await page.waitForSelector("[data-testid=compare-row]:not([data-earlier])", { timeout: 120000 });
+  const rows = await page.$$eval("[data-testid=compare-row]", (rs) => rs.map((r) => [r.dataset.fleet, Number(r.dataset.gpus)]));
+  return Object.fromEntries(rows);
+}
+
+test("files marked measured on an A100 and an H100 compare each type on its own rows, and the marks survive a reload", async () => {
+  const { context, page, errors } = await openPage(browser, site, { width: 1280, height: 900 });
+  await page.goto(site.url);
+  await settledCount(page);
+  const csv = (name, text) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+  await page.setInputFiles("[data-testid=profiles-input]", [csv("a100.csv", await rowsMeasuredOn(1)), csv("h100.csv", await rowsMeasuredOn(2))]);
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=profile-file]").length === 2);
+  await page.fill("[data-testid=capacity-types]", "a100-40gb, h100-80gb");
+  await page.fill("[data-testid=capacity-from]", "1");
+  await page.fill("[data-testid=capacity-to]", "2");
+  await page.fill("[data-testid=capacity-steps]", "2");
+
+  // Unmarked, every row is every type's: the A100 is taken for as fast as the H100.
+  const unmarked = await comparedGpus(page);
+  assert.equal(unmarked["a100-40gb"], unmarked["h100-80gb"], JSON.stringify(unmarked));
+
+  const files = page.locator("[data-testid=profile-file]");
+  await files.nth(0).locator("[data-testid=file-measured-on]").selectOption("a100-40gb");
+  await files.nth(1).locator("[data-testid=file-measured-on]").selectOption("h100-80gb");
+  assert.match(await page.textContent("[data-testid=measured-elsewhere]"), /h100\.csv \(h100-80gb\)\. A plan for a100-40gb leaves their rows out/);
+  const marked = await comparedGpus(page);
+  assert.ok(marked["h100-80gb"] < marked["a100-40gb"], JSON.stringify(marked));
+  assert.equal(marked["h100-80gb"], unmarked["h100-80gb"], "the H100 plans on its own rows either way");
+
+  // As the CLI compares the same rows, each tagged in a gpu column.
+  const dir = await mkdtemp(path.join(tmpdir(), "migplan-measured-"));
+  const tagged = path.join(dir, "two.csv");
+  await writeFile(tagged, await rowsMeasuredOn(1, "a100-40gb") + (await rowsMeasuredOn(2, "h100-80gb")).split("\n").slice(1).join("\n"));
+  const compared = JSON.parse(cli("compare", "--gpu", "a100-40gb", "--gpu", "h100-80gb", "--profiles", tagged,
+    "--workload", path.join(example, "a100-40gb-workload.csv"), "--time-limit", "10", "--format", "json"));
+  for (const c of compared) assert.equal(marked[c.fleet], c.gpus, `${c.fleet}: page ${marked[c.fleet]}, CLI ${c.gpus}`);
+
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=profile-file]").length === 2);
+  assert.deepEqual(await page.locator("[data-testid=file-measured-on]").evaluateAll((s) => s.map((e) => e.value)), ["a100-40gb", "h100-80gb"]);
+  await settledCount(page);
+  await page.fill("[data-testid=capacity-types]", "a100-40gb, h100-80gb");
+  await page.fill("[data-testid=capacity-steps]", "2");
+  assert.deepEqual(await comparedGpus(page), marked);
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -100,8 +100,8 @@ pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
             <h2>{ "Compare GPU types and plan for growth" }</h2>
             <p class="muted">
                 { "GPU types to compare, each with what one GPU costs (e.g. a100-40gb=1, h100-80gb=2.2; profile rows \
-                   name their GPU in a gpu column). Empty: the GPU above. The growth chart plans the GPU above for \
-                   every rate times each multiplier." }
+                   count for the GPU their file was measured on, as the file table says, or their gpu column names). \
+                   Empty: the GPU above. The growth chart plans the GPU above for every rate times each multiplier." }
             </p>
             <div class="row">
                 { text_field("GPU types and costs", "capacity-types", &types) }

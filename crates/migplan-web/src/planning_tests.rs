@@ -208,3 +208,75 @@ fn hints_on_the_page_name_no_command_line_flag() {
         page_words(&hints[hints.len() - 1]).starts_with("these profiles are a100-40gb's: choose a100-40gb as the GPU?")
     );
 }
+
+/// The example's rows with the profiles by their short form (`3g`, which every type has) and
+/// `speedup` times the throughput: the same models measured on a faster GPU.
+pub(crate) fn faster_rows(speedup: f64) -> String {
+    let mut lines = crate::examples::A100_PROFILES.lines().filter(|l| !l.starts_with('#'));
+    let mut text = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        fields[1] = fields[1].split('.').next().unwrap().to_string();
+        fields[4] = format!("{:.2}", fields[4].parse::<f64>().unwrap() * speedup);
+        text += &(fields.join(",") + "\n");
+    }
+    text
+}
+
+#[test]
+fn files_marked_measured_on_a100_and_h100_give_the_h100_fewer_gpus_in_the_comparison() {
+    let compared = |a100_on: &str, h100_on: &str| {
+        let mut inputs = request(crate::examples::A100_WORKLOAD);
+        let mut a100 = ProfileFile::new("a100.csv", faster_rows(1.0));
+        let mut h100 = ProfileFile::new("h100.csv", faster_rows(2.0));
+        (a100.measured_on, h100.measured_on) = (a100_on.into(), h100_on.into());
+        inputs.profiles = vec![a100, h100];
+        let capacity = CapacityRequest {
+            inputs,
+            types: "a100-40gb, h100-80gb".into(),
+            from: "1".into(),
+            to: "2".into(),
+            steps: "2".into(),
+        };
+        let mut messages = Vec::new();
+        handle(&Request::Capacity(capacity), &mut |m| messages.push(m));
+        let Some(WorkerMessage::Capacity { compare, .. }) = messages.pop() else { panic!("{messages:?}") };
+        assert!(compare.iter().all(|c| c.refused.is_none()), "{compare:?}");
+        let gpus = |fleet: &str| compare.iter().find(|c| c.fleet == fleet).map(|c| (c.gpus, c.proven_optimal));
+        (gpus("a100-40gb").unwrap(), gpus("h100-80gb").unwrap())
+    };
+    // Unmarked, the faster rows are every type's (both files name profiles by their short
+    // form): the A100 is taken for as fast as the H100.
+    let ((a100, _), (h100, _)) = compared("", "");
+    assert_eq!(a100, h100);
+    let ((a100, a100_proven), (h100, h100_proven)) = compared("a100-40gb", "h100-80gb");
+    assert!(a100_proven && h100_proven);
+    assert!(h100 < a100, "{h100} H100 GPUs against {a100} A100");
+    // The H100 rows are the unmarked ones' plan on the H100; the A100 keeps its own.
+    assert_eq!(h100, compared("", "").1 .0);
+}
+
+#[test]
+fn a_plan_for_one_gpu_leaves_out_the_files_measured_on_another_and_says_which_model_it_leaves_without_rows() {
+    let mut inputs = request(crate::examples::A100_WORKLOAD);
+    let mut h100 = ProfileFile::new("h100.csv", faster_rows(2.0));
+    h100.measured_on = "h100-80gb".into();
+    inputs.profiles = vec![ProfileFile::new("a100.csv", crate::examples::A100_PROFILES), h100.clone()];
+    let mut messages = Vec::new();
+    handle(&Request::Plan(inputs.clone()), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Done { plan, .. }) = messages.last() else { panic!("{messages:?}") };
+    assert_eq!(plan.gpu_count, plan_for_example().gpu_count, "the A100 plan uses the A100 rows alone");
+    // The H100 file alone leaves every model without A100 rows: each says where its rows are.
+    inputs.profiles = vec![h100];
+    let mut messages = Vec::new();
+    handle(&Request::Plan(inputs), &mut |m| messages.push(m));
+    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
+    assert_eq!(errors.len(), 12, "{errors:?}");
+    assert!(
+        crate::error_text::in_one_line(&errors[0]).starts_with(
+            "workload.csv, line 2, column model: model `bert-base-multilingual-cased` has rows measured on h100-80gb \
+             only (first: h100.csv:2), none for a100-40gb, which this plan is for; choose h100-80gb as the GPU"
+        ),
+        "{errors:?}"
+    );
+}

@@ -3,8 +3,13 @@
 //! `problem::import` in whatever format it is (migplan's own CSV or JSON, perf_analyzer,
 //! Model Analyzer, MIGPerf, ParvaGPU) and merged. The page imports them for the table; the
 //! worker imports them again for the plan, so every error still names its file and line.
+//!
+//! A file marked measured on a GPU type has its rows tagged with it (a row that names its own
+//! `gpu` keeps it): a comparison of GPU types then uses each file for its own type, and a plan
+//! for another type leaves it out, as the core treats rows with a `gpu` column.
 
 use migplan_core::hardware::catalog;
+use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::import::{self, Format, Given, ImportOptions, Imported, Percentile, Report};
 use migplan_core::problem::input::limits::COUNT;
 use migplan_core::problem::input::{InputError, InputErrors, ProfileRow};
@@ -16,6 +21,8 @@ pub enum FileField {
     Model,
     Profile,
     Batch,
+    /// The GPU type (catalog id) the file was measured on; empty: the GPU chosen for the plan.
+    MeasuredOn,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +36,9 @@ pub struct ProfileFile {
     pub profile: String,
     #[serde(default)]
     pub batch: String,
+    /// Left out when empty, so the inputs of a page that never marks a file read as before.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub measured_on: String,
 }
 
 impl ProfileFile {
@@ -39,6 +49,7 @@ impl ProfileFile {
             model: String::new(),
             profile: String::new(),
             batch: String::new(),
+            measured_on: String::new(),
         }
     }
 
@@ -47,6 +58,7 @@ impl ProfileFile {
             FileField::Model => &self.model,
             FileField::Profile => &self.profile,
             FileField::Batch => &self.batch,
+            FileField::MeasuredOn => &self.measured_on,
         }
     }
 
@@ -55,6 +67,7 @@ impl ProfileFile {
             FileField::Model => self.model = value,
             FileField::Profile => self.profile = value,
             FileField::Batch => self.batch = value,
+            FileField::MeasuredOn => self.measured_on = value,
         }
     }
 
@@ -91,14 +104,43 @@ impl ProfileFile {
         Ok(Given { model: text(&self.model), profile: text(&self.profile), batch })
     }
 
-    /// How to read the file: the page's GPU and latency percentile, and what its row says.
-    fn options(&self, gpu: &str, latency: Percentile) -> Result<ImportOptions, InputError> {
-        Ok(ImportOptions { format: None, gpu: catalog::gpu(gpu), latency, given: self.given()? })
+    /// The GPU the file was marked measured on, if it was; an id the catalog lacks (a link
+    /// edited by hand) is an error naming the file and the setting.
+    pub fn measured_on(&self) -> Result<Option<GpuSpec>, InputError> {
+        let id = self.measured_on.trim();
+        if id.is_empty() {
+            return Ok(None);
+        }
+        catalog::gpu(id).map(Some).ok_or_else(|| InputError {
+            file: self.name.clone(),
+            line: None,
+            column: Some("measured on".into()),
+            character: None,
+            message: format!("`{id}` is not a GPU migplan knows"),
+            hint: Some(format!(
+                "choose one of {} in the file's Measured on list, or the GPU chosen for the plan",
+                catalog::gpu_ids().join(", ")
+            )),
+        })
     }
 
-    /// The file's rows and report, read with the page's GPU and latency percentile.
+    /// The file's rows and report, read as measured on its GPU (the page's `gpu` unless the
+    /// file is marked) with the page's latency percentile; a marked file's rows are its GPU's.
     pub fn import(&self, gpu: &str, latency: Percentile) -> Result<Imported, InputErrors> {
-        import::import(&self.name, &self.text, &self.options(gpu, latency)?)
+        let measured_on = self.measured_on()?;
+        let options = ImportOptions {
+            format: None,
+            gpu: measured_on.clone().or_else(|| catalog::gpu(gpu)),
+            latency,
+            given: self.given()?,
+        };
+        let mut imported = import::import(&self.name, &self.text, &options)?;
+        if let Some(spec) = measured_on {
+            for row in imported.rows.iter_mut().filter(|r| r.gpu.is_none()) {
+                row.gpu = Some(spec.id.to_string());
+            }
+        }
+        Ok(imported)
     }
 }
 
@@ -119,21 +161,20 @@ pub fn import_all(
         }
         .into());
     }
-    let mut errors = Vec::new();
-    let mut read = Vec::new();
+    let (mut rows, mut reports, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for file in files {
-        match file.options(gpu, latency) {
-            Ok(options) => read.push((file.name.as_str(), file.text.as_str(), options)),
-            Err(e) => errors.push(e),
+        match file.import(gpu, latency) {
+            Ok(imported) => {
+                rows.extend(imported.rows);
+                reports.push(imported.report);
+            }
+            Err(e) => errors.extend(e.0),
         }
     }
-    match import::import_all(read) {
-        Ok(imported) if errors.is_empty() => Ok(imported),
-        Ok(_) => Err(InputErrors(errors)),
-        Err(e) => {
-            errors.extend(e.0);
-            Err(InputErrors(errors))
-        }
+    if errors.is_empty() {
+        Ok((rows, reports))
+    } else {
+        Err(InputErrors(errors))
     }
 }
 
@@ -179,6 +220,40 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(reports[1].batch, Some(4));
         assert!(import_all(&[], "a100-40gb", Percentile::P99).is_err());
+    }
+
+    #[test]
+    fn a_file_marked_measured_on_a_gpu_tags_its_rows_unless_a_row_names_its_own() {
+        let text = "model,profile,batch,latency_ms,throughput,gpu\nm,3g,1,5,100,\nm,3g,1,5,90,a30-24gb\n";
+        let mut file = ProfileFile::new("p.csv", text);
+        let gpus = |file: &ProfileFile| -> Vec<Option<String>> {
+            file.import("a100-40gb", Percentile::P99).unwrap().rows.into_iter().map(|r| r.gpu).collect()
+        };
+        assert_eq!(gpus(&file), [None, Some("a30-24gb".into())]);
+        file.set(FileField::MeasuredOn, "H100-80GB".into());
+        assert_eq!(gpus(&file), [Some("h100-80gb".into()), Some("a30-24gb".into())]);
+        // Read as the H100's: its profile ids name the H100's profiles, not the page's GPU's.
+        let migperf = "model_name,batch_size,latency,throughput,mig_profile\nb,2,4.5,444.4,9\n";
+        let mut file = ProfileFile::new("b.csv", migperf);
+        assert_eq!(file.import("a100-40gb", Percentile::P99).unwrap().rows[0].profile, "3g.20gb");
+        file.set(FileField::MeasuredOn, "h100-80gb".into());
+        assert_eq!(file.import("a100-40gb", Percentile::P99).unwrap().rows[0].profile, "3g.40gb");
+        file.set(FileField::MeasuredOn, "v100".into());
+        let e = file.import("a100-40gb", Percentile::P99).unwrap_err();
+        assert_eq!((e.0[0].file.as_str(), e.0[0].column.as_deref()), ("b.csv", Some("measured on")));
+        assert!(e.0[0].message.contains("`v100` is not a GPU migplan knows"), "{:?}", e.0);
+    }
+
+    #[test]
+    fn an_unmarked_file_saves_as_before_and_a_marked_one_keeps_its_gpu() {
+        let file = ProfileFile::new("p.csv", "x");
+        assert_eq!(
+            serde_json::to_string(&file).unwrap(),
+            r#"{"name":"p.csv","text":"x","model":"","profile":"","batch":""}"#
+        );
+        let marked = ProfileFile { measured_on: "h100-80gb".into(), ..file };
+        let back: ProfileFile = serde_json::from_str(&serde_json::to_string(&marked).unwrap()).unwrap();
+        assert_eq!(back, marked);
     }
 
     #[test]

@@ -114,6 +114,7 @@ mod tests {
         state.inputs.seed = "42".into();
         state.gpus_per_node = "4".into();
         state.move_inputs.spare = "2".into();
+        state.inputs.profiles[0].measured_on = "a100-40gb".into();
         Shared::of(&state)
     }
 
@@ -135,6 +136,7 @@ mod tests {
         let state = decode(&value).unwrap().into_state();
         assert_eq!((state.inputs.seed.as_str(), state.gpus_per_node.as_str()), ("42", "4"));
         assert_eq!(state.move_inputs.spare, "2");
+        assert_eq!(state.inputs.profiles[0].measured_on, "a100-40gb");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! other GPU some rows were measured on, which measured model a missing one resembles.
 
 use crate::hardware::catalog::all_gpus;
+use crate::hardware::fleet::Fleet;
 use crate::hardware::spec::{GpuSpec, ProfileKind};
-use crate::problem::input::{InputError, ProfileRow};
+use crate::problem::input::{InputError, ProfileRow, WorkloadRow};
 
 fn short_forms(gpu: &GpuSpec) -> String {
     let mut sizes: Vec<u8> = gpu.profiles.iter().filter(|p| p.kind == ProfileKind::Plain).map(|p| p.compute).collect();
@@ -28,8 +29,32 @@ fn other_gpu_of<'a>(gpu: &GpuSpec, names: impl Iterator<Item = &'a str>) -> Opti
     fits.first().copied()
 }
 
+/// The error of a workload model without rows for the fleet: its rows are all another GPU
+/// type's (`elsewhere`: the first), or it has none, and which measured models it resembles.
+pub(super) fn no_rows(w: &WorkloadRow, known: &[&str], elsewhere: Option<&ProfileRow>, fleet: &Fleet) -> InputError {
+    let Some(row) = elsewhere else {
+        return InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
+            .with_hint(similar_models(&w.model, known));
+    };
+    let other = row.gpu.as_deref().unwrap_or_default();
+    let planned: Vec<&str> = fleet.types().iter().map(|t| t.spec.id).collect();
+    let planned = planned.join(" or ");
+    InputError::at(
+        &w.loc,
+        Some("model"),
+        format!(
+            "model `{}` has rows measured on {other} only (first: {}), none for {planned}, which this plan is for",
+            w.model, row.loc
+        ),
+    )
+    .with_hint(format!(
+        "give --gpu {other} too, or rows measured on {planned} (on the page: choose {other} as the GPU or add it to \
+         the capacity panel's GPU types; if these rows were measured on {planned}, say so in the file's Measured on)"
+    ))
+}
+
 /// A hint for a model with no rows: the measured models whose names contain it or it theirs.
-pub(super) fn similar_models(model: &str, known: &[&str]) -> String {
+fn similar_models(model: &str, known: &[&str]) -> String {
     let lower = model.to_ascii_lowercase();
     let close: Vec<&str> = known
         .iter()

@@ -18,7 +18,7 @@ use crate::hardware::layouts::Layout;
 use crate::hardware::spec::{GpuSpec, ProfileSpec};
 pub use crate::problem::counting::{covers, instances_needed, whole_units, RATE_TOLERANCE};
 use crate::problem::fleet::{fleet_layouts, least_fleet_cost_from, profile_blocks, NodePrice};
-use crate::problem::hints::{similar_models, unknown_profiles};
+use crate::problem::hints::{no_rows, unknown_profiles};
 use crate::problem::input::limits::readable;
 use crate::problem::input::{InputError, InputErrors, ProfileRow, WorkloadRow};
 use crate::sorting;
@@ -44,8 +44,7 @@ pub struct Model {
 pub struct Problem {
     /// The GPU types and their prices.
     pub fleet: Fleet,
-    /// Every type's profiles in turn (see [`fleet`]): what a profile index means everywhere
-    /// below.
+    /// Every type's profiles in turn (see [`fleet`]): what a profile index means below.
     pub profiles: Vec<ProfileSpec>,
     /// Each type's block of `profiles`, in the fleet's order.
     pub blocks: Vec<Range<usize>>,
@@ -104,8 +103,9 @@ impl Problem {
         let mut rows_of: HashMap<&str, Vec<(&ProfileRow, usize)>> = HashMap::new();
         let mut resolved: HashMap<(&str, usize), Option<usize>> = HashMap::new();
         let mut measured: Vec<&str> = Vec::new();
-        // Rows naming a profile their GPU lacks, by the name they use: one error per name.
+        // Rows naming a profile their GPU lacks, by name; each model's first row of an unplanned type.
         let mut unknown: Vec<(&str, &GpuSpec, Vec<&ProfileRow>)> = Vec::new();
+        let mut elsewhere: HashMap<&str, &ProfileRow> = HashMap::new();
         // A file lists a model's rows together: each run goes in the map once, not each row.
         for run in profiles.chunk_by(|a, b| a.model == b.model) {
             let mut kept = Vec::new();
@@ -116,6 +116,7 @@ impl Problem {
                     .zip(&blocks)
                     .filter(|(t, _)| row.gpu.as_deref().is_none_or(|g| g.eq_ignore_ascii_case(t.spec.id)));
                 let Some(first) = planned.clone().next() else {
+                    elsewhere.entry(&row.model).or_insert(row);
                     continue;
                 };
                 if measured.last() != Some(&row.model.as_str()) {
@@ -160,8 +161,7 @@ impl Problem {
             let best = best_per_profile(combined.len(), rows, w.slo_ms);
             if w.rate > 0.0 && best.iter().all(Option::is_none) {
                 let error = if measured.binary_search(&w.model.as_str()).is_err() {
-                    InputError::at(&w.loc, Some("model"), format!("model `{}` has no rows in the profiles", w.model))
-                        .with_hint(similar_models(&w.model, &measured))
+                    no_rows(w, &measured, elsewhere.get(w.model.as_str()).copied(), fleet)
                 } else if let Some((fastest, _)) = rows.iter().min_by(|a, b| a.0.latency_ms.total_cmp(&b.0.latency_ms))
                 {
                     InputError::at(

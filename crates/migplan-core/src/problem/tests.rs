@@ -94,3 +94,18 @@ fn rows_naming_their_gpu_belong_to_that_type_alone() {
     let alone = Problem::build(&Fleet::one(a100.clone()), &rows, &workload).unwrap();
     assert_eq!(alone.usable_profiles, vec![a100.profile("1g.5gb").unwrap()]);
 }
+
+#[test]
+fn a_model_whose_rows_are_all_another_types_says_where_they_are() {
+    let text = "model,profile,batch,latency_ms,throughput,gpu\nm,1g,1,5,100,\nx,7g,1,5,1000,h100-80gb\n";
+    let rows = parse_profiles("p.csv", text).unwrap();
+    let workload = parse_workload("w.csv", "model,rate,slo_ms\nm,50,10\nx,500,10\n").unwrap();
+    let errors = Problem::build(&Fleet::one(gpu("a100-40gb").unwrap()), &rows, &workload).unwrap_err().0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(3), Some("model")));
+    assert_eq!(
+        errors[0].message,
+        "model `x` has rows measured on h100-80gb only (first: p.csv:3), none for a100-40gb, which this plan is for"
+    );
+    assert!(errors[0].hint.as_deref().unwrap().starts_with("give --gpu h100-80gb too, or rows measured on a100-40gb"));
+}

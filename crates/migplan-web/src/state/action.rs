@@ -19,7 +19,7 @@ pub enum Action {
     Uploaded {
         refused: Vec<InputError>,
     },
-    /// A field typed in a profiles file's row of the file table.
+    /// A field typed or chosen in a profiles file's row of the file table.
     EditProfileFile {
         index: usize,
         field: FileField,

@@ -54,7 +54,7 @@ impl Inputs {
         let mut key = Fingerprint::new();
         key.eat(&self.gpu);
         for f in &self.profiles {
-            for field in [&f.name, &f.text, &f.model, &f.profile, &f.batch] {
+            for field in [&f.name, &f.text, &f.model, &f.profile, &f.batch, &f.measured_on] {
                 key.eat(field);
             }
         }
