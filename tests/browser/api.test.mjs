@@ -113,7 +113,7 @@ test("rows as objects plan too; a bad row is named by its index; an AbortSignal 
     rows[1].rate = NaN;
     rows[4].slo_ms = Infinity;
     try {
-      await api.plan(profiles, rows, { time_limit_s: "10" });
+      await api.plan(profiles, rows, { time_limit_s: "soon" });
       return null;
     } catch (e) {
       return { message: e.message, text: String(e), errors: e.errors };

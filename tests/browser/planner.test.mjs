@@ -118,6 +118,25 @@ test("a reload keeps the inputs and the plan", async () => {
   await context.close();
 });
 
+test("Headroom % plans as plan --headroom does, says what the measured demand takes, and survives a reload", async () => {
+  const { context, page, errors } = await freshPage();
+  await page.goto(site.url);
+  await settledCount(page);
+  await page.fill("[data-testid=headroom]", "50");
+  await page.click("[data-testid=solve]");
+  await solvedForInputs(page);
+  const example = path.join(root, "static/examples");
+  const reference = cliPlan(path.join(example, "a100-40gb-profiles.csv"), path.join(example, "a100-40gb-workload.csv"), "--headroom", "50");
+  assert.equal(Number(await page.textContent("[data-testid=gpu-count]")), reference.gpu_count);
+  assert.equal(await page.textContent("[data-testid=headroom-summary]"),
+    `headroom 50%: ${reference.gpu_count} GPUs against ${reference.headroom.gpus_without} for the measured demand`);
+  await page.reload();
+  await page.waitForSelector("[data-testid=gpu-count]");
+  assert.equal(await page.inputValue("[data-testid=headroom]"), "50");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a malformed CSV is reported with its line and column", async () => {
   const { context, page, errors } = await freshPage();
   await page.goto(site.url);

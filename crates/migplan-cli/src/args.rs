@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ValueEnum;
-use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::decode;
 use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::solve::registry::SolverKind;
 use migplan_core::text::terminal_safe;
-use migplan_core::workflow::settings::MAX_EXTRA_GPUS;
+use migplan_core::workflow::settings::{self, Refused};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -21,11 +20,14 @@ pub enum Format {
     Json,
 }
 
+/// A solver's name, for the benches' `--solvers`, in the settings table's words.
 pub fn parse_solver(name: &str) -> Result<SolverKind, String> {
-    SolverKind::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        format!("unknown solver `{name}`; choose one of {}", names.join(", "))
-    })
+    settings::solver(name).map_err(said)
+}
+
+/// A refusal as clap shows a value parser's error: the message, then what to give.
+fn said(r: Refused) -> String {
+    format!("{}; {}", r.message, r.hint)
 }
 
 /// A failure to report: the message, then what the user can do.
@@ -37,9 +39,9 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// One GPU type (`layouts`, `import`, the benches), in the settings table's words.
 pub fn find_gpu(id: &str) -> Result<GpuSpec, Failure> {
-    catalog::gpu(id)
-        .ok_or_else(|| Failure(format!("unknown GPU `{id}`\n  hint: choose one of {}", catalog::gpu_ids().join(", "))))
+    settings::gpu_type(id).map_err(|r| Failure(format!("{}\n  hint: {}", r.message, r.hint)))
 }
 
 pub fn read(path: &Path) -> Result<String, Failure> {
@@ -60,13 +62,10 @@ pub fn read_plan(path: &Path) -> Result<Plan, Failure> {
     })
 }
 
-/// `--time-limit`: seconds within the documented range (see Limits in the docs).
+/// The benches' `--time-limit` (each bench has its own default), in the settings table's
+/// words.
 pub fn parse_time_limit(text: &str) -> Result<Duration, String> {
-    let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    TIME_LIMIT_S
-        .check(seconds)
-        .map(Duration::from_secs_f64)
-        .map_err(|e| format!("{e}; give {}", TIME_LIMIT_S.describe()))
+    settings::number(text, &TIME_LIMIT_S).map(Duration::from_secs_f64).map_err(said)
 }
 
 /// A count of generated models: 1 to 100,000, as `generate --models` takes.
@@ -74,15 +73,6 @@ pub fn parse_models(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=100_000).contains(&n) => Ok(n),
         _ => Err(format!("`{text}` is not a whole number of models from 1 to 100000")),
-    }
-}
-
-/// A whole number of GPUs from 0 to `workflow::MAX_EXTRA_GPUS`, as `--extra-gpus` and
-/// `--spare` take: a count near the top of `usize` would wrap when added to the optimum.
-pub fn parse_gpu_count(text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if n as u64 <= MAX_EXTRA_GPUS => Ok(n),
-        _ => Err(format!("`{text}` is not a whole number of GPUs from 0 to {MAX_EXTRA_GPUS}")),
     }
 }
 

@@ -14,6 +14,7 @@ use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, Request};
 
 use crate::args::{find_gpu, parse_models, parse_solver, parse_time_limit, Failure};
+use crate::settings::{BenchSweeping, Settings};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -159,37 +160,21 @@ fn run_scale(gpu: &GpuSpec, args: &BenchArgs) -> Result<(), Failure> {
 
 #[derive(Args)]
 pub struct BenchSweepArgs {
+    /// The fleet (the models are generated on the first --gpu), each point's time limit, the
+    /// seed and the multipliers.
     #[command(flatten)]
-    fleet: crate::capacity::FleetArgs,
-    /// Models of the generated workload (on the first --gpu).
+    settings: Settings<BenchSweeping>,
+    /// Models of the generated workload.
     #[arg(long, default_value = "100", value_parser = parse_models)]
     models: usize,
-    #[arg(long, default_value_t = 16)]
-    steps: usize,
-    #[arg(long, default_value_t = 0.5)]
-    from: f64,
-    #[arg(long, default_value_t = 4.0)]
-    to: f64,
-    /// Time limit of each point, in seconds.
-    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
-    time_limit: Duration,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
 }
 
 /// `migplan bench-sweep`: the growth curve of one generated workload, with its time.
 pub fn run_sweep(args: BenchSweepArgs) -> Result<(), Failure> {
     use migplan_core::workflow::capacity::growth;
-    use migplan_core::workflow::request::Sweep;
-    let fleet = args.fleet.fleet()?;
-    let generated = synthetic(fleet.first(), args.models, args.seed);
-    let options = RunOptions {
-        solver: SolverKind::Exact,
-        budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
-        seed: args.seed,
-    };
-    let sweep = Sweep { from: args.from, to: args.to, steps: args.steps };
-    let request = Request { run: options, sweep, ..Request::on(fleet) };
+    let mut request = args.settings.request()?;
+    request.run.solver = SolverKind::Exact;
+    let generated = synthetic(request.fleet.first(), args.models, request.run.seed);
     let started = std::time::Instant::now();
     let points = growth(&request, &generated.profiles, &generated.workload, &AtomicBool::new(false))?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -15,14 +15,14 @@ use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow::{self, Request};
 
 use crate::args::{parse_models, parse_time_limit, Failure};
-use crate::capacity::FleetArgs;
+use crate::settings::{FleetOnly, Settings};
 
 #[derive(Args)]
 pub struct BenchFleetArgs {
     /// The GPU types, the first the one the models are generated on; each other type runs
     /// them `--speedup` times as fast.
     #[command(flatten)]
-    fleet: FleetArgs,
+    settings: Settings<FleetOnly>,
     #[arg(long, default_value = "30", value_parser = parse_models)]
     models: usize,
     /// Workload seeds 1..=N.
@@ -43,7 +43,7 @@ pub fn run(args: BenchFleetArgs) -> Result<(), Failure> {
     if !(args.speedup.is_finite() && args.speedup > 0.0) {
         return Err(Failure(format!("--speedup {}: give a number above 0, e.g. 2", args.speedup)));
     }
-    let fleet = args.fleet.fleet()?;
+    let fleet = args.settings.request()?.fleet;
     let others: Vec<_> = fleet.types()[1..].iter().map(|t| (t.spec.clone(), args.speedup)).collect();
     let prices: Vec<String> = fleet.types().iter().map(|t| format!("{}={}", t.spec.id, t.price)).collect();
     out!("{} models, {} at {}x, {} s\n", args.models, prices.join(" "), args.speedup, args.time_limit.as_secs_f64());

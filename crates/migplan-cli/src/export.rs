@@ -1,46 +1,23 @@
 //! `migplan export`: a plan in a deployment format (mig-parted, GPU Operator, Kubernetes),
-//! CSV or SVG, after checking its layouts against the GPU it claims. The options are shared
-//! with `migplan plan --format`.
+//! CSV or SVG, after checking its layouts against the GPU it claims; what `migplan plan
+//! --format` writes too.
 
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use migplan_core::check::plan::{layouts, types_of};
-use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions, DEFAULT_IMAGE};
+use migplan_core::export::{check_format, nodes, render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::plan::Plan;
 
 use crate::args::{check_outputs, read_plan, write_out, Failure};
+use crate::settings::{Deploying, Settings};
 
 /// What `migplan export --format` takes: every format by its name, from the core's list.
 fn export_format() -> impl TypedValueParser<Value = ExportFormat> {
     PossibleValuesParser::new(ExportFormat::ALL.map(ExportFormat::name))
         .map(|name| ExportFormat::parse(&name).expect("clap passes only the names it offers"))
-}
-
-/// How the plan's GPUs sit in nodes and what the manifests run.
-#[derive(Args, Clone)]
-pub struct DeployArgs {
-    /// GPUs per node (1 to 1024); nodes with the same layouts share one mig-parted config.
-    #[arg(long, default_value_t = 8)]
-    pub gpus_per_node: usize,
-    /// Node names, comma-separated, one per node in order (default node-1, node-2, ..).
-    #[arg(long, value_delimiter = ',')]
-    pub node_names: Vec<String>,
-    /// Container image for the Deployments; `{model}` becomes the model's name.
-    #[arg(long, default_value = DEFAULT_IMAGE)]
-    pub image: String,
-}
-
-impl DeployArgs {
-    pub fn options(&self) -> ExportOptions {
-        ExportOptions {
-            gpus_per_node: self.gpus_per_node,
-            node_names: self.node_names.iter().map(|n| n.trim().to_string()).collect(),
-            image: self.image.clone(),
-        }
-    }
 }
 
 #[derive(Args)]
@@ -51,7 +28,7 @@ pub struct ExportArgs {
     #[arg(long, value_parser = export_format())]
     pub format: ExportFormat,
     #[command(flatten)]
-    pub deploy: DeployArgs,
+    pub settings: Settings<Deploying>,
     /// Write here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -59,7 +36,7 @@ pub struct ExportArgs {
 
 /// The plan in `format`, once its layouts and the options have been checked. `source` names
 /// the plan in messages.
-pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployArgs) -> Result<String, Failure> {
+pub fn export(plan: &Plan, source: &str, format: ExportFormat, options: &ExportOptions) -> Result<String, Failure> {
     if catalog::gpu(&plan.gpu).is_none() {
         return Err(Failure(format!(
             "{source}: `gpu`: unknown GPU `{}`\n  hint: a plan names one of {}",
@@ -82,15 +59,14 @@ pub fn export(plan: &Plan, source: &str, format: ExportFormat, deploy: &DeployAr
             names.join(" and ")
         )));
     }
-    let options = deploy.options();
     options.check(plan).map_err(Failure)?;
     check_format(plan, format).map_err(Failure)?;
-    Ok(render(plan, &options, format))
+    Ok(render(plan, options, format))
 }
 
 /// One line on how the plan's GPUs sit in nodes.
-pub fn node_summary(plan: &Plan, deploy: &DeployArgs) -> String {
-    let n = nodes::assign(plan, &deploy.options());
+pub fn node_summary(plan: &Plan, options: &ExportOptions) -> String {
+    let n = nodes::assign(plan, options);
     format!(
         "{} node{} ({} GPUs per node), {} distinct node config{} (migplan export --format mig-parted)\n",
         n.nodes.len(),
@@ -103,8 +79,9 @@ pub fn node_summary(plan: &Plan, deploy: &DeployArgs) -> String {
 
 pub fn run_export(args: ExportArgs) -> Result<(), Failure> {
     let outputs: Vec<(&str, &std::path::Path)> = args.out.iter().map(|o| ("--out", o.as_path())).collect();
+    let options = args.settings.request()?.export;
     check_outputs(&[args.plan.as_path()], &outputs)?;
     let plan = read_plan(&args.plan)?;
-    let text = export(&plan, &args.plan.display().to_string(), args.format, &args.deploy)?;
+    let text = export(&plan, &args.plan.display().to_string(), args.format, &options)?;
     write_out(args.out.as_ref(), &text)
 }

@@ -9,6 +9,7 @@ use clap::Args;
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::problem::import::{self, parvagpu, Format, Given, ImportOptions, Percentile};
 use migplan_core::problem::input::{parse_workload, profiles_csv, workload_csv, ProfileRow, WorkloadRow};
+use migplan_core::workflow::settings;
 
 use crate::args::{check_outputs, find_gpu, note, read, Failure};
 
@@ -69,8 +70,9 @@ pub fn parse_format(name: &str) -> Result<Detect, String> {
     })
 }
 
-pub fn parse_latency(name: &str) -> Result<Percentile, String> {
-    Percentile::parse(name).ok_or_else(|| format!("unknown percentile `{name}`; choose p50, p90, p95 or p99"))
+/// `import --latency`, in the settings table's words.
+fn parse_latency(name: &str) -> Result<Percentile, String> {
+    settings::percentile(name).map_err(|r| format!("{}; {}", r.message, r.hint))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Failure> {

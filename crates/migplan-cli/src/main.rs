@@ -11,6 +11,7 @@ mod export;
 mod generate;
 mod import;
 mod report;
+mod settings;
 mod transition;
 
 use std::path::PathBuf;
@@ -24,17 +25,14 @@ use migplan_core::check::plan::validate;
 use migplan_core::export::{render, ExportFormat, ExportOptions};
 use migplan_core::hardware::catalog;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
-use migplan_core::problem::import::Percentile;
 use migplan_core::problem::notes::notes;
-use migplan_core::solve::control::Budget;
-use migplan_core::solve::registry::{RunOptions, SolverKind};
 use migplan_core::workflow;
-use migplan_core::workflow::request::{named, Headroom};
-use migplan_core::workflow::settings::Path;
+use migplan_core::workflow::settings::Key;
 use migplan_core::workflow::Request;
 
-use crate::args::{find_gpu, parse_solver, parse_time_limit, read_plan, write_out, Failure, Format};
+use crate::args::{find_gpu, read_plan, write_out, Failure, Format};
 use crate::import::read_inputs;
+use crate::settings::Settings;
 
 #[derive(Parser)]
 #[command(name = "migplan", version, about = "Plan MIG partitions that serve many models on as few GPUs as possible")]
@@ -61,39 +59,17 @@ enum Command {
     /// workload.
     Plan {
         #[command(flatten)]
-        fleet: capacity::FleetArgs,
-        /// Plan for every rate raised by this percent; the plan without it is reported beside.
-        #[arg(long, value_parser = capacity::parse_percent)]
-        headroom: Option<f64>,
-        /// A model's own headroom, as MODEL=PERCENT; may be given several times.
-        #[arg(long, value_name = "MODEL=PERCENT")]
-        headroom_for: Vec<String>,
-        /// What a node costs: each type's GPUs fill nodes of --gpus-per-node, and the nodes
-        /// count in the cost the plan minimises.
-        #[arg(long, value_parser = capacity::parse_price)]
-        node_cost: Option<f64>,
+        settings: Settings<settings::Planning>,
         /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
         /// any file `migplan import` reads; may be given several times.
         #[arg(long, required = true)]
         profiles: Vec<PathBuf>,
-        /// The latency percentile the SLO applies to, where a profiles file has several.
-        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
-        latency: Percentile,
         /// Workload CSV or JSON: model,rate,slo_ms.
         #[arg(long)]
         workload: PathBuf,
-        #[arg(long, default_value = "auto", value_parser = parse_solver)]
-        solver: SolverKind,
-        /// Stop searching after this many seconds and return the best plan found.
-        #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
-        time_limit: Duration,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
         /// table, json, or any format of `migplan export`.
         #[arg(long, default_value = "table", value_parser = plan_format())]
         format: PlanFormat,
-        #[command(flatten)]
-        deploy: export::DeployArgs,
         /// Write the plan here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -105,11 +81,9 @@ enum Command {
     /// Check a plan against the GPU's rules and the workload; exits 1 when it is invalid.
     Validate {
         #[command(flatten)]
-        fleet: capacity::FleetArgs,
+        settings: Settings<settings::Validating>,
         #[arg(long, required = true)]
         profiles: Vec<PathBuf>,
-        #[arg(long, default_value = "p99", value_parser = import::parse_latency)]
-        latency: Percentile,
         #[arg(long)]
         workload: PathBuf,
         #[arg(long)]
@@ -186,63 +160,35 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 Format::Table => out!("{}", report::layouts_table(&gpu, &layouts)),
             }
         }
-        Command::Plan {
-            fleet,
-            headroom,
-            headroom_for,
-            node_cost,
-            profiles,
-            latency,
-            workload,
-            solver,
-            time_limit,
-            seed,
-            format,
-            deploy,
-            out,
-            verbose,
-        } => {
+        Command::Plan { settings, profiles, workload, format, out, verbose } => {
             // The time limit counts from here: reading a large workload is part of the wait.
             let started = Instant::now();
-            deploy.options().check_range().map_err(Failure)?;
+            let mut request = settings.request()?;
             let inputs: Vec<&std::path::Path> =
                 profiles.iter().map(PathBuf::as_path).chain([workload.as_path()]).collect();
             let outputs: Vec<(&str, &std::path::Path)> = out.iter().map(|o| ("--out", o.as_path())).collect();
             args::check_outputs(&inputs, &outputs)?;
-            let fleet = fleet.fleet()?;
-            let per_model = capacity::per_model_headroom(&headroom_for)?;
-            let gpu = fleet.first().clone();
+            let gpu = request.fleet.first().clone();
             let parsing = Instant::now();
-            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, latency)?;
-            capacity::check_headroom_models(&headroom_for, &workload_rows)?;
+            let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, &gpu, request.latency)?;
+            capacity::check_headroom_models(settings.written(Key::HeadroomFor), &workload_rows)?;
             let parse_ms = parsing.elapsed().as_secs_f64() * 1000.0;
             // Another type's profile names are expected in a mixed fleet's rows.
-            for note in if fleet.is_mixed() { Vec::new() } else { notes(&gpu, &profile_rows) } {
+            for note in if request.fleet.is_mixed() { Vec::new() } else { notes(&gpu, &profile_rows) } {
                 args::note(&format!("note: {note}"));
             }
             // What reading took comes off the search (at least a millisecond: the search then
             // serves the rest at once by its simple fill), as building does in the core, so a
             // plan comes back within the limit plus the time to check and write it.
-            let left = time_limit.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
-            let request = Request {
-                run: RunOptions { solver, budget: Budget { time_limit: Some(left), max_iterations: None }, seed },
-                latency,
-                headroom: Headroom { percent: headroom.unwrap_or(0.0), per_model },
-                node_cost,
-                export: deploy.options(),
-                ..Request::on(fleet)
-            };
-            let problems = request.problems();
-            if !problems.is_empty() {
-                return Err(named(problems, Path::Cli).into());
-            }
+            let budget = &mut request.run.budget.time_limit;
+            *budget = budget.map(|limit| limit.saturating_sub(started.elapsed()).max(Duration::from_millis(1)));
             let (plan, times) = workflow::plan(&request, &profile_rows, &workload_rows, &AtomicBool::new(false), None)?;
             let writing = Instant::now();
             let text = match format {
-                PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &deploy),
+                PlanFormat::Table => report::plan_table(&plan) + &export::node_summary(&plan, &request.export),
                 // The plan as planned: its JSON holds no node options, so none are checked against it.
                 PlanFormat::Export(ExportFormat::Json) => render(&plan, &ExportOptions::default(), ExportFormat::Json),
-                PlanFormat::Export(format) => export::export(&plan, "the plan", format, &deploy)?,
+                PlanFormat::Export(format) => export::export(&plan, "the plan", format, &request.export)?,
             };
             write_out(out.as_ref(), &text)?;
             if verbose {
@@ -257,8 +203,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             // (half a second at 100,000 models).
             std::mem::forget((profile_rows, workload_rows, plan, text));
         }
-        Command::Validate { fleet, profiles, latency, workload, plan } => {
-            let fleet = fleet.fleet()?;
+        Command::Validate { settings, profiles, workload, plan } => {
+            let Request { fleet, latency, .. } = settings.request()?;
             let (profile_rows, workload_rows) = read_inputs(&profiles, &workload, fleet.first(), latency)?;
             let plan = read_plan(&plan)?;
             let violations = validate(&fleet, &profile_rows, &workload_rows, &plan);

@@ -3,38 +3,33 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
-use migplan_core::export::ExportFormat;
+use migplan_core::export::{ExportFormat, ExportOptions};
 use migplan_core::plan::transition::{Action, Transition};
-use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
-use migplan_core::solve::control::Budget;
-use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Request, Target};
+use migplan_core::workflow::settings::Key;
+use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Target};
 use serde::Serialize;
 
-use crate::args::{check_outputs, parse_gpu_count, parse_time_limit, read, read_plan, write_out, Failure, Format};
-use crate::capacity::FleetArgs;
-use crate::export::DeployArgs;
+use crate::args::{check_outputs, read, read_plan, write_out, Failure, Format};
 use crate::import::{plan_options, read_profiles};
+use crate::settings::{Moving, Settings};
 use migplan_core::cluster::mig_config;
 use migplan_core::cluster::move_config::move_config;
 use migplan_core::cluster::runbook::{runbook, RunbookNotes};
 
 #[derive(Args)]
 pub struct TransitionArgs {
-    /// The GPU types the running plan has and the move may add; each running GPU keeps its
-    /// type unless the move replaces it (with --workload-to, priced as --cost says).
+    /// The GPU types the running plan has and the move may add (each running GPU keeps its
+    /// type unless the move replaces it, with --workload-to, priced as --cost says); the
+    /// replan's budget; the spare and extra GPUs; the nodes of the move's config.
     #[command(flatten)]
-    fleet: FleetArgs,
+    settings: Settings<Moving>,
     /// Profiles in any format `migplan import` reads; may be given several times.
     #[arg(long, required = true)]
     profiles: Vec<PathBuf>,
-    #[arg(long, default_value = "p99", value_parser = crate::import::parse_latency)]
-    latency: Percentile,
     /// The running plan (JSON, as `migplan plan --format json` writes it).
     #[arg(long)]
     from: PathBuf,
@@ -48,22 +43,10 @@ pub struct TransitionArgs {
     /// The new demand (default: the models of the --to plan).
     #[arg(long)]
     workload_to: Option<PathBuf>,
-    /// With --workload-to: GPUs the new plan may use beyond the new demand's optimum, so that
-    /// fewer running GPUs are touched (default 0).
-    #[arg(long, value_parser = parse_gpu_count)]
-    extra_gpus: Option<usize>,
     /// With --workload-to: for 0, 1, 2, ... extra GPUs, the running GPUs each move touches and
     /// the proven minimum, until nothing more can stay untouched.
     #[arg(long)]
     pareto: bool,
-    /// Spare GPUs that may be borrowed during the move.
-    #[arg(long, default_value_t = 0, value_parser = parse_gpu_count)]
-    spare: usize,
-    /// Time to plan --workload-to, in seconds.
-    #[arg(long, default_value = "10", value_parser = parse_time_limit, allow_hyphen_values = true)]
-    time_limit: Duration,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Instead of the steps: the move's mig-parted config or GPU Operator ConfigMap (the
@@ -76,8 +59,6 @@ pub struct TransitionArgs {
     /// deployed by `migplan export` with the same --gpus-per-node and --node-names.
     #[arg(long)]
     mig_config: Option<PathBuf>,
-    #[command(flatten)]
-    deploy: DeployArgs,
     /// Write to this file instead of standard output (the steps, the trade-off or the
     /// deploy config, whichever is asked for).
     #[arg(long)]
@@ -108,14 +89,15 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let mut inputs: Vec<&Path> = args.profiles.iter().map(PathBuf::as_path).collect();
     inputs.push(&args.from);
     inputs.extend(args.to.iter().chain(&args.workload_from).chain(&args.workload_to).map(PathBuf::as_path));
+    let settings = args.settings.request()?;
     check_outputs(&inputs, &args.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())?;
-    let fleet = args.fleet.fleet()?;
-    let profiles = read_profiles(&args.profiles, &plan_options(fleet.first(), args.latency), false)?;
+    let fleet = &settings.fleet;
+    let profiles = read_profiles(&args.profiles, &plan_options(fleet.first(), settings.latency), false)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
     // A plan read off a cluster states no throughputs: they come from the profiles.
-    let from = measured_running(&fleet, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;
+    let from = measured_running(fleet, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;
     let to = args.to.as_ref().map(|path| read_plan(path)).transpose()?;
-    if to.is_some() && (args.extra_gpus.is_some() || args.pareto) {
+    if to.is_some() && (args.settings.given(Key::ExtraGpus) || args.pareto) {
         return Err(Failure(
             "--extra-gpus and --pareto plan the target from --workload-to; a --to plan is moved to as it is\n  hint: drop --to to plan the new demand".into(),
         ));
@@ -124,17 +106,6 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
         (Some(plan), w) => Target::Plan(plan, w.as_deref()),
         (None, Some(w)) => Target::Workload(w),
         (None, None) => return Err(Failure("give the target as --to PLAN, or --workload-to FILE to plan it".into())),
-    };
-    let settings = Request {
-        run: RunOptions {
-            solver: SolverKind::Auto,
-            budget: Budget { time_limit: Some(args.time_limit), max_iterations: None },
-            seed: args.seed,
-        },
-        latency: args.latency,
-        extra_gpus: args.extra_gpus.unwrap_or(0),
-        spare: args.spare,
-        ..Request::on(fleet)
     };
     let request = MoveRequest {
         request: &settings,
@@ -145,7 +116,7 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     };
     if args.pareto {
         let front = plan_pareto(&request, &AtomicBool::new(false), None)?;
-        let points: Vec<Point> = front.iter().map(|m| Point::of(m, args.spare)).collect();
+        let points: Vec<Point> = front.iter().map(|m| Point::of(m, settings.spare)).collect();
         let text = match args.format {
             Format::Json => format!("{}\n", serde_json::to_string_pretty(&points)?),
             Format::Table => pareto_table(&points),
@@ -155,17 +126,17 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let planned = plan_move(&request, &AtomicBool::new(false), None)?;
     let bound = planned.disruption.as_ref().map(|d| (d.touched_lower_bound, d.optimal_gpus + d.extra_gpus));
     let transition = &planned.transition;
-    if transition.spare_used > args.spare {
+    if transition.spare_used > settings.spare {
         return Err(Failure(format!(
             "this move needs {} spare GPU{} to keep every model at min(old, new) demand; {} allowed\n  hint: rerun with --spare {}",
             transition.spare_used,
             if transition.spare_used == 1 { "" } else { "s" },
-            args.spare,
+            settings.spare,
             transition.spare_used
         )));
     }
     let text = match (args.export, args.format) {
-        (Some(export), _) => move_export(&args, export, &planned)?,
+        (Some(export), _) => move_export(&args, &settings.export, export, &planned)?,
         (None, Format::Json) => {
             let json = Replanned { transition, running_touched_lower_bound: bound.map(|b| b.0) };
             format!("{}\n", serde_json::to_string_pretty(&json)?)
@@ -176,9 +147,12 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
 }
 
 /// The move's mig-parted config, GPU Operator ConfigMap or runbook.
-fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Result<String, Failure> {
-    let options = args.deploy.options();
-    options.check_range().map_err(Failure)?;
+fn move_export(
+    args: &TransitionArgs,
+    options: &ExportOptions,
+    export: MoveExport,
+    planned: &Move,
+) -> Result<String, Failure> {
     let current = match &args.mig_config {
         Some(path) => Some(mig_config::read(&path.display().to_string(), &read(path)?)?),
         None if planned.running.gpus.iter().any(|g| g.node.is_some()) => {
@@ -188,7 +162,7 @@ fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Res
         }
         None => None,
     };
-    let config = move_config(&planned.running, &planned.transition, &options, current.as_ref());
+    let config = move_config(&planned.running, &planned.transition, options, current.as_ref());
     // --node-names names every node, or only the new ones when the running plan names its own.
     let named = planned.running.gpus.iter().any(|g| g.node.is_some());
     let nodes = config.rollout.nodes.iter().filter(|n| n.new || !named).count();
@@ -197,7 +171,7 @@ fn move_export(args: &TransitionArgs, export: MoveExport, planned: &Move) -> Res
         MoveExport::Config(format) => config.render(format == ExportFormat::GpuOperator),
         MoveExport::Runbook => {
             let floors: Vec<(String, f64)> = planned.floors.iter().map(|f| (f.model.clone(), f.floor)).collect();
-            runbook(&config, &options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors })
+            runbook(&config, options, &RunbookNotes { gpu: &planned.running.gpu, floors: &floors })
         }
     })
 }

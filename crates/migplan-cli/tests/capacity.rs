@@ -237,7 +237,11 @@ fn a_headroom_for_a_model_not_in_the_workload_names_the_flag_not_the_file() {
 fn a_cost_for_a_type_not_planned_or_a_bad_price_is_refused() {
     let (profiles, workload) = two_type_case("bad-cost", "3");
     let (p, w) = (profiles.to_str().unwrap(), workload.to_str().unwrap());
-    for (cost, says) in [("h100-80gb=2", "no --gpu gives"), ("a100-40gb=-1", "not a price"), ("a100-40gb", "no `=`")] {
+    for (cost, says) in [
+        ("h100-80gb=2", "no --gpu gives"),
+        ("a100-40gb=-1", "--cost `a100-40gb=-1`: -1 is not at least 1e-6"),
+        ("a100-40gb", "no `=`"),
+    ] {
         let o = migplan(&["plan", "--gpu", "a100-40gb", "--cost", cost, "--profiles", p, "--workload", w]);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(says), "{cost}: {}", stderr(&o));

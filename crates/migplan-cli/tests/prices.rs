@@ -137,7 +137,7 @@ fn a_demand_raised_past_the_largest_rate_is_refused_as_an_input() {
             "--headroom-for",
             "bert=50",
         ],
-        "--headroom-for bert is given twice",
+        "--headroom-for: model `bert` is given twice",
     );
 }
 

@@ -1,24 +1,20 @@
 //! What the ES module offers, in plain Rust: inputs as CSV or JSON text or as rows (JSON
-//! values converted from JS objects), options with defaults, the checked plan, the GPUs and
-//! their layouts. Errors keep the core's file, line and field; rows given as objects are read
+//! values converted from JS objects), options read through the core's settings table (its
+//! defaults, its limits, its words), the checked plan, the GPUs and their layouts. Errors keep the core's file, line and field; rows given as objects are read
 //! field by field ([`crate::value`]), each problem named by the row's index and its field.
 
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use migplan_core::hardware::catalog;
-use migplan_core::hardware::fleet::Fleet;
 use migplan_core::hardware::layouts::{maximal_layouts, plain_profiles};
 use migplan_core::hardware::spec::GpuSpec;
 use migplan_core::plan::Plan;
-use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_profiles, parse_workload, InputError, InputErrors, ProfileRow, WorkloadRow};
-use migplan_core::solve::control::Budget;
-use migplan_core::solve::registry::{RunOptions, SolverKind};
+use migplan_core::workflow::settings::{self, Path};
 use migplan_core::workflow::{self, Refusal, Request};
 use serde::Serialize;
 
-pub use crate::request::{ApiError, PlanOptions};
+pub use crate::request::ApiError;
 use crate::value;
 pub use crate::value::Value;
 
@@ -62,13 +58,7 @@ pub fn gpus() -> Vec<GpuSpec> {
 }
 
 fn find_gpu(id: &str) -> Result<GpuSpec, Vec<ApiError>> {
-    catalog::gpu(id).ok_or_else(|| {
-        vec![ApiError::plain(
-            "gpu",
-            format!("unknown GPU `{id}`"),
-            &format!("one of: {}", catalog::gpu_ids().join(", ")),
-        )]
-    })
+    settings::gpu_type(id).map_err(|r| vec![ApiError::plain("gpu", r.message, &r.hint)])
 }
 
 /// One instance of a layout: its profile's name and first slice.
@@ -105,11 +95,12 @@ fn read_rows(profiles: &Rows, workload: &Rows) -> Result<(Vec<ProfileRow>, Vec<W
     both(profiles, workload)
 }
 
-/// [`plan`] with its options as the page gave them: the options' problems and the rows'
-/// reported together.
+/// [`plan`] with its options as the page gave them, read through the settings table: the
+/// options' problems and the rows' reported together.
 pub fn plan_request(profiles: &Rows, workload: &Rows, options: &Value) -> Result<Plan, Vec<ApiError>> {
-    match value::plan_options(options) {
-        Ok(options) => plan(profiles, workload, &options),
+    let request = value::plan_options(options).and_then(|asked| Request::read(&asked, Path::Api).map_err(located));
+    match request {
+        Ok(request) => plan(profiles, workload, &request),
         Err(mut errors) => {
             errors.extend(read_rows(profiles, workload).err().unwrap_or_default());
             Err(errors)
@@ -117,29 +108,10 @@ pub fn plan_request(profiles: &Rows, workload: &Rows, options: &Value) -> Result
     }
 }
 
-/// The checked plan of `workload`, or every problem found.
-pub fn plan(profiles: &Rows, workload: &Rows, options: &PlanOptions) -> Result<Plan, Vec<ApiError>> {
-    let gpu = find_gpu(&options.gpu);
-    let solver = SolverKind::parse(&options.solver).ok_or_else(|| {
-        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        vec![ApiError::plain(
-            "solver",
-            format!("unknown solver `{}`", options.solver),
-            &format!("one of: {}", names.join(", ")),
-        )]
-    });
-    let time_limit = TIME_LIMIT_S
-        .check(options.time_limit_s)
-        .map_err(|e| vec![ApiError::plain("time_limit_s", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))]);
-    let ((gpu, solver), (time_limit, (profile_rows, workload_rows))) =
-        both(both(gpu, solver), both(time_limit, read_rows(profiles, workload)))?;
-    let run = RunOptions {
-        solver,
-        budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
-        seed: options.seed,
-    };
-    let request = Request { run, ..Request::on(Fleet::one(gpu)) };
-    let planned = workflow::plan(&request, &profile_rows, &workload_rows, &AtomicBool::new(false), None);
+/// The checked plan of `workload` for `request`, or every problem found.
+pub fn plan(profiles: &Rows, workload: &Rows, request: &Request) -> Result<Plan, Vec<ApiError>> {
+    let (profile_rows, workload_rows) = read_rows(profiles, workload)?;
+    let planned = workflow::plan(request, &profile_rows, &workload_rows, &AtomicBool::new(false), None);
     planned.map(|(plan, _)| plan).map_err(|refusal| match refusal {
         Refusal::Inputs(errors) => located(errors),
         other => vec![ApiError::plain("plan", other.to_string(), "nothing was planned")],

@@ -1,28 +1,28 @@
-//! What a page asks `plan` for besides the rows: the options, and the problems found in the
-//! request, each placed where the caller will look for it.
+//! What a page asks `plan` for besides the rows: the options (settings of the core's table,
+//! read through it), and the problems found in the request, each placed where the caller will
+//! look for it.
 
+use migplan_core::workflow::settings::{Key, Path};
 use serde::Serialize;
 
-/// `plan`'s options; every one may be left out.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanOptions {
-    pub gpu: String,
-    pub solver: String,
-    /// Seconds; the solver returns its best plan when they are up.
-    pub time_limit_s: f64,
-    /// The fixed seed by default: the same inputs give the same plan.
-    pub seed: u64,
-}
+/// The settings `plan` takes as options, each by the table's JS option name; every one may be
+/// left out (the table's default). The others (a move's, an export's, a sweep's) belong to
+/// what the API does not offer.
+pub const OPTIONS: [Key; 8] = [
+    Key::Gpu,
+    Key::Solver,
+    Key::TimeLimit,
+    Key::Seed,
+    Key::Headroom,
+    Key::HeadroomFor,
+    Key::NodeCost,
+    Key::GpusPerNode,
+];
 
-impl PlanOptions {
-    pub const FIELDS: [&'static str; 4] = ["gpu", "solver", "time_limit_s", "seed"];
-    pub const HINT: &'static str = "options: {gpu, solver, time_limit_s, seed}, each optional";
-}
-
-impl Default for PlanOptions {
-    fn default() -> Self {
-        PlanOptions { gpu: "a100-40gb".into(), solver: "auto".into(), time_limit_s: 10.0, seed: 1 }
-    }
+/// What the options may be, for a hint.
+pub fn options_hint() -> String {
+    let names: Vec<&str> = OPTIONS.iter().map(|k| k.name(Path::Api)).collect();
+    format!("options: {{{}}}, each optional", names.join(", "))
 }
 
 /// One problem with the inputs, for JS: `row` is the index in an array of row objects and

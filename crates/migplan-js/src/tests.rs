@@ -6,7 +6,11 @@ use migplan_core::hardware::catalog;
 use migplan_core::problem::input::{parse_profiles, parse_workload};
 use serde_json::json;
 
-use crate::api::{gpus, layouts, plan, plan_request, PlanOptions, Rows, Value};
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::{Key, Path};
+use migplan_core::workflow::Request;
+
+use crate::api::{gpus, layouts, plan, plan_request, Rows, Value};
 
 const PROFILES: &str = include_str!("../../../static/examples/a100-40gb-profiles.csv");
 const WORKLOAD: &str = include_str!("../../../static/examples/a100-40gb-workload.csv");
@@ -30,8 +34,8 @@ fn set(rows: &mut Value, i: usize, field: &str, to: Value) {
     fields.iter_mut().find(|(k, _)| k == field).expect("the field").1 = to;
 }
 
-fn options() -> PlanOptions {
-    PlanOptions { solver: "exact".into(), ..PlanOptions::default() }
+fn options() -> Request {
+    Request::read(&Asked::from([(Key::Solver, "exact".into())]), Path::Api).unwrap()
 }
 
 #[test]
@@ -80,17 +84,20 @@ fn every_bad_row_is_named_by_its_own_index_and_field_nan_and_infinity_included()
 
 #[test]
 fn options_name_their_own_field_and_are_reported_with_the_rows() {
-    let options = Value::from(json!({ "time_limit_s": "10", "gpu": 40, "speed": 3 }));
+    let options = Value::from(json!({ "time_limit_s": "soon", "gpu": 40, "speed": 3 }));
     let mut rows = workload_rows();
     set(&mut rows, 2, "rate", Value::Text("900".into()));
     let errors = plan_request(&Rows::Text(PROFILES.into()), &Rows::Values(rows), &options).unwrap_err();
-    // serde_json's objects keep their keys in order of name.
+    // An option that is none is refused first; the settings' problems follow in the table's order.
     let found: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_deref())).collect();
-    assert_eq!(
-        found,
-        [(None, Some("gpu")), (None, Some("speed")), (None, Some("time_limit_s")), (Some(2), Some("rate"))]
-    );
-    assert!(errors[2].message.contains("the text \"10\" is not a number of seconds"), "{}", errors[2].message);
+    assert_eq!(found, [(None, Some("speed")), (Some(2), Some("rate"))]);
+    let options = Value::from(json!({ "time_limit_s": "soon", "gpu": 40 }));
+    let errors = plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &options).unwrap_err();
+    let found: Vec<_> = errors.iter().map(|e| (e.column.as_deref(), e.message.as_str())).collect();
+    assert_eq!(found, [(Some("gpu"), "unknown GPU `40`"), (Some("time_limit_s"), "`soon` is not a number")]);
+    // Text or a number alike: the table reads the text.
+    let options = Value::from(json!({ "time_limit_s": "10", "seed": 3, "solver": "exact" }));
+    assert!(plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &options).is_ok());
     assert!(errors.iter().all(|e| !e.describe().contains("Error:")), "{errors:?}");
     // Left out or null: the defaults.
     assert!(plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &Value::Null).is_ok());
@@ -102,14 +109,13 @@ fn csv_errors_keep_their_line_and_options_are_checked() {
         plan(&Rows::Text(PROFILES.into()), &Rows::Text("model,rate,slo_ms\nbert,lots,60\n".into()), &options())
             .unwrap_err();
     assert_eq!((errors[0].line, errors[0].row, errors[0].column.as_deref()), (Some(2), None, Some("rate")));
-    let bad = PlanOptions { gpu: "a100-41gb".into(), ..options() };
-    assert_eq!(
-        plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &bad).unwrap_err()[0].column.as_deref(),
-        Some("gpu")
-    );
-    let slow = PlanOptions { time_limit_s: f64::INFINITY, ..options() };
-    let errors = plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &slow).unwrap_err();
+    let bad = Value::from(json!({ "gpu": "a100-41gb" }));
+    let errors = plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &bad).unwrap_err();
+    assert_eq!(errors[0].column.as_deref(), Some("gpu"));
+    let slow = Value::Object(vec![("time_limit_s".into(), Value::Number(f64::INFINITY))]);
+    let errors = plan_request(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &slow).unwrap_err();
     assert_eq!(errors[0].column.as_deref(), Some("time_limit_s"));
+    assert!(errors[0].message.starts_with("inf is not above 0"), "{errors:?}");
     assert!(plan_request(
         &Rows::Text(PROFILES.into()),
         &Rows::Text(WORKLOAD.into()),

@@ -9,7 +9,10 @@ use migplan_core::problem::input::{InputErrors, ProfileRow, SourceLoc, WorkloadR
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::request::{ApiError, PlanOptions};
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::Key;
+
+use crate::request::{options_hint, ApiError, OPTIONS};
 
 /// A JS value. Objects keep their keys in order, a key given twice kept twice.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,21 +196,22 @@ pub fn workload_rows(value: &Value) -> Result<Vec<WorkloadRow>, Vec<ApiError>> {
     Ok(rows)
 }
 
-/// `plan`'s options from what the page gave (nothing, null or an object); every field's
-/// problem named by the field, all of them at once.
-pub fn plan_options(value: &Value) -> Result<PlanOptions, Vec<ApiError>> {
+/// `plan`'s options from what the page gave (nothing, null or an object), as the settings
+/// table reads them: text as written, a number as its text, a list as its items
+/// comma-separated. Every option's problem is named by the option, all of them at once.
+pub fn plan_options(value: &Value) -> Result<Asked, Vec<ApiError>> {
     let fields = match value {
-        Value::Null => return Ok(PlanOptions::default()),
+        Value::Null => return Ok(Asked::new()),
         Value::Object(fields) => fields,
         other => {
             return Err(vec![ApiError::plain(
                 "options",
                 format!("the options are {}, not an object", other.kind()),
-                PlanOptions::HINT,
+                &options_hint(),
             )])
         }
     };
-    let mut options = PlanOptions::default();
+    let mut asked = Asked::new();
     let mut errors = Vec::new();
     let mut refuse = |field: &str, message: String, hint: &str| errors.push(ApiError::plain(field, message, hint));
     for (i, (name, value)) in fields.iter().enumerate() {
@@ -215,29 +219,34 @@ pub fn plan_options(value: &Value) -> Result<PlanOptions, Vec<ApiError>> {
             refuse(name, format!("`{name}` is given twice"), "give each option once");
             continue;
         }
-        match (name.as_str(), value) {
-            (_, Value::Null) if PlanOptions::FIELDS.contains(&name.as_str()) => {}
-            ("gpu", Value::Text(s)) => options.gpu = s.clone(),
-            ("solver", Value::Text(s)) => options.solver = s.clone(),
-            ("time_limit_s", Value::Number(x)) => options.time_limit_s = *x,
-            ("seed", Value::Number(x)) if x.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(x) => {
-                options.seed = *x as u64
+        let Some(key) = Key::of_option(name).filter(|k| OPTIONS.contains(k)) else {
+            refuse(name, format!("`{name}` is not an option"), &options_hint());
+            continue;
+        };
+        match as_text(value) {
+            Some(text) => {
+                asked.insert(key, text);
             }
-            ("seed", other) => {
-                refuse(name, format!("{} is not a seed", other.kind()), "give a whole number from 0 to 2^53 - 1")
-            }
-            ("gpu" | "solver", other) => {
-                refuse(name, format!("{} is not a name", other.kind()), "give the name as text")
-            }
-            ("time_limit_s", other) => {
-                refuse(name, format!("{} is not a number of seconds", other.kind()), "give a number such as 10")
-            }
-            _ => refuse(name, format!("`{name}` is not an option"), PlanOptions::HINT),
+            // Null: the default.
+            None if *value == Value::Null => {}
+            None => refuse(name, format!("{} is not text or a number", value.kind()), "give the option as text"),
         }
     }
     if errors.is_empty() {
-        Ok(options)
+        Ok(asked)
     } else {
         Err(errors)
+    }
+}
+
+/// An option's value as the table reads it.
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Text(s) => Some(s.clone()),
+        // Rust writes every f64 back as the same number, NaN and the infinities as words the
+        // table's reader refuses as what they are.
+        Value::Number(x) => Some(x.to_string()),
+        Value::List(items) => items.iter().map(as_text).collect::<Option<Vec<_>>>().map(|t| t.join(",")),
+        _ => None,
     }
 }

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use migplan_core::workflow::capacity::{Comparison, GrowthPoint};
+use migplan_core::workflow::settings::{Key, Path};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -46,22 +47,17 @@ fn text_field(label: &str, testid: &str, value: &UseStateHandle<String>) -> Html
 #[function_component(CapacityPanel)]
 pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
     let types = use_state(String::new);
-    let from = use_state(|| "0.5".to_string());
-    let to = use_state(|| "4".to_string());
-    let steps = use_state(|| "8".to_string());
+    let default = |key: Key| key.setting().default.to_string();
+    let from = use_state(|| default(Key::From));
+    let to = use_state(|| default(Key::To));
+    let steps = use_state(|| default(Key::Steps));
     let shown = use_state(|| Shown::Nothing);
     let worker: Rc<RefCell<Option<WorkerClient>>> = use_mut_ref(|| None);
     let on_run = {
         let (state, shown, worker) = (props.state.clone(), shown.clone(), worker.clone());
         let (types, from, to, steps) = (types.clone(), from.clone(), to.clone(), steps.clone());
         Callback::from(move |_: MouseEvent| {
-            let request = Request::Capacity(CapacityRequest {
-                inputs: state.inputs.request(),
-                types: (*types).clone(),
-                from: (*from).clone(),
-                to: (*to).clone(),
-                steps: (*steps).clone(),
-            });
+            let request = Request::Capacity(CapacityRequest::new(state.inputs.request(), &types, &from, &to, &steps));
             shown.set(Shown::Running);
             let on_message = {
                 let shown = shown.clone();
@@ -104,10 +100,10 @@ pub fn capacity_panel(props: &CapacityPanelProps) -> Html {
                    Empty: the GPU above. The growth chart plans the GPU above for every rate times each multiplier." }
             </p>
             <div class="row">
-                { text_field("GPU types and costs", "capacity-types", &types) }
-                { text_field("From ×", "capacity-from", &from) }
-                { text_field("To ×", "capacity-to", &to) }
-                { text_field("Steps", "capacity-steps", &steps) }
+                { text_field(Key::Gpu.name(Path::Page), "capacity-types", &types) }
+                { text_field(Key::From.name(Path::Page), "capacity-from", &from) }
+                { text_field(Key::To.name(Path::Page), "capacity-to", &to) }
+                { text_field(Key::Steps.name(Path::Page), "capacity-steps", &steps) }
                 <button class="primary" data-testid="capacity-run" onclick={on_run}
                     disabled={*shown == Shown::Running}>{ "Compare and sweep" }</button>
             </div>

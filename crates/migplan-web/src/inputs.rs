@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use migplan_core::problem::import::Percentile;
 use migplan_core::solve::registry::SolverKind;
+use migplan_core::workflow::settings::{Key, Path};
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -151,6 +152,12 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
             dispatch.dispatch(Action::SetSeed(e.target_unchecked_into::<HtmlInputElement>().value()))
         })
     };
+    let on_headroom = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            dispatch.dispatch(Action::SetHeadroom(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
     // The seed stays the fixed one (the same plan every time) until the user asks for
     // another; a new one comes from the browser's crypto source.
     let on_new_seed = {
@@ -215,7 +222,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                 dispatch={dispatch.clone()} kind={FileKind::Profiles} />
             <ProfileTable files={i.profiles.clone()} gpu={i.gpu.clone()} latency={i.latency} dispatch={dispatch.clone()} />
             <label class="field small">
-                <span>{ "SLO applies to latency" }</span>
+                <span>{ Key::Latency.name(Path::Page) }</span>
                 <select data-testid="latency-select" onchange={on_latency}>
                     { for Percentile::ALL.iter().map(|p| html! {
                         <option value={p.name()} selected={*p == i.latency}>{ p.name() }</option>
@@ -242,7 +249,7 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
             <ErrorList errors={[state.upload_errors.clone(), state.errors.clone()].concat()} dispatch={dispatch.clone()} />
             <div class="row">
                 <label class="field">
-                    <span>{ "Solver" }</span>
+                    <span>{ Key::Solver.name(Path::Page) }</span>
                     <select data-testid="solver-select" onchange={on_solver}>
                         { for SolverKind::ALL.iter().map(|k| html! {
                             <option value={k.name()} selected={k.name() == i.solver}>{ k.name() }</option>
@@ -250,15 +257,19 @@ pub fn inputs_panel(props: &InputsProps) -> Html {
                     </select>
                 </label>
                 <label class="field small">
-                    <span>{ "Time limit (s)" }</span>
+                    <span>{ Key::TimeLimit.name(Path::Page) }</span>
                     <input data-testid="time-limit" type="text" inputmode="decimal" value={i.time_limit_s.clone()} oninput={on_time} />
                 </label>
                 <label class="field small">
-                    <span>{ "Seed" }</span>
+                    <span>{ Key::Seed.name(Path::Page) }</span>
                     <input data-testid="seed" type="text" inputmode="numeric" value={i.seed.clone()} oninput={on_seed} />
                 </label>
                 <button data-testid="new-seed" title="draw a random seed: another plan of the same size, maybe a better one"
                     onclick={on_new_seed} disabled={state.busy()}>{ "New seed" }</button>
+                <label class="field small" title="plan for every rate raised by this percent; the plan without it is shown beside">
+                    <span>{ Key::Headroom.name(Path::Page) }</span>
+                    <input data-testid="headroom" type="text" inputmode="decimal" value={i.headroom.clone()} oninput={on_headroom} />
+                </label>
             </div>
             <div class="row buttons">
                 <button class="primary" id="solve" data-testid="solve" onclick={props.on_solve.clone()} disabled={state.busy()}>{ "Solve" }</button>

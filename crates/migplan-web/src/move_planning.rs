@@ -5,13 +5,12 @@
 
 use std::sync::atomic::AtomicBool;
 
-use migplan_core::hardware::fleet::Fleet;
 use migplan_core::solve::control::Progress;
-use migplan_core::workflow::{plan_pareto, Move, MoveRequest, Request, Target};
+use migplan_core::workflow::{plan_pareto, Move, MoveRequest, Target};
 use web_time::Instant;
 
 use crate::move_view::{rank, FrontPoint, MoveView};
-use crate::prepared::{box_error, failure, prepare, refused};
+use crate::prepared::{failure, prepare, refused};
 use crate::protocol::{MoveTimes, ShowMoveRequest, Status, TransitionRequest, WorkerMessage};
 
 /// The least time between two messages while planning, and between two moves sent, by the
@@ -40,21 +39,13 @@ pub fn plan_move(request: &TransitionRequest, kept: &mut Option<KeptFront>, emit
     let started = Instant::now();
     // The trade-off on the page is about to be replaced.
     *kept = None;
-    let p = match prepare(&request.inputs) {
+    let p = match prepare(&request.inputs, &request.settings) {
         Ok(prepared) => prepared,
         Err(message) => return emit(*message),
     };
-    let typed = request.spare.trim();
-    let Ok(spare_allowed) = typed.parse::<usize>() else {
-        return emit(box_error(
-            "Spare GPUs",
-            format!("`{typed}` is not a whole number of GPUs"),
-            "give 0, 1, 2, ...: how many spare GPUs the move may borrow",
-        ));
-    };
-    let settings = Request { run: p.options, spare: spare_allowed, ..Request::on(Fleet::one(p.gpu.clone())) };
+    let spare_allowed = p.request.spare;
     let move_request = MoveRequest {
-        request: &settings,
+        request: &p.request,
         profiles: &p.profiles,
         running: &request.running,
         running_workload: None,

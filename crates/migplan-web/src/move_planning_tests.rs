@@ -2,6 +2,8 @@
 //! the points' moves it keeps.
 
 use migplan_core::plan::Plan;
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::Key;
 
 use super::*;
 use crate::planning::tests::{plan_for_example, request};
@@ -11,7 +13,8 @@ use crate::protocol::{Request, ShowMoveRequest, TransitionRequest, WorkerMessage
 /// The example's plan running, and a workload with more demand: a move with a trade-off.
 fn higher_demand(running: &Plan, spare: &str) -> TransitionRequest {
     let higher = crate::examples::A100_WORKLOAD.replace(",900,", ",1900,");
-    TransitionRequest { inputs: request(&higher), running: running.clone().into(), spare: spare.into(), front_id: 7 }
+    let settings = Asked::from([(Key::Spare, spare.into())]);
+    TransitionRequest { inputs: request(&higher), running: running.clone().into(), settings, front_id: 7 }
 }
 
 #[test]

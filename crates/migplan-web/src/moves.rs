@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use migplan_core::workflow::settings::{Key, Path};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -65,9 +66,10 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
             let dispatch = state.dispatcher();
             let at_ms = js_sys::Date::now();
             dispatch.dispatch(Action::MoveStarted { at_ms });
-            let spare = state.move_inputs.spare.clone();
+            let settings = state.move_inputs.settings();
             // The time it was asked names the trade-off: one a millisecond at most.
-            let request = TransitionRequest { inputs: state.inputs.request(), running, spare, front_id: at_ms as u64 };
+            let request =
+                TransitionRequest { inputs: state.inputs.request(), running, settings, front_id: at_ms as u64 };
             talk(Request::Transition(request), &dispatch, &worker);
             // The button is disabled while the move is planned: the focus goes to the panel's
             // heading, above where the move appears, rather than to the page's body.
@@ -130,7 +132,7 @@ pub fn move_panel(props: &MovePanelProps) -> Html {
                     <input type="file" accept=".json,application/json" data-testid="running-plan-input" onchange={on_upload} />
                 </label>
                 <label class="field small">
-                    <span>{ "Spare GPUs" }</span>
+                    <span>{ Key::Spare.name(Path::Page) }</span>
                     <input type="number" min="0" step="1" data-testid="spare" value={state.move_inputs.spare.clone()} oninput={on_spare} />
                 </label>
                 <button class="primary" data-testid="plan-move" onclick={on_plan_move}

@@ -2,6 +2,7 @@
 
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::InputError;
+use migplan_core::workflow::settings::Key;
 
 use super::*;
 use crate::profile_files::ProfileFile;
@@ -18,14 +19,15 @@ fn handle_text(text: &str, emit: &mut dyn FnMut(WorkerMessage)) {
 
 pub(crate) fn request(workload: &str) -> PlanRequest {
     PlanRequest {
-        gpu: "a100-40gb".into(),
+        settings: Asked::from([
+            (Key::Gpu, "a100-40gb".into()),
+            (Key::Solver, "mig-serving".into()),
+            (Key::TimeLimit, "5".into()),
+            (Key::Seed, "1".into()),
+        ]),
         profiles: vec![ProfileFile::new("profiles.csv", crate::examples::A100_PROFILES)],
-        latency: Default::default(),
         workload_name: "workload.csv".into(),
         workload_text: workload.into(),
-        solver: "mig-serving".into(),
-        time_limit_s: "5".into(),
-        seed: "1".into(),
     }
 }
 
@@ -65,19 +67,34 @@ fn as_shown(e: &InputError) -> String {
 
 #[test]
 fn a_time_limit_or_seed_out_of_range_fails_naming_the_box() {
-    for (time_limit, seed, shown, hint) in [
-        ("1e20", "1", "Time limit: 1e20 is not above 0 and at most 1e6 s", "give seconds, above 0 and at most 1e6 s"),
-        ("inf", "1", "Time limit: inf is not above 0 and at most 1e6 s", "give seconds"),
-        ("soon", "1", "Time limit: `soon` is not a number", "give seconds"),
-        ("5", "-3", "Seed: `-3` is not a whole number", "give 0, 1, 2, ..."),
+    for (key, typed, shown, hint) in [
+        (Key::TimeLimit, "1e20", "Time limit (s): 1e20 is not above 0 and at most 1e6 s", "give a number above 0"),
+        (Key::TimeLimit, "inf", "Time limit (s): inf is not above 0 and at most 1e6 s", "give a number"),
+        (Key::TimeLimit, "soon", "Time limit (s): `soon` is not a number", "give a number"),
+        (Key::Seed, "-3", "Seed: `-3` is not a whole number from 0 to 9007199254740991", "give a whole number"),
+        (Key::Headroom, "lots", "Headroom %: `lots` is not a number", "give a number at least 0"),
     ] {
         let mut messages = Vec::new();
         let mut r = request(crate::examples::A100_WORKLOAD);
-        (r.time_limit_s, r.seed) = (time_limit.into(), seed.into());
+        r.settings.insert(key, typed.into());
         handle(&Request::Plan(r), &mut |m| messages.push(m));
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
         assert_eq!(as_shown(&errors[0]), shown, "{errors:?}");
         assert!(errors[0].hint.as_deref().unwrap().starts_with(hint), "{errors:?}");
+    }
+}
+
+#[test]
+fn a_headroom_plans_every_rate_raised_and_says_what_the_measured_demand_takes() {
+    let mut messages = Vec::new();
+    let mut r = request(crate::examples::A100_WORKLOAD);
+    r.settings.insert(Key::Headroom, "50".into());
+    handle(&Request::Plan(r), &mut |m| messages.push(m));
+    let Some(WorkerMessage::Done { plan, .. }) = messages.last() else { panic!("{messages:?}") };
+    let headroom = plan.headroom.as_ref().expect("the plan says what the headroom costs");
+    assert!(plan.gpu_count >= headroom.gpus_without && headroom.percent == 50.0, "{headroom:?}");
+    for m in &plan.models {
+        assert!(m.capacity >= 1.5 * m.rate * (1.0 - 1e-9), "{m:?}");
     }
 }
 
@@ -89,12 +106,12 @@ fn a_spare_count_that_is_not_a_whole_number_fails_naming_the_box() {
         let r = TransitionRequest {
             inputs: request(crate::examples::A100_WORKLOAD),
             running: running.clone().into(),
-            spare: spare.into(),
+            settings: Asked::from([(Key::Spare, spare.into())]),
             front_id: 1,
         };
         handle(&Request::Transition(r), &mut |m| messages.push(m));
         let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert_eq!(as_shown(&errors[0]), format!("Spare GPUs: `{spare}` is not a whole number of GPUs"));
+        assert_eq!(as_shown(&errors[0]), format!("Spare GPUs: `{spare}` is not a whole number from 0 to 1000000"));
     }
 }
 
@@ -136,9 +153,9 @@ fn messages_round_trip_as_json() {
 #[test]
 fn a_capacity_request_compares_and_sweeps_the_example() {
     let mut inputs = request(crate::examples::A100_WORKLOAD);
-    inputs.solver = "auto".into();
-    let capacity =
-        CapacityRequest { inputs, types: String::new(), from: "0.5".into(), to: "2".into(), steps: "4".into() };
+    inputs.settings.insert(Key::Solver, "auto".into());
+    let sweep = Asked::from([(Key::From, "0.5".into()), (Key::To, "2".into()), (Key::Steps, "4".into())]);
+    let capacity = CapacityRequest { inputs, settings: sweep };
     let mut messages = Vec::new();
     handle(&Request::Capacity(capacity.clone()), &mut |m| messages.push(m));
     let Some(WorkerMessage::Capacity { compare, growth }) = messages.last() else { panic!("{messages:?}") };
@@ -147,33 +164,31 @@ fn a_capacity_request_compares_and_sweeps_the_example() {
     let factors: Vec<f64> = growth.iter().map(|p| p.factor).collect();
     assert_eq!(factors, [0.5, 1.0, 1.5, 2.0]);
     assert_eq!(growth[1].gpus, compare[0].gpus, "the sweep at 1 plans what the comparison does");
-    let bad = CapacityRequest { types: "h100-80gb=cheap".into(), ..capacity.clone() };
-    let mut messages = Vec::new();
-    handle(&Request::Capacity(bad), &mut |m| messages.push(m));
-    let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-    assert_eq!(
-        crate::error_text::in_one_line(&errors[0]),
-        "GPU types: `cheap` is not a price for h100-80gb; write what one GPU costs as a number above 0, e.g. h100-80gb=2.2"
-    );
-    // An unknown GPU is named as such, with the ones migplan knows; a type given twice too.
-    for (types, said) in [
-        ("v100=1", "`v100` is not a GPU migplan knows; write one of a100-40gb, "),
-        ("a30-24gb, a30-24gb=2", "a30-24gb is given twice"),
+    // A bad price, an unknown GPU, a type given twice, steps out of range: the table's words,
+    // naming the panel's box.
+    for (key, typed, said) in [
+        (Key::Gpu, "h100-80gb=cheap", "GPU types: `cheap` is not a price; a price is a number at least 1e-6"),
+        (Key::Gpu, "v100=1", "GPU types: unknown GPU `v100`; choose one of a100-40gb, "),
+        (Key::Gpu, "a30-24gb, a30-24gb=2", "GPU types: a30-24gb is given twice; give each GPU type once"),
+        (Key::Steps, "300", "Steps: `300` is not a whole number from 2 to 200"),
+        (Key::To, "0.2", "To ×: the multipliers must grow: from 0.5 to 0.2"),
     ] {
+        let mut bad = capacity.clone();
+        bad.settings.insert(key, typed.into());
         let mut messages = Vec::new();
-        handle(&Request::Capacity(CapacityRequest { types: types.into(), ..capacity.clone() }), &mut |m| {
-            messages.push(m)
-        });
-        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-        assert!(crate::error_text::in_one_line(&errors[0]).starts_with(&format!("GPU types: {said}")), "{errors:?}");
+        handle(&Request::Capacity(bad), &mut |m| messages.push(m));
+        let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{typed} was not refused") };
+        assert!(crate::error_text::in_one_line(&errors[0]).starts_with(said), "{errors:?}");
     }
     // The panel words the page's time limit as the plan's list does.
     let mut slow = capacity;
-    slow.inputs.time_limit_s = "soon".into();
+    slow.inputs.settings.insert(Key::TimeLimit, "soon".into());
     let mut messages = Vec::new();
     handle(&Request::Capacity(slow), &mut |m| messages.push(m));
     let [WorkerMessage::Failed { errors }] = messages.as_slice() else { panic!("{messages:?}") };
-    assert!(crate::error_text::in_one_line(&errors[0]).starts_with("Time limit: `soon` is not a number; give seconds"));
+    assert!(
+        crate::error_text::in_one_line(&errors[0]).starts_with("Time limit (s): `soon` is not a number; give a number")
+    );
 }
 
 /// Every hint of the importers and the planner that names a flag, as the page shows it.

@@ -1,33 +1,14 @@
 //! A request's inputs parsed and checked, as every request needs them, and the messages that
 //! say what is wrong with them.
 
-use std::time::Duration;
-
-use migplan_core::hardware::catalog;
 use migplan_core::hardware::spec::GpuSpec;
-use migplan_core::problem::input::limits::TIME_LIMIT_S;
 use migplan_core::problem::input::{parse_workload, InputError, ProfileRow, WorkloadRow};
-use migplan_core::solve::control::Budget;
-use migplan_core::solve::registry::{RunOptions, SolverKind};
-use migplan_core::workflow::Refusal;
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::{Key, Path};
+use migplan_core::workflow::{Refusal, Request};
 
 use crate::profile_files;
 use crate::protocol::{PlanRequest, WorkerMessage};
-
-/// A problem with a box of the page: no file or line, and the box's label, as the page
-/// shows it, where a file's error names its column (`error_text::place` words it so).
-pub(crate) fn box_error(label: &str, message: String, hint: &str) -> WorkerMessage {
-    WorkerMessage::Failed {
-        errors: vec![InputError {
-            file: String::new(),
-            line: None,
-            column: Some(label.into()),
-            character: None,
-            message,
-            hint: Some(hint.into()),
-        }],
-    }
-}
 
 pub(crate) fn failure(message: String, hint: &str) -> WorkerMessage {
     WorkerMessage::Failed {
@@ -52,52 +33,36 @@ pub(crate) fn refused(refusal: Refusal) -> WorkerMessage {
 }
 
 pub(crate) struct Prepared {
+    /// The inputs' settings with the request's own read over them.
+    pub request: Request,
+    /// The inputs' GPU: the profiles are read as measured on it.
     pub gpu: GpuSpec,
     pub profiles: Vec<ProfileRow>,
     pub workload: Vec<WorkloadRow>,
-    pub options: RunOptions,
 }
 
-/// The parsed inputs and run options of a request, or the message that says what is wrong.
-pub(crate) fn prepare(request: &PlanRequest) -> Result<Prepared, Box<WorkerMessage>> {
-    let Some(gpu) = catalog::gpu(&request.gpu) else {
-        return Err(Box::new(box_error(
-            "GPU",
-            format!("`{}` is not a GPU migplan knows", request.gpu),
-            "choose one from the GPU list (it shows this one as unknown)",
-        )));
-    };
-    let Some(solver) = SolverKind::parse(&request.solver) else {
-        return Err(Box::new(failure(format!("unknown solver `{}`", request.solver), "pick a solver from the list")));
-    };
-    let profiles = profile_files::import_all(&request.profiles, &request.gpu, request.latency).map(|(rows, _)| rows);
-    let workload = parse_workload(&request.workload_name, &request.workload_text);
-    let (profiles, workload) = match (profiles, workload) {
-        (Ok(p), Ok(w)) => (p, w),
+/// The settings, read through the table as the page names them.
+fn read(asked: &Asked) -> Result<Request, Box<WorkerMessage>> {
+    Request::read(asked, Path::Page).map_err(|e| Box::new(WorkerMessage::Failed { errors: e.0 }))
+}
+
+/// The parsed inputs, with the request's own settings (`own`: a move's spare GPUs, the
+/// capacity panel's GPU types and multipliers) read over the inputs' settings, or the message
+/// that says what is wrong.
+pub(crate) fn prepare(inputs: &PlanRequest, own: &Asked) -> Result<Prepared, Box<WorkerMessage>> {
+    let mut asked = inputs.settings.clone();
+    asked.extend(own.iter().map(|(k, v)| (*k, v.clone())));
+    let request = read(&asked)?;
+    let gpu = if own.contains_key(&Key::Gpu) { read(&inputs.settings)?.fleet } else { request.fleet.clone() };
+    let gpu = gpu.first().clone();
+    let profiles = profile_files::import_all(&inputs.profiles, gpu.id, request.latency).map(|(rows, _)| rows);
+    let workload = parse_workload(&inputs.workload_name, &inputs.workload_text);
+    match (profiles, workload) {
+        (Ok(profiles), Ok(workload)) => Ok(Prepared { request, gpu, profiles, workload }),
         (p, w) => {
             let mut errors = p.err().map(|e| e.0).unwrap_or_default();
             errors.extend(w.err().map(|e| e.0).unwrap_or_default());
-            return Err(Box::new(WorkerMessage::Failed { errors }));
+            Err(Box::new(WorkerMessage::Failed { errors }))
         }
-    };
-    let typed = request.time_limit_s.trim();
-    let time_limit = typed
-        .parse::<f64>()
-        .map_err(|_| format!("`{typed}` is not a number"))
-        .and_then(|s| TIME_LIMIT_S.check(s))
-        .map_err(|e| Box::new(box_error("Time limit", e, &format!("give seconds, {}", TIME_LIMIT_S.describe()))))?;
-    let typed = request.seed.trim();
-    let seed = typed.parse::<u64>().map_err(|_| {
-        Box::new(box_error(
-            "Seed",
-            format!("`{typed}` is not a whole number"),
-            "give 0, 1, 2, ... (the same seed gives the same plan)",
-        ))
-    })?;
-    let options = RunOptions {
-        solver,
-        budget: Budget { time_limit: Some(Duration::from_secs_f64(time_limit)), max_iterations: None },
-        seed,
-    };
-    Ok(Prepared { gpu, profiles, workload, options })
+    }
 }

@@ -16,10 +16,11 @@
 use std::rc::Rc;
 
 use migplan_core::plan::Plan;
-use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::{Phase, Progress};
 use migplan_core::workflow::capacity::{Comparison, GrowthPoint};
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::Key;
 use migplan_core::workflow::PhaseTimes;
 use serde::{Deserialize, Serialize};
 
@@ -28,18 +29,16 @@ use crate::profile_files::ProfileFile;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRequest {
-    pub gpu: String,
+    /// The settings (GPU type, solver, time limit, seed, latency percentile, headroom) as
+    /// the user typed them, by their JS option name: the worker reads them through the
+    /// settings table, so it refuses what the command line and the JS API refuse, with the
+    /// same words, naming the page's box.
+    pub settings: Asked,
     /// Every profiles file as uploaded, with what the user typed in its row: the worker
     /// imports them, so errors name the file and line.
     pub profiles: Vec<ProfileFile>,
-    /// The latency percentile the SLO applies to, where a file has several.
-    pub latency: Percentile,
     pub workload_name: String,
     pub workload_text: String,
-    pub solver: String,
-    /// As the user typed them: the worker checks them like every other input.
-    pub time_limit_s: String,
-    pub seed: String,
 }
 
 /// Plan the move from a running plan to the plan of a new workload.
@@ -48,8 +47,9 @@ pub struct TransitionRequest {
     /// The new workload and its profiles, as for a plan.
     pub inputs: PlanRequest,
     pub running: Rc<Plan>,
-    /// Spare GPUs the move may borrow, as the user typed it: the worker checks it.
-    pub spare: String,
+    /// The move's own settings as typed (the spare GPUs it may borrow), read with the
+    /// inputs'.
+    pub settings: Asked,
     /// Names the trade-off this request plans, for [`ShowMoveRequest`]s.
     pub front_id: u64,
 }
@@ -58,13 +58,22 @@ pub struct TransitionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapacityRequest {
     pub inputs: PlanRequest,
-    /// The GPU types to compare with their costs, as typed: `a100-40gb=1, h100-80gb=2.2`
-    /// (empty: the inputs' GPU at 1).
-    pub types: String,
-    /// The demand multipliers, as typed: from, to and how many.
-    pub from: String,
-    pub to: String,
-    pub steps: String,
+    /// The panel's settings as typed, read over the inputs': the GPU types to compare with
+    /// their costs (`a100-40gb=1, h100-80gb=2.2`; left out, the inputs' GPU at 1) and the
+    /// demand multipliers (from, to and how many).
+    pub settings: Asked,
+}
+
+impl CapacityRequest {
+    /// The panel's request as typed: GPU types (none typed: the inputs' GPU), and the
+    /// multipliers from, to and how many.
+    pub fn new(inputs: PlanRequest, types: &str, from: &str, to: &str, steps: &str) -> CapacityRequest {
+        let mut settings = Asked::from([(Key::From, from.into()), (Key::To, to.into()), (Key::Steps, steps.into())]);
+        if !types.trim().is_empty() {
+            settings.insert(Key::Gpu, types.into());
+        }
+        CapacityRequest { inputs, settings }
+    }
 }
 
 // One request per run, sent once as JSON: the size of its largest variant costs nothing.

@@ -173,6 +173,13 @@ fn summary(props: &PlanProps) -> Html {
             <div class="big"><span data-testid="gpu-count">{ plan.gpu_count }</span>{ format!(" × {}", plan.gpu) }</div>
             <div data-testid="bound" class={classes!("bound", plan.bound.proven_optimal.then_some("optimal"))}>{ bound }</div>
             <div class="baseline">{ baseline }</div>
+            if let Some(h) = &plan.headroom {
+                // What the headroom costs, as `migplan plan --headroom` reports it.
+                <div data-testid="headroom-summary">{ format!(
+                    "headroom {}%: {} GPUs against {} for the measured demand",
+                    h.percent, plan.gpu_count, h.gpus_without
+                ) }</div>
+            }
         </div>
     }
 }

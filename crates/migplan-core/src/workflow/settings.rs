@@ -73,6 +73,7 @@ pub enum Accepts {
 pub struct Setting {
     pub key: Key,
     pub flag: &'static str,
+    /// The label of the page's box (the page shows it, and names the box's errors by it).
     pub label: &'static str,
     /// The JS API's option, and the setting's name in the page's requests to its worker.
     pub option: &'static str,
@@ -103,13 +104,13 @@ pub const SETTINGS: [Setting; 16] = [
     setting(
         Key::TimeLimit,
         "--time-limit",
-        "Time limit",
+        "Time limit (s)",
         "time_limit_s",
         DEFAULT_TIME_LIMIT_S,
         Accepts::Number(TIME_LIMIT_S),
     ),
     setting(Key::Seed, "--seed", "Seed", "seed", "1", Accepts::Whole(0, MAX_SEED)),
-    setting(Key::Latency, "--latency", "Latency percentile", "latency", "p99", Accepts::Percentile),
+    setting(Key::Latency, "--latency", "SLO applies to latency", "latency", "p99", Accepts::Percentile),
     setting(Key::Headroom, "--headroom", "Headroom %", "headroom", "0", Accepts::Number(PERCENT)),
     setting(Key::HeadroomFor, "--headroom-for", "Headroom per model", "headroom_for", "", Accepts::PerModel(PERCENT)),
     setting(Key::NodeCost, "--node-cost", "Node cost", "node_cost", "", Accepts::Number(PRICE)),
@@ -125,8 +126,8 @@ pub const SETTINGS: [Setting; 16] = [
     setting(Key::Image, "--image", "Image", "image", DEFAULT_IMAGE, Accepts::Image),
     setting(Key::Spare, "--spare", "Spare GPUs", "spare", "0", Accepts::Whole(0, MAX_EXTRA_GPUS)),
     setting(Key::ExtraGpus, "--extra-gpus", "Extra GPUs", "extra_gpus", "0", Accepts::Whole(0, MAX_EXTRA_GPUS)),
-    setting(Key::From, "--from", "From", "from", "0.5", Accepts::Number(MULTIPLIER)),
-    setting(Key::To, "--to", "To", "to", "4", Accepts::Number(MULTIPLIER)),
+    setting(Key::From, "--from", "From ×", "from", "0.5", Accepts::Number(MULTIPLIER)),
+    setting(Key::To, "--to", "To ×", "to", "4", Accepts::Number(MULTIPLIER)),
     setting(Key::Steps, "--steps", "Steps", "steps", "8", Accepts::Whole(2, MAX_STEPS)),
 ];
 

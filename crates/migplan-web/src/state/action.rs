@@ -31,6 +31,7 @@ pub enum Action {
     SetSolver(String),
     SetTimeLimit(String),
     SetSeed(String),
+    SetHeadroom(String),
     SetGpusPerNode(String),
     LoadExample,
     /// A file of "Download inputs (JSON)" chosen to load (or why the browser could not read

@@ -5,6 +5,8 @@
 use std::rc::Rc;
 
 use migplan_core::plan::Plan;
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::Key;
 use serde::{Deserialize, Serialize};
 
 use super::inputs::{Fingerprint, Source};
@@ -70,4 +72,11 @@ pub struct MoveInputs {
     #[serde(default)]
     pub upload_error: Option<String>,
     pub spare: String,
+}
+
+impl MoveInputs {
+    /// The move's own settings as typed, for the worker to read with the inputs'.
+    pub fn settings(&self) -> Asked {
+        Asked::from([(Key::Spare, self.spare.clone())])
+    }
 }

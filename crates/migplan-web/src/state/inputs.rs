@@ -1,8 +1,10 @@
 //! What the user entered: the GPU, the profiles files and the workload (kept verbatim), the
-//! latency percentile and the solver settings.
+//! latency percentile, the solver settings and the headroom.
 
 use migplan_core::problem::import::Percentile;
 use migplan_core::problem::input::{parse_workload, InputError};
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::Key;
 use serde::{Deserialize, Serialize};
 
 use crate::examples;
@@ -31,20 +33,33 @@ pub struct Inputs {
     /// As typed, so a half-typed number is not lost.
     pub time_limit_s: String,
     pub seed: String,
+    /// Percent over every measured rate the plan serves, as `migplan plan --headroom`.
+    /// (Saved states of earlier versions have none: no headroom.)
+    #[serde(default = "no_headroom")]
+    pub headroom: String,
+}
+
+fn no_headroom() -> String {
+    Key::Headroom.setting().default.into()
 }
 
 impl Inputs {
     /// What the worker is asked to plan, fields as typed: the worker checks them.
     pub fn request(&self) -> PlanRequest {
+        let settings = [
+            (Key::Gpu, &self.gpu),
+            (Key::Solver, &self.solver),
+            (Key::TimeLimit, &self.time_limit_s),
+            (Key::Seed, &self.seed),
+            (Key::Headroom, &self.headroom),
+        ];
+        let mut settings: Asked = settings.into_iter().map(|(k, v)| (k, v.clone())).collect();
+        settings.insert(Key::Latency, self.latency.name().into());
         PlanRequest {
-            gpu: self.gpu.clone(),
+            settings,
             profiles: self.profiles.clone(),
-            latency: self.latency,
             workload_name: self.workload.name.clone(),
             workload_text: self.workload.text.clone(),
-            solver: self.solver.clone(),
-            time_limit_s: self.time_limit_s.clone(),
-            seed: self.seed.clone(),
         }
     }
 
@@ -59,7 +74,9 @@ impl Inputs {
             }
         }
         key.eat(self.latency.name());
-        for field in [&self.workload.name, &self.workload.text, &self.solver, &self.time_limit_s, &self.seed] {
+        let typed =
+            [&self.workload.name, &self.workload.text, &self.solver, &self.time_limit_s, &self.seed, &self.headroom];
+        for field in typed {
             key.eat(field);
         }
         key.0
@@ -72,8 +89,9 @@ impl Inputs {
             latency: Percentile::default(),
             workload: Source { name: examples::WORKLOAD_NAME.into(), text: examples::A100_WORKLOAD.into() },
             solver: "auto".into(),
-            time_limit_s: "10".into(),
-            seed: "1".into(),
+            time_limit_s: Key::TimeLimit.setting().default.into(),
+            seed: Key::Seed.setting().default.into(),
+            headroom: no_headroom(),
         }
     }
 }

@@ -196,6 +196,7 @@ impl State {
             Action::SetSolver(solver) => s.inputs.solver = solver,
             Action::SetTimeLimit(t) => s.inputs.time_limit_s = t,
             Action::SetSeed(seed) => s.inputs.seed = seed,
+            Action::SetHeadroom(percent) => s.inputs.headroom = percent,
             Action::SetGpusPerNode(n) => s.gpus_per_node = n,
             Action::LoadExample => s.inputs = Inputs::example(),
             Action::LoadInputs(file) => inputs_changed = s.load_inputs(file),

@@ -23,7 +23,7 @@ pub(super) fn move_asked(s: &State) -> (State, Vec<Action>) {
     let request = TransitionRequest {
         inputs: s.inputs.request(),
         running: s.move_inputs.deployed.as_ref().unwrap().plan.clone(),
-        spare: s.move_inputs.spare.clone(),
+        settings: s.move_inputs.settings(),
         front_id: 2,
     };
     let mut heard = Vec::new();

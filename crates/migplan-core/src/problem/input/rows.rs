@@ -90,8 +90,11 @@ impl fmt::Display for InputError {
             }
             write!(f, ": ")?;
         }
-        if let Some(column) = &self.column {
-            write!(f, "column `{column}`: ")?;
+        // A request's setting (no file) is named as its asker names it: `--seed: ...`.
+        match &self.column {
+            Some(column) if self.file.is_empty() => write!(f, "{column}: ")?,
+            Some(column) => write!(f, "column `{column}`: ")?,
+            None => {}
         }
         write!(f, "{}", self.message)?;
         if let Some(hint) = &self.hint {

@@ -281,9 +281,10 @@ fn an_error_of_no_file_starts_with_its_field_or_message() {
         hint: Some("use --solver exact".into()),
     };
     assert_eq!(e.to_string(), "the `greedy` solver counts GPUs\n  hint: use --solver exact");
+    // A request's setting is no column of a file: named as its asker names it.
     let seed =
-        InputError { column: Some("seed".into()), message: "`-3` is not a whole number".into(), hint: None, ..e };
-    assert_eq!(seed.to_string(), "column `seed`: `-3` is not a whole number");
+        InputError { column: Some("--seed".into()), message: "`-3` is not a whole number".into(), hint: None, ..e };
+    assert_eq!(seed.to_string(), "--seed: `-3` is not a whole number");
 }
 
 #[test]
