@@ -246,13 +246,7 @@ fn files_marked_measured_on_a100_and_h100_give_the_h100_fewer_gpus_in_the_compar
         let mut h100 = ProfileFile::new("h100.csv", faster_rows(2.0));
         (a100.measured_on, h100.measured_on) = (a100_on.into(), h100_on.into());
         inputs.profiles = vec![a100, h100];
-        let capacity = CapacityRequest {
-            inputs,
-            types: "a100-40gb, h100-80gb".into(),
-            from: "1".into(),
-            to: "2".into(),
-            steps: "2".into(),
-        };
+        let capacity = CapacityRequest::new(inputs, "a100-40gb, h100-80gb", "1", "2", "2");
         let mut messages = Vec::new();
         handle(&Request::Capacity(capacity), &mut |m| messages.push(m));
         let Some(WorkerMessage::Capacity { compare, .. }) = messages.pop() else { panic!("{messages:?}") };
