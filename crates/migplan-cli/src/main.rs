@@ -60,7 +60,7 @@ enum Command {
     Plan {
         #[command(flatten)]
         settings: Settings<settings::Planning>,
-        /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput[,processes]), or
+        /// Profiles CSV or JSON (model,profile,batch,latency_ms,throughput, optionally processes), or
         /// any file `migplan import` reads; may be given several times.
         #[arg(long, required = true)]
         profiles: Vec<PathBuf>,

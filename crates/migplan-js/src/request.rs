@@ -46,7 +46,7 @@ impl ApiError {
         ApiError { column: Some(column.into()), message, hint: Some(hint.into()), ..ApiError::default() }
     }
 
-    /// "workload[2], rate: ...", "workload.csv, line 3, rate: ..." or "p.json, line 2,
+    /// `"workload[2], rate: ..."`, "workload.csv, line 3, rate: ..." or "p.json, line 2,
     /// character 14: ...".
     pub fn describe(&self) -> String {
         let mut place = self.file.clone();

@@ -9,15 +9,15 @@
 //! **Families.** At profile prices under which every layout costs at most one GPU, a new GPU
 //! costs at least its instances' prices, so every `K` that fits has
 //! `|K| + sum_s C_s(rate_s - kept_s(K)) <= N`, where `C_s(r)` is model `s`'s cheapest integer
-//! cover of rate `r` ([`costs`]). The new demand's relaxation gives the first prices; a
+//! cover of rate `r` (`costs`). The new demand's relaxation gives the first prices; a
 //! residual shown too big gives the prices that prove it, another constraint.
 //!
-//! **Search** ([`search`]). A local search over kept sets under those constraints, cheap
+//! **Search** (`search`). A local search over kept sets under those constraints, cheap
 //! since one GPU changes only the models it serves; a set larger than the best plan's is
-//! checked by planning its residual exactly ([`situation`]).
+//! checked by planning its residual exactly (`situation`).
 //!
-//! **Bound** ([`lagrange`], [`prove`]). A Lagrangian relaxation of the kept set, each
-//! model's part solved exactly ([`part`]), bounds the most GPUs that can stay; a branch and
+//! **Bound** (`lagrange`, `prove`). A Lagrangian relaxation of the kept set, each
+//! model's part solved exactly (`part`), bounds the most GPUs that can stay; a branch and
 //! bound on single GPUs, each part bounded the same way, closes what is left of the gap. The
 //! search and the bound share a [`Control`], which measures plans by running GPUs touched.
 

@@ -1,7 +1,7 @@
 //! The exact planner: the relaxation's bound, and integer plans that try to meet it.
 //!
 //! Each model takes one of the covers the relaxation generated; the chosen instances are
-//! packed into the fewest layouts ([`crate::pack`]). The relaxation's master solution is
+//! packed into the fewest layouts ([`crate::solve::pack`]). The relaxation's master solution is
 //! integral for all but a few models (a basic solution has at most one fractional model
 //! per profile row), so the search starts from its rounding and then tries the fractional
 //! models' alternatives jointly. A plan that meets the bound is proven optimal; otherwise

@@ -1,6 +1,6 @@
 //! `--solver greedy`: the MIG-serving paper's fast heuristic. One GPU at a time, take the
 //! configuration (over every maximal layout) that completes the most outstanding demand,
-//! until every model is served. Milliseconds; see [`crate::heuristic`] for the score.
+//! until every model is served. Milliseconds; see [`crate::solve::heuristic`] for the score.
 
 use rand::rngs::ChaCha8Rng;
 use rand::SeedableRng;

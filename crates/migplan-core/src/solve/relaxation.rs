@@ -13,7 +13,7 @@
 //! ```
 //!
 //! The separation problem is the cheapest cover of each model at the current prices
-//! ([`crate::cover`]). The dual is solved rather than the master because the LP crate does not
+//! ([`crate::solve::cover`]). The dual is solved rather than the master because the LP crate does not
 //! expose dual values. At any prices that fit every layout, `sum_s cheapest_cover_cost(s)` is
 //! a valid lower bound (weak duality), so the bound is proven even if the loop is stopped
 //! early; at convergence it equals the relaxation's optimum.
