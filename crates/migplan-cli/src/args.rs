@@ -162,7 +162,7 @@ pub fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `print!` through [`print`], returning its failure to the caller. Declared with
+/// `print!` through [`print()`], returning its failure to the caller. Declared with
 /// `#[macro_use]` first in main.rs, so every command's module has it.
 macro_rules! out {
     ($($arg:tt)*) => {
