@@ -161,21 +161,7 @@ pub fn import_all(
         }
         .into());
     }
-    let (mut rows, mut reports, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for file in files {
-        match file.import(gpu, latency) {
-            Ok(imported) => {
-                rows.extend(imported.rows);
-                reports.push(imported.report);
-            }
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if errors.is_empty() {
-        Ok((rows, reports))
-    } else {
-        Err(InputErrors(errors))
-    }
+    import::merge(files.iter().map(|file| file.import(gpu, latency)))
 }
 
 /// The saved profiles of an earlier version (one file) or of this one (a list).

@@ -207,9 +207,16 @@ fn migplan_rows(file: &str, text: &str) -> Result<Imported, InputErrors> {
 pub fn import_all<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str, ImportOptions)>,
 ) -> Result<(Vec<ProfileRow>, Vec<Report>), InputErrors> {
+    merge(files.into_iter().map(|(file, text, options)| import(file, text, &options)))
+}
+
+/// The rows and reports of files read one by one, merged; all the files' errors together.
+pub fn merge(
+    imports: impl IntoIterator<Item = Result<Imported, InputErrors>>,
+) -> Result<(Vec<ProfileRow>, Vec<Report>), InputErrors> {
     let (mut rows, mut reports, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (file, text, options) in files {
-        match import(file, text, &options) {
+    for imported in imports {
+        match imported {
             Ok(imported) => {
                 rows.extend(imported.rows);
                 reports.push(imported.report);
