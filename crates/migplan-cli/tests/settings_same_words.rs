@@ -12,9 +12,9 @@ use migplan_core::workflow::request::Asked;
 use migplan_core::workflow::settings::{Accepts, Key, Path, SETTINGS};
 use migplan_core::workflow::Request;
 use migplan_js::api::{plan_request, ApiError, Rows, Value};
-use migplan_web::planning::Planner;
-use migplan_web::protocol::{self, CapacityRequest, TransitionRequest, WorkerMessage};
 use migplan_web::state::{Inputs, MoveInputs};
+use migplan_web::worker::planning::Planner;
+use migplan_web::worker::protocol::{self, CapacityRequest, TransitionRequest, WorkerMessage};
 
 /// Settings the page has no box for: the command line's per-model headroom, priced nodes and
 /// deploy options (the page's GPUs per node are its own, never sent to the worker), and the

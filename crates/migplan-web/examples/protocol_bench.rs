@@ -9,7 +9,7 @@ mod bench {
 
     use migplan_core::plan::Plan;
     use migplan_core::workflow::PhaseTimes;
-    use migplan_web::protocol::WorkerMessage;
+    use migplan_web::worker::protocol::WorkerMessage;
     use serde::Serialize;
     use wasm_bindgen::prelude::*;
 

@@ -6,19 +6,19 @@ use std::rc::Rc;
 use migplan_core::export::palette::Palette;
 use yew::prelude::*;
 
-use crate::capacity::CapacityPanel;
-use crate::embed::Embed;
-use crate::glossary::Glossary;
-use crate::guide::{focus_on, DOCS};
-use crate::inputs::InputsPanel;
-use crate::moves::MovePanel;
-use crate::pasted_link::use_pasted_links;
-use crate::protocol::Request;
-use crate::results::Results;
-use crate::saving::use_saved;
-use crate::share_bar::{opening, use_address_follows, ShareBar};
+use crate::panels::capacity::CapacityPanel;
+use crate::panels::glossary::Glossary;
+use crate::panels::guide::{focus_on, DOCS};
+use crate::panels::inputs::InputsPanel;
+use crate::panels::moves::MovePanel;
+use crate::panels::results::Results;
+use crate::share::embed::Embed;
+use crate::share::pasted_link::use_pasted_links;
+use crate::share::saving::use_saved;
+use crate::share::share_bar::{opening, use_address_follows, ShareBar};
 use crate::state::{Action, State};
-use crate::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
+use crate::worker::protocol::Request;
+use crate::worker::worker_client::{standby, stop, talk, Dispatch, WorkerSlot};
 
 fn start(state: &State, dispatch: &Dispatch, worker: &WorkerSlot) {
     dispatch.dispatch(Action::Started { at_ms: js_sys::Date::now() });

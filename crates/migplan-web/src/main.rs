@@ -7,7 +7,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use migplan_web::worker_entry::{is_planner_page, serve, worker_scope, API_WORKER};
+    use migplan_web::worker::worker_entry::{is_planner_page, serve, worker_scope, API_WORKER};
     match worker_scope() {
         Some(scope) if scope.name() == API_WORKER => {}
         Some(scope) => serve(scope),

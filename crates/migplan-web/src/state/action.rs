@@ -6,9 +6,9 @@ use migplan_core::problem::input::InputError;
 use migplan_core::workflow::PhaseTimes;
 
 use super::inputs::{Inputs, Source};
-use crate::move_view::{FrontPoint, MoveView};
-use crate::profile_files::FileField;
-use crate::protocol::{MoveTimes, Status, WorkerMessage};
+use crate::logic::profile_files::FileField;
+use crate::worker::move_view::{FrontPoint, MoveView};
+use crate::worker::protocol::{MoveTimes, Status, WorkerMessage};
 
 pub enum Action {
     SetGpu(String),

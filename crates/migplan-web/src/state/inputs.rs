@@ -7,9 +7,9 @@ use migplan_core::workflow::request::Asked;
 use migplan_core::workflow::settings::Key;
 use serde::{Deserialize, Serialize};
 
-use crate::examples;
-use crate::profile_files::{import_all, one_or_many, ProfileFile};
-use crate::protocol::PlanRequest;
+use crate::logic::examples;
+use crate::logic::profile_files::{import_all, one_or_many, ProfileFile};
+use crate::worker::protocol::PlanRequest;
 
 /// A file's name and text: what the user uploaded or edited, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -26,7 +26,7 @@ use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
 use serde::{Deserialize, Serialize};
 
-use crate::profile_files::ProfileFile;
+use crate::logic::profile_files::ProfileFile;
 
 pub use action::Action;
 pub use deployed::{Deployed, MoveInputs};
@@ -141,10 +141,10 @@ impl State {
 fn failed_move_note(errors: &[InputError]) -> String {
     match errors {
         [] => "the move could not be planned".into(),
-        [one] => format!("the move could not be planned: {}", crate::error_text::in_one_line(one)),
+        [one] => format!("the move could not be planned: {}", crate::logic::error_text::in_one_line(one)),
         [first, rest @ ..] => format!(
             "the move could not be planned: {} ({} more problems in the list under the inputs)",
-            crate::error_text::in_one_line(first),
+            crate::logic::error_text::in_one_line(first),
             rest.len()
         ),
     }

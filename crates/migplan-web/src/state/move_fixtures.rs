@@ -5,7 +5,7 @@ use migplan_core::workflow::PhaseTimes;
 
 use super::tests::plan_for;
 use super::{Action, Inputs, Source, State};
-use crate::protocol::{Request, TransitionRequest};
+use crate::worker::protocol::{Request, TransitionRequest};
 
 /// The example's plan marked deployed, and its first model's demand raised from 900 to 1,900.
 pub(super) fn running_the_example_with_a_higher_workload() -> State {
@@ -27,6 +27,7 @@ pub(super) fn move_asked(s: &State) -> (State, Vec<Action>) {
         front_id: 2,
     };
     let mut heard = Vec::new();
-    crate::planning::Planner::default().handle(&Request::Transition(request), &mut |m| heard.extend(Action::heard(m)));
+    crate::worker::planning::Planner::default()
+        .handle(&Request::Transition(request), &mut |m| heard.extend(Action::heard(m)));
     (s, heard)
 }

@@ -9,8 +9,8 @@ use migplan_core::solve::control::Phase;
 use super::planned_move::PlannedMove;
 use super::run::Run;
 use super::State;
-use crate::move_view::{FrontPoint, MoveView};
-use crate::protocol::{MoveTimes, Status};
+use crate::worker::move_view::{FrontPoint, MoveView};
+use crate::worker::protocol::{MoveTimes, Status};
 
 /// Said when the worker no longer holds the trade-off on screen.
 const FRONT_GONE: &str = "The other points' moves are gone (the planner was restarted since): \

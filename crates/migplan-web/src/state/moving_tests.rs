@@ -6,8 +6,8 @@ use migplan_core::solve::control::Phase;
 use super::super::move_fixtures::{move_asked, running_the_example_with_a_higher_workload};
 use super::super::{Action, State};
 use super::FRONT_GONE;
-use crate::move_view::MoveView;
-use crate::protocol::Status;
+use crate::worker::move_view::MoveView;
+use crate::worker::protocol::Status;
 
 /// A move asked for with one spare GPU allowed, and every message of the worker for it.
 fn moving() -> (State, Vec<Action>) {
@@ -102,7 +102,8 @@ fn a_planner_that_stops_on_a_bug_ends_the_move_with_its_words_and_keeps_the_move
     let (s, heard) = moving();
     let Some(Action::MoveDone { shown: done, .. }) = heard.last() else { panic!("no move") };
     let s = s.after(Action::MoveProgress { status: status(10), shown: Some(done.clone()) });
-    let crash = crate::protocol::WorkerMessage::Crashed { message: "the planner stopped on a bug (boom)".into() };
+    let crash =
+        crate::worker::protocol::WorkerMessage::Crashed { message: "the planner stopped on a bug (boom)".into() };
     let s = s.after(Action::heard(crash).expect("a crash is acted on"));
     assert!(!s.move_run.running && !s.busy());
     assert_eq!(s.move_run.note.as_deref(), Some("the planner stopped on a bug (boom)"));

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use migplan_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 
-use crate::move_view::{FrontPoint, MoveView};
+use crate::worker::move_view::{FrontPoint, MoveView};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlannedMove {

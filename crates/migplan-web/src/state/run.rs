@@ -4,7 +4,7 @@ use migplan_core::solve::control::Phase;
 use migplan_core::workflow::PhaseTimes;
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{MoveTimes, Status};
+use crate::worker::protocol::{MoveTimes, Status};
 
 /// One point of the progress chart: a GPU count (the best plan's, or the lower bound) and
 /// when it was reached.

@@ -6,8 +6,8 @@ use migplan_core::problem::input::parse_workload;
 use super::plan_use::PlanUse;
 use super::shared::Shared;
 use super::*;
-use crate::profile_files::FileField;
-use crate::protocol::Status;
+use crate::logic::profile_files::FileField;
+use crate::worker::protocol::Status;
 use migplan_core::problem::import::Percentile;
 use migplan_core::workflow::PhaseTimes;
 
@@ -25,10 +25,10 @@ fn cells_round_trip_and_keep_bad_values() {
 
 pub(super) fn plan_for(inputs: &Inputs) -> Plan {
     let mut plan = None;
-    crate::planning::Planner::default().handle(
-        &crate::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
+    crate::worker::planning::Planner::default().handle(
+        &crate::worker::protocol::Request::Plan(Inputs { solver: "exact".into(), ..inputs.clone() }.request()),
         &mut |m| {
-            if let crate::protocol::WorkerMessage::Done { plan: p, .. } = m {
+            if let crate::worker::protocol::WorkerMessage::Done { plan: p, .. } = m {
                 plan = Some(p);
             }
         },
