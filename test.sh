@@ -50,6 +50,7 @@ echo "== exact planner and replan against HiGHS"
 cargo build --locked --release -p migplan-cli
 bash tests/reference/compare_highs.sh
 bash tests/reference/compare_highs_replan.sh
+bash tests/reference/compare_highs_fleet.sh
 
 echo "== web app in headless Chromium"
 trunk build --release

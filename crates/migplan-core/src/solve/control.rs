@@ -236,7 +236,7 @@ impl<'a> Control<'a> {
             best_gpus: self.best_gpus(),
             best_score: self.best_score,
             lower_bound: self.lower_bound,
-            lower_cost: self.pricing.map(|(_, lower)| lower),
+            lower_cost: self.lower_cost(),
             elapsed_ms: self.elapsed().as_millis() as u64,
             iterations: self.iterations,
             phase,
@@ -264,6 +264,19 @@ impl<'a> Control<'a> {
             self.report(Phase::Improved);
         }
         true
+    }
+
+    /// The proven bound on cost, for a priced run.
+    pub fn lower_cost(&self) -> Option<f64> {
+        self.pricing.map(|(_, lower)| lower)
+    }
+
+    /// Raises the proven bound on cost of a priced run (a no-op on one that is not).
+    pub fn raise_lower_cost(&mut self, lower_cost: f64) {
+        if let Some((problem, lower)) = self.pricing.filter(|&(_, lower)| lower_cost > lower) {
+            self.pricing = Some((problem, lower_cost.max(lower)));
+            self.report(Phase::BoundRaised);
+        }
     }
 
     pub fn raise_lower_bound(&mut self, bound: usize) {

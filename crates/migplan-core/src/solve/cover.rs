@@ -100,6 +100,89 @@ pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64])
     Some((cover, search.best_cost))
 }
 
+/// Every minimal cover of model `s` (no instance can go) costing at most `limit` at
+/// `prices`, or `None` when there are more than `most`: the columns a plan cheaper than a
+/// known one may use, by reduced cost (the proof of [`crate::solve::integer_master`]).
+pub fn covers_within(problem: &Problem, s: usize, prices: &[f64], limit: f64, most: usize) -> Option<Vec<Cover>> {
+    let rate = problem.models[s].rate;
+    if rate <= 0.0 {
+        return Some(vec![vec![0; problem.profiles.len()]]);
+    }
+    let mut items: Vec<Item> = problem
+        .usable_profiles
+        .iter()
+        .filter_map(|&p| Some(Item { profile: p, capacity: problem.capacity[s][p]?.throughput, price: prices[p] }))
+        .collect();
+    sorting::sort_by(&mut items, |a, b| (a.price / a.capacity).total_cmp(&(b.price / b.capacity)));
+    let mut listing = Listing {
+        items: &items,
+        rate,
+        limit: limit + 1e-9 * limit.max(1.0),
+        most,
+        counts: vec![0; items.len()],
+        found: Vec::new(),
+    };
+    listing.visit(0, 0.0, 0.0).then(|| {
+        let n_profiles = problem.profiles.len();
+        listing
+            .found
+            .iter()
+            .map(|counts| {
+                let mut cover = vec![0u32; n_profiles];
+                items.iter().zip(counts).for_each(|(item, &k)| cover[item.profile] = k);
+                cover
+            })
+            .collect()
+    })
+}
+
+struct Listing<'a> {
+    items: &'a [Item],
+    rate: f64,
+    limit: f64,
+    most: usize,
+    counts: Vec<u32>,
+    found: Vec<Vec<u32>>,
+}
+
+impl Listing<'_> {
+    /// False once more than `most` covers are found.
+    fn visit(&mut self, i: usize, served: f64, cost: f64) -> bool {
+        if covers(served, self.rate) {
+            let minimal = self
+                .items
+                .iter()
+                .zip(&self.counts)
+                .all(|(item, &k)| k == 0 || !covers(served - item.capacity, self.rate));
+            if minimal {
+                self.found.push(self.counts.clone());
+            }
+            return self.found.len() <= self.most;
+        }
+        let Some(item) = self.items.get(i) else {
+            return true;
+        };
+        // Items are sorted by price per unit of throughput: no completion is cheaper than
+        // buying what is missing at this item's.
+        if cost + (self.rate - served) * item.price / item.capacity > self.limit {
+            return true;
+        }
+        let needed = instances_needed(self.rate - served, item.capacity) as u32;
+        for k in 0..=needed {
+            let cost = cost + k as f64 * item.price;
+            if cost > self.limit {
+                break;
+            }
+            self.counts[i] = k;
+            if !self.visit(i + 1, served + k as f64 * item.capacity, cost) {
+                return false;
+            }
+        }
+        self.counts[i] = 0;
+        true
+    }
+}
+
 /// Covers of model `s` by whole copies of one layout, using the instances it can run on:
 /// one per layout that serves it at all.
 pub fn layout_fills(problem: &Problem, s: usize) -> Vec<Vec<usize>> {
@@ -197,5 +280,46 @@ mod tests {
         let (cover, c) = cheapest_cover(&p, 0, &vec![0.0; p.profiles.len()]).unwrap();
         assert_eq!(c, 0.0);
         assert_eq!(cover[p.spec(0).profile("1g.5gb").unwrap()], 4);
+    }
+
+    #[test]
+    fn covers_within_lists_every_minimal_cover_up_to_the_limit() {
+        let p = problem(2300.0, &[("1g.5gb", 310.0), ("2g.10gb", 640.0), ("3g.20gb", 900.0), ("7g.40gb", 2000.0)]);
+        let names = ["1g.5gb", "2g.10gb", "3g.20gb", "7g.40gb"];
+        let index: Vec<usize> = names.iter().map(|n| p.spec(0).profile(n).unwrap()).collect();
+        let mut prices = vec![0.0; p.profiles.len()];
+        for (&q, price) in index.iter().zip([0.14, 0.28, 0.43, 1.0]) {
+            prices[q] = price;
+        }
+        let served =
+            |c: &[u32]| -> f64 { index.iter().map(|&q| c[q] as f64 * p.capacity[0][q].unwrap().throughput).sum() };
+        let (_, floor) = cheapest_cover(&p, 0, &prices).unwrap();
+        for slack in [0.0, 0.3, 1.0] {
+            let mut listed = covers_within(&p, 0, &prices, floor + slack, 10_000).unwrap();
+            // Every count up to 12 of each profile, kept when it covers, no instance can go,
+            // and it costs at most the limit.
+            let mut expected = Vec::new();
+            for n in 0..13u32.pow(4) {
+                let mut c = vec![0u32; p.profiles.len()];
+                (0..4).for_each(|i| c[index[i]] = n / 13u32.pow(i as u32) % 13);
+                let minimal = index.iter().all(|&q| {
+                    c[q] == 0 || {
+                        let mut less = c.clone();
+                        less[q] -= 1;
+                        !covers(served(&less), 2300.0)
+                    }
+                });
+                if covers(served(&c), 2300.0) && minimal && cost(&c, &prices) <= floor + slack + 1e-9 {
+                    expected.push(c);
+                }
+            }
+            listed.sort();
+            expected.sort();
+            assert_eq!(listed, expected, "slack {slack}");
+            assert!(
+                covers_within(&p, 0, &prices, floor + slack, listed.len() - 1).is_none(),
+                "more covers than allowed"
+            );
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::solve::cover::layout_fills;
 use crate::solve::deployment::served;
 use crate::solve::deployment::{Deployment, GpuConfig};
 use crate::solve::executor::{Solver, SolverResult};
-use crate::solve::integer_master::choose_covers;
+use crate::solve::integer_master::{choose_covers, proven};
 use crate::solve::pack::pack;
 use crate::solve::relaxation::{relax, Relaxation};
 
@@ -80,6 +80,9 @@ fn solve_from(
         true => mix_search(problem, relaxation, ctl),
         false => search(problem, relaxation, ctl, start),
     };
+    if problem.is_mixed() && !refill {
+        best = proven(problem, relaxation, best, ctl, MIX_SEARCH_SHARE);
+    }
     // The mix's relaxation can round to a fleet dearer than one type alone would be: try
     // each type alone too, so a mix never costs more than the cheaper single type found.
     if problem.is_mixed() {
@@ -113,6 +116,7 @@ fn mix_search(problem: &Problem, relaxation: &Relaxation, ctl: &mut Control) -> 
             ctl.offer(&best);
         }
     }
+    best = proven(problem, relaxation, best, ctl, MIX_SEARCH_SHARE);
     match ctl.stop_reason() {
         Some(_) => best,
         None => search(problem, relaxation, &mut ctl.child(MIX_SEARCH_SHARE), Some(best)),

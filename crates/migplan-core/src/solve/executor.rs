@@ -60,7 +60,7 @@ pub fn execute_keeping(
     ctl.report(Phase::Stopped(termination));
     let info =
         SolverInfo { name: solver.name().to_string(), seed, elapsed_ms: ctl.elapsed().as_millis() as u64, termination };
-    (deployment.to_plan(problem, ctl.lower_bound(), lower_cost, info), deployment)
+    (deployment.to_plan(problem, ctl.lower_bound(), ctl.lower_cost().unwrap_or(lower_cost), info), deployment)
 }
 
 /// What the nodes of any plan with at least `lower_gpus` GPUs cost at least: nodes hold one

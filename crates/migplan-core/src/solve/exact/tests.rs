@@ -6,7 +6,7 @@ use crate::hardware::fleet::{Fleet, GpuType};
 use crate::problem::{instances_needed, Capacity};
 use crate::solve::control::{Budget, Progress};
 use crate::solve::executor::execute;
-use crate::solve::integer_master::choose_covers;
+use crate::solve::integer_master::{choose_covers, prove};
 
 /// What an H100-80GB costs against an A100-40GB in these cases.
 const H100_PRICE: f64 = 1.75;
@@ -83,27 +83,58 @@ fn the_integer_master_moves_models_between_types_together_where_the_rounding_can
     assert!((plan.cost.unwrap().total - optimum).abs() < 1e-9);
 }
 
-#[test]
-fn the_integer_master_reaches_the_brute_force_optimum_of_small_mixes_with_plans_that_serve_every_model() {
-    let cases: [(&[f64], &[f64]); 3] = [
-        (&[260.0, 60.0, 210.0], &[10.0, 25.0, 45.0]),
-        (&[290.0, 200.0, 160.0], &[10.0, 45.0, 10.0]),
-        (&[50.0, 270.0, 200.0, 40.0, 130.0], &[10.0, 45.0, 10.0, 15.0, 30.0]),
-    ];
-    for (rates, a100) in cases {
-        let optimum = brute_force_optimum(rates, a100);
+/// Small mixes whose optimum [`brute_force_optimum`] finds, the first needing models moved
+/// between types together.
+const SMALL_MIXES: [(&[f64], &[f64]); 4] = [
+    (&[120.0, 290.0, 30.0, 70.0], &[30.0, 25.0, 15.0, 40.0]),
+    (&[260.0, 60.0, 210.0], &[10.0, 25.0, 45.0]),
+    (&[290.0, 200.0, 160.0], &[10.0, 45.0, 10.0]),
+    (&[50.0, 270.0, 200.0, 40.0, 130.0], &[10.0, 45.0, 10.0, 15.0, 30.0]),
+];
+
+/// Runs `check` on each of [`SMALL_MIXES`]: the problem, its relaxation, a priced control
+/// without limits, and the optimum.
+fn on_small_mixes(mut check: impl FnMut(&Problem, &Relaxation, &mut Control, f64)) {
+    for (rates, a100) in SMALL_MIXES {
         let problem = one_g_mix(rates, a100);
         let cancel = AtomicBool::new(false);
         let mut observer = |_: &Progress| {};
         let mut ctl = Control::new("test", Budget::default(), 1, &cancel, &mut observer);
         let relaxation = relax(&problem, &ctl);
-        assert!(relaxation.lower_cost <= optimum + 1e-9, "{rates:?}: the bound is above the optimum");
-        let chosen = choose_covers(&problem, &relaxation, &mut ctl).expect("the integer master finds a plan");
-        assert!(serves_every_model(&problem, &chosen), "{rates:?}");
-        assert!(
-            (chosen.cost(&problem) - optimum).abs() < 1e-9,
-            "{rates:?}: {} against {optimum}",
-            chosen.cost(&problem)
-        );
+        ctl.price(&problem, relaxation.lower_cost);
+        check(&problem, &relaxation, &mut ctl, brute_force_optimum(rates, a100));
     }
+}
+
+#[test]
+fn the_integer_master_reaches_the_brute_force_optimum_of_small_mixes_with_plans_that_serve_every_model() {
+    on_small_mixes(|problem, relaxation, ctl, optimum| {
+        let rates: Vec<f64> = problem.models.iter().map(|m| m.rate).collect();
+        assert!(relaxation.lower_cost <= optimum + 1e-9, "{rates:?}: the bound is above the optimum");
+        let chosen = choose_covers(problem, relaxation, ctl).expect("the integer master finds a plan");
+        assert!(serves_every_model(problem, &chosen), "{rates:?}");
+        assert!((chosen.cost(problem) - optimum).abs() < 1e-9, "{rates:?}: {} against {optimum}", chosen.cost(problem));
+    });
+}
+
+#[test]
+fn the_proof_finds_the_optimum_from_a_dearer_plan_and_proves_the_optimum_itself() {
+    let mut improved = 0;
+    on_small_mixes(|problem, relaxation, ctl, optimum| {
+        let rates: Vec<f64> = problem.models.iter().map(|m| m.rate).collect();
+        // Every model on the A100s alone: a plan, and a dear one.
+        let alone = problem.only_type(0).expect("every model runs on the A100");
+        let dear = search(&alone, &relax(&alone, ctl), ctl, None);
+        let proof = prove(problem, relaxation, &dear, ctl).expect("a proof on a small mix");
+        assert!((proof.lower_cost - optimum).abs() < 1e-9, "{rates:?}: {} against {optimum}", proof.lower_cost);
+        if dear.cost(problem) > optimum + 1e-9 {
+            let cheaper = proof.cheaper.expect("a cheaper plan than the dear one");
+            assert!(serves_every_model(problem, &cheaper), "{rates:?}");
+            assert!((cheaper.cost(problem) - optimum).abs() < 1e-9, "{rates:?}");
+            let again = prove(problem, relaxation, &cheaper, ctl).expect("a proof of the optimum");
+            assert!(again.cheaper.is_none() && (again.lower_cost - optimum).abs() < 1e-9, "{rates:?}: {again:?}");
+            improved += 1;
+        }
+    });
+    assert!(improved > 0, "no case started from a dearer plan");
 }
