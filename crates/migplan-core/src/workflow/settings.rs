@@ -12,7 +12,7 @@ use crate::export::DEFAULT_IMAGE;
 use crate::hardware::catalog;
 use crate::hardware::spec::{GpuSpec, MAX_GPUS_PER_NODE};
 use crate::problem::import::Percentile;
-use crate::problem::input::limits::{readable, Range, PRICE, TIME_LIMIT_S};
+use crate::problem::input::limits::{Range, PRICE, TIME_LIMIT_S};
 use crate::solve::registry::SolverKind;
 
 /// A setting of a request.
@@ -223,7 +223,7 @@ pub fn whole(text: &str, min: u64, max: u64) -> Result<u64, Refused> {
 pub fn whole_refused(text: &str, min: u64, max: u64) -> Refused {
     Refused::new(
         format!("`{text}` is not a whole number from {min} to {max}"),
-        format!("give a whole number from {min} to {} (see Limits in the docs)", readable(max as f64)),
+        format!("give a whole number from {min} to {max} (see Limits in the docs)"),
     )
 }
 
