@@ -12,12 +12,12 @@ use migplan_core::workflow::request::Asked;
 use migplan_core::workflow::settings::{Accepts, Key, Path, SETTINGS};
 use migplan_core::workflow::Request;
 use migplan_js::api::{plan_request, ApiError, Rows, Value};
-use migplan_web::state::{Inputs, MoveInputs};
+use migplan_web::state::{Inputs, MoveInputs, State};
 use migplan_web::worker::planning::Planner;
 use migplan_web::worker::protocol::{self, CapacityRequest, TransitionRequest, WorkerMessage};
 
 /// Settings the page has no box for: the command line's per-model headroom, priced nodes and
-/// deploy options (the page's GPUs per node are its own, never sent to the worker), and the
+/// deploy options (the page's GPUs per node are its own, read on the page: checked below), and the
 /// extra GPUs of a replan.
 const NOT_ON_PAGE: [Key; 6] =
     [Key::HeadroomFor, Key::NodeCost, Key::GpusPerNode, Key::NodeNames, Key::Image, Key::ExtraGpus];
@@ -154,6 +154,14 @@ fn every_path_refuses_what_the_table_refuses_with_the_same_words() {
                     ("", Some(setting.label), message.as_str(), Some(hint.as_str())),
                     "worker, {key:?} = {value}"
                 );
+            }
+
+            if key == Key::GpusPerNode {
+                // The page's own box, read on the page for its downloads.
+                let mut state = State::new(Inputs::example());
+                state.gpus_per_node = value.clone();
+                let said = state.export_options().expect_err("the page accepted it");
+                assert_eq!(said, format!("{}: {message}", setting.label), "page, {key:?} = {value}");
             }
 
             if api.contains(&key) {

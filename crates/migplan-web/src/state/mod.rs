@@ -24,6 +24,7 @@ use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
+use migplan_core::workflow::settings::{self, Key};
 use serde::{Deserialize, Serialize};
 
 use crate::logic::profile_files::ProfileFile;
@@ -85,7 +86,7 @@ pub struct State {
 }
 
 fn default_gpus_per_node() -> String {
-    ExportOptions::default().gpus_per_node.to_string()
+    Key::GpusPerNode.setting().default.into()
 }
 
 const DEFAULT_SPARE: &str = "0";
@@ -118,12 +119,11 @@ impl State {
 
     /// The options of the deployment downloads, or why the GPUs per node are not usable.
     pub fn export_options(&self) -> Result<ExportOptions, String> {
-        let gpus_per_node = self.gpus_per_node.trim().parse().map_err(|_| {
-            format!("GPUs per node: `{}` is not a whole number from 1 to {MAX_GPUS_PER_NODE}", self.gpus_per_node)
-        })?;
-        let options = ExportOptions { gpus_per_node, ..ExportOptions::default() };
-        options.check_range()?;
-        Ok(options)
+        // The same words as the command line's `--gpus-per-node` and the JS API's option.
+        let setting = Key::GpusPerNode.setting();
+        let gpus_per_node = settings::whole(&self.gpus_per_node, 1, MAX_GPUS_PER_NODE as u64)
+            .map_err(|refused| format!("{}: {}", setting.label, refused.message))?;
+        Ok(ExportOptions { gpus_per_node: gpus_per_node as usize, ..ExportOptions::default() })
     }
 
     /// True while the worker plans, moves or fetches a move: one request at a time.
