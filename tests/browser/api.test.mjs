@@ -2,7 +2,8 @@
 // returns passes `migplan validate`; rows as objects, errors, and AbortSignal.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile, readFile } from "node:fs/promises";
+import { writeFile, readFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { withSiteAndBrowser, generated, cli, root } from "./harness.mjs";
 
@@ -142,5 +143,30 @@ test("rows as objects plan too; a bad row is named by its index; an AbortSignal 
   }, { bigProfiles, bigWorkload });
   assert.equal(aborted.settled, "AbortError");
   assert.ok(aborted.ms < 30000, `aborted after ${aborted.ms} ms of a 60 s solve`);
+  await context.close();
+});
+
+test("a profiler's files plan through the JS API on the rows migplan import reads; skipped rows are warned of", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.goto(`${site.url}demo/api.html`);
+  const dir = path.join(root, "tests/fixtures/import");
+  const names = ["bert@1g.5gb@b2.csv", "resnet50@3g.20gb@b8.csv"];
+  const files = await Promise.all(names.map(async (name) => ({ name, text: await readFile(path.join(dir, name), "utf8") })));
+  const workload = "model,rate,slo_ms\nbert,150,20\nresnet50,700,40\n";
+  const plan = await page.evaluate(async ({ files, workload }) => {
+    const api = await import("../api/migplan.js");
+    return api.plan(files, workload, { solver: "exact" });
+  }, { files, workload });
+  const work = await mkdtemp(path.join(tmpdir(), "migplan-api-import-"));
+  const [imported, workloadFile, planFile] = ["profiles.csv", "workload.csv", "plan.json"].map((f) => path.join(work, f));
+  cli("import", "--gpu", "a100-40gb", ...names.map((n) => path.join(dir, n)), "--out", imported);
+  await writeFile(workloadFile, workload);
+  await writeFile(planFile, JSON.stringify(plan));
+  cli("validate", "--gpu", "a100-40gb", "--profiles", imported, "--workload", workloadFile, "--plan", planFile);
+  assert.ok(plan.gpu_count > 0);
+  assert.ok(warnings.some((w) => w.includes("bert@1g.5gb@b2.csv:4: skipped")), `warnings: ${warnings.join(" | ")}`);
   await context.close();
 });

@@ -4,8 +4,12 @@
 //   const result = await plan(profilesCsv, workloadCsv, { gpu: "a100-40gb" }, { signal });
 //
 // Profiles and workload are CSV or JSON text (as in the files) or arrays of row objects;
-// options { gpu, solver, time_limit_s, seed, headroom, headroom_for, node_cost, gpus_per_node }
-// are all optional (A100-40GB, auto, 10 s, the fixed seed 1, no headroom), text or numbers,
+// profiles may also be a profiler's CSV (perf_analyzer, Model Analyzer, MIGPerf, ParvaGPU,
+// as `migplan import` reads them) or an array of such files [{name, text}], the name saying
+// what a file does not (bert@1g.5gb@b8.csv); the rows an importer skips are warned of on the
+// console. Options { gpu, latency, solver, time_limit_s, seed, headroom, headroom_for,
+// node_cost, gpus_per_node } are all optional (A100-40GB, p99, auto, 10 s, the fixed seed 1,
+// no headroom), text or numbers,
 // read through the command line's settings table (its limits and words). plan() solves in a worker of its own and resolves to the plan object of the
 // command line's JSON, checked by migplan's validator; an AbortSignal terminates the worker
 // and rejects with the signal's reason. A refusal rejects with an Error whose `errors` lists

@@ -22,10 +22,8 @@ use migplan_web::worker::protocol::{self, CapacityRequest, TransitionRequest, Wo
 const NOT_ON_PAGE: [Key; 6] =
     [Key::HeadroomFor, Key::NodeCost, Key::GpusPerNode, Key::NodeNames, Key::Image, Key::ExtraGpus];
 
-/// Settings the JS API has no option for: the importers' percentile (it reads the
-/// contract's CSV and JSON only), deploy options, moves and sweeps (it only plans).
-const NOT_ON_API: [Key; 8] =
-    [Key::Latency, Key::NodeNames, Key::Image, Key::Spare, Key::ExtraGpus, Key::From, Key::To, Key::Steps];
+/// Settings the JS API has no option for: deploy options, moves and sweeps (it only plans).
+const NOT_ON_API: [Key; 7] = [Key::NodeNames, Key::Image, Key::Spare, Key::ExtraGpus, Key::From, Key::To, Key::Steps];
 
 /// Values the table refuses for `accepts`: not what it reads at all, and out of its range.
 fn refused_values(accepts: Accepts) -> Vec<String> {

@@ -38,7 +38,19 @@ fn value(what: &str, js: JsValue) -> Result<Value, JsValue> {
 fn rows(section: &str, js: JsValue) -> Result<Rows, JsValue> {
     match js.as_string() {
         Some(text) => Ok(Rows::Text(text)),
-        None => value(section, js).map(Rows::Values),
+        None => value(section, js).map(Rows::files_or_values),
+    }
+}
+
+/// `console.warn` of each line, as `migplan import` says them on stderr: a page sees what a
+/// profiler's file gave up without the plan's JSON changing.
+fn warn(lines: impl IntoIterator<Item = String>) {
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).ok();
+    let warn = console.as_ref().and_then(|c| js_sys::Reflect::get(c, &"warn".into()).ok());
+    if let (Some(console), Some(warn)) = (console, warn.and_then(|w| w.dyn_into::<js_sys::Function>().ok())) {
+        for line in lines {
+            let _ = warn.call1(&console, &format!("migplan: {line}").into());
+        }
     }
 }
 
@@ -56,7 +68,8 @@ pub fn layouts(gpu: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn plan(profiles: JsValue, workload: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let options = value("options", options)?;
-    let plan = api::plan_request(&rows("profiles", profiles)?, &rows("workload", workload)?, &options)
+    let planned = api::plan_request(&rows("profiles", profiles)?, &rows("workload", workload)?, &options)
         .map_err(|e| thrown(&e))?;
-    to_js(&plan)
+    warn(planned.skipped.iter().map(ToString::to_string));
+    to_js(&planned.plan)
 }

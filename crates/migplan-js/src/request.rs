@@ -8,8 +8,9 @@ use serde::Serialize;
 /// The settings `plan` takes as options, each by the table's JS option name; every one may be
 /// left out (the table's default). The others (a move's, an export's, a sweep's) belong to
 /// what the API does not offer.
-pub const OPTIONS: [Key; 8] = [
+pub const OPTIONS: [Key; 9] = [
     Key::Gpu,
+    Key::Latency,
     Key::Solver,
     Key::TimeLimit,
     Key::Seed,

@@ -3,6 +3,7 @@
 
 use migplan_core::check::plan::validate;
 use migplan_core::hardware::catalog;
+use migplan_core::problem::import::{self, ImportOptions};
 use migplan_core::problem::input::{parse_profiles, parse_workload};
 use serde_json::json;
 
@@ -40,8 +41,8 @@ fn options() -> Request {
 
 #[test]
 fn csv_text_and_rows_give_the_same_valid_plan() {
-    let from_text = plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &options()).unwrap();
-    let from_rows = plan(&Rows::Text(PROFILES.into()), &Rows::Values(workload_rows()), &options()).unwrap();
+    let from_text = plan(&Rows::Text(PROFILES.into()), &Rows::Text(WORKLOAD.into()), &options()).unwrap().plan;
+    let from_rows = plan(&Rows::Text(PROFILES.into()), &Rows::Values(workload_rows()), &options()).unwrap().plan;
     assert_eq!(from_text.gpu_count, from_rows.gpu_count);
     let gpu = catalog::gpu("a100-40gb").unwrap();
     let profiles = parse_profiles("p.csv", PROFILES).unwrap();
@@ -136,4 +137,62 @@ fn gpus_and_layouts_match_the_catalog() {
     assert!(a100.iter().all(|l| !l.is_empty()));
     assert_eq!(a100.len(), 12);
     assert!(layouts("h200-1tb").is_err());
+}
+
+/// perf_analyzer's CSVs, named as `migplan import` reads them (`MODEL@PROFILE@bBATCH.csv`).
+fn profiler_files() -> Vec<(String, String)> {
+    let bert = include_str!("../../../tests/fixtures/import/bert@1g.5gb@b2.csv");
+    let resnet = include_str!("../../../tests/fixtures/import/resnet50@3g.20gb@b8.csv");
+    vec![("bert@1g.5gb@b2.csv".into(), bert.into()), ("resnet50@3g.20gb@b8.csv".into(), resnet.into())]
+}
+
+#[test]
+fn profilers_files_plan_on_the_rows_migplan_import_reads_and_say_what_they_skipped() {
+    let workload = "model,rate,slo_ms\nbert,150,20\nresnet50,700,40\n";
+    let files = Value::List(
+        profiler_files()
+            .into_iter()
+            .map(|(name, text)| {
+                Value::Object(vec![("name".into(), Value::Text(name)), ("text".into(), Value::Text(text))])
+            })
+            .collect(),
+    );
+    let rows = Rows::files_or_values(files);
+    assert!(matches!(&rows, Rows::Files(f) if f.len() == 2), "{rows:?}");
+    let planned = plan(&rows, &Rows::Text(workload.into()), &options()).unwrap();
+    // The rows the command line's import reads from the same files, at the same percentile.
+    let import_options = ImportOptions { gpu: catalog::gpu("a100-40gb"), ..ImportOptions::default() };
+    let files = profiler_files();
+    let (imported, reports) =
+        import::import_all(files.iter().map(|(name, text)| (name.as_str(), text.as_str(), import_options.clone())))
+            .unwrap();
+    let fleet = migplan_core::hardware::fleet::Fleet::one(catalog::gpu("a100-40gb").unwrap());
+    let workload_rows = parse_workload("workload", workload).unwrap();
+    assert!(validate(&fleet, &imported, &workload_rows, &planned.plan).is_empty());
+    let skipped: Vec<_> = reports.into_iter().flat_map(|r| r.skipped).collect();
+    assert!(!skipped.is_empty(), "the bert file has a row import skips");
+    assert_eq!(planned.skipped, skipped);
+}
+
+#[test]
+fn a_profilers_file_without_its_name_says_what_the_name_would_say() {
+    let (_, bert) = profiler_files().remove(0);
+    let errors =
+        plan(&Rows::Text(bert), &Rows::Text("model,rate,slo_ms\nbert,150,20\n".into()), &options()).unwrap_err();
+    assert_eq!(errors[0].message, "the file does not say which model it measured", "{errors:?}");
+    assert!(errors[0].hint.as_deref().unwrap_or("").contains("MODEL@PROFILE@bBATCH.csv"), "{errors:?}");
+}
+
+#[test]
+fn the_latency_option_picks_the_percentile_a_profilers_file_is_read_at() {
+    let workload = Rows::Text("model,rate,slo_ms\nbert,40,10.5\n".into());
+    let files = Rows::Files(profiler_files());
+    let at = |percentile: &str| {
+        let options = Value::Object(vec![("latency".into(), Value::Text(percentile.into()))]);
+        plan_request(&files, &workload, &options)
+    };
+    // bert's p50 latencies (9.6 and 9.9 ms) meet 10.5 ms; its p99 ones (11.02 and 12.5) do not.
+    assert!(at("p50").is_ok());
+    let errors = at("p99").unwrap_err();
+    assert!(errors.iter().any(|e| e.message.contains("bert")), "{errors:?}");
 }
