@@ -273,8 +273,8 @@ impl<'a> Control<'a> {
 
     /// Raises the proven bound on cost of a priced run (a no-op on one that is not).
     pub fn raise_lower_cost(&mut self, lower_cost: f64) {
-        if let Some((problem, lower)) = self.pricing.filter(|&(_, lower)| lower_cost > lower) {
-            self.pricing = Some((problem, lower_cost.max(lower)));
+        if let Some((problem, _)) = self.pricing.filter(|&(_, lower)| lower_cost > lower) {
+            self.pricing = Some((problem, lower_cost));
             self.report(Phase::BoundRaised);
         }
     }

@@ -5,7 +5,7 @@
 //! other prices it answers "how would this model best be served". It is a small integer
 //! knapsack-cover problem, solved exactly by depth-first search with an LP bound.
 
-use crate::problem::{covers, instances_needed, Problem};
+use crate::problem::{covers, instances_needed, Problem, RATE_TOLERANCE};
 use crate::sorting;
 
 /// Instance counts indexed like the GPU's profiles.
@@ -37,7 +37,9 @@ impl Search<'_> {
         let Some(item) = self.items.get(i) else {
             return;
         };
-        let missing = self.rate - served;
+        // What covers() still asks for: the rate less its tolerance, so no cover it accepts
+        // is pruned.
+        let missing = self.rate * (1.0 - RATE_TOLERANCE) - served;
         // Items are sorted by price per unit of throughput, so this item is the cheapest
         // way to buy what is missing: an LP bound on every completion from here.
         if cost + missing * item.price / item.capacity >= self.best_cost - 1e-12 {
@@ -50,7 +52,9 @@ impl Search<'_> {
             // With fewer of this item, the rest must come from dearer ones: once the LP bound
             // of what remains prunes a count, it prunes every smaller count too.
             if let Some(unit) = next_unit_price {
-                if !covers(served, self.rate) && cost + (self.rate - served) * unit >= self.best_cost - 1e-12 {
+                if !covers(served, self.rate)
+                    && cost + (self.rate * (1.0 - RATE_TOLERANCE) - served) * unit >= self.best_cost - 1e-12
+                {
                     break;
                 }
             }
@@ -164,7 +168,7 @@ impl Listing<'_> {
         };
         // Items are sorted by price per unit of throughput: no completion is cheaper than
         // buying what is missing at this item's.
-        if cost + (self.rate - served) * item.price / item.capacity > self.limit {
+        if cost + (self.rate * (1.0 - RATE_TOLERANCE) - served) * item.price / item.capacity > self.limit {
             return true;
         }
         let needed = instances_needed(self.rate - served, item.capacity) as u32;
@@ -321,5 +325,17 @@ mod tests {
                 "more covers than allowed"
             );
         }
+    }
+
+    #[test]
+    fn covers_within_keeps_a_cover_that_meets_the_rate_only_within_its_tolerance() {
+        // 9 x 1 + (1 - 9e-9) is short of 10 by less than covers() allows: a minimal cover,
+        // costing exactly the limit.
+        let p = problem(10.0, &[("1g.5gb", 1.0), ("2g.10gb", 1.0 - 9e-9)]);
+        let (a, b) = (p.spec(0).profile("1g.5gb").unwrap(), p.spec(0).profile("2g.10gb").unwrap());
+        let mut prices = vec![0.0; p.profiles.len()];
+        (prices[a], prices[b]) = (1.0, 1000.0);
+        let listed = covers_within(&p, 0, &prices, 1009.0, 100).unwrap();
+        assert!(listed.iter().any(|c| c[a] == 9 && c[b] == 1), "{listed:?}");
     }
 }

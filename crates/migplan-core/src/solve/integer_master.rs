@@ -104,13 +104,19 @@ pub fn prove(problem: &Problem, relaxation: &Relaxation, best: &Deployment, ctl:
     let mut listed = 0;
     for (s, floor) in cheapest.iter().enumerate() {
         let covers = covers_within(problem, s, prices, floor + gap, MOST_COVERS - listed)?;
+        // Never empty (the cheapest is within the limit); an empty list would read as a model
+        // that needs nothing, so it ends the proof.
+        if covers.is_empty() {
+            return None;
+        }
         listed += covers.len();
         columns.push(covers);
     }
     let type_costs: Vec<f64> = (0..problem.blocks.len()).map(|t| problem.type_cost(t)).collect();
     let below = best_cost - COST_TOLERANCE * best_cost.max(1.0);
     let mut fleets = Vec::new();
-    fleets_costing(&type_costs, relaxation.lower_cost - COST_TOLERANCE, below, &mut Vec::new(), &mut fleets);
+    let from = relaxation.lower_cost - COST_TOLERANCE * relaxation.lower_cost.max(1.0);
+    fleets_costing(&type_costs, from, below, &mut Vec::new(), &mut fleets);
     if fleets.len() > MOST_FLEETS {
         return None;
     }
