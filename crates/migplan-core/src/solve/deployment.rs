@@ -148,7 +148,9 @@ impl Deployment {
             });
             proven_optimal = deployment.cost(problem) <= lower_cost * (1.0 + 1e-9);
             let total = per_type.values().sum::<f64>() + nodes.as_ref().map_or(0.0, |n| n.count as f64 * n.cost_each);
-            Cost { total, lower: lower_cost * unit, per_type, nodes }
+            // The bound and the total are summed in different orders: a proven optimum's bound
+            // may come out a rounding step above its total, which no plan can be below.
+            Cost { total, lower: (lower_cost * unit).min(total), per_type, nodes }
         });
         Plan {
             gpu: problem.fleet.first().id.to_string(),
