@@ -10,6 +10,12 @@ pub fn covers(capacity: f64, rate: f64) -> bool {
     capacity >= rate * (1.0 - RATE_TOLERANCE)
 }
 
+/// The throughput `served` still lacks for [`covers`] to hold (negative once it does): what a
+/// search may prune against without losing a cover `covers` accepts.
+pub fn still_missing(served: f64, rate: f64) -> f64 {
+    rate * (1.0 - RATE_TOLERANCE) - served
+}
+
 /// Slack when rounding a bound proven in floating point up to whole GPUs: an LP optimum of
 /// 6.0000001 is 6 GPUs, not 7.
 const BOUND_ROUNDING: f64 = 1e-6;

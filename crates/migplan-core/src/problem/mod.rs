@@ -16,7 +16,7 @@ use std::ops::Range;
 use crate::hardware::fleet::Fleet;
 use crate::hardware::layouts::Layout;
 use crate::hardware::spec::{GpuSpec, ProfileSpec};
-pub use crate::problem::counting::{covers, instances_needed, whole_units, RATE_TOLERANCE};
+pub use crate::problem::counting::{covers, instances_needed, still_missing, whole_units, RATE_TOLERANCE};
 use crate::problem::fleet::{fleet_layouts, least_fleet_cost_from, profile_blocks, NodePrice};
 use crate::problem::hints::{no_rows, unknown_profiles};
 use crate::problem::input::limits::readable;

@@ -5,7 +5,7 @@
 //! other prices it answers "how would this model best be served". It is a small integer
 //! knapsack-cover problem, solved exactly by depth-first search with an LP bound.
 
-use crate::problem::{covers, instances_needed, Problem, RATE_TOLERANCE};
+use crate::problem::{covers, instances_needed, still_missing, Problem};
 use crate::sorting;
 
 /// Instance counts indexed like the GPU's profiles.
@@ -37,9 +37,7 @@ impl Search<'_> {
         let Some(item) = self.items.get(i) else {
             return;
         };
-        // What covers() still asks for: the rate less its tolerance, so no cover it accepts
-        // is pruned.
-        let missing = self.rate * (1.0 - RATE_TOLERANCE) - served;
+        let missing = still_missing(served, self.rate);
         // Items are sorted by price per unit of throughput, so this item is the cheapest
         // way to buy what is missing: an LP bound on every completion from here.
         if cost + missing * item.price / item.capacity >= self.best_cost - 1e-12 {
@@ -53,7 +51,7 @@ impl Search<'_> {
             // of what remains prunes a count, it prunes every smaller count too.
             if let Some(unit) = next_unit_price {
                 if !covers(served, self.rate)
-                    && cost + (self.rate * (1.0 - RATE_TOLERANCE) - served) * unit >= self.best_cost - 1e-12
+                    && cost + still_missing(served, self.rate) * unit >= self.best_cost - 1e-12
                 {
                     break;
                 }
@@ -74,34 +72,40 @@ pub fn cheapest_cover(problem: &Problem, s: usize, prices: &[f64]) -> Option<(Co
 
 /// [`cheapest_cover`] of `rate` rather than the model's own.
 pub fn cheapest_cover_of(problem: &Problem, s: usize, rate: f64, prices: &[f64]) -> Option<(Cover, f64)> {
-    let mut cover = vec![0u32; problem.profiles.len()];
     if rate <= 0.0 {
-        return Some((cover, 0.0));
+        return Some((vec![0u32; problem.profiles.len()], 0.0));
     }
-    let mut items: Vec<Item> = problem
-        .usable_profiles
-        .iter()
-        .filter_map(|&p| {
-            let c = problem.capacity[s][p]?;
-            Some(Item { profile: p, capacity: c.throughput, price: prices[p] })
-        })
-        .collect();
+    let items = items_by_unit_price(problem, s, prices);
     if items.is_empty() {
         return None;
     }
+    let mut search = Search { items: &items, rate, counts: vec![0; items.len()], best_cost: f64::INFINITY, best: None };
+    search.visit(0, 0.0, 0.0);
+    Some((cover_of(problem, &items, &search.best?), search.best_cost))
+}
+
+/// The profiles model `s` runs on, cheapest per unit of throughput first (among equals, the
+/// most throughput per compute slice): the order both searches' LP bounds rest on.
+fn items_by_unit_price(problem: &Problem, s: usize, prices: &[f64]) -> Vec<Item> {
+    let mut items: Vec<Item> = problem
+        .usable_profiles
+        .iter()
+        .filter_map(|&p| Some(Item { profile: p, capacity: problem.capacity[s][p]?.throughput, price: prices[p] }))
+        .collect();
     let compute = |p: usize| problem.profiles[p].compute as f64;
     sorting::sort_by(&mut items, |a, b| {
         (a.price / a.capacity)
             .total_cmp(&(b.price / b.capacity))
             .then((compute(a.profile) / a.capacity).total_cmp(&(compute(b.profile) / b.capacity)))
     });
-    let mut search = Search { items: &items, rate, counts: vec![0; items.len()], best_cost: f64::INFINITY, best: None };
-    search.visit(0, 0.0, 0.0);
-    let counts = search.best?;
-    for (item, k) in items.iter().zip(counts) {
-        cover[item.profile] = k;
-    }
-    Some((cover, search.best_cost))
+    items
+}
+
+/// Counts per item as a cover, indexed like the GPU's profiles.
+fn cover_of(problem: &Problem, items: &[Item], counts: &[u32]) -> Cover {
+    let mut cover = vec![0u32; problem.profiles.len()];
+    items.iter().zip(counts).for_each(|(item, &k)| cover[item.profile] = k);
+    cover
 }
 
 /// Every minimal cover of model `s` (no instance can go) costing at most `limit` at
@@ -112,12 +116,7 @@ pub fn covers_within(problem: &Problem, s: usize, prices: &[f64], limit: f64, mo
     if rate <= 0.0 {
         return Some(vec![vec![0; problem.profiles.len()]]);
     }
-    let mut items: Vec<Item> = problem
-        .usable_profiles
-        .iter()
-        .filter_map(|&p| Some(Item { profile: p, capacity: problem.capacity[s][p]?.throughput, price: prices[p] }))
-        .collect();
-    sorting::sort_by(&mut items, |a, b| (a.price / a.capacity).total_cmp(&(b.price / b.capacity)));
+    let items = items_by_unit_price(problem, s, prices);
     let mut listing = Listing {
         items: &items,
         rate,
@@ -126,18 +125,7 @@ pub fn covers_within(problem: &Problem, s: usize, prices: &[f64], limit: f64, mo
         counts: vec![0; items.len()],
         found: Vec::new(),
     };
-    listing.visit(0, 0.0, 0.0).then(|| {
-        let n_profiles = problem.profiles.len();
-        listing
-            .found
-            .iter()
-            .map(|counts| {
-                let mut cover = vec![0u32; n_profiles];
-                items.iter().zip(counts).for_each(|(item, &k)| cover[item.profile] = k);
-                cover
-            })
-            .collect()
-    })
+    listing.visit(0, 0.0, 0.0).then(|| listing.found.iter().map(|counts| cover_of(problem, &items, counts)).collect())
 }
 
 struct Listing<'a> {
@@ -168,7 +156,7 @@ impl Listing<'_> {
         };
         // Items are sorted by price per unit of throughput: no completion is cheaper than
         // buying what is missing at this item's.
-        if cost + (self.rate * (1.0 - RATE_TOLERANCE) - served) * item.price / item.capacity > self.limit {
+        if cost + still_missing(served, self.rate) * item.price / item.capacity > self.limit {
             return true;
         }
         let needed = instances_needed(self.rate - served, item.capacity) as u32;

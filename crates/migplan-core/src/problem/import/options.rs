@@ -92,3 +92,11 @@ pub struct ImportOptions {
     pub latency: Percentile,
     pub given: Given,
 }
+
+impl ImportOptions {
+    /// How a plan's profiles files are read (the command line's `--profiles`, the JS API's
+    /// profiles): any format, recognised by its header, profile ids resolved on `gpu`.
+    pub fn for_plan(gpu: &GpuSpec, latency: Percentile) -> ImportOptions {
+        ImportOptions { gpu: Some(gpu.clone()), latency, ..ImportOptions::default() }
+    }
+}
