@@ -105,11 +105,6 @@ pub fn read_profiles(paths: &[PathBuf], options: &ImportOptions, verbose: bool) 
     Ok(rows)
 }
 
-/// The options `plan`, `validate` and `transition` read `--profiles` with.
-pub fn plan_options(gpu: &GpuSpec, latency: Percentile) -> ImportOptions {
-    ImportOptions { gpu: Some(gpu.clone()), latency, ..Default::default() }
-}
-
 pub fn run_import(args: ImportArgs) -> Result<ExitCode, Failure> {
     let mut inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.slo_rates.iter().chain(&args.slo_latency).map(PathBuf::as_path));
@@ -166,7 +161,7 @@ pub fn read_inputs(
     gpu: &GpuSpec,
     latency: Percentile,
 ) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>), Failure> {
-    let profile_rows = read_profiles(profiles, &plan_options(gpu, latency), false)?;
+    let profile_rows = read_profiles(profiles, &ImportOptions::for_plan(gpu, latency), false)?;
     let workload_rows = parse_workload(&workload.display().to_string(), &read(workload)?)?;
     Ok((profile_rows, workload_rows))
 }

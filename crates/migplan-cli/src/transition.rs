@@ -8,13 +8,14 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use migplan_core::export::{ExportFormat, ExportOptions};
 use migplan_core::plan::transition::{Action, Transition};
+use migplan_core::problem::import::ImportOptions;
 use migplan_core::problem::input::{parse_workload, WorkloadRow};
 use migplan_core::workflow::settings::Key;
 use migplan_core::workflow::{measured_running, plan_move, plan_pareto, Move, MoveRequest, Target};
 use serde::Serialize;
 
 use crate::args::{check_outputs, read, read_plan, write_out, Failure, Format};
-use crate::import::{plan_options, read_profiles};
+use crate::import::read_profiles;
 use crate::settings::{Moving, Settings};
 use migplan_core::cluster::mig_config;
 use migplan_core::cluster::move_config::move_config;
@@ -92,7 +93,7 @@ pub fn run_transition(args: TransitionArgs) -> Result<ExitCode, Failure> {
     let settings = args.settings.request()?;
     check_outputs(&inputs, &args.out.iter().map(|o| ("--out", o.as_path())).collect::<Vec<_>>())?;
     let fleet = &settings.fleet;
-    let profiles = read_profiles(&args.profiles, &plan_options(fleet.first(), settings.latency), false)?;
+    let profiles = read_profiles(&args.profiles, &ImportOptions::for_plan(fleet.first(), settings.latency), false)?;
     let (old_workload, new_workload) = (read_workload(&args.workload_from)?, read_workload(&args.workload_to)?);
     // A plan read off a cluster states no throughputs: they come from the profiles.
     let from = measured_running(fleet, &profiles, old_workload.as_deref(), &read_plan(&args.from)?)?;

@@ -117,11 +117,7 @@ fn read_rows(
     workload: &Rows,
     request: &Request,
 ) -> Result<(Vec<ProfileRow>, Vec<WorkloadRow>, Vec<Report>), Vec<ApiError>> {
-    let options = ImportOptions {
-        gpu: Some(request.fleet.types()[0].spec.clone()),
-        latency: request.latency,
-        ..ImportOptions::default()
-    };
+    let options = ImportOptions::for_plan(request.fleet.first(), request.latency);
     let profiles = match profiles {
         Rows::Text(text) => import::merge([import::import("profiles", text, &options)]).map_err(located),
         Rows::Files(files) => {
