@@ -20,11 +20,13 @@ mod tests;
 
 use std::rc::Rc;
 
-use migplan_core::export::{ExportOptions, MAX_GPUS_PER_NODE};
+use migplan_core::export::ExportOptions;
 use migplan_core::plan::Plan;
 use migplan_core::problem::input::InputError;
 use migplan_core::solve::control::Phase;
-use migplan_core::workflow::settings::{self, Key};
+use migplan_core::workflow::request::Asked;
+use migplan_core::workflow::settings::{Key, Path};
+use migplan_core::workflow::Request;
 use serde::{Deserialize, Serialize};
 
 use crate::logic::profile_files::ProfileFile;
@@ -119,11 +121,17 @@ impl State {
 
     /// The options of the deployment downloads, or why the GPUs per node are not usable.
     pub fn export_options(&self) -> Result<ExportOptions, String> {
-        // The same words as the command line's `--gpus-per-node` and the JS API's option.
-        let setting = Key::GpusPerNode.setting();
-        let gpus_per_node = settings::whole(&self.gpus_per_node, 1, MAX_GPUS_PER_NODE as u64)
-            .map_err(|refused| format!("{}: {}", setting.label, refused.message))?;
-        Ok(ExportOptions { gpus_per_node: gpus_per_node as usize, ..ExportOptions::default() })
+        // Read as the worker reads the page's settings: the table's limits and words.
+        let asked = Asked::from([(Key::GpusPerNode, self.gpus_per_node.clone())]);
+        match Request::read(&asked, Path::Page) {
+            Ok(request) => Ok(request.export),
+            Err(errors) => Err(errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.column.as_deref().unwrap_or(""), e.message))
+                .collect::<Vec<_>>()
+                .join("; ")),
+        }
     }
 
     /// True while the worker plans, moves or fetches a move: one request at a time.
