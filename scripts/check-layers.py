@@ -39,8 +39,9 @@ CORE_LAYERS = {
 # workflow's planning, which times the phases around them.
 CLOCK_READERS = {"solve::control", "workflow", "workflow::planning"}
 # Panels of the page (panels/) never import one another (Yew's todomvc: one reducer, small
-# components). The state, the worker and the page's logic draw nothing: they never import the
-# panels, the share link's views or the app, so all of them are tested natively.
+# components). The state, the worker and the page's logic draw nothing: they never import
+# panels/, share/ (the link's views and saving live there) or the app, so all of them are
+# tested natively.
 WEB_PANELS = {"inputs", "results", "moves", "capacity"}
 WEB_UNDRAWN = {"state", "worker", "logic"}
 # A file past this many lines usually holds two rooms; a longer one says why at its top.

@@ -5,6 +5,10 @@
 //! The version says how the data was written. A link of a version this build cannot read is
 //! refused with words saying so, never half-read; the JSON fields of later versions are
 //! optional (serde defaults), so a link keeps opening as fields are added.
+//!
+//! Beside the codec, what hands the inputs on or keeps them: `share_bar` (the address as the
+//! link), `pasted_link`, `embed` (the planner in another page's iframe) and `saving` (the
+//! state kept between visits).
 
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
