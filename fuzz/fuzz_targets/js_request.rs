@@ -12,7 +12,7 @@ const PROFILES: &str = include_str!("../../static/examples/a100-40gb-profiles.cs
 fn rows(value: Option<Value>) -> Rows {
     match value {
         Some(Value::Text(text)) => Rows::Text(text),
-        Some(value) => Rows::Values(value),
+        Some(value) => Rows::files_or_values(value),
         None => Rows::Text(PROFILES.into()),
     }
 }
